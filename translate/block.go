@@ -1,0 +1,201 @@
+package translate
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// MaxBlockInsns caps the guest instructions in one block.
+const MaxBlockInsns = 128
+
+// Block is a translated guest basic block: decoded once, lowered to ops,
+// cached by PC and chained to its successors.
+type Block struct {
+	PC    uint64 // first guest instruction
+	End   uint64 // one past the last guest byte
+	Ops   []Op
+	Insns int
+	Succ  [2]uint64 // successor PCs for OpJump (0) and OpBranch (0 taken, 1 not)
+	next  [2]atomic.Pointer[Block]
+	valid atomic.Bool
+}
+
+// Valid reports whether the block's translation still stands.
+func (b *Block) Valid() bool { return b.valid.Load() }
+
+// Target is a guest CPU: it decodes guest code into ops.
+type Target interface {
+	// Name is the canonical architecture name ("riscv64", "aarch64").
+	Name() string
+	// Translate fills b with the block starting at b.PC().
+	Translate(b *Builder)
+}
+
+// Builder is handed to a Target to build one block.
+type Builder struct {
+	mem     *AddressSpace
+	start   uint64
+	pc      uint64
+	ops     []Op
+	insns   int
+	ended   bool
+	nocache bool
+	succ    [2]uint64
+	single  bool
+}
+
+// PC is the address of the instruction being translated.
+func (b *Builder) PC() uint64 { return b.pc }
+
+// StartPC is the block's first address.
+func (b *Builder) StartPC() uint64 { return b.start }
+
+// Ended reports whether a terminator was emitted.
+func (b *Builder) Ended() bool { return b.ended }
+
+// Full reports whether the block should end before the next instruction:
+// the instruction cap, the single-step setting, or a page boundary at pc.
+func (b *Builder) Full(nextPC uint64) bool {
+	return b.insns >= MaxBlockInsns || (b.single && b.insns >= 1) || nextPC%PageSize == 0
+}
+
+// Fetch reads n (2 or 4) bytes of guest code at pc. ok is false when the
+// bytes are not mapped executable; faultAddr is then the first bad address.
+func (b *Builder) Fetch(pc uint64, n int) (insn uint32, ok bool, faultAddr uint64) {
+	for i := 0; i < n; i += 2 {
+		a := pc + uint64(i)
+		if a%PageSize == 0 || i == 0 {
+			if p, mapped := b.mem.ProtAt(a); !mapped || p&ProtExec == 0 {
+				return 0, false, a
+			}
+		}
+		h := *(*uint16)(b.mem.hostPtr(a))
+		insn |= uint32(h) << (8 * i)
+	}
+	return insn, true, 0
+}
+
+// Next records that one guest instruction of length n bytes was lowered.
+func (b *Builder) Next(n int) {
+	b.insns++
+	b.pc += uint64(n)
+}
+
+// Emit appends an op for the current instruction.
+func (b *Builder) Emit(op Op) {
+	op.PCOff = uint32(b.pc - b.start)
+	if op.Code.IsTerminator() {
+		b.ended = true
+	}
+	b.ops = append(b.ops, op)
+}
+
+// EndJump ends the block with a direct jump to target.
+func (b *Builder) EndJump(target uint64) {
+	b.succ[0] = target
+	b.Emit(Op{Code: OpJump, Imm: int64(target)})
+}
+
+// EndBranch ends the block with a conditional branch.
+func (b *Builder) EndBranch(cond, ra, rb uint8, taken, notTaken uint64) {
+	b.succ[0], b.succ[1] = taken, notTaken
+	b.Emit(Op{Code: OpBranch, Aux: cond, A: ra, B: rb, Imm: int64(taken)})
+}
+
+// EndFault ends the block with a synchronous signal at the current PC. A
+// block that faults on its very first fetch is not cached (the page may be
+// mapped later).
+func (b *Builder) EndFault(sig, code int, addr uint64) {
+	if b.insns == 0 {
+		b.nocache = true
+	}
+	b.Emit(Op{Code: OpTrap, Aux: uint8(sig), C: uint8(code), Imm: int64(addr)})
+}
+
+// blockCache maps guest PCs to blocks, with a page index for invalidation.
+type blockCache struct {
+	mu     sync.RWMutex
+	blocks map[uint64]*Block
+	pages  map[uint64][]*Block
+}
+
+func newBlockCache() *blockCache {
+	return &blockCache{blocks: map[uint64]*Block{}, pages: map[uint64][]*Block{}}
+}
+
+func (bc *blockCache) get(pc uint64) *Block {
+	bc.mu.RLock()
+	b := bc.blocks[pc]
+	bc.mu.RUnlock()
+	return b
+}
+
+func (bc *blockCache) put(b *Block) *Block {
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	if old := bc.blocks[b.PC]; old != nil {
+		return old // another thread won the race
+	}
+	bc.blocks[b.PC] = b
+	for p := b.PC / PageSize; p <= (b.End-1)/PageSize; p++ {
+		bc.pages[p] = append(bc.pages[p], b)
+	}
+	return b
+}
+
+// invalidate drops every block overlapping [lo, hi).
+func (bc *blockCache) invalidate(lo, hi uint64) int {
+	if hi <= lo {
+		return 0
+	}
+	n := 0
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	var pages []uint64
+	if (hi-lo)/PageSize > uint64(len(bc.pages)) {
+		for p := range bc.pages {
+			if p >= lo/PageSize && p <= (hi-1)/PageSize {
+				pages = append(pages, p)
+			}
+		}
+	} else {
+		for p := lo / PageSize; p <= (hi-1)/PageSize; p++ {
+			pages = append(pages, p)
+		}
+	}
+	for _, p := range pages {
+		list := bc.pages[p]
+		if list == nil {
+			continue
+		}
+		keep := list[:0]
+		for _, b := range list {
+			if b.End <= lo || b.PC >= hi {
+				keep = append(keep, b)
+				continue
+			}
+			if b.valid.Swap(false) {
+				n++
+			}
+			if bc.blocks[b.PC] == b {
+				delete(bc.blocks, b.PC)
+			}
+		}
+		if len(keep) == 0 {
+			delete(bc.pages, p)
+		} else {
+			bc.pages[p] = keep
+		}
+	}
+	return n
+}
+
+func (bc *blockCache) flush() {
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	for _, b := range bc.blocks {
+		b.valid.Store(false)
+	}
+	bc.blocks = map[uint64]*Block{}
+	bc.pages = map[uint64][]*Block{}
+}

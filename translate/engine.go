@@ -1,0 +1,204 @@
+package translate
+
+import (
+	"fmt"
+	"runtime/debug"
+	"sync/atomic"
+)
+
+// Engine owns the block cache for one guest address space and runs CPUs on it.
+type Engine struct {
+	mem    *AddressSpace
+	target Target
+	cache  *blockCache
+
+	// SingleStep puts one guest instruction in each block (-one-insn-per-tb).
+	SingleStep bool
+	// OnTranslate, when set, sees every new block (-d in_asm).
+	OnTranslate func(b *Block)
+	// OnExec, when set, is called before each block runs (-d exec,cpu);
+	// chaining is bypassed so every block is seen.
+	OnExec func(c *CPU, b *Block)
+
+	// Translations counts blocks translated; Flushes counts invalidations.
+	Translations atomic.Uint64
+	Flushes      atomic.Uint64
+}
+
+// NewEngine makes an engine for target over mem and hooks invalidation.
+func NewEngine(t Target, mem *AddressSpace) *Engine {
+	e := &Engine{mem: mem, target: t, cache: newBlockCache()}
+	mem.SetInvalidator(e.Invalidate)
+	return e
+}
+
+// Target returns the guest CPU the engine translates for.
+func (e *Engine) Target() Target { return e.target }
+
+// Mem returns the engine's address space.
+func (e *Engine) Mem() *AddressSpace { return e.mem }
+
+// Invalidate drops translations of guest code in [lo, hi).
+func (e *Engine) Invalidate(lo, hi uint64) {
+	if e.cache.invalidate(lo, hi) > 0 {
+		e.Flushes.Add(1)
+	}
+}
+
+// FlushAll drops every translation.
+func (e *Engine) FlushAll() {
+	e.cache.flush()
+	e.Flushes.Add(1)
+}
+
+// Translate builds (without caching) the block at pc; used by tools and tests.
+func (e *Engine) Translate(pc uint64) *Block {
+	b, _ := e.translate(pc)
+	return b
+}
+
+func (e *Engine) translate(pc uint64) (*Block, bool) {
+	bld := &Builder{mem: e.mem, start: pc, pc: pc, single: e.SingleStep}
+	e.target.Translate(bld)
+	if !bld.ended {
+		bld.EndJump(bld.pc)
+	}
+	b := &Block{PC: pc, End: max(bld.pc, pc+1), Ops: bld.ops, Insns: bld.insns, Succ: bld.succ}
+	b.valid.Store(true)
+	e.Translations.Add(1)
+	if e.OnTranslate != nil {
+		e.OnTranslate(b)
+	}
+	return b, !bld.nocache
+}
+
+// find returns the valid cached block at pc, translating it when needed.
+// cacheable is false for blocks that must not be chained to.
+func (e *Engine) find(pc uint64) (b *Block, cacheable bool) {
+	if b = e.cache.get(pc); b != nil {
+		return b, true
+	}
+	b, cacheable = e.translate(pc)
+	if cacheable {
+		b = e.cache.put(b)
+	}
+	return b, cacheable
+}
+
+// guestFault is raised by the interpreter's bounds checks.
+type guestFault struct{ addr uint64 }
+
+// Run executes guest code on c from c.PC until something needs the
+// personality: a syscall, a synchronous signal, or an exit request.
+func (e *Engine) Run(c *CPU) ExitKind {
+	old := debug.SetPanicOnFault(true)
+	defer debug.SetPanicOnFault(old)
+	for {
+		if k := e.runProtected(c); k != ExitNone {
+			return k
+		}
+	}
+}
+
+func (e *Engine) runProtected(c *CPU) (kind ExitKind) {
+	defer func() {
+		if r := recover(); r != nil {
+			kind = e.memoryFault(c, r)
+		}
+	}()
+	return e.loop(c)
+}
+
+// memoryFault turns a recovered access fault into a guest SIGSEGV at the
+// faulting instruction. Anything else is an emulator bug and re-panics.
+func (e *Engine) memoryFault(c *CPU, r any) ExitKind {
+	var addr uint64
+	switch f := r.(type) {
+	case alignFault:
+		c.PC = c.InsnPC(c.curOp)
+		c.Exit = ExitInfo{Signal: SIGBUS, Code: BUS_ADRALN, Addr: f.addr}
+		c.curOp = nil
+		return ExitSignal
+	case guestFault:
+		addr = f.addr
+	case interface{ Addr() uintptr }:
+		ha := f.Addr()
+		base := e.mem.Base()
+		if ha < base || ha >= base+uintptr(e.mem.limit) || c.curOp == nil {
+			panic(r)
+		}
+		addr = uint64(ha - base)
+	default:
+		panic(r)
+	}
+	if c.curOp == nil || c.block == nil {
+		panic(fmt.Sprintf("guest fault at %#x outside a memory op: %v", addr, r))
+	}
+	code := SEGV_MAPERR
+	if _, mapped := e.mem.ProtAt(addr); mapped {
+		code = SEGV_ACCERR
+	}
+	c.PC = c.InsnPC(c.curOp)
+	c.Exit = ExitInfo{Signal: SIGSEGV, Code: code, Addr: addr}
+	c.curOp = nil
+	return ExitSignal
+}
+
+// Result codes of exec besides ExitKinds: which successor to follow.
+const (
+	nextTaken    = -1
+	nextNotTaken = -2
+	nextIndirect = -3
+	nextRefetch  = -4 // translations were flushed: look c.PC up afresh
+)
+
+func (e *Engine) loop(c *CPU) ExitKind {
+	b, cacheable := e.find(c.PC)
+	for {
+		if c.exitReq.Load() != 0 {
+			c.exitReq.Store(0)
+			c.PC = b.PC
+			return ExitInterrupt
+		}
+		if e.OnExec != nil {
+			c.PC = b.PC
+			e.OnExec(c, b)
+		}
+		c.block = b
+		r := exec(c, b)
+		if r >= 0 {
+			return ExitKind(r)
+		}
+		var nb *Block
+		switch r {
+		case nextTaken, nextNotTaken:
+			i := -1 - r
+			nb = b.next[i].Load()
+			if nb == nil || !nb.valid.Load() || e.OnExec != nil {
+				var ok bool
+				nb, ok = e.find(b.Succ[i])
+				if ok && cacheable {
+					b.next[i].Store(nb)
+				}
+				cacheable = ok
+			} else {
+				cacheable = true
+			}
+		case nextIndirect:
+			pc := c.PC
+			h := (pc >> 1) & (jumpCacheSize - 1)
+			nb = c.jumpCache[h]
+			if nb == nil || nb.PC != pc || !nb.valid.Load() {
+				nb, cacheable = e.find(pc)
+				if cacheable {
+					c.jumpCache[h] = nb
+				}
+			} else {
+				cacheable = true
+			}
+		case nextRefetch:
+			nb, cacheable = e.find(c.PC)
+		}
+		b = nb
+	}
+}

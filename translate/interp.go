@@ -1,0 +1,293 @@
+package translate
+
+import (
+	"math/bits"
+	"unsafe"
+)
+
+// The tier-1 interpreter: one switch over pre-decoded ops (DESIGN.md "Tier 1").
+
+func (c *CPU) ptr(a uint64, size uint64) unsafe.Pointer {
+	if a > c.memLimit-size {
+		panic(guestFault{addr: a})
+	}
+	return unsafe.Add(c.memBase, a)
+}
+
+func sx32(v uint64) uint64 { return uint64(int64(int32(v))) }
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// exec runs one block. It returns an ExitKind (>= 0) to leave the loop, or
+// one of the next* codes naming the successor.
+func exec(c *CPU, b *Block) int {
+	r := &c.R
+	ops := b.Ops
+	for i := range ops {
+		op := &ops[i]
+		switch op.Code {
+		case OpNop:
+		case OpMovI:
+			r[op.Dst] = uint64(op.Imm)
+		case OpMov:
+			r[op.Dst] = r[op.A]
+
+		case OpAdd:
+			r[op.Dst] = r[op.A] + r[op.B]
+		case OpSub:
+			r[op.Dst] = r[op.A] - r[op.B]
+		case OpAnd:
+			r[op.Dst] = r[op.A] & r[op.B]
+		case OpOr:
+			r[op.Dst] = r[op.A] | r[op.B]
+		case OpXor:
+			r[op.Dst] = r[op.A] ^ r[op.B]
+		case OpSll:
+			r[op.Dst] = r[op.A] << (r[op.B] & 63)
+		case OpSrl:
+			r[op.Dst] = r[op.A] >> (r[op.B] & 63)
+		case OpSra:
+			r[op.Dst] = uint64(int64(r[op.A]) >> (r[op.B] & 63))
+		case OpSlt:
+			r[op.Dst] = b2u(int64(r[op.A]) < int64(r[op.B]))
+		case OpSltu:
+			r[op.Dst] = b2u(r[op.A] < r[op.B])
+		case OpMul:
+			r[op.Dst] = r[op.A] * r[op.B]
+		case OpMulh:
+			r[op.Dst] = mulh(r[op.A], r[op.B])
+		case OpMulhu:
+			r[op.Dst], _ = bits.Mul64(r[op.A], r[op.B])
+		case OpMulhsu:
+			r[op.Dst] = mulhsu(r[op.A], r[op.B])
+		case OpDivRV:
+			r[op.Dst] = divRV(r[op.A], r[op.B])
+		case OpDivuRV:
+			r[op.Dst] = divuRV(r[op.A], r[op.B])
+		case OpRemRV:
+			r[op.Dst] = remRV(r[op.A], r[op.B])
+		case OpRemuRV:
+			r[op.Dst] = remuRV(r[op.A], r[op.B])
+		case OpAndn:
+			r[op.Dst] = r[op.A] &^ r[op.B]
+		case OpOrn:
+			r[op.Dst] = r[op.A] | ^r[op.B]
+		case OpXnor:
+			r[op.Dst] = ^(r[op.A] ^ r[op.B])
+		case OpMin:
+			r[op.Dst] = uint64(min(int64(r[op.A]), int64(r[op.B])))
+		case OpMax:
+			r[op.Dst] = uint64(max(int64(r[op.A]), int64(r[op.B])))
+		case OpMinu:
+			r[op.Dst] = min(r[op.A], r[op.B])
+		case OpMaxu:
+			r[op.Dst] = max(r[op.A], r[op.B])
+		case OpRol:
+			r[op.Dst] = bits.RotateLeft64(r[op.A], int(r[op.B]&63))
+		case OpRor:
+			r[op.Dst] = bits.RotateLeft64(r[op.A], -int(r[op.B]&63))
+		case OpShAdd:
+			r[op.Dst] = r[op.A]<<uint(op.Imm) + r[op.B]
+		case OpShAddUW:
+			r[op.Dst] = uint64(uint32(r[op.A]))<<uint(op.Imm) + r[op.B]
+
+		case OpAddI:
+			r[op.Dst] = r[op.A] + uint64(op.Imm)
+		case OpAndI:
+			r[op.Dst] = r[op.A] & uint64(op.Imm)
+		case OpOrI:
+			r[op.Dst] = r[op.A] | uint64(op.Imm)
+		case OpXorI:
+			r[op.Dst] = r[op.A] ^ uint64(op.Imm)
+		case OpSllI:
+			r[op.Dst] = r[op.A] << (uint64(op.Imm) & 63)
+		case OpSrlI:
+			r[op.Dst] = r[op.A] >> (uint64(op.Imm) & 63)
+		case OpSraI:
+			r[op.Dst] = uint64(int64(r[op.A]) >> (uint64(op.Imm) & 63))
+		case OpSltI:
+			r[op.Dst] = b2u(int64(r[op.A]) < op.Imm)
+		case OpSltuI:
+			r[op.Dst] = b2u(r[op.A] < uint64(op.Imm))
+		case OpRorI:
+			r[op.Dst] = bits.RotateLeft64(r[op.A], -int(op.Imm&63))
+
+		case OpAddW:
+			r[op.Dst] = sx32(r[op.A] + r[op.B])
+		case OpSubW:
+			r[op.Dst] = sx32(r[op.A] - r[op.B])
+		case OpSllW:
+			r[op.Dst] = sx32(uint64(uint32(r[op.A]) << (r[op.B] & 31)))
+		case OpSrlW:
+			r[op.Dst] = sx32(uint64(uint32(r[op.A]) >> (r[op.B] & 31)))
+		case OpSraW:
+			r[op.Dst] = uint64(int64(int32(r[op.A]) >> (r[op.B] & 31)))
+		case OpMulW:
+			r[op.Dst] = sx32(r[op.A] * r[op.B])
+		case OpDivW:
+			r[op.Dst] = divW(r[op.A], r[op.B])
+		case OpDivuW:
+			r[op.Dst] = divuW(r[op.A], r[op.B])
+		case OpRemW:
+			r[op.Dst] = remW(r[op.A], r[op.B])
+		case OpRemuW:
+			r[op.Dst] = remuW(r[op.A], r[op.B])
+		case OpRolW:
+			r[op.Dst] = sx32(uint64(bits.RotateLeft32(uint32(r[op.A]), int(r[op.B]&31))))
+		case OpRorW:
+			r[op.Dst] = sx32(uint64(bits.RotateLeft32(uint32(r[op.A]), -int(r[op.B]&31))))
+		case OpAddIW:
+			r[op.Dst] = sx32(r[op.A] + uint64(op.Imm))
+		case OpSllIW:
+			r[op.Dst] = sx32(uint64(uint32(r[op.A]) << (uint64(op.Imm) & 31)))
+		case OpSrlIW:
+			r[op.Dst] = sx32(uint64(uint32(r[op.A]) >> (uint64(op.Imm) & 31)))
+		case OpSraIW:
+			r[op.Dst] = uint64(int64(int32(r[op.A]) >> (uint64(op.Imm) & 31)))
+		case OpRorIW:
+			r[op.Dst] = sx32(uint64(bits.RotateLeft32(uint32(r[op.A]), -int(op.Imm&31))))
+
+		case OpClz:
+			r[op.Dst] = uint64(bits.LeadingZeros64(r[op.A]))
+		case OpCtz:
+			r[op.Dst] = uint64(bits.TrailingZeros64(r[op.A]))
+		case OpCpop:
+			r[op.Dst] = uint64(bits.OnesCount64(r[op.A]))
+		case OpClzW:
+			r[op.Dst] = uint64(bits.LeadingZeros32(uint32(r[op.A])))
+		case OpCtzW:
+			r[op.Dst] = uint64(bits.TrailingZeros32(uint32(r[op.A])))
+		case OpCpopW:
+			r[op.Dst] = uint64(bits.OnesCount32(uint32(r[op.A])))
+		case OpRev8:
+			r[op.Dst] = bits.ReverseBytes64(r[op.A])
+		case OpOrcB:
+			r[op.Dst] = orcB(r[op.A])
+		case OpSext8:
+			r[op.Dst] = uint64(int64(int8(r[op.A])))
+		case OpSext16:
+			r[op.Dst] = uint64(int64(int16(r[op.A])))
+		case OpSext32:
+			r[op.Dst] = sx32(r[op.A])
+		case OpZext8:
+			r[op.Dst] = uint64(uint8(r[op.A]))
+		case OpZext16:
+			r[op.Dst] = uint64(uint16(r[op.A]))
+		case OpZext32:
+			r[op.Dst] = uint64(uint32(r[op.A]))
+
+		case OpLoad8:
+			c.curOp = op
+			r[op.Dst] = uint64(*(*uint8)(c.ptr(r[op.A]+uint64(op.Imm), 1)))
+		case OpLoad8S:
+			c.curOp = op
+			r[op.Dst] = uint64(int64(*(*int8)(c.ptr(r[op.A]+uint64(op.Imm), 1))))
+		case OpLoad16:
+			c.curOp = op
+			r[op.Dst] = uint64(*(*uint16)(c.ptr(r[op.A]+uint64(op.Imm), 2)))
+		case OpLoad16S:
+			c.curOp = op
+			r[op.Dst] = uint64(int64(*(*int16)(c.ptr(r[op.A]+uint64(op.Imm), 2))))
+		case OpLoad32:
+			c.curOp = op
+			r[op.Dst] = uint64(*(*uint32)(c.ptr(r[op.A]+uint64(op.Imm), 4)))
+		case OpLoad32S:
+			c.curOp = op
+			r[op.Dst] = uint64(int64(*(*int32)(c.ptr(r[op.A]+uint64(op.Imm), 4))))
+		case OpLoad64:
+			c.curOp = op
+			r[op.Dst] = *(*uint64)(c.ptr(r[op.A]+uint64(op.Imm), 8))
+		case OpStore8:
+			c.curOp = op
+			*(*uint8)(c.ptr(r[op.A]+uint64(op.Imm), 1)) = uint8(r[op.B])
+		case OpStore16:
+			c.curOp = op
+			*(*uint16)(c.ptr(r[op.A]+uint64(op.Imm), 2)) = uint16(r[op.B])
+		case OpStore32:
+			c.curOp = op
+			*(*uint32)(c.ptr(r[op.A]+uint64(op.Imm), 4)) = uint32(r[op.B])
+		case OpStore64:
+			c.curOp = op
+			*(*uint64)(c.ptr(r[op.A]+uint64(op.Imm), 8)) = r[op.B]
+
+		case OpAmo:
+			c.curOp = op
+			r[op.Dst] = c.amo(op, r[op.A], r[op.B])
+		case OpLR:
+			c.curOp = op
+			r[op.Dst] = c.loadReserved(op, r[op.A])
+		case OpSC:
+			c.curOp = op
+			r[op.Dst] = c.storeConditional(op, r[op.A], r[op.B])
+
+		case OpCall:
+			c.curOp = op
+			if k := op.Fn(c, op); k != ExitNone {
+				return int(k)
+			}
+
+		case OpJump:
+			return nextTaken
+		case OpBranch:
+			bv := r[op.B]
+			if op.Aux >= CondBitSet {
+				bv = uint64(op.B)
+			}
+			if cond(op.Aux, r[op.A], bv) {
+				return nextTaken
+			}
+			return nextNotTaken
+		case OpJumpReg:
+			c.PC = (r[op.A] + uint64(op.Imm)) &^ uint64(op.C)
+			return nextIndirect
+		case OpSyscall:
+			c.PC = uint64(op.Imm)
+			return int(ExitSyscall)
+		case OpTrap:
+			c.PC = b.PC + uint64(op.PCOff)
+			c.Exit = ExitInfo{Signal: int(op.Aux), Code: int(op.C), Addr: uint64(op.Imm)}
+			return int(ExitSignal)
+		case OpFlushAll:
+			c.engine.FlushAll()
+			c.PC = uint64(op.Imm)
+			return nextRefetch
+		case OpExit:
+			c.PC = uint64(op.Imm)
+			return int(op.Aux)
+		default:
+			c.PC = b.PC + uint64(op.PCOff)
+			c.Exit = ExitInfo{Signal: SIGILL, Code: ILL_ILLOPC, Addr: c.PC}
+			return int(ExitSignal)
+		}
+	}
+	// A block always ends in a terminator; reaching here means a target bug.
+	c.PC = b.End
+	return nextRefetch
+}
+
+func cond(k uint8, a, b uint64) bool {
+	switch k {
+	case CondEQ:
+		return a == b
+	case CondNE:
+		return a != b
+	case CondLT:
+		return int64(a) < int64(b)
+	case CondGE:
+		return int64(a) >= int64(b)
+	case CondLTU:
+		return a < b
+	case CondGEU:
+		return a >= b
+	case CondBitSet:
+		return a&(1<<(b&63)) != 0
+	case CondBitClear:
+		return a&(1<<(b&63)) == 0
+	}
+	return false
+}

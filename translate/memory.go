@@ -1,0 +1,433 @@
+package translate
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// PageSize is the guest page size of every supported Linux target
+// (riscv64 and aarch64 Linux both run with 4 KiB pages here).
+const PageSize = 4096
+
+// Guest protection bits, the values of Linux include/uapi/asm-generic/mman-common.h.
+const (
+	ProtRead  = 0x1
+	ProtWrite = 0x2
+	ProtExec  = 0x4
+)
+
+// Errors returned by the address-space operations; personalities map them to errno.
+var (
+	ErrNoMem   = errors.New("guest address space exhausted")
+	ErrInvalid = errors.New("invalid guest address range")
+	ErrFault   = errors.New("bad guest address")
+)
+
+// AddressSpace is a user-mode guest address space: one PROT_NONE host
+// reservation where guest address a lives at host address base+a
+// (DESIGN.md "Memory"). Guest protections are mirrored onto the host pages so
+// a stray guest access faults in hardware; the VMA list is the guest's view.
+type AddressSpace struct {
+	base  unsafe.Pointer
+	limit uint64 // guest addresses are [0, limit)
+
+	mu   sync.Mutex
+	vmas vmaList
+	// MmapBase is the top of the region searched downward for mappings
+	// without a fixed address (below the stack, like Linux's mmap_base).
+	MmapBase uint64
+	// MinAddr is the lowest address handed out for non-fixed mappings.
+	MinAddr uint64
+
+	// invalidate is called (outside mu) for ranges whose code may have
+	// changed, so the block cache can drop translations.
+	invalidate func(lo, hi uint64)
+}
+
+// NewAddressSpace reserves limit bytes of host address space for the guest.
+func NewAddressSpace(limit uint64) (*AddressSpace, error) {
+	if limit == 0 || limit%PageSize != 0 {
+		return nil, fmt.Errorf("address space size %#x is not a positive multiple of the page size", limit)
+	}
+	p, err := unix.MmapPtr(-1, 0, nil, uintptr(limit), unix.PROT_NONE,
+		unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
+	if err != nil {
+		return nil, fmt.Errorf("cannot reserve %#x bytes of host address space for the guest: %v", limit, err)
+	}
+	as := &AddressSpace{base: p, limit: limit, MinAddr: 0x10000}
+	as.MmapBase = limit / 4 * 3
+	return as, nil
+}
+
+// Close releases the host reservation.
+func (as *AddressSpace) Close() {
+	if as.base != nil {
+		unix.MunmapPtr(as.base, uintptr(as.limit))
+		as.base = nil
+	}
+}
+
+// Base is the host address of guest address 0.
+func (as *AddressSpace) Base() uintptr { return uintptr(as.base) }
+
+// Limit is one past the highest guest address.
+func (as *AddressSpace) Limit() uint64 { return as.limit }
+
+// SetInvalidator registers the callback that drops translated code.
+func (as *AddressSpace) SetInvalidator(f func(lo, hi uint64)) { as.invalidate = f }
+
+func pageAlign(x uint64) uint64 { return (x + PageSize - 1) &^ (PageSize - 1) }
+
+func (as *AddressSpace) checkRange(addr, length uint64) error {
+	if addr%PageSize != 0 || length == 0 || addr+length < addr || addr+length > as.limit {
+		return ErrInvalid
+	}
+	return nil
+}
+
+// hostProt maps guest protections onto the host's. Exec-only pages stay
+// readable on the host because the translator fetches code through them;
+// execute permission is checked against the VMA list instead.
+func hostProt(prot int) int {
+	p := prot & (ProtRead | ProtWrite)
+	if prot&ProtExec != 0 {
+		p |= ProtRead
+	}
+	return p
+}
+
+// MapSpec describes one guest mmap request.
+type MapSpec struct {
+	Addr      uint64 // hint, or exact address when Fixed
+	Length    uint64
+	Prot      int
+	Fixed     bool // MAP_FIXED: replace whatever is there
+	NoReplace bool // MAP_FIXED_NOREPLACE: fail with ErrExist when occupied
+	Shared    bool
+	FD        int // -1 for anonymous
+	Offset    int64
+	Name      string // for /proc/self/maps: a path, "[heap]", "[stack]" ...
+	Grows     bool   // MAP_GROWSDOWN stack
+}
+
+// ErrExist is returned for MAP_FIXED_NOREPLACE over an existing mapping.
+var ErrExist = errors.New("guest range already mapped")
+
+// Map creates a guest mapping and returns its address.
+func (as *AddressSpace) Map(s MapSpec) (uint64, error) {
+	length := pageAlign(s.Length)
+	if length == 0 || length > as.limit {
+		return 0, ErrInvalid
+	}
+	as.mu.Lock()
+	addr := s.Addr &^ (PageSize - 1)
+	switch {
+	case s.Fixed || s.NoReplace:
+		if s.Addr%PageSize != 0 || as.checkRange(addr, length) != nil {
+			as.mu.Unlock()
+			return 0, ErrInvalid
+		}
+		if s.NoReplace && as.vmas.overlaps(addr, addr+length) {
+			as.mu.Unlock()
+			return 0, ErrExist
+		}
+	default:
+		if addr == 0 || as.checkRange(addr, length) != nil || as.vmas.overlaps(addr, addr+length) {
+			a, ok := as.vmas.findFree(length, as.MinAddr, as.MmapBase)
+			if !ok {
+				as.mu.Unlock()
+				return 0, ErrNoMem
+			}
+			addr = a
+		}
+	}
+	err := as.hostMap(addr, length, s)
+	if err == nil {
+		as.vmas.insert(vma{Start: addr, End: addr + length, Prot: s.Prot, Shared: s.Shared,
+			Name: s.Name, Offset: s.Offset, Anon: s.FD < 0})
+	}
+	as.mu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	as.notify(addr, addr+length)
+	return addr, nil
+}
+
+func (as *AddressSpace) hostMap(addr, length uint64, s MapSpec) error {
+	flags := unix.MAP_FIXED
+	if s.Shared {
+		flags |= unix.MAP_SHARED
+	} else {
+		flags |= unix.MAP_PRIVATE
+	}
+	fd := s.FD
+	if fd < 0 {
+		flags |= unix.MAP_ANONYMOUS
+		fd = -1
+	}
+	_, err := unix.MmapPtr(fd, s.Offset, as.hostPtr(addr), uintptr(length), hostProt(s.Prot), flags)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// Unmap removes guest mappings in [addr, addr+length), returning the pages to
+// the reservation (never a host munmap: that would open a hole Go could take).
+func (as *AddressSpace) Unmap(addr, length uint64) error {
+	length = pageAlign(length)
+	if err := as.checkRange(addr, length); err != nil {
+		return err
+	}
+	as.mu.Lock()
+	_, err := unix.MmapPtr(-1, 0, as.hostPtr(addr), uintptr(length), unix.PROT_NONE,
+		unix.MAP_FIXED|unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
+	if err == nil {
+		as.vmas.remove(addr, addr+length)
+	}
+	as.mu.Unlock()
+	as.notify(addr, addr+length)
+	return err
+}
+
+// Protect changes guest protections; every page in the range must be mapped.
+func (as *AddressSpace) Protect(addr, length uint64, prot int) error {
+	length = pageAlign(length)
+	if err := as.checkRange(addr, length); err != nil {
+		return err
+	}
+	as.mu.Lock()
+	if !as.vmas.covers(addr, addr+length) {
+		as.mu.Unlock()
+		return ErrNoMem
+	}
+	err := unix.Mprotect(as.hostSlice(addr, length), hostProt(prot))
+	if err == nil {
+		as.vmas.setProt(addr, addr+length, prot)
+	}
+	as.mu.Unlock()
+	as.notify(addr, addr+length)
+	return err
+}
+
+// Remap implements mremap: grow or shrink in place, or move when allowed.
+func (as *AddressSpace) Remap(old, oldLen, newLen uint64, mayMove bool) (uint64, error) {
+	oldLen, newLen = pageAlign(oldLen), pageAlign(newLen)
+	if err := as.checkRange(old, max(oldLen, PageSize)); err != nil || newLen == 0 {
+		return 0, ErrInvalid
+	}
+	as.mu.Lock()
+	v, ok := as.vmas.find(old)
+	if !ok || v.End < old+oldLen {
+		as.mu.Unlock()
+		return 0, ErrFault
+	}
+	if newLen <= oldLen {
+		as.mu.Unlock()
+		if newLen < oldLen {
+			return old, as.Unmap(old+newLen, oldLen-newLen)
+		}
+		return old, nil
+	}
+	if old+newLen <= as.limit && !as.vmas.overlaps(old+oldLen, old+newLen) {
+		_, err := unix.MremapPtr(as.hostPtr(old), uintptr(oldLen), as.hostPtr(old), uintptr(newLen),
+			unix.MREMAP_MAYMOVE|unix.MREMAP_FIXED)
+		if err == nil {
+			nv := v
+			nv.Start, nv.End = old+oldLen, old+newLen
+			nv.Offset = v.Offset + int64(old+oldLen-v.Start)
+			as.vmas.insert(nv)
+			as.vmas.merge()
+		}
+		as.mu.Unlock()
+		return old, err
+	}
+	if !mayMove {
+		as.mu.Unlock()
+		return 0, ErrNoMem
+	}
+	dst, found := as.vmas.findFree(newLen, as.MinAddr, as.MmapBase)
+	if !found {
+		as.mu.Unlock()
+		return 0, ErrNoMem
+	}
+	_, err := unix.MremapPtr(as.hostPtr(old), uintptr(oldLen), as.hostPtr(dst), uintptr(newLen),
+		unix.MREMAP_MAYMOVE|unix.MREMAP_FIXED)
+	if err == nil {
+		// mremap left a real hole at the old place: fill it back with reservation.
+		unix.MmapPtr(-1, 0, as.hostPtr(old), uintptr(oldLen), unix.PROT_NONE,
+			unix.MAP_FIXED|unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
+		nv := v
+		nv.Start, nv.End = dst, dst+newLen
+		nv.Offset = v.Offset + int64(old-v.Start)
+		as.vmas.remove(old, old+oldLen)
+		as.vmas.insert(nv)
+	}
+	as.mu.Unlock()
+	as.notify(old, old+oldLen)
+	return dst, err
+}
+
+func (as *AddressSpace) notify(lo, hi uint64) {
+	if as.invalidate != nil {
+		as.invalidate(lo, hi)
+	}
+}
+
+func (as *AddressSpace) hostPtr(addr uint64) unsafe.Pointer {
+	return unsafe.Add(as.base, addr)
+}
+
+func (as *AddressSpace) hostSlice(addr, length uint64) []byte {
+	return unsafe.Slice((*byte)(as.hostPtr(addr)), length)
+}
+
+// VMAs returns a copy of the guest's mappings, in address order.
+func (as *AddressSpace) VMAs() []VMA {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	out := make([]VMA, len(as.vmas.v))
+	copy(out, as.vmas.v)
+	return out
+}
+
+// ProtAt returns the guest protection of the page holding addr, and whether it is mapped.
+func (as *AddressSpace) ProtAt(addr uint64) (int, bool) {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	v, ok := as.vmas.find(addr)
+	return v.Prot, ok
+}
+
+// rangeHas reports whether every byte of [addr, addr+n) is mapped with all of prot.
+func (as *AddressSpace) rangeHas(addr, n uint64, prot int) bool {
+	if n == 0 {
+		return true
+	}
+	if addr+n < addr || addr+n > as.limit {
+		return false
+	}
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	return as.vmas.coversWith(addr, addr+n, prot)
+}
+
+// Slice returns the host bytes backing guest [addr, addr+n) after checking
+// that the guest may access them with prot. Syscall handlers use it for
+// zero-copy I/O; the slice is valid until the range is unmapped.
+func (as *AddressSpace) Slice(addr, n uint64, prot int) ([]byte, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	if !as.rangeHas(addr, n, prot) {
+		return nil, ErrFault
+	}
+	return as.hostSlice(addr, n), nil
+}
+
+// Read copies guest memory into buf.
+func (as *AddressSpace) Read(addr uint64, buf []byte) error {
+	s, err := as.Slice(addr, uint64(len(buf)), ProtRead)
+	if err != nil {
+		return err
+	}
+	copy(buf, s)
+	return nil
+}
+
+// Write copies buf into guest memory.
+func (as *AddressSpace) Write(addr uint64, buf []byte) error {
+	s, err := as.Slice(addr, uint64(len(buf)), ProtWrite)
+	if err != nil {
+		return err
+	}
+	copy(s, buf)
+	return nil
+}
+
+// WriteForce writes guest memory ignoring guest write protection (loader use:
+// filling read-only segments). The pages must be mapped.
+func (as *AddressSpace) WriteForce(addr uint64, buf []byte) error {
+	if !as.rangeHas(addr, uint64(len(buf)), 0) {
+		return ErrFault
+	}
+	hs := as.hostSlice(addr&^(PageSize-1), pageAlign(addr+uint64(len(buf)))-addr&^(PageSize-1))
+	if err := unix.Mprotect(hs, unix.PROT_READ|unix.PROT_WRITE); err != nil {
+		return err
+	}
+	copy(as.hostSlice(addr, uint64(len(buf))), buf)
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	// Restore each VMA's protection over the touched pages.
+	lo, hi := addr&^(PageSize-1), pageAlign(addr+uint64(len(buf)))
+	for _, v := range as.vmas.v {
+		s, e := max(v.Start, lo), min(v.End, hi)
+		if s < e {
+			unix.Mprotect(as.hostSlice(s, e-s), hostProt(v.Prot))
+		}
+	}
+	return nil
+}
+
+// ReadString reads a NUL-terminated guest string of at most max bytes.
+func (as *AddressSpace) ReadString(addr uint64, maxLen int) (string, error) {
+	var out []byte
+	for len(out) < maxLen {
+		chunk := PageSize - addr%PageSize
+		s, err := as.Slice(addr, chunk, ProtRead)
+		if err != nil {
+			return "", err
+		}
+		for i, c := range s {
+			if c == 0 {
+				return string(append(out, s[:i]...)), nil
+			}
+		}
+		out = append(out, s...)
+		addr += chunk
+	}
+	return "", ErrInvalid
+}
+
+// Load64 and Store64 are checked accessors for personality code.
+func (as *AddressSpace) Load64(addr uint64) (uint64, error) {
+	s, err := as.Slice(addr, 8, ProtRead)
+	if err != nil {
+		return 0, err
+	}
+	return *(*uint64)(unsafe.Pointer(&s[0])), nil
+}
+
+func (as *AddressSpace) Store64(addr, v uint64) error {
+	s, err := as.Slice(addr, 8, ProtWrite)
+	if err != nil {
+		return err
+	}
+	*(*uint64)(unsafe.Pointer(&s[0])) = v
+	return nil
+}
+
+func (as *AddressSpace) Load32(addr uint64) (uint32, error) {
+	s, err := as.Slice(addr, 4, ProtRead)
+	if err != nil {
+		return 0, err
+	}
+	return *(*uint32)(unsafe.Pointer(&s[0])), nil
+}
+
+func (as *AddressSpace) Store32(addr uint64, v uint32) error {
+	s, err := as.Slice(addr, 4, ProtWrite)
+	if err != nil {
+		return err
+	}
+	*(*uint32)(unsafe.Pointer(&s[0])) = v
+	return nil
+}
+
+// HostAddr is the host address of guest addr (futexes use it directly).
+func (as *AddressSpace) HostAddr(addr uint64) uintptr { return uintptr(as.base) + uintptr(addr) }

@@ -1,0 +1,182 @@
+package translate
+
+// Register-file conventions shared by every target. Targets lay out their
+// architectural registers in CPU.R[0:RegZero]; these two are reserved.
+const (
+	RegZero = 254 // always reads 0; nothing writes it
+	RegSink = 255 // writes are discarded (destination x0/xzr)
+)
+
+// Code is a micro-op opcode. Ops read registers A and B (and C), write Dst,
+// and use Imm as an immediate, memory displacement or branch target.
+type Code uint16
+
+const (
+	OpNop Code = iota
+
+	// Moves and constants.
+	OpMovI // Dst = Imm
+	OpMov  // Dst = A
+
+	// 64-bit ALU, register-register.
+	OpAdd
+	OpSub
+	OpAnd
+	OpOr
+	OpXor
+	OpSll // shift amount is B&63
+	OpSrl
+	OpSra
+	OpSlt  // signed less-than: 1/0
+	OpSltu // unsigned less-than: 1/0
+	OpMul
+	OpMulh   // high 64 of signed*signed
+	OpMulhu  // high 64 of unsigned*unsigned
+	OpMulhsu // high 64 of signed A * unsigned B
+	OpDivRV  // RISC-V DIV: x/0 = -1, MIN/-1 = MIN (RISC-V ISA manual §M "Division")
+	OpDivuRV // x/0 = all ones
+	OpRemRV  // x%0 = x, MIN%-1 = 0
+	OpRemuRV // x%0 = x
+	OpAndn   // A &^ B
+	OpOrn    // A | ^B
+	OpXnor   // ^(A ^ B)
+	OpMin
+	OpMax
+	OpMinu
+	OpMaxu
+	OpRol
+	OpRor
+	OpShAdd   // (A << Imm) + B
+	OpShAddUW // (uint32(A) << Imm) + B
+
+	// 64-bit ALU with immediate B operand (Imm).
+	OpAddI
+	OpAndI
+	OpOrI
+	OpXorI
+	OpSllI
+	OpSrlI
+	OpSraI
+	OpSltI
+	OpSltuI
+	OpRorI
+
+	// 32-bit ops whose result is sign-extended to 64 bits (RV64 "W" forms).
+	OpAddW
+	OpSubW
+	OpSllW
+	OpSrlW
+	OpSraW
+	OpMulW
+	OpDivW
+	OpDivuW
+	OpRemW
+	OpRemuW
+	OpRolW
+	OpRorW
+	OpAddIW
+	OpSllIW
+	OpSrlIW
+	OpSraIW
+	OpRorIW
+
+	// Unary.
+	OpClz
+	OpCtz
+	OpCpop
+	OpClzW
+	OpCtzW
+	OpCpopW
+	OpRev8  // byte swap 64
+	OpOrcB  // each byte: 0xff if non-zero
+	OpSext8 // sign-extend low byte
+	OpSext16
+	OpSext32
+	OpZext8
+	OpZext16
+	OpZext32
+
+	// Memory: address R[A]+Imm. Loads write Dst; stores store R[B].
+	OpLoad8
+	OpLoad8S
+	OpLoad16
+	OpLoad16S
+	OpLoad32
+	OpLoad32S
+	OpLoad64
+	OpStore8
+	OpStore16
+	OpStore32
+	OpStore64
+
+	// Atomics at address R[A] (no displacement). Aux is the AmoKind, Size 4 or 8.
+	OpAmo // Dst = old; mem = f(old, R[B]); 32-bit results sign-extended
+	OpLR  // load-reserved
+	OpSC  // store-conditional of R[B]; Dst = 0 on success, 1 on failure
+
+	// Helper call into target code: Fn(cpu, op). A non-zero return ends the
+	// block with that exit (details in cpu.Exit).
+	OpCall
+
+	// Block terminators.
+	OpJump     // to Imm (successor 0)
+	OpBranch   // if cond(Aux, R[A], R[B]) to Imm (successor 0) else successor 1
+	OpJumpReg  // to (R[A] + Imm) &^ uint64(C) via the jump cache
+	OpSyscall  // exit ExitSyscall; cpu.PC = Imm (the next instruction)
+	OpTrap     // exit ExitSignal: signal Aux, code C, address Imm
+	OpFlushAll // drop every translation (fence.i, IC IALLU), continue at Imm
+	OpExit     // exit with ExitKind Aux, cpu.PC = Imm
+
+	numCodes
+)
+
+// Branch conditions for OpBranch.
+const (
+	CondEQ uint8 = iota
+	CondNE
+	CondLT
+	CondGE
+	CondLTU
+	CondGEU
+	CondBitSet   // R[A] & (1<<B) != 0 (B is a bit number, not a register)
+	CondBitClear // R[A] & (1<<B) == 0
+)
+
+// AmoKind selects the read-modify-write function of OpAmo.
+const (
+	AmoSwap uint8 = iota
+	AmoAdd
+	AmoAnd
+	AmoOr
+	AmoXor
+	AmoMin
+	AmoMax
+	AmoMinu
+	AmoMaxu
+)
+
+// HelperFn implements a target instruction in Go. It returns 0 to continue
+// with the next op or an ExitKind (with cpu.Exit filled in) to stop.
+type HelperFn func(c *CPU, op *Op) ExitKind
+
+// Op is one pre-decoded micro-op. Fixed size so a block is one flat slice.
+type Op struct {
+	Code  Code
+	Dst   uint8
+	A, B  uint8
+	C     uint8
+	Aux   uint8
+	Size  uint8
+	PCOff uint32 // guest PC of the instruction, relative to the block start
+	Imm   int64
+	Fn    HelperFn
+}
+
+// IsTerminator reports whether the op ends a block.
+func (c Code) IsTerminator() bool {
+	switch c {
+	case OpJump, OpBranch, OpJumpReg, OpSyscall, OpTrap, OpFlushAll, OpExit:
+		return true
+	}
+	return false
+}
