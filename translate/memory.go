@@ -234,20 +234,8 @@ func (as *AddressSpace) Remap(old, oldLen, newLen uint64, mayMove bool) (uint64,
 		}
 		return old, nil
 	}
-	if old+newLen <= as.limit && !as.vmas.overlaps(old+oldLen, old+newLen) {
-		_, err := unix.MremapPtr(as.hostPtr(old), uintptr(oldLen), as.hostPtr(old), uintptr(newLen),
-			unix.MREMAP_MAYMOVE|unix.MREMAP_FIXED)
-		if err == nil {
-			nv := v
-			nv.Start, nv.End = old+oldLen, old+newLen
-			nv.Offset = v.Offset + int64(old+oldLen-v.Start)
-			as.vmas.insert(nv)
-			as.vmas.merge()
-		}
-		as.mu.Unlock()
-		return old, err
-	}
-	if !mayMove {
+	inPlace := old+newLen <= as.limit && !as.vmas.overlaps(old+oldLen, old+newLen)
+	if !inPlace && !mayMove {
 		as.mu.Unlock()
 		return 0, ErrNoMem
 	}
@@ -256,12 +244,14 @@ func (as *AddressSpace) Remap(old, oldLen, newLen uint64, mayMove bool) (uint64,
 		as.mu.Unlock()
 		return 0, ErrNoMem
 	}
-	_, err := unix.MremapPtr(as.hostPtr(old), uintptr(oldLen), as.hostPtr(dst), uintptr(newLen),
-		unix.MREMAP_MAYMOVE|unix.MREMAP_FIXED)
+	err := as.hostMove(old, oldLen, dst, newLen)
+	if err == nil && inPlace {
+		// Growing in place: the host range after old is our reservation,
+		// so move out and back (each mremap replaces its target atomically).
+		err = as.hostMove(dst, newLen, old, newLen)
+		dst = old
+	}
 	if err == nil {
-		// mremap left a real hole at the old place: fill it back with reservation.
-		unix.MmapPtr(-1, 0, as.hostPtr(old), uintptr(oldLen), unix.PROT_NONE,
-			unix.MAP_FIXED|unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
 		nv := v
 		nv.Start, nv.End = dst, dst+newLen
 		nv.Offset = v.Offset + int64(old-v.Start)
@@ -270,7 +260,33 @@ func (as *AddressSpace) Remap(old, oldLen, newLen uint64, mayMove bool) (uint64,
 	}
 	as.mu.Unlock()
 	as.notify(old, old+oldLen)
-	return dst, err
+	if err != nil {
+		return 0, err
+	}
+	return dst, nil
+}
+
+// hostMove moves host pages with mremap and puts reservation back over the
+// hole the move leaves at the source.
+func (as *AddressSpace) hostMove(src, srcLen, dst, dstLen uint64) error {
+	_, err := unix.MremapPtr(as.hostPtr(src), uintptr(srcLen), as.hostPtr(dst), uintptr(dstLen),
+		unix.MREMAP_MAYMOVE|unix.MREMAP_FIXED)
+	if err != nil {
+		return err
+	}
+	lo, hi := src, src+srcLen
+	if dst < hi && dst+dstLen > lo { // only the part not covered by dst is a hole
+		if dst <= lo {
+			lo = dst + dstLen
+		} else {
+			hi = dst
+		}
+	}
+	if lo < hi {
+		_, err = unix.MmapPtr(-1, 0, as.hostPtr(lo), uintptr(hi-lo), unix.PROT_NONE,
+			unix.MAP_FIXED|unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
+	}
+	return err
 }
 
 func (as *AddressSpace) notify(lo, hi uint64) {
