@@ -1,0 +1,81 @@
+// Command gemu runs programs built for another CPU on this host, the way
+// qemu-user does: `gemu [flags] PROGRAM [ARGS...]`.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	_ "github.com/gemu-project/gemu/targets/riscv64"
+)
+
+// Version is the gemu release, printed by -version.
+const Version = "0.1.0"
+
+// exitError carries a guest exit status or a usage failure out of urfave/cli.
+type exitError struct {
+	status int
+	msg    string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func main() {
+	os.Exit(run(os.Args))
+}
+
+func run(args []string) int {
+	app := newApp(multiCallArch(args[0]))
+	err := app.Run(args)
+	var ee *exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		if ee.msg != "" {
+			fmt.Fprintln(os.Stderr, "gemu: "+ee.msg)
+		}
+		return ee.status
+	default:
+		fmt.Fprintln(os.Stderr, "gemu: "+err.Error())
+		return 1
+	}
+}
+
+// multiCallArch returns the architecture a `gemu-<arch>` name selects.
+func multiCallArch(argv0 string) string {
+	name := filepath.Base(argv0)
+	if rest, ok := strings.CutPrefix(name, "gemu-"); ok {
+		return strings.TrimSuffix(rest, "-static")
+	}
+	return ""
+}
+
+func newApp(forcedArch string) *cli.App {
+	name := "gemu"
+	if forcedArch != "" {
+		name += "-" + forcedArch
+	}
+	return &cli.App{
+		Name:            name,
+		Usage:           "run a program built for another CPU or OS",
+		UsageText:       name + " [options] PROGRAM [ARGUMENTS...]",
+		HideVersion:     true,
+		Flags:           userFlags(),
+		Commands:        commands(),
+		HideHelpCommand: true,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return &exitError{status: 1, msg: err.Error() + " (see -h)"}
+		},
+		Action: func(c *cli.Context) error { return userMode(c, forcedArch) },
+	}
+}
+
+func commands() []*cli.Command {
+	return []*cli.Command{infoCommand()}
+}

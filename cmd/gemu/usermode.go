@@ -1,0 +1,175 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/gemu-project/gemu/linuxuser"
+	"github.com/gemu-project/gemu/loader"
+	"github.com/gemu-project/gemu/targets"
+	"github.com/gemu-project/gemu/translate"
+)
+
+// userMode runs one guest program: the default action.
+func userMode(c *cli.Context, forcedArch string) error {
+	if c.Bool("version") {
+		fmt.Printf("gemu version %s (qemu-user compatible command line)\n", Version)
+		return nil
+	}
+	if err := checkUnsupported(c); err != nil {
+		return err
+	}
+	if c.String("cpu") == "help" {
+		return listModels(forcedArch)
+	}
+	logs, err := parseLog(c.String("d"), c.String("D"))
+	if err != nil {
+		return err
+	}
+	if c.NArg() == 0 {
+		return &exitError{status: 1, msg: "no program given (usage: gemu [options] PROGRAM [ARGUMENTS...], see -h)"}
+	}
+	cfg, err := buildConfig(c, forcedArch, logs)
+	if err != nil {
+		return err
+	}
+	status, err := runGuest(cfg)
+	if err != nil {
+		return &exitError{status: 1, msg: err.Error()}
+	}
+	if status != 0 {
+		return &exitError{status: status}
+	}
+	return nil
+}
+
+// config is everything a guest run needs, resolved from flags and env.
+type config struct {
+	path       string
+	argv       []string
+	env        []string
+	prefix     string
+	forcedArch string
+	cpuModel   string
+	seed       *uint64
+	stackSize  uint64
+	uname      string
+	strace     bool
+	oneInsn    bool
+	logs       *logConfig
+}
+
+func buildConfig(c *cli.Context, forcedArch string, logs *logConfig) (*config, error) {
+	args := c.Args().Slice()
+	cfg := &config{
+		path:       args[0],
+		argv:       append([]string(nil), args...),
+		prefix:     c.String("L"),
+		forcedArch: forcedArch,
+		cpuModel:   c.String("cpu"),
+		uname:      c.String("r"),
+		strace:     c.Bool("strace") || logs.on("strace"),
+		oneInsn:    c.Bool("one-insn-per-tb"),
+		logs:       logs,
+	}
+	if a0 := c.String("0"); a0 != "" {
+		cfg.argv[0] = a0
+	}
+	env, err := guestEnv(c.StringSlice("E"), c.StringSlice("U"))
+	if err != nil {
+		return nil, err
+	}
+	cfg.env = env
+	if s := c.String("seed"); s != "" {
+		n, err := strconv.ParseUint(s, 0, 64)
+		if err != nil {
+			return nil, fmt.Errorf("-seed: %q is not a number", s)
+		}
+		cfg.seed = &n
+	}
+	if s := c.String("s"); s != "" {
+		n, err := parseSize(s)
+		if err != nil {
+			return nil, err
+		}
+		cfg.stackSize = n
+	}
+	return cfg, nil
+}
+
+// listModels prints -cpu help for the forced target, or for all of them.
+func listModels(forcedArch string) error {
+	for _, a := range targets.All() {
+		if forcedArch != "" {
+			if f, err := targets.ByName(forcedArch); err != nil || f != a {
+				continue
+			}
+		}
+		fmt.Printf("Available CPUs for %s:\n", a.Name())
+		for _, m := range a.Models() {
+			fmt.Printf("  %s\n", m)
+		}
+	}
+	return nil
+}
+
+// pickArch selects the target from the ELF machine, checked against a
+// multi-call name.
+func pickArch(cfg *config, arch targets.Arch) error {
+	if cfg.forcedArch == "" {
+		return nil
+	}
+	f, err := targets.ByName(cfg.forcedArch)
+	if err != nil {
+		return fmt.Errorf("gemu-%s: %v", cfg.forcedArch, err)
+	}
+	if f != arch {
+		return fmt.Errorf("%s: Invalid ELF image for this architecture (it is %s, this is gemu-%s)",
+			cfg.path, arch.Name(), cfg.forcedArch)
+	}
+	return nil
+}
+
+// runGuest loads and runs the program, returning the status a shell sees.
+func runGuest(cfg *config) (int, error) {
+	machine, osKind, err := loader.Probe(cfg.path)
+	if err != nil {
+		return 1, err
+	}
+	if osKind != loader.OSLinux {
+		return 1, fmt.Errorf("%s: %v guests are not supported yet", cfg.path, osKind)
+	}
+	arch, err := targets.ByMachine(machine)
+	if err != nil {
+		return 1, fmt.Errorf("%s: %v", cfg.path, err)
+	}
+	if err := pickArch(cfg, arch); err != nil {
+		return 1, err
+	}
+	opts := linuxuser.Options{
+		Env: cfg.env, Prefix: cfg.prefix, Seed: cfg.seed, StackSize: cfg.stackSize,
+		CPUModel: cfg.cpuModel, Uname: cfg.uname,
+		Engine: func(e *translate.Engine) {
+			e.SingleStep = cfg.oneInsn
+			cfg.logs.hook(e, arch)
+		},
+	}
+	if cfg.strace {
+		opts.Strace = cfg.logs.out
+	}
+	if cfg.logs.on("unimp") {
+		opts.Unimp = cfg.logs.out
+	}
+	st, err := linuxuser.Run(arch, cfg.path, cfg.argv, opts)
+	if err != nil {
+		return 1, err
+	}
+	if f, ok := cfg.logs.out.(*os.File); ok && f != os.Stderr {
+		f.Close()
+	}
+	st.Reraise()
+	return st.ExitCode(), nil
+}
