@@ -199,3 +199,19 @@ func TestExitRequest(t *testing.T) {
 		t.Fatalf("exit %v", k)
 	}
 }
+
+func BenchmarkToyLoop(b *testing.B) {
+	// 8 addi + counter decrement + bne per iteration: 10 guest instructions.
+	var t testing.T
+	code := prog(ins(toyAddi, 2, 0, 100),
+		ins(toyAddi, 1, 1, 1), ins(toyAddi, 3, 3, 1), ins(toyAddi, 4, 4, 1), ins(toyAddi, 5, 5, 1),
+		ins(toyAddi, 6, 6, 1), ins(toyAddi, 7, 7, 1), ins(toyAddi, 8, 8, 1), ins(toyAddi, 9, 9, 1),
+		ins(toyAddi, 2, 2, -1), ins(toyBne, 2, 0, -9), ins(toySys, 0, 0, 0))
+	e, c := newToy(&t, code, ProtRead|ProtExec)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c.PC = codeAddr
+		e.Run(c)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/insn")
+}

@@ -225,6 +225,33 @@ func exec(c *CPU, b *Block) int {
 			c.curOp = op
 			r[op.Dst] = c.storeConditional(op, r[op.A], r[op.B])
 
+		case OpAddFlags:
+			r[op.Dst], r[op.C] = addWithCarry(r[op.A], r[op.B], 0, op.Size)
+		case OpSubFlags:
+			r[op.Dst], r[op.C] = addWithCarry(r[op.A], ^r[op.B], 1, op.Size)
+		case OpAdcFlags:
+			r[op.Dst], r[op.C] = addWithCarry(r[op.A], r[op.B], r[op.C]>>29&1, op.Size)
+		case OpSbcFlags:
+			r[op.Dst], r[op.C] = addWithCarry(r[op.A], ^r[op.B], r[op.C]>>29&1, op.Size)
+		case OpAdc:
+			r[op.Dst] = widthMask(r[op.A]+r[op.B]+r[op.C]>>29&1, op.Size)
+		case OpSbc:
+			r[op.Dst] = widthMask(r[op.A]+^r[op.B]+r[op.C]>>29&1, op.Size)
+		case OpLogicFlags:
+			r[op.C] = logicFlags(r[op.A], op.Size)
+		case OpCondSel:
+			r[op.Dst] = condSelect(op, r[op.C], r[op.A], r[op.B])
+		case OpSetFlags:
+			r[op.C] = condCompare(op, r[op.C], r[op.A], r[op.B])
+		case OpSDivA64:
+			r[op.Dst] = sdivA64(r[op.A], r[op.B], op.Size)
+		case OpUDivA64:
+			r[op.Dst] = udivA64(r[op.A], r[op.B], op.Size)
+		case OpExtr:
+			r[op.Dst] = extr(r[op.A], r[op.B], uint(op.Imm), op.Size)
+		case OpRbit:
+			r[op.Dst] = rbit(r[op.A], op.Size)
+
 		case OpCall:
 			c.curOp = op
 			if k := op.Fn(c, op); k != ExitNone {
@@ -288,6 +315,9 @@ func cond(k uint8, a, b uint64) bool {
 		return a&(1<<(b&63)) != 0
 	case CondBitClear:
 		return a&(1<<(b&63)) == 0
+	}
+	if k >= CondArm {
+		return ConditionHolds(k-CondArm, a)
 	}
 	return false
 }

@@ -114,6 +114,23 @@ const (
 	OpLR  // load-reserved
 	OpSC  // store-conditional of R[B]; Dst = 0 on success, 1 on failure
 
+	// Arm-style condition flags. The flags live packed in register C as
+	// PSTATE.NZCV (N bit 31, Z 30, C 29, V 28); Size 4 or 8 selects the
+	// operand width (32-bit results are zero-extended into Dst).
+	OpAddFlags   // Dst = A + B, flags from the addition
+	OpSubFlags   // Dst = A - B, flags from the subtraction (CMP writes RegSink)
+	OpAdcFlags   // Dst = A + B + C.carry, flags
+	OpSbcFlags   // Dst = A - B - !C.carry, flags
+	OpAdc        // Dst = A + B + carry (flags unchanged)
+	OpSbc        // Dst = A - B - !carry
+	OpLogicFlags // flags N,Z from R[A] (width Size), C=V=0; Dst unused
+	OpCondSel    // Dst = condArm(Aux, R[C]) ? R[A] : f(R[B]); f by Imm: 0 id, 1 +1, 2 not, 3 neg; Size 4 zero-extends
+	OpSetFlags   // R[C] = uint64(Imm) if condArm(Aux, R[C]) is false, else flags of (A - B) when Size bit 4 clear or (A + B) when set (CCMP/CCMN)
+	OpSDivA64    // Arm SDIV: x/0 = 0, MIN/-1 = MIN; Size 4 or 8
+	OpUDivA64    // Arm UDIV: x/0 = 0
+	OpExtr       // Dst = (A:B) >> Imm, width Size (EXTR)
+	OpRbit       // bit reverse, width Size
+
 	// Helper call into target code: Fn(cpu, op). A non-zero return ends the
 	// block with that exit (details in cpu.Exit).
 	OpCall
@@ -140,6 +157,9 @@ const (
 	CondGEU
 	CondBitSet   // R[A] & (1<<B) != 0 (B is a bit number, not a register)
 	CondBitClear // R[A] & (1<<B) == 0
+	// CondArm+cc evaluates Arm condition code cc (EQ=0 … AL=14, NV=15) on
+	// the packed NZCV in R[A] (ARM ARM ConditionHolds).
+	CondArm
 )
 
 // AmoKind selects the read-modify-write function of OpAmo.
