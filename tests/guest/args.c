@@ -13,7 +13,7 @@
 
 extern char _start[];
 
-static const char *yn(int b) { return b ? "yes" : "no"; }
+static const char *yesno(int b) { return b ? "yes" : "no"; }
 
 static const char *base(const char *p)
 {
@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 	printf("argv[0] base=%s\n", base(argv[0]));
 	for (i = 1; i < argc; i++)
 		printf("argv[%d]=[%s] len=%zu\n", i, argv[i], strlen(argv[i]));
-	printf("argv[argc] is NULL: %s\n", yn(argv[argc] == NULL));
+	printf("argv[argc] is NULL: %s\n", yesno(argv[argc] == NULL));
 
 	for (i = 0; i < (int)(sizeof vars / sizeof vars[0]); i++) {
 		const char *v = getenv(vars[i]);
@@ -52,35 +52,35 @@ int main(int argc, char **argv)
 	if (rnd)
 		for (i = 0; i < 16; i++) /* must be readable */
 			sum += rnd[i];
-	printf("AT_RANDOM non-null and 16 bytes readable: %s\n", yn(rnd != NULL && sum < 16 * 256));
+	printf("AT_RANDOM non-null and 16 bytes readable: %s\n", yesno(rnd != NULL && sum < 16 * 256));
 
 	const char *execfn = (const char *)getauxval(AT_EXECFN);
-	printf("AT_EXECFN set: %s\n", yn(execfn != NULL));
+	printf("AT_EXECFN set: %s\n", yesno(execfn != NULL));
 	printf("AT_EXECFN base matches argv[0] base: %s\n",
-	       yn(execfn && strcmp(base(execfn), base(argv[0])) == 0));
+	       yesno(execfn && strcmp(base(execfn), base(argv[0])) == 0));
 
-	printf("AT_UID==getuid: %s\n", yn(getauxval(AT_UID) == (unsigned long)getuid()));
-	printf("AT_EUID==geteuid: %s\n", yn(getauxval(AT_EUID) == (unsigned long)geteuid()));
-	printf("AT_GID==getgid: %s\n", yn(getauxval(AT_GID) == (unsigned long)getgid()));
-	printf("AT_EGID==getegid: %s\n", yn(getauxval(AT_EGID) == (unsigned long)getegid()));
+	printf("AT_UID==getuid: %s\n", yesno(getauxval(AT_UID) == (unsigned long)getuid()));
+	printf("AT_EUID==geteuid: %s\n", yesno(getauxval(AT_EUID) == (unsigned long)geteuid()));
+	printf("AT_GID==getgid: %s\n", yesno(getauxval(AT_GID) == (unsigned long)getgid()));
+	printf("AT_EGID==getegid: %s\n", yesno(getauxval(AT_EGID) == (unsigned long)getegid()));
 	printf("AT_SECURE=%lu\n", getauxval(AT_SECURE));
 	printf("AT_CLKTCK=%lu\n", getauxval(AT_CLKTCK));
 
 	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)getauxval(AT_PHDR);
 	unsigned long phnum = getauxval(AT_PHNUM);
 	int has_load = 0;
-	printf("AT_PHDR non-null: %s\n", yn(ph != NULL));
-	printf("AT_PHENT==sizeof(Phdr): %s\n", yn(getauxval(AT_PHENT) == sizeof(ElfW(Phdr))));
-	printf("AT_PHNUM>0: %s\n", yn(phnum > 0));
+	printf("AT_PHDR non-null: %s\n", yesno(ph != NULL));
+	printf("AT_PHENT==sizeof(Phdr): %s\n", yesno(getauxval(AT_PHENT) == sizeof(ElfW(Phdr))));
+	printf("AT_PHNUM>0: %s\n", yesno(phnum > 0));
 	for (i = 0; ph && i < (int)phnum; i++)
 		if (ph[i].p_type == PT_LOAD)
 			has_load = 1;
-	printf("program headers include PT_LOAD: %s\n", yn(has_load));
-	printf("AT_ENTRY non-zero: %s\n", yn(getauxval(AT_ENTRY) != 0));
-	printf("AT_ENTRY==_start: %s\n", yn(getauxval(AT_ENTRY) == (unsigned long)_start));
+	printf("program headers include PT_LOAD: %s\n", yesno(has_load));
+	printf("AT_ENTRY non-zero: %s\n", yesno(getauxval(AT_ENTRY) != 0));
+	printf("AT_ENTRY==_start: %s\n", yesno(getauxval(AT_ENTRY) == (unsigned long)_start));
 
 	/* Something on stderr, so the harness checks stream separation. */
-	fprintf(stderr, "args: %d argument(s) on stderr\n", argc - 1);
 	fflush(stdout);
+	fprintf(stderr, "args: %d argument(s) on stderr\n", argc - 1);
 	return argc;
 }

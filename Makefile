@@ -1,0 +1,133 @@
+# gemu: build, guest fixtures, tests, demo and benchmarks.
+#
+#   make demo       build gemu and run a few bundled riscv64 programs under it
+#   make test       what CI runs: deps, build, fixtures, go test ./...
+#   make deps       install the Debian packages the tests need (idempotent)
+#   make fixtures   build the guest programs in tests/guest for every arch
+#   make bench      benchmark gemu against qemu-user and native
+#   make fuzz       run every fuzz target for FUZZTIME each
+#   make clean
+
+SHELL := /bin/bash
+GO ?= go
+GEMU ?= bin/gemu
+
+# Architectures the fixtures and benchmarks are built for. x86_64 is the
+# native build: its output is the reference the guest runs must reproduce.
+GUEST_ARCHES ?= riscv64 aarch64
+ARCHES := x86_64 $(GUEST_ARCHES)
+CC_x86_64 ?= gcc
+CC_riscv64 ?= riscv64-linux-gnu-gcc
+CC_aarch64 ?= aarch64-linux-gnu-gcc
+GOARCH_x86_64 := amd64
+GOARCH_riscv64 := riscv64
+GOARCH_aarch64 := arm64
+
+# -ffp-contract=off: riscv64/aarch64 gcc would otherwise fuse a*b+c into
+# fma and print other digits than x86_64. -frounding-math: floatops changes
+# the rounding mode at run time.
+FIXTURE_CFLAGS ?= -O2 -static -Wall -Wextra -ffp-contract=off -frounding-math
+FIXTURE_LDLIBS ?= -pthread -lm
+BENCH_CFLAGS ?= -O2 -static -Wall -Wextra -ffp-contract=off
+BENCH_LDLIBS ?= -lm
+
+DEBIAN_PACKAGES := gcc libc6-dev gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user gdb-multiarch
+DEMO_PACKAGES := gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+
+TEST_TIMEOUT ?= 15m
+FUZZTIME ?= 30s
+BENCH_ARCH ?= riscv64
+BENCH_REPS ?= 5
+
+C_FIXTURES := $(basename $(notdir $(wildcard tests/guest/*.c)))
+GO_FIXTURES := $(patsubst tests/guest/%/main.go,%,$(wildcard tests/guest/*/main.go))
+FIXTURES := $(foreach a,$(ARCHES),$(addprefix tests/build/$(a)/,$(C_FIXTURES) $(GO_FIXTURES)))
+
+C_BENCH := $(basename $(notdir $(wildcard bench/*.c)))
+GO_BENCH := $(patsubst bench/%/main.go,%,$(wildcard bench/*/main.go))
+bench_bins = $(addprefix bench/build/$(1)/,$(C_BENCH) $(GO_BENCH))
+
+.PHONY: all build deps fixtures test demo bench bench-build fuzz clean
+.DELETE_ON_ERROR:
+
+all: build
+
+build:
+	CGO_ENABLED=0 $(GO) build -o bin/gemu ./cmd/gemu
+	ln -sf gemu bin/gemu-riscv64
+	ln -sf gemu bin/gemu-aarch64
+
+deps:
+	@tests/deps.sh $(DEBIAN_PACKAGES)
+
+fixtures: $(FIXTURES)
+
+# Sub-makes keep the order deps -> build -> fixtures, and build the fixtures
+# two at a time.
+test: deps
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory -j2 fixtures
+	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+
+# Rules for one architecture: C programs from tests/guest/*.c and bench/*.c,
+# Go programs from tests/guest/NAME/ and bench/NAME/ (static, no cgo).
+define arch_rules
+tests/build/$(1)/%: tests/guest/%.c
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $$(FIXTURE_CFLAGS) -o $$@ $$< $$(FIXTURE_LDLIBS)
+
+bench/build/$(1)/%: bench/%.c
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $$(BENCH_CFLAGS) -o $$@ $$< $$(BENCH_LDLIBS)
+endef
+
+define go_rule
+$(2)/build/$(1)/$(3): $(wildcard $(2)/$(if $(filter tests,$(2)),guest/)$(3)/*.go) go.mod
+	@mkdir -p $$(@D)
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH_$(1)) $$(GO) build -trimpath $(4) -o $$@ ./$(2)/$(if $(filter tests,$(2)),guest/)$(3)
+endef
+
+$(foreach a,$(ARCHES),$(eval $(call arch_rules,$(a))))
+$(foreach a,$(ARCHES),$(foreach g,$(GO_FIXTURES),$(eval $(call go_rule,$(a),tests,$(g),))))
+# purego: the same portable Go code on every arch (no SHA-NI on x86_64)
+$(foreach a,$(ARCHES),$(foreach g,$(GO_BENCH),$(eval $(call go_rule,$(a),bench,$(g),-tags purego))))
+
+DEMO_BINS := tests/build/riscv64/hello tests/build/riscv64/args tests/build/riscv64/gofix
+
+# Needs no qemu; installs the riscv64 cross compiler itself if it is missing.
+demo: build
+	@command -v $(CC_riscv64) >/dev/null || tests/deps.sh $(DEMO_PACKAGES)
+	@echo "building the demo programs"
+	@$(MAKE) --no-print-directory -s $(DEMO_BINS)
+	@echo
+	@echo "== $(GEMU) tests/build/riscv64/hello    (C, static glibc, riscv64)"
+	@$(GEMU) tests/build/riscv64/hello
+	@echo
+	@echo "== $(GEMU) tests/build/riscv64/args one 'two words'    (C; exit status = argc)"
+	@GEMU_TEST_A=alpha $(GEMU) tests/build/riscv64/args one 'two words'; \
+		s=$$?; echo "(exit status $$s)"; test $$s -eq 3
+	@echo
+	@echo "== $(GEMU) tests/build/riscv64/gofix demo    (Go: goroutines, GC, timers, files; first 16 lines)"
+	@out=$$(GEMU_TEST_A=alpha $(GEMU) tests/build/riscv64/gofix demo); s=$$?; \
+		head -n 16 <<<"$$out"; echo "... (exit status $$s)"; test $$s -eq 3
+
+bench-build: $(foreach a,$(ARCHES),$(call bench_bins,$(a)))
+
+bench: build
+	@$(MAKE) --no-print-directory $(call bench_bins,x86_64) $(call bench_bins,$(BENCH_ARCH))
+	BENCH_ARCH=$(BENCH_ARCH) BENCH_REPS=$(BENCH_REPS) GEMU=$(GEMU) bench/run.sh
+
+# Every Fuzz* function of every package, one after the other, FUZZTIME each.
+fuzz:
+	@set -euo pipefail; list=$$($(GO) test -list '^Fuzz' ./...); \
+	awk '/^Fuzz/ { f = f " " $$1 } /^ok / { if (f != "") print $$2 f; f = "" }' <<<"$$list" | \
+	while read -r pkg fns; do \
+		for f in $$fns; do \
+			echo "== $$pkg $$f ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) $$pkg </dev/null; \
+		done; \
+	done
+
+clean:
+	rm -rf bin tests/build bench/build

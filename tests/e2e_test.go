@@ -1,0 +1,209 @@
+// Package tests holds gemu's end-to-end tests. Guest programs in
+// tests/guest are built by `make fixtures` for x86_64 (the native
+// reference), riscv64 and aarch64 into tests/build/<arch>/; each test runs
+// the native build and the guest build under gemu and requires identical
+// stdout, stderr and exit status, and compares with qemu-user as well when
+// it is installed.
+//
+// Environment:
+//
+//	GEMU_BIN       emulator to test instead of bin/gemu (e.g. qemu-riscv64)
+//	GEMU_ARCHES    guest architectures, default "riscv64"; "riscv64,aarch64"
+//	GEMU_FIXTURES  only these cases (names as in the table below)
+//	CI             set: missing binaries, fixtures or qemu fail instead of skip
+//
+// To add a guest program: put NAME.c (or NAME/main.go) in tests/guest, make
+// its output deterministic and identical on every architecture, and add a
+// row to e2eCases.
+package tests
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// e2eCase is one guest program run.
+type e2eCase struct {
+	name     string   // case name (subtest name, GEMU_FIXTURES)
+	prog     string   // fixture in tests/build/<arch>/
+	args     []string // arguments after argv[0]
+	env      []string // extra environment variables
+	wantCode int      // expected exit status of the native run
+	dirArg   bool     // pass a fresh, empty directory as the first argument
+}
+
+var e2eCases = []e2eCase{
+	{name: "hello", prog: "hello"},
+	{name: "args", prog: "args", wantCode: 7,
+		args: []string{"one", "two words", "", "ünïcödé", "-x", "--flag=v=w"},
+		env:  []string{"GEMU_TEST_A=alpha", "GEMU_TEST_B=with space = sign", "GEMU_TEST_EMPTY="}},
+	{name: "args-none", prog: "args", wantCode: 1},
+	{name: "intops", prog: "intops"},
+	{name: "floatops", prog: "floatops"},
+	{name: "threads", prog: "threads"},
+	{name: "smc", prog: "smc"},
+	{name: "files", prog: "files", dirArg: true},
+	{name: "files-mkdtemp", prog: "files"},
+	{name: "gofix", prog: "gofix", wantCode: 3,
+		args: []string{"p", "q r"}, env: []string{"GEMU_TEST_A=alpha"}},
+}
+
+func TestGuestPrograms(t *testing.T) {
+	for _, arch := range guestArches() {
+		for _, c := range e2eCases {
+			if !selected(c.name) {
+				continue
+			}
+			t.Run(arch+"/"+c.name, func(t *testing.T) {
+				t.Parallel()
+				runCase(t, arch, c)
+			})
+		}
+	}
+}
+
+func runCase(t *testing.T, arch string, c e2eCase) {
+	gemu := gemuBin(t)
+	native := fixture(t, "x86_64", c.prog)
+	guest := fixture(t, arch, c.prog)
+
+	// Each run gets its own temp dir (TMPDIR, HOME, and the files fixture's
+	// working directory) so runs cannot see each other's files.
+	invoke := func(prefix ...string) result {
+		tmp := t.TempDir()
+		args := c.args
+		if c.dirArg {
+			args = append([]string{filepath.Join(tmp, "work")}, args...)
+			if err := os.Mkdir(args[0], 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		prog := native
+		if len(prefix) > 0 {
+			prog = guest
+		}
+		argv := append(append(append([]string{}, prefix...), prog), args...)
+		return run(t, argv, baseEnv(tmp, c.env...), tmp)
+	}
+
+	want := invoke()
+	if want.code != c.wantCode {
+		t.Fatalf("native %s exited %d, want %d: the fixture itself is broken\nstderr:\n%s",
+			c.prog, want.code, c.wantCode, tail(want.stderr))
+	}
+	compare(t, filepath.Base(gemu), want, invoke(gemu))
+
+	if q := qemuFor(t, arch); q != "" && q != gemu {
+		compare(t, "qemu-"+arch, want, invoke(q))
+	}
+}
+
+// TestMultiCallName runs a guest through the bin/gemu-<arch> symlink that
+// `make build` creates (skipped when GEMU_BIN points elsewhere).
+func TestMultiCallName(t *testing.T) {
+	if os.Getenv("GEMU_BIN") != "" {
+		t.Skip("GEMU_BIN is set: the multi-call links belong to bin/gemu")
+	}
+	for _, arch := range guestArches() {
+		t.Run(arch, func(t *testing.T) {
+			link := filepath.Join(repoRoot, "bin", "gemu-"+arch)
+			if _, err := os.Stat(link); err != nil {
+				t.Fatalf("%s missing: run make build", link)
+			}
+			native := fixture(t, "x86_64", "hello")
+			guest := fixture(t, arch, "hello")
+			tmp := t.TempDir()
+			want := run(t, []string{native}, baseEnv(tmp), tmp)
+			compare(t, "gemu-"+arch, want, run(t, []string{link, guest}, baseEnv(tmp), tmp))
+		})
+	}
+}
+
+// TestBadInput: a file gemu cannot run gives a one-line error on stderr and
+// exit status 1, never a Go panic or a stack trace.
+func TestBadInput(t *testing.T) {
+	gemu := gemuBin(t)
+	if strings.HasPrefix(filepath.Base(gemu), "qemu-") {
+		// qemu-user 7.2 prints nothing for a non-ELF file, exits 255 on a
+		// foreign ELF and runs a truncated PT_LOAD into SIGILL.
+		t.Skip("GEMU_BIN is qemu-user, which does not meet gemu's bad-input contract")
+	}
+	dir := t.TempDir()
+	self, err := os.Executable() // this test binary: an x86_64 ELF
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{
+		"not-elf":   []byte("this is not an ELF file\n"),
+		"empty":     {},
+		"elf-magic": []byte("\x7fELF"),
+		// riscv64 ELF header announcing 3 program headers that are not there
+		"truncated-phdrs": elfHeader(243, 64, 3),
+		// header plus one PT_LOAD whose file bytes run past the end
+		"truncated-load": append(elfHeader(243, 64, 1), phdrLoad(0, 0x10000, 0x10000)...),
+	}
+	cases := map[string]string{"x86_64-elf": self, "missing-file": filepath.Join(dir, "does-not-exist")}
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		cases[name] = p
+	}
+	for name, path := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := run(t, []string{gemu, path}, baseEnv(dir), dir)
+			msg := strings.TrimRight(r.stderr, "\n")
+			if r.code != 1 {
+				t.Errorf("exit status %d, want 1", r.code)
+			}
+			if msg == "" || strings.Contains(msg, "\n") {
+				t.Errorf("want a one-line error on stderr, got %q", r.stderr)
+			}
+			if strings.Contains(r.stderr, "goroutine ") || strings.Contains(r.stderr, "panic:") {
+				t.Errorf("Go panic on stderr:\n%s", r.stderr)
+			}
+			if r.stdout != "" {
+				t.Errorf("unexpected stdout %q", r.stdout)
+			}
+			t.Logf("stderr: %s", msg)
+		})
+	}
+}
+
+// elfHeader builds a 64-byte little-endian ELF64 ET_EXEC header for machine
+// with phnum program headers at offset phoff.
+func elfHeader(machine uint16, phoff uint64, phnum uint16) []byte {
+	h := make([]byte, 64)
+	copy(h, "\x7fELF\x02\x01\x01")
+	le16(h[16:], 2) // ET_EXEC
+	le16(h[18:], machine)
+	le32(h[20:], 1)       // EV_CURRENT
+	le64(h[24:], 0x10000) // e_entry
+	le64(h[32:], phoff)   // e_phoff
+	le16(h[52:], 64)      // e_ehsize
+	le16(h[54:], 56)      // e_phentsize
+	le16(h[56:], phnum)   // e_phnum
+	le16(h[58:], 64)      // e_shentsize
+	return h
+}
+
+// phdrLoad builds one PT_LOAD R+X program header.
+func phdrLoad(off, filesz, memsz uint64) []byte {
+	p := make([]byte, 56)
+	le32(p[0:], 1) // PT_LOAD
+	le32(p[4:], 5) // PF_R|PF_X
+	le64(p[8:], off)
+	le64(p[16:], 0x10000) // p_vaddr
+	le64(p[24:], 0x10000) // p_paddr
+	le64(p[32:], filesz)
+	le64(p[40:], memsz)
+	le64(p[48:], 0x1000) // p_align
+	return p
+}
+
+func le16(b []byte, v uint16) { b[0], b[1] = byte(v), byte(v>>8) }
+func le32(b []byte, v uint32) { le16(b, uint16(v)); le16(b[2:], uint16(v>>16)) }
+func le64(b []byte, v uint64) { le32(b, uint32(v)); le32(b[4:], uint32(v>>32)) }
