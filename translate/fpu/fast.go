@@ -14,9 +14,10 @@ var fastPath = true
 
 // Biased exponent bounds for fast-path results. lo2 keeps results
 // clear of the smallest normal (Arm tests tininess and FZ on the
-// unrounded value). loErr64 additionally makes product and remainder
-// error terms exactly representable: with exponents >= -913 every
-// error term is a multiple of at least 2^-1017 and thus normal.
+// unrounded value). loErr64 additionally makes product, quotient and
+// square-root error terms exact: with a result (Mul) or dividend/radicand
+// (Div, Sqrt) of at least 2^-913, each error term is a multiple of at
+// least 2^-1018, hence exactly representable and normal when non-zero.
 const (
 	lo2     = 2
 	loErr64 = 110
@@ -24,6 +25,10 @@ const (
 
 func normal64(x uint64) bool { return (x>>52&0x7ff)-1 < 0x7fe }
 func normal32(x uint32) bool { return (x>>23&0xff)-1 < 0xfe }
+
+// addable64 is normal64 below 2^1023, so TwoSum's intermediate s-x
+// (about -y) cannot overflow.
+func addable64(x uint64) bool { return (x>>52&0x7ff)-1 < 0x7fd }
 
 // twoSumErr returns the exact error x+y-s of s = x+y (Knuth TwoSum).
 func twoSumErr(x, y, s float64) float64 {
@@ -159,7 +164,7 @@ func redo32(e *Env, r uint32, st int) (uint32, bool) {
 // ErrFmaNearest ("Exact and approximated error of the FMA", IEEE TC
 // 2011), valid without underflow or overflow (checked by the caller).
 func fmaErr(x, y, z, r float64) float64 {
-	u1 := x * y
+	u1 := float64(x * y) // conversion forbids fusing into b1 (Go spec)
 	u2 := math.FMA(x, y, -u1)
 	a1 := z + u2
 	a2 := twoSumErr(z, u2, a1)

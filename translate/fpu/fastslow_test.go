@@ -23,9 +23,9 @@ func runBoth(o *op, env Env, a, b, c uint64) error {
 
 func TestFastSlowAgree(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	n := 4000
+	n := 12000
 	if testing.Short() {
-		n = 500
+		n = 1000
 	}
 	for i := range allOps {
 		o := &allOps[i]

@@ -7,7 +7,7 @@ import "math"
 
 // Add64 returns a+b.
 func Add64(e *Env, a, b uint64) uint64 {
-	if fastPath && normal64(a) && normal64(b) {
+	if fastPath && addable64(a) && addable64(b) {
 		x, y := math.Float64frombits(a), math.Float64frombits(b)
 		s := x + y
 		r, st := fin64(e, s, twoSumErr(x, y, s), lo2)
@@ -26,7 +26,7 @@ func Add64(e *Env, a, b uint64) uint64 {
 
 // Sub64 returns a-b.
 func Sub64(e *Env, a, b uint64) uint64 {
-	if fastPath && normal64(a) && normal64(b) {
+	if fastPath && addable64(a) && addable64(b) {
 		x, y := math.Float64frombits(a), -math.Float64frombits(b)
 		s := x + y
 		r, st := fin64(e, s, twoSumErr(x, y, s), lo2)
@@ -95,7 +95,13 @@ func Sqrt64(e *Env, a uint64) uint64 {
 	return e.sqrt(&f64, a)
 }
 
-// MulAdd64 returns a*b+c rounded once; see mulAdd for NaN rules.
+// MulAdd64 returns a*b+c rounded once (IEEE 754-2019 fusedMultiplyAdd).
+// Callers build fmsub/fnmadd/fnmsub by flipping input sign bits. NaN
+// rules: inf*0 raises NV and returns the default NaN even when c is a
+// quiet NaN (RISC-V "F" extension; ARM ARM FPMulAdd does the same).
+// In PropagateNaN mode operands are ranked in Arm order addend first:
+// c, a, b (ARM ARM FPProcessNaNs3(addend, op1, op2)); a signalling c
+// with inf*0 gives c quieted.
 func MulAdd64(e *Env, a, b, c uint64) uint64 {
 	if fastPath && normal64(a) && normal64(b) {
 		x, y, z := math.Float64frombits(a), math.Float64frombits(b), math.Float64frombits(c)
@@ -208,10 +214,10 @@ func Sqrt32(e *Env, a uint32) uint32 {
 	return uint32(e.sqrt(&f32, uint64(a)))
 }
 
-// MulAdd32 returns a*b+c rounded once; see mulAdd for NaN rules.
+// MulAdd32 returns a*b+c rounded once; NaN rules as MulAdd64.
 func MulAdd32(e *Env, a, b, c uint32) uint32 {
 	if fastPath && normal32(a) && normal32(b) && (normal32(c) || c<<1 == 0) {
-		p := f32to64(a) * f32to64(b) // exact
+		p := float64(f32to64(a) * f32to64(b)) // exact; no fusion with +z
 		z := f32to64(c)
 		s := p + z
 		err := twoSumErr(p, z, s)

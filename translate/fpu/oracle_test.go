@@ -215,9 +215,9 @@ func flushed(f *format, x uint64, ftz bool) uint64 {
 
 func TestOracleArith(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	n := 700
+	n := 1500
 	if testing.Short() {
-		n = 100
+		n = 150
 	}
 	for _, ac := range arithCases {
 		for _, f := range []*format{&f64, &f32} {
@@ -370,9 +370,9 @@ func genNear(r *rand.Rand, f *format, name string) (uint64, uint64, uint64, bool
 
 func TestOracleBoundaries(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
-	n := 300
+	n := 800
 	if testing.Short() {
-		n = 50
+		n = 80
 	}
 	for _, ac := range arithCases {
 		for _, f := range []*format{&f64, &f32} {

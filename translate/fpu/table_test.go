@@ -126,6 +126,8 @@ func TestRoundingAndRange(t *testing.T) {
 		{"-max*2 RMM", withRM(envRV, RMM), mul(maxF|neg, two), nInf, OF | NX, false},
 		{"max+1 RUP", withRM(envRV, RUP), add(maxF, one), pInf, OF | NX, false},
 		{"max+1 RNE", envRV, add(maxF, one), maxF, NX, false},
+		// TwoSum's s-x would overflow here: the fast path must not apply.
+		{"near-max add RDN", withRM(envRV, RDN), add(0x7fda6c9c9480ee1f, maxF|neg), 0xffe2c9b1b5bf88f0, NX, false},
 		{"sub+sub exact", envRV, add(minSub, minSub), 2, 0, false},
 		{"minN-minSub exact", envRV, sub(minN, minSub), minN - 1, 0, false},
 		{"minN*0.5 exact", envRV, mul(minN, half), minN >> 1, 0, false},
