@@ -15,9 +15,14 @@ type Block struct {
 	End   uint64 // one past the last guest byte
 	Ops   []Op
 	Insns int
-	Succ  [2]uint64 // successor PCs for OpJump (0) and OpBranch (0 taken, 1 not)
-	next  [2]atomic.Pointer[Block]
+	Exits []Exit // direct successors; OpJump and OpBranch name one by index (Dst)
 	valid atomic.Bool
+}
+
+// Exit is a direct successor of a block, chained once it is translated.
+type Exit struct {
+	PC   uint64
+	next atomic.Pointer[Block]
 }
 
 // Valid reports whether the block's translation still stands.
@@ -40,8 +45,12 @@ type Builder struct {
 	insns   int
 	ended   bool
 	nocache bool
-	succ    [2]uint64
+	exits   []uint64
 	single  bool
+	// fallPC is the not-taken PC of the last conditional branch: when
+	// the next instruction is elsewhere the block must jump there.
+	fallPC      uint64
+	pendingFall bool
 }
 
 // PC is the address of the instruction being translated.
@@ -79,11 +88,38 @@ func (b *Builder) Fetch(pc uint64, n int) (insn uint32, ok bool, faultAddr uint6
 func (b *Builder) Next(n int) {
 	b.insns++
 	b.pc += uint64(n)
+	if b.pendingFall {
+		b.pendingFall = false
+		if b.fallPC != b.pc && !b.ended {
+			b.EndJump(b.fallPC)
+		}
+	}
 }
 
-// Emit appends an op for the current instruction.
+func (b *Builder) exitSlot(pc uint64) uint8 {
+	for i, e := range b.exits {
+		if e == pc {
+			return uint8(i)
+		}
+	}
+	b.exits = append(b.exits, pc)
+	return uint8(len(b.exits) - 1)
+}
+
+// Emit appends an op for the current instruction. A direct OpJump or
+// OpBranch gets an exit slot for its target (Imm).
 func (b *Builder) Emit(op Op) {
 	op.PCOff = uint32(b.pc - b.start)
+	switch op.Code {
+	case OpJump:
+		op.Dst = b.exitSlot(uint64(op.Imm))
+	case OpBranch:
+		op.Dst = b.exitSlot(uint64(op.Imm))
+		// A conditional branch is a side exit: translation continues with
+		// the next instruction, making superblocks of straight-line paths.
+		b.ops = append(b.ops, op)
+		return
+	}
 	if op.Code.IsTerminator() {
 		b.ended = true
 	}
@@ -92,15 +128,22 @@ func (b *Builder) Emit(op Op) {
 
 // EndJump ends the block with a direct jump to target.
 func (b *Builder) EndJump(target uint64) {
-	b.succ[0] = target
 	b.Emit(Op{Code: OpJump, Imm: int64(target)})
 }
 
-// EndBranch ends the block with a conditional branch.
+// EndBranch emits a conditional branch to taken. Translation may go on
+// with the next instruction; notTaken is where control goes otherwise (if
+// it is not the next instruction the block ends with a jump there).
 func (b *Builder) EndBranch(cond, ra, rb uint8, taken, notTaken uint64) {
-	b.succ[0], b.succ[1] = taken, notTaken
 	b.Emit(Op{Code: OpBranch, Aux: cond, A: ra, B: rb, Imm: int64(taken)})
+	b.fallPC, b.pendingFall = notTaken, true
+	if len(b.exits) >= maxExits-1 {
+		b.EndJump(notTaken)
+	}
 }
+
+// maxExits bounds a block's direct successors (slot numbers fit in a byte).
+const maxExits = 16
 
 // EndFault ends the block with a synchronous signal at the current PC. A
 // block that faults on its very first fetch is not cached (the page may be

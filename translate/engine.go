@@ -63,7 +63,11 @@ func (e *Engine) translate(pc uint64) (*Block, bool) {
 	if !bld.ended {
 		bld.EndJump(bld.pc)
 	}
-	b := &Block{PC: pc, End: max(bld.pc, pc+1), Ops: bld.ops, Insns: bld.insns, Succ: bld.succ}
+	b := &Block{PC: pc, End: max(bld.pc, pc+1), Ops: bld.ops, Insns: bld.insns,
+		Exits: make([]Exit, len(bld.exits))}
+	for i, x := range bld.exits {
+		b.Exits[i].PC = x
+	}
 	b.valid.Store(true)
 	e.Translations.Add(1)
 	if e.OnTranslate != nil {
@@ -144,16 +148,18 @@ func (e *Engine) memoryFault(c *CPU, r any) ExitKind {
 	return ExitSignal
 }
 
-// Result codes of exec besides ExitKinds: which successor to follow.
+// Result codes of exec besides ExitKinds: where to go next.
 const (
-	nextTaken    = -1
-	nextNotTaken = -2
-	nextIndirect = -3
+	nextExit     = -1 // follow direct exit c.exitSlot of c.block
+	nextIndirect = -3 // jump to c.PC through the jump cache
 	nextRefetch  = -4 // translations were flushed: look c.PC up afresh
 )
 
+// loop runs blocks until an exit. exec follows chained successors itself;
+// it comes back here only to chain, translate, or leave.
 func (e *Engine) loop(c *CPU) ExitKind {
 	b, cacheable := e.find(c.PC)
+	c.chain = e.OnExec == nil
 	for {
 		if c.exitReq.Load() != 0 {
 			c.exitReq.Store(0)
@@ -169,36 +175,31 @@ func (e *Engine) loop(c *CPU) ExitKind {
 		if r >= 0 {
 			return ExitKind(r)
 		}
-		var nb *Block
+		b = c.block // exec may have moved along chained blocks
 		switch r {
-		case nextTaken, nextNotTaken:
-			i := -1 - r
-			nb = b.next[i].Load()
-			if nb == nil || !nb.valid.Load() || e.OnExec != nil {
-				var ok bool
-				nb, ok = e.find(b.Succ[i])
-				if ok && cacheable {
-					b.next[i].Store(nb)
-				}
-				cacheable = ok
-			} else {
-				cacheable = true
+		case nextExit:
+			x := &b.Exits[c.exitSlot]
+			nb, ok := e.find(x.PC)
+			if ok && c.chain && e.cacheable(b) {
+				x.next.Store(nb)
 			}
+			b, cacheable = nb, ok
 		case nextIndirect:
-			pc := c.PC
-			h := (pc >> 1) & (jumpCacheSize - 1)
-			nb = c.jumpCache[h]
-			if nb == nil || nb.PC != pc || !nb.valid.Load() {
-				nb, cacheable = e.find(pc)
-				if cacheable {
-					c.jumpCache[h] = nb
-				}
-			} else {
-				cacheable = true
+			var ok bool
+			b, ok = e.find(c.PC)
+			if ok && c.chain {
+				c.jumpCache[(c.PC>>1)&(jumpCacheSize-1)] = b
 			}
+			cacheable = ok
 		case nextRefetch:
-			nb, cacheable = e.find(c.PC)
+			b, cacheable = e.find(c.PC)
 		}
-		b = nb
+		_ = cacheable
 	}
+}
+
+// cacheable reports whether b is the cached translation for its PC (only
+// those may be chained from: a fault block must be looked up again).
+func (e *Engine) cacheable(b *Block) bool {
+	return b.valid.Load() && e.cache.get(b.PC) == b
 }

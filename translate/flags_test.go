@@ -16,7 +16,7 @@ func TestAddWithCarryFlags(t *testing.T) {
 		{1<<63 - 1, 1, 0, 8, 1 << 63, FlagN | FlagV},
 		{0xffffffff, 1, 0, 4, 0, FlagZ | FlagC},
 		{0x7fffffff, 1, 0, 4, 0x80000000, FlagN | FlagV},
-		{5, ^uint64(5), 1, 8, 0, FlagZ | FlagC}, // 5 - 5: CMP equal sets C (no borrow)
+		{5, ^uint64(5), 1, 8, 0, FlagZ | FlagC},  // 5 - 5: CMP equal sets C (no borrow)
 		{3, ^uint64(5), 1, 8, ^uint64(1), FlagN}, // 3 - 5 borrows: C clear
 	}
 	for _, tc := range cases {

@@ -25,11 +25,13 @@ func b2u(b bool) uint64 {
 
 // exec runs one block. It returns an ExitKind (>= 0) to leave the loop, or
 // one of the next* codes naming the successor.
+//
+// Every block ends in a terminator, so the op pointer simply advances: the
+// loop carries only c, r and op, which keeps the dispatch free of spills.
 func exec(c *CPU, b *Block) int {
 	r := &c.R
-	ops := b.Ops
-	for i := range ops {
-		op := &ops[i]
+	op := &b.Ops[0]
+	for {
 		switch op.Code {
 		case OpNop:
 		case OpMovI:
@@ -259,24 +261,44 @@ func exec(c *CPU, b *Block) int {
 			}
 
 		case OpJump:
-			return nextTaken
+			nb := c.block.Exits[op.Dst].next.Load()
+			if nb == nil || !nb.valid.Load() || c.exitReq.Load() != 0 {
+				c.exitSlot = op.Dst
+				return nextExit
+			}
+			c.block = nb
+			op = &nb.Ops[0]
+			continue
 		case OpBranch:
 			bv := r[op.B]
 			if op.Aux >= CondBitSet {
 				bv = uint64(op.B)
 			}
 			if cond(op.Aux, r[op.A], bv) {
-				return nextTaken
+				nb := c.block.Exits[op.Dst].next.Load()
+				if nb == nil || !nb.valid.Load() || c.exitReq.Load() != 0 {
+					c.exitSlot = op.Dst
+					return nextExit
+				}
+				c.block = nb
+				op = &nb.Ops[0]
+				continue
 			}
-			return nextNotTaken
 		case OpJumpReg:
-			c.PC = (r[op.A] + uint64(op.Imm)) &^ uint64(op.C)
-			return nextIndirect
+			pc := (r[op.A] + uint64(op.Imm)) &^ uint64(op.C)
+			nb := c.jumpCache[(pc>>1)&(jumpCacheSize-1)]
+			if nb == nil || nb.PC != pc || !nb.valid.Load() || c.exitReq.Load() != 0 || !c.chain {
+				c.PC = pc
+				return nextIndirect
+			}
+			c.block = nb
+			op = &nb.Ops[0]
+			continue
 		case OpSyscall:
 			c.PC = uint64(op.Imm)
 			return int(ExitSyscall)
 		case OpTrap:
-			c.PC = b.PC + uint64(op.PCOff)
+			c.PC = c.block.PC + uint64(op.PCOff)
 			c.Exit = ExitInfo{Signal: int(op.Aux), Code: int(op.C), Addr: uint64(op.Imm)}
 			return int(ExitSignal)
 		case OpFlushAll:
@@ -287,14 +309,12 @@ func exec(c *CPU, b *Block) int {
 			c.PC = uint64(op.Imm)
 			return int(op.Aux)
 		default:
-			c.PC = b.PC + uint64(op.PCOff)
+			c.PC = c.block.PC + uint64(op.PCOff)
 			c.Exit = ExitInfo{Signal: SIGILL, Code: ILL_ILLOPC, Addr: c.PC}
 			return int(ExitSignal)
 		}
+		op = (*Op)(unsafe.Add(unsafe.Pointer(op), unsafe.Sizeof(Op{})))
 	}
-	// A block always ends in a terminator; reaching here means a target bug.
-	c.PC = b.End
-	return nextRefetch
 }
 
 func cond(k uint8, a, b uint64) bool {

@@ -136,8 +136,8 @@ const (
 	OpCall
 
 	// Block terminators.
-	OpJump     // to Imm (successor 0)
-	OpBranch   // if cond(Aux, R[A], R[B]) to Imm (successor 0) else successor 1
+	OpJump     // to Imm (block exit slot Dst)
+	OpBranch   // if cond(Aux, R[A], R[B]) to Imm (exit slot Dst), else go on (a side exit, not a terminator)
 	OpJumpReg  // to (R[A] + Imm) &^ uint64(C) via the jump cache
 	OpSyscall  // exit ExitSyscall; cpu.PC = Imm (the next instruction)
 	OpTrap     // exit ExitSignal: signal Aux, code C, address Imm
@@ -195,7 +195,7 @@ type Op struct {
 // IsTerminator reports whether the op ends a block.
 func (c Code) IsTerminator() bool {
 	switch c {
-	case OpJump, OpBranch, OpJumpReg, OpSyscall, OpTrap, OpFlushAll, OpExit:
+	case OpJump, OpJumpReg, OpSyscall, OpTrap, OpFlushAll, OpExit:
 		return true
 	}
 	return false

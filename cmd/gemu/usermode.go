@@ -163,7 +163,9 @@ func runGuest(cfg *config) (int, error) {
 	if cfg.logs.on("unimp") {
 		opts.Unimp = cfg.logs.out
 	}
+	stop := startProfile()
 	st, err := linuxuser.Run(arch, cfg.path, cfg.argv, opts)
+	stop()
 	if err != nil {
 		return 1, err
 	}

@@ -1,0 +1,62 @@
+package riscv64
+
+import "github.com/gemu-project/gemu/translate"
+
+// Translate decodes and lowers the block starting at b.PC(): up to a
+// terminator, an illegal instruction, a fetch fault, the instruction cap
+// or the end of the page.
+func (a *Arch) Translate(b *translate.Builder) {
+	var d inst
+	for {
+		pc := b.PC()
+		x, ok, bad := b.Fetch(pc, 2)
+		if ok && x&3 == 3 {
+			x, ok, bad = b.Fetch(pc, 4)
+		}
+		if !ok {
+			fetchFault(b, bad)
+			return
+		}
+		if !decode(x, pc, &d) {
+			// Linux reports SIGILL/ILL_ILLOPC with si_addr = the PC
+			// (arch/riscv/kernel/traps.c, do_trap_insn_illegal).
+			b.EndFault(translate.SIGILL, translate.ILL_ILLOPC, pc)
+			b.Next(int(d.len))
+			return
+		}
+		d.row.lower(b, &d)
+		b.Next(int(d.len))
+		if b.Ended() {
+			return
+		}
+		if next := b.PC(); b.Full(next) {
+			b.EndJump(next)
+			return
+		}
+	}
+}
+
+// fetchFault ends the block at an instruction that cannot be fetched. When
+// instructions precede it, the block just ends there so the fault is
+// raised when (and if) execution reaches it.
+func fetchFault(b *translate.Builder, bad uint64) {
+	if b.PC() != b.StartPC() {
+		b.EndJump(b.PC())
+		return
+	}
+	// The Builder does not say whether the page is unmapped or just not
+	// executable, so a helper decides at run time.
+	b.Emit(translate.Op{Code: translate.OpCall, Fn: fetchFaultHelper, Imm: int64(bad)})
+	b.EndFault(translate.SIGSEGV, translate.SEGV_MAPERR, bad)
+}
+
+// fetchFaultHelper raises SIGSEGV for an instruction fetch: SEGV_ACCERR
+// when the page is mapped without execute permission, else SEGV_MAPERR.
+func fetchFaultHelper(c *translate.CPU, op *translate.Op) translate.ExitKind {
+	addr := uint64(op.Imm)
+	code := translate.SEGV_MAPERR
+	if _, mapped := c.Mem().ProtAt(addr); mapped {
+		code = translate.SEGV_ACCERR
+	}
+	return c.Signal(op, translate.SIGSEGV, code, addr)
+}
