@@ -46,7 +46,9 @@ type Builder struct {
 	ended   bool
 	nocache bool
 	exits   []uint64
-	single  bool
+	// execPage caches the last page (number+1) found executable.
+	execPage uint64
+	single   bool
 	// fallPC is the not-taken PC of the last conditional branch: when
 	// the next instruction is elsewhere the block must jump there.
 	fallPC      uint64
@@ -73,10 +75,11 @@ func (b *Builder) Full(nextPC uint64) bool {
 func (b *Builder) Fetch(pc uint64, n int) (insn uint32, ok bool, faultAddr uint64) {
 	for i := 0; i < n; i += 2 {
 		a := pc + uint64(i)
-		if a%PageSize == 0 || i == 0 {
+		if page := a/PageSize + 1; page != b.execPage {
 			if p, mapped := b.mem.ProtAt(a); !mapped || p&ProtExec == 0 {
 				return 0, false, a
 			}
+			b.execPage = page
 		}
 		h := *(*uint16)(b.mem.hostPtr(a))
 		insn |= uint32(h) << (8 * i)
@@ -115,6 +118,9 @@ func (b *Builder) Emit(op Op) {
 		op.Dst = b.exitSlot(uint64(op.Imm))
 	case OpBranch:
 		op.Dst = b.exitSlot(uint64(op.Imm))
+		if op.Aux <= CondGEU {
+			op.Code = OpBeq + Code(op.Aux)
+		}
 		// A conditional branch is a side exit: translation continues with
 		// the next instruction, making superblocks of straight-line paths.
 		b.ops = append(b.ops, op)

@@ -261,28 +261,38 @@ func exec(c *CPU, b *Block) int {
 			}
 
 		case OpJump:
-			nb := c.block.Exits[op.Dst].next.Load()
-			if nb == nil || !nb.valid.Load() || c.exitReq.Load() != 0 {
-				c.exitSlot = op.Dst
-				return nextExit
+			goto taken
+		case OpBeq:
+			if r[op.A] == r[op.B] {
+				goto taken
 			}
-			c.block = nb
-			op = &nb.Ops[0]
-			continue
+		case OpBne:
+			if r[op.A] != r[op.B] {
+				goto taken
+			}
+		case OpBlt:
+			if int64(r[op.A]) < int64(r[op.B]) {
+				goto taken
+			}
+		case OpBge:
+			if int64(r[op.A]) >= int64(r[op.B]) {
+				goto taken
+			}
+		case OpBltu:
+			if r[op.A] < r[op.B] {
+				goto taken
+			}
+		case OpBgeu:
+			if r[op.A] >= r[op.B] {
+				goto taken
+			}
 		case OpBranch:
 			bv := r[op.B]
 			if op.Aux >= CondBitSet {
 				bv = uint64(op.B)
 			}
 			if cond(op.Aux, r[op.A], bv) {
-				nb := c.block.Exits[op.Dst].next.Load()
-				if nb == nil || !nb.valid.Load() || c.exitReq.Load() != 0 {
-					c.exitSlot = op.Dst
-					return nextExit
-				}
-				c.block = nb
-				op = &nb.Ops[0]
-				continue
+				goto taken
 			}
 		case OpJumpReg:
 			pc := (r[op.A] + uint64(op.Imm)) &^ uint64(op.C)
@@ -314,6 +324,17 @@ func exec(c *CPU, b *Block) int {
 			return int(ExitSignal)
 		}
 		op = (*Op)(unsafe.Add(unsafe.Pointer(op), unsafe.Sizeof(Op{})))
+		continue
+	taken: // a direct exit (OpJump or a taken branch): follow its chain
+		{
+			nb := c.block.Exits[op.Dst].next.Load()
+			if nb == nil || !nb.valid.Load() || c.exitReq.Load() != 0 {
+				c.exitSlot = op.Dst
+				return nextExit
+			}
+			c.block = nb
+			op = &nb.Ops[0]
+		}
 	}
 }
 

@@ -136,9 +136,18 @@ const (
 	OpCall
 
 	// Block terminators.
-	OpJump     // to Imm (block exit slot Dst)
-	OpBranch   // if cond(Aux, R[A], R[B]) to Imm (exit slot Dst), else go on (a side exit, not a terminator)
-	OpJumpReg  // to (R[A] + Imm) &^ uint64(C) via the jump cache
+	OpJump    // to Imm (block exit slot Dst)
+	OpBranch  // if cond(Aux, R[A], R[B]) to Imm (exit slot Dst), else go on (a side exit, not a terminator)
+	OpJumpReg // to (R[A] + Imm) &^ uint64(C) via the jump cache
+
+	// OpBranch specialised by condition (the Builder picks them): the
+	// interpreter then needs no second dispatch on Aux.
+	OpBeq
+	OpBne
+	OpBlt
+	OpBge
+	OpBltu
+	OpBgeu
 	OpSyscall  // exit ExitSyscall; cpu.PC = Imm (the next instruction)
 	OpTrap     // exit ExitSignal: signal Aux, code C, address Imm
 	OpFlushAll // drop every translation (fence.i, IC IALLU), continue at Imm

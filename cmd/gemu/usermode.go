@@ -164,14 +164,16 @@ func runGuest(cfg *config) (int, error) {
 		opts.Unimp = cfg.logs.out
 	}
 	stop := startProfile()
-	st, err := linuxuser.Run(arch, cfg.path, cfg.argv, opts)
+	opts.Exit = func(st linuxuser.Status) {
+		stop()
+		if f, ok := cfg.logs.out.(*os.File); ok && f != os.Stderr {
+			f.Close()
+		}
+		st.Exit()
+	}
+	// Run returns only when the program could not be started: the guest's
+	// end exits the emulator through opts.Exit.
+	err = linuxuser.Run(arch, cfg.path, cfg.argv, opts)
 	stop()
-	if err != nil {
-		return 1, err
-	}
-	if f, ok := cfg.logs.out.(*os.File); ok && f != os.Stderr {
-		f.Close()
-	}
-	st.Reraise()
-	return st.ExitCode(), nil
+	return 1, err
 }
