@@ -378,7 +378,6 @@ func (as *AddressSpace) WriteForce(addr uint64, buf []byte) error {
 	}
 	copy(as.hostSlice(addr, uint64(len(buf))), buf)
 	as.mu.Lock()
-	defer as.mu.Unlock()
 	// Restore each VMA's protection over the touched pages.
 	lo, hi := addr&^(PageSize-1), pageAlign(addr+uint64(len(buf)))
 	for _, v := range as.vmas.v {
@@ -387,6 +386,8 @@ func (as *AddressSpace) WriteForce(addr uint64, buf []byte) error {
 			unix.Mprotect(as.hostSlice(s, e-s), hostProt(v.Prot))
 		}
 	}
+	as.mu.Unlock()
+	as.notify(addr, addr+uint64(len(buf)))
 	return nil
 }
 
