@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -24,6 +25,10 @@ type exitError struct {
 }
 
 func (e *exitError) Error() string { return e.msg }
+
+// The guest's first thread runs on the goroutine main runs on; keeping it
+// on the main OS thread makes its TID equal the PID, as natively.
+func init() { runtime.LockOSThread() }
 
 func main() {
 	os.Exit(run(os.Args))

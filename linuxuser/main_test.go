@@ -1,0 +1,61 @@
+package linuxuser
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"testing"
+
+	"github.com/gemu-project/gemu/targets"
+	_ "github.com/gemu-project/gemu/targets/riscv64"
+)
+
+// The end-to-end tests run each guest in a child process: the test binary
+// re-executed with GEMU_TEST_GUEST set runs one guest and exits with its
+// status, so exit codes, signals and leftover threads stay isolated.
+
+func init() { runtime.LockOSThread() } // main runs on the main OS thread: TID == PID
+
+const guestEnv = "GEMU_TEST_GUEST"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(guestEnv) != "" {
+		os.Exit(runGuestChild(os.Args))
+	}
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// runGuestChild runs "ARGS... -- arch path arg..." with options from the environment.
+func runGuestChild(args []string) int {
+	parts := args
+	for i, a := range args {
+		if a == "--" {
+			parts = args[i+1:]
+			break
+		}
+	}
+	if len(parts) < 2 {
+		fmt.Fprintln(os.Stderr, "gemu test: no guest given")
+		return 1
+	}
+	arch, err := targets.ByName(parts[0])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gemu:", err)
+		return 1
+	}
+	opts := Options{Env: []string{"LANG=C", "PATH=/usr/bin:/bin"}, Prefix: os.Getenv("GEMU_TEST_PREFIX")}
+	if os.Getenv("GEMU_TEST_STRACE") != "" {
+		opts.Strace = os.Stderr
+	}
+	if os.Getenv("GEMU_TEST_UNIMP") != "" {
+		opts.Unimp = os.Stderr
+	}
+	if err := Run(arch, parts[1], parts[1:], opts); err != nil {
+		fmt.Fprintln(os.Stderr, "gemu:", err)
+	}
+	return 1
+}

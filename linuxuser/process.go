@@ -1,0 +1,219 @@
+// Package linuxuser is the Linux personality: it runs a guest Linux
+// program on the translator, one host thread per guest thread, and
+// implements the Linux system calls on top of the host's.
+package linuxuser
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/loader"
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/targets"
+	"github.com/gemu-project/gemu/translate"
+)
+
+// Options are the run settings the command line gives.
+type Options struct {
+	Env       []string // the guest environment
+	Prefix    string   // -L: guest sysroot for absolute paths and PT_INTERP
+	Seed      *uint64  // -seed: deterministic AT_RANDOM
+	StackSize uint64   // -s (default 8 MiB)
+	CPUModel  string   // -cpu
+	Uname     string   // -r: uname release
+	ATFlags   uint64   // AT_FLAGS (binfmt_misc P flag)
+	ExecFn    string   // AT_EXECFN (default: the path)
+
+	Strace io.Writer // -strace: one line per syscall
+	Unimp  io.Writer // -d unimp: unsupported syscalls and features
+
+	// Engine, when set, configures the engine before the program starts
+	// (-one-insn-per-tb, -d in_asm/exec/cpu hooks).
+	Engine func(*translate.Engine)
+
+	// Exit is called once, by the guest thread that ends the process
+	// (exit_group, the last exit, a fatal signal), while other guest threads
+	// may still be blocked in host calls. It should flush the emulator's
+	// own output and then call Status.Exit; if it returns, Status.Exit runs.
+	Exit func(Status)
+}
+
+// Status is how the guest ended.
+type Status struct {
+	Code   int // exit_group / exit status (0-255)
+	Signal int // non-zero: killed by this signal
+}
+
+// ExitCode is what a shell shows: the code, or 128+signal.
+func (s Status) ExitCode() int {
+	if s.Signal != 0 {
+		return 128 + s.Signal
+	}
+	return s.Code & 0xff
+}
+
+// Process is one guest Linux process.
+type Process struct {
+	arch   targets.Arch
+	abi    *syscalls.LinuxABI
+	as     *translate.AddressSpace
+	engine *translate.Engine
+	img    *loader.Image
+	table  *syscalls.Table[Handler]
+	opts   Options
+	pid    int
+	tracer *syscalls.Tracer
+
+	mu      sync.Mutex
+	threads map[int]*Thread
+	brk     uint64 // current program break
+	sigacts [syscalls.NSIG + 1]syscalls.Sigaction
+
+	logMu    sync.Mutex // serializes strace/unimp lines
+	doneOnce sync.Once
+	done     chan struct{}
+	status   Status
+}
+
+// Run loads and runs a guest program. It returns only when loading fails:
+// the end of the guest ends the emulator through Options.Exit. Call it
+// from the goroutine main runs on, locked to the main OS thread by an
+// init-time runtime.LockOSThread, so the guest's first thread has TID == PID.
+func Run(arch targets.Arch, path string, argv []string, opts Options) error {
+	p, err := NewProcess(arch, path, argv, opts)
+	if err != nil {
+		return err
+	}
+	p.Run()
+	return nil
+}
+
+// NewProcess creates the address space and engine and loads the program.
+func NewProcess(arch targets.Arch, path string, argv []string, opts Options) (*Process, error) {
+	abi, err := syscalls.LinuxABIFor(arch.Name())
+	if err != nil {
+		return nil, err
+	}
+	if opts.CPUModel != "" {
+		if err := arch.SetModel(opts.CPUModel); err != nil {
+			return nil, err
+		}
+	}
+	table, err := NewTable(abi)
+	if err != nil {
+		return nil, err
+	}
+	as, err := translate.NewAddressSpace(arch.AddressSpaceSize())
+	if err != nil {
+		return nil, err
+	}
+	img, err := loader.Load(as, arch, path, argv, opts.Env, loader.Options{StackSize: opts.StackSize,
+		Seed: opts.Seed, Prefix: opts.Prefix, ExecFn: opts.ExecFn, PIEBase: 0, ATFlags: opts.ATFlags})
+	if err != nil {
+		as.Close()
+		return nil, err
+	}
+	as.MmapBase = min(as.MmapBase, img.StackLow-translate.PageSize)
+	p := &Process{arch: arch, abi: abi, as: as, img: img, table: table, opts: opts,
+		pid: unix.Getpid(), threads: map[int]*Thread{}, brk: img.BrkStart, done: make(chan struct{})}
+	p.engine = translate.NewEngine(arch, as)
+	if opts.Engine != nil {
+		opts.Engine(p.engine)
+	}
+	if opts.Strace != nil {
+		p.tracer = &syscalls.Tracer{ABI: abi, Mem: as}
+	}
+	return p, nil
+}
+
+// Image is the loaded program (for /proc emulation and tools).
+func (p *Process) Image() *loader.Image { return p.img }
+
+// Engine is the process's translator engine.
+func (p *Process) Engine() *translate.Engine { return p.engine }
+
+// Run runs the main thread on the calling goroutine; it does not return.
+func (p *Process) Run() {
+	runtime.LockOSThread()
+	cpu := p.engine.NewCPU()
+	p.arch.ResetCPU(cpu, p.img.Entry, p.img.SP)
+	t := p.newThread(cpu, unix.Gettid())
+	t.loop()
+	<-p.done
+	select {} // the thread that ended the process is exiting the emulator
+}
+
+// exit ends the whole process (exit_group, last thread, fatal signal):
+// the other threads are asked to stop and the emulator exits from here.
+func (p *Process) exit(s Status) {
+	p.doneOnce.Do(func() {
+		p.status = s
+		p.mu.Lock()
+		for _, t := range p.threads {
+			t.cpu.RequestExit()
+		}
+		p.mu.Unlock()
+		close(p.done)
+		if p.opts.Exit != nil {
+			p.opts.Exit(s)
+		}
+		s.Exit()
+	})
+}
+
+// exiting reports whether the process is ending.
+func (p *Process) exiting() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// logf writes one line to w (strace or unimp) without interleaving.
+func (p *Process) logf(w io.Writer, format string, args ...any) {
+	if w == nil {
+		return
+	}
+	p.logMu.Lock()
+	fmt.Fprintf(w, format, args...)
+	p.logMu.Unlock()
+}
+
+// unimp reports something unsupported under -d unimp.
+func (p *Process) unimp(format string, args ...any) {
+	p.logf(p.opts.Unimp, format+"\n", args...)
+}
+
+// Exit ends the emulator with the guest's status: a fatal signal is
+// re-raised, otherwise the exit code is returned to the parent.
+func (s Status) Exit() {
+	s.Reraise()
+	os.Exit(s.ExitCode())
+}
+
+// Reraise makes the emulator die from the guest's fatal signal, so the
+// parent sees the same wait status as for a native run (e.g. 139 for
+// SIGSEGV in a shell). It returns only if the signal did not kill us.
+// Flush logs first. A core dump of the emulator is never wanted.
+func (s Status) Reraise() {
+	if s.Signal == 0 {
+		return
+	}
+	unix.Setrlimit(unix.RLIMIT_CORE, &unix.Rlimit{})
+	// Raw calls: the Go runtime must not see this. x86_64 struct
+	// kernel_sigaction {handler, flags, restorer, mask}; SIG_DFL is 0.
+	var act [4]uint64
+	unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(s.Signal), uintptr(unsafe.Pointer(&act)), 0, 8, 0, 0)
+	set := uint64(1) << (s.Signal - 1)
+	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_UNBLOCK, uintptr(unsafe.Pointer(&set)), 0, 8, 0, 0)
+	unix.Tgkill(unix.Getpid(), unix.Gettid(), unix.Signal(s.Signal))
+	unix.Kill(unix.Getpid(), unix.Signal(s.Signal))
+}

@@ -1,0 +1,168 @@
+package linuxuser
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/translate"
+)
+
+// Descriptor control: fcntl, dup, pipes, terminal ioctls.
+
+func init() {
+	register(
+		row{"fcntl", sysFcntl, kinds(aInt, syscalls.ArgFcntlCmd, syscalls.ArgFcntlArg), syscalls.RetInt, syscalls.Full,
+			"open flags translated"},
+		row{"dup", sysDup, kinds(aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"dup3", sysDup3, kinds(aInt, aInt, syscalls.ArgOpenFlags), syscalls.RetInt, syscalls.Full, ""},
+		row{"pipe2", sysPipe2, kinds(aPtr, syscalls.ArgOpenFlags), syscalls.RetInt, syscalls.Full, ""},
+		row{"ioctl", sysIoctl, kinds(aInt, aHex, aHex), syscalls.RetInt, syscalls.Partial,
+			"terminal ioctls (TCGETS, TCSETS*, TIOCGWINSZ, ...), FIONREAD, FIONBIO, FIOCLEX; others ENOTTY"},
+	)
+}
+
+func sysFcntl(t *Thread, a *Args) uint64 {
+	fd, cmd, arg := fdArg(a[0]), int(int32(a[1])), a[2]
+	flags := t.p.abi.OpenFlags
+	switch cmd {
+	case syscalls.FGetfl:
+		r, err := unix.FcntlInt(uintptr(fd), cmd, 0)
+		if err != nil {
+			return errRet(err)
+		}
+		return flags.FromHost(uint64(uint32(r)))
+	case syscalls.FSetfl:
+		return ret(unix.FcntlInt(uintptr(fd), cmd, int(flags.ToHost(arg))))
+	case syscalls.FGetlk, syscalls.FSetlk, syscalls.FSetlkw, syscalls.FOfdGetlk, syscalls.FOfdSetlk,
+		syscalls.FOfdSetlkw, syscalls.FGetownEx, syscalls.FSetownEx:
+		// struct flock (32 bytes) and struct f_owner_ex (8) have the same
+		// layout on x86_64 and the 64-bit asm-generic targets.
+		size := uint64(32)
+		if cmd == syscalls.FGetownEx || cmd == syscalls.FSetownEx {
+			size = 8
+		}
+		b, err := t.p.as.Slice(arg, size, translate.ProtRead|translate.ProtWrite)
+		if err != nil {
+			return errno(unix.EFAULT)
+		}
+		r, _, e := unix.Syscall(unix.SYS_FCNTL, uintptr(fd), uintptr(cmd), uintptr(unsafe.Pointer(&b[0])))
+		if e != 0 {
+			return errno(e)
+		}
+		return uint64(r)
+	case syscalls.FDupfd, syscalls.FDupfdCloexec, syscalls.FGetfd, syscalls.FSetfd, syscalls.FSetown,
+		syscalls.FGetown, syscalls.FSetsig, syscalls.FGetsig, syscalls.FSetlease, syscalls.FGetlease,
+		syscalls.FNotify, syscalls.FSetpipeSz, syscalls.FGetpipeSz, syscalls.FAddSeals, syscalls.FGetSeals:
+		return ret(unix.FcntlInt(uintptr(fd), cmd, int(int32(arg))))
+	}
+	return errno(unix.EINVAL)
+}
+
+func sysDup(t *Thread, a *Args) uint64 { return ret(unix.Dup(fdArg(a[0]))) }
+
+func sysDup3(t *Thread, a *Args) uint64 {
+	if a[2]&^uint64(syscalls.OCloexec) != 0 {
+		return errno(unix.EINVAL)
+	}
+	return ret(fdArg(a[1]), unix.Dup3(fdArg(a[0]), fdArg(a[1]), int(a[2])))
+}
+
+func sysPipe2(t *Thread, a *Args) uint64 {
+	var fds [2]int
+	if err := unix.Pipe2(fds[:], int(t.p.abi.OpenFlags.ToHost(a[1]))); err != nil {
+		return errRet(err)
+	}
+	var b [8]byte
+	le32put(b[0:], uint32(fds[0]))
+	le32put(b[4:], uint32(fds[1]))
+	if t.writeBytes(a[0], b[:]) != nil {
+		unix.Close(fds[0])
+		unix.Close(fds[1])
+		return errno(unix.EFAULT)
+	}
+	return 0
+}
+
+func le32put(b []byte, v uint32) {
+	b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+}
+
+// Terminal and file ioctl numbers, asm-generic and x86_64 alike (Linux
+// include/uapi/asm-generic/ioctls.h).
+const (
+	tcgets     = 0x5401
+	tcsets     = 0x5402
+	tcsetsw    = 0x5403
+	tcsetsf    = 0x5404
+	tiocgpgrp  = 0x540F
+	tiocspgrp  = 0x5410
+	tiocgwinsz = 0x5413
+	tiocswinsz = 0x5414
+	fionread   = 0x541B
+	fionbio    = 0x5421
+	fionclex   = 0x5450
+	fioclex    = 0x5451
+)
+
+func sysIoctl(t *Thread, a *Args) uint64 {
+	fd, req, arg := fdArg(a[0]), uint32(a[1]), a[2]
+	switch req {
+	case tcgets:
+		tio, err := unix.IoctlGetTermios(fd, tcgets)
+		if err != nil {
+			return errRet(err)
+		}
+		var b [syscalls.TermiosSize]byte
+		g := syscalls.TermiosFromHost(tio)
+		g.Encode(b[:])
+		return t.putBytes(arg, b[:])
+	case tcsets, tcsetsw, tcsetsf:
+		b, err := t.readBytes(arg, syscalls.TermiosSize)
+		if err != nil {
+			return errno(unix.EFAULT)
+		}
+		tio, err := unix.IoctlGetTermios(fd, tcgets)
+		if err != nil {
+			return errRet(err)
+		}
+		g := syscalls.DecodeTermios(b)
+		g.ToHost(tio)
+		return ok(unix.IoctlSetTermios(fd, uint(req), tio))
+	case tiocgwinsz:
+		ws, err := unix.IoctlGetWinsize(fd, tiocgwinsz)
+		if err != nil {
+			return errRet(err)
+		}
+		var b [syscalls.WinsizeSize]byte
+		syscalls.Winsize{Row: ws.Row, Col: ws.Col, Xpixel: ws.Xpixel, Ypixel: ws.Ypixel}.Encode(b[:])
+		return t.putBytes(arg, b[:])
+	case tiocswinsz:
+		b, err := t.readBytes(arg, syscalls.WinsizeSize)
+		if err != nil {
+			return errno(unix.EFAULT)
+		}
+		g := syscalls.DecodeWinsize(b)
+		return ok(unix.IoctlSetWinsize(fd, tiocswinsz, &unix.Winsize{Row: g.Row, Col: g.Col, Xpixel: g.Xpixel, Ypixel: g.Ypixel}))
+	case tiocgpgrp, tiocspgrp, fionread, fionbio:
+		// An int (pid_t) argument in guest memory.
+		b, err := t.p.as.Slice(arg, 4, translate.ProtRead|translate.ProtWrite)
+		if err != nil {
+			return errno(unix.EFAULT)
+		}
+		_, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(unsafe.Pointer(&b[0])))
+		if e != 0 {
+			return errno(e)
+		}
+		return 0
+	case fioclex, fionclex:
+		_, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), uintptr(req), 0)
+		if e != 0 {
+			return errno(e)
+		}
+		return 0
+	}
+	t.p.unimp("gemu: ioctl %#x on fd %d not supported", req, fd)
+	return errno(unix.ENOTTY)
+}

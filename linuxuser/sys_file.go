@@ -1,0 +1,266 @@
+package linuxuser
+
+import (
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/translate"
+)
+
+// File I/O: guest buffers are read and written in place (zero copy)
+// through the address space; descriptors are host descriptors.
+
+func init() {
+	register(
+		row{"read", sysRead, kinds(aInt, aHex, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"write", sysWrite, kinds(aInt, aHex, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"readv", sysReadv, kinds(aInt, aPtr, aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"writev", sysWritev, kinds(aInt, aPtr, aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"pread64", sysPread, kinds(aInt, aHex, aLong, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"pwrite64", sysPwrite, kinds(aInt, aHex, aLong, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"preadv", sysPreadv, kinds(aInt, aPtr, aInt, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"pwritev", sysPwritev, kinds(aInt, aPtr, aInt, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"lseek", sysLseek, kinds(aInt, aLong, aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"openat", sysOpenat, kinds(aDirFD, aStr, syscalls.ArgOpenFlags, syscalls.ArgOpenMode), syscalls.RetInt,
+			syscalls.Full, "-L prefix; /proc/self/{exe,auxv,cmdline,maps} emulated"},
+		row{"close", sysClose, kinds(aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"fstat", sysFstat, kinds(aInt, aPtr), syscalls.RetInt, syscalls.Full, "asm-generic struct stat"},
+		row{"newfstatat", sysNewfstatat, kinds(aDirFD, aStr, aPtr, aHex), syscalls.RetInt, syscalls.Full, "asm-generic struct stat"},
+		row{"statx", sysStatx, kinds(aDirFD, aStr, aHex, aHex, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"getdents64", sysGetdents64, kinds(aInt, aPtr, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"fsync", sysFsync, kinds(aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"fdatasync", sysFdatasync, kinds(aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"ftruncate", sysFtruncate, kinds(aInt, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"fallocate", sysFallocate, kinds(aInt, aHex, aLong, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"fadvise64", sysFadvise, kinds(aInt, aLong, aLong, aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"fstatfs", sysFstatfs, kinds(aInt, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"fchmod", sysFchmod, kinds(aInt, aOct), syscalls.RetInt, syscalls.Full, ""},
+		row{"fchown", sysFchown, kinds(aInt, aInt, aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"sendfile", sysSendfile, kinds(aInt, aInt, aPtr, aLong), syscalls.RetInt, syscalls.Full, ""},
+	)
+}
+
+func fdArg(v uint64) int { return int(int32(v)) }
+
+func sysRead(t *Thread, a *Args) uint64 {
+	b, err := t.ioSlice(a[1], a[2], translate.ProtWrite)
+	if err != nil {
+		return errRet(err)
+	}
+	return ret(unix.Read(fdArg(a[0]), b))
+}
+
+func sysWrite(t *Thread, a *Args) uint64 {
+	b, err := t.ioSlice(a[1], a[2], translate.ProtRead)
+	if err != nil {
+		return errRet(err)
+	}
+	return ret(unix.Write(fdArg(a[0]), b))
+}
+
+func sysPread(t *Thread, a *Args) uint64 {
+	b, err := t.ioSlice(a[1], a[2], translate.ProtWrite)
+	if err != nil {
+		return errRet(err)
+	}
+	return ret(unix.Pread(fdArg(a[0]), b, int64(a[3])))
+}
+
+func sysPwrite(t *Thread, a *Args) uint64 {
+	b, err := t.ioSlice(a[1], a[2], translate.ProtRead)
+	if err != nil {
+		return errRet(err)
+	}
+	return ret(unix.Pwrite(fdArg(a[0]), b, int64(a[3])))
+}
+
+// iovMax is UIO_MAXIOV (Linux include/uapi/linux/uio.h).
+const iovMax = 1024
+
+// iovecs maps a guest iovec array onto host buffers.
+func (t *Thread) iovecs(addr, count uint64, prot int) ([][]byte, uint64) {
+	if count > iovMax {
+		return nil, errno(unix.EINVAL)
+	}
+	raw, err := t.readBytes(addr, count*syscalls.IovecSize)
+	if err != nil {
+		return nil, errno(unix.EFAULT)
+	}
+	var out [][]byte
+	for _, v := range syscalls.DecodeIovecs(raw) {
+		if int64(v.Len) < 0 {
+			return nil, errno(unix.EINVAL)
+		}
+		b, err := t.ioSlice(v.Base, v.Len, prot)
+		if err != nil {
+			return nil, errno(unix.EFAULT)
+		}
+		out = append(out, b)
+	}
+	return out, 0
+}
+
+func sysReadv(t *Thread, a *Args) uint64 {
+	iov, e := t.iovecs(a[1], a[2], translate.ProtWrite)
+	if e != 0 {
+		return e
+	}
+	return ret(unix.Readv(fdArg(a[0]), iov))
+}
+
+func sysWritev(t *Thread, a *Args) uint64 {
+	iov, e := t.iovecs(a[1], a[2], translate.ProtRead)
+	if e != 0 {
+		return e
+	}
+	return ret(unix.Writev(fdArg(a[0]), iov))
+}
+
+func sysPreadv(t *Thread, a *Args) uint64 {
+	iov, e := t.iovecs(a[1], a[2], translate.ProtWrite)
+	if e != 0 {
+		return e
+	}
+	return ret(unix.Preadv(fdArg(a[0]), iov, int64(a[3])))
+}
+
+func sysPwritev(t *Thread, a *Args) uint64 {
+	iov, e := t.iovecs(a[1], a[2], translate.ProtRead)
+	if e != 0 {
+		return e
+	}
+	return ret(unix.Pwritev(fdArg(a[0]), iov, int64(a[3])))
+}
+
+func sysLseek(t *Thread, a *Args) uint64 {
+	n, err := unix.Seek(fdArg(a[0]), int64(a[1]), int(int32(a[2])))
+	return ret(int(n), err)
+}
+
+func sysOpenat(t *Thread, a *Args) uint64 {
+	dirfd, flags, mode := fdArg(a[0]), t.p.abi.OpenFlags.ToHost(a[2]), uint32(a[3])
+	name, e := t.readPath(a[1])
+	if e != 0 {
+		return e
+	}
+	if fd, handled := t.p.openProc(dirfd, name, int(flags)); handled {
+		return fd
+	}
+	return ret(unix.Openat(dirfd, t.p.prefixed(name), int(flags), mode))
+}
+
+func sysClose(t *Thread, a *Args) uint64 { return ok(unix.Close(fdArg(a[0]))) }
+
+// putStat converts a host stat into the guest's asm-generic struct stat.
+func (t *Thread) putStat(addr uint64, st *unix.Stat_t) uint64 {
+	var b [syscalls.StatSize]byte
+	g := syscalls.StatFromHost(st)
+	g.Encode(b[:])
+	if t.writeBytes(addr, b[:]) != nil {
+		return errno(unix.EFAULT)
+	}
+	return 0
+}
+
+func sysFstat(t *Thread, a *Args) uint64 {
+	var st unix.Stat_t
+	if err := unix.Fstat(fdArg(a[0]), &st); err != nil {
+		return errRet(err)
+	}
+	return t.putStat(a[1], &st)
+}
+
+func sysNewfstatat(t *Thread, a *Args) uint64 {
+	name, e := t.readPath(a[1])
+	if e != 0 {
+		return e
+	}
+	var st unix.Stat_t
+	if err := unix.Fstatat(fdArg(a[0]), t.p.procPath(name), &st, int(int32(a[3]))); err != nil {
+		return errRet(err)
+	}
+	return t.putStat(a[2], &st)
+}
+
+// statxSize is sizeof(struct statx), arch-independent (Linux include/uapi/linux/stat.h).
+const statxSize = 256
+
+func sysStatx(t *Thread, a *Args) uint64 {
+	name, e := t.readPath(a[1])
+	if e != 0 {
+		return e
+	}
+	var st unix.Statx_t
+	if err := unix.Statx(fdArg(a[0]), t.p.procPath(name), int(int32(a[2])), int(int32(a[3])), &st); err != nil {
+		return errRet(err)
+	}
+	b, err := t.p.as.Slice(a[4], statxSize, translate.ProtWrite)
+	if err != nil {
+		return errno(unix.EFAULT)
+	}
+	copy(b, structBytes(&st))
+	return 0
+}
+
+func sysGetdents64(t *Thread, a *Args) uint64 {
+	// struct linux_dirent64 has the same layout on host and guest.
+	b, err := t.ioSlice(a[1], a[2], translate.ProtWrite)
+	if err != nil {
+		return errRet(err)
+	}
+	return ret(unix.Getdents(fdArg(a[0]), b))
+}
+
+func sysFsync(t *Thread, a *Args) uint64     { return ok(unix.Fsync(fdArg(a[0]))) }
+func sysFdatasync(t *Thread, a *Args) uint64 { return ok(unix.Fdatasync(fdArg(a[0]))) }
+func sysFtruncate(t *Thread, a *Args) uint64 { return ok(unix.Ftruncate(fdArg(a[0]), int64(a[1]))) }
+
+func sysFallocate(t *Thread, a *Args) uint64 {
+	return ok(unix.Fallocate(fdArg(a[0]), uint32(a[1]), int64(a[2]), int64(a[3])))
+}
+
+func sysFadvise(t *Thread, a *Args) uint64 {
+	return ok(unix.Fadvise(fdArg(a[0]), int64(a[1]), int64(a[2]), int(int32(a[3]))))
+}
+
+// struct statfs is 120 bytes with the same layout on x86_64 and the
+// 64-bit asm-generic targets (Linux include/uapi/asm-generic/statfs.h).
+const statfsSize = 120
+
+func sysFstatfs(t *Thread, a *Args) uint64 {
+	var st unix.Statfs_t
+	if err := unix.Fstatfs(fdArg(a[0]), &st); err != nil {
+		return errRet(err)
+	}
+	return t.putBytes(a[1], structBytes(&st)[:statfsSize])
+}
+
+func (t *Thread) putBytes(addr uint64, b []byte) uint64 {
+	if t.writeBytes(addr, b) != nil {
+		return errno(unix.EFAULT)
+	}
+	return 0
+}
+
+func sysFchmod(t *Thread, a *Args) uint64 { return ok(unix.Fchmod(fdArg(a[0]), uint32(a[1]))) }
+
+func sysFchown(t *Thread, a *Args) uint64 {
+	return ok(unix.Fchown(fdArg(a[0]), int(int32(a[1])), int(int32(a[2]))))
+}
+
+func sysSendfile(t *Thread, a *Args) uint64 {
+	var off int64
+	var offp *int64
+	if a[2] != 0 {
+		v, err := t.p.as.Load64(a[2])
+		if err != nil {
+			return errno(unix.EFAULT)
+		}
+		off, offp = int64(v), &off
+	}
+	n, err := unix.Sendfile(fdArg(a[1]), fdArg(a[0]), offp, int(a[3]))
+	if offp != nil && t.p.as.Store64(a[2], uint64(off)) != nil {
+		return errno(unix.EFAULT)
+	}
+	return ret(n, err)
+}

@@ -1,0 +1,184 @@
+package linuxuser
+
+import (
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/translate"
+)
+
+func init() {
+	prot := syscalls.ArgProt
+	register(
+		row{"mmap", sysMmap, kinds(aPtr, aLong, prot, syscalls.ArgMmapFlags, aInt, aLong), syscalls.RetPtr, syscalls.Full, ""},
+		row{"munmap", sysMunmap, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"mprotect", sysMprotect, kinds(aPtr, aLong, prot), syscalls.RetInt, syscalls.Full, ""},
+		row{"madvise", sysMadvise, kinds(aPtr, aLong, syscalls.ArgMadvise), syscalls.RetInt, syscalls.Full,
+			"passed to the host pages"},
+		row{"mremap", sysMremap, kinds(aPtr, aLong, aLong, aHex, aPtr), syscalls.RetPtr, syscalls.Partial,
+			"no MREMAP_FIXED or MREMAP_DONTUNMAP"},
+		row{"brk", sysBrk, kinds(aPtr), syscalls.RetPtr, syscalls.Full, ""},
+		row{"msync", sysMsync, kinds(aPtr, aLong, aHex), syscalls.RetInt, syscalls.Full, ""},
+		row{"mlock", sysMemStub, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Stub, "succeeds without locking"},
+		row{"munlock", sysMemStub, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Stub, "succeeds without locking"},
+		row{"mlockall", sysMemStub, kinds(aHex), syscalls.RetInt, syscalls.Stub, "succeeds without locking"},
+		row{"munlockall", sysMemStub, kinds(), syscalls.RetInt, syscalls.Stub, "succeeds without locking"},
+	)
+}
+
+const pageMask = translate.PageSize - 1
+
+// guestProt keeps the bits the address space knows; PROT_BTI/PROT_MTE
+// and PROT_SEM are accepted and ignored.
+func guestProt(p uint64) (int, bool) {
+	const known = syscalls.ProtRead | syscalls.ProtWrite | syscalls.ProtExec | syscalls.ProtSem | 0x30
+	if p&^known != 0 {
+		return 0, false
+	}
+	return int(p & (syscalls.ProtRead | syscalls.ProtWrite | syscalls.ProtExec)), true
+}
+
+func sysMmap(t *Thread, a *Args) uint64 {
+	addr, length, protArg, flags, fd, off := a[0], a[1], a[2], a[3], int(int32(a[4])), a[5]
+	prot, valid := guestProt(protArg)
+	if !valid || length == 0 || off&pageMask != 0 || length > t.p.as.Limit() {
+		return errno(unix.EINVAL)
+	}
+	spec := translate.MapSpec{Addr: addr, Length: length, Prot: prot, FD: fd, Offset: int64(off),
+		Fixed: flags&syscalls.MapFixed != 0, NoReplace: flags&syscalls.MapFixedNoreplace != 0,
+		Grows: flags&syscalls.MapGrowsdown != 0}
+	switch flags & syscalls.MapTypeMask {
+	case syscalls.MapShared, syscalls.MapSharedValidate:
+		spec.Shared = true
+	case syscalls.MapPrivate:
+	default:
+		return errno(unix.EINVAL)
+	}
+	if flags&syscalls.MapAnonymous != 0 {
+		spec.FD, spec.Offset = -1, 0
+	} else {
+		spec.Name = fdPath(fd)
+	}
+	if (spec.Fixed || spec.NoReplace) && addr&pageMask != 0 {
+		return errno(unix.EINVAL)
+	}
+	got, err := t.p.as.Map(spec)
+	if err != nil {
+		return errRet(err)
+	}
+	return got
+}
+
+// fdPath names a file mapping for /proc/self/maps.
+func fdPath(fd int) string {
+	s, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd))
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
+func sysMunmap(t *Thread, a *Args) uint64 {
+	if a[0]&pageMask != 0 || a[1] == 0 {
+		return errno(unix.EINVAL)
+	}
+	return ok(t.p.as.Unmap(a[0], a[1]))
+}
+
+func sysMprotect(t *Thread, a *Args) uint64 {
+	prot, valid := guestProt(a[2] &^ 0x03000000) // PROT_GROWSDOWN/GROWSUP
+	if !valid || a[0]&pageMask != 0 {
+		return errno(unix.EINVAL)
+	}
+	if a[1] == 0 {
+		return 0
+	}
+	return ok(t.p.as.Protect(a[0], a[1], prot))
+}
+
+// Advice values that could harm other processes or the host are refused
+// (MADV_HWPOISON 100, MADV_SOFT_OFFLINE 101: Linux mman-common.h).
+func sysMadvise(t *Thread, a *Args) uint64 {
+	addr, length, advice := a[0], a[1], int(int32(a[2]))
+	if addr&pageMask != 0 || advice >= 100 {
+		return errno(unix.EINVAL)
+	}
+	if length == 0 {
+		return 0
+	}
+	s, err := t.p.as.Slice(addr, (length+pageMask)&^pageMask, 0)
+	if err != nil {
+		return errno(unix.ENOMEM)
+	}
+	return ok(unix.Madvise(s, advice))
+}
+
+func sysMremap(t *Thread, a *Args) uint64 {
+	old, oldLen, newLen, flags := a[0], a[1], a[2], a[3]
+	if old&pageMask != 0 || flags&^uint64(syscalls.MremapMaymove|syscalls.MremapFixed|syscalls.MremapDontunmap) != 0 {
+		return errno(unix.EINVAL)
+	}
+	if flags&(syscalls.MremapFixed|syscalls.MremapDontunmap) != 0 {
+		t.p.unimp("gemu: mremap flags %#x not supported", flags)
+		return errno(unix.EINVAL)
+	}
+	got, err := t.p.as.Remap(old, oldLen, newLen, flags&syscalls.MremapMaymove != 0)
+	if err != nil {
+		return errRet(err)
+	}
+	return got
+}
+
+// sysBrk moves the program break: the heap VMA grows (never over another
+// mapping) or shrinks, never below its start; on failure the current break
+// is returned, as Linux does (mm/mmap.c brk).
+func sysBrk(t *Thread, a *Args) uint64 {
+	p := t.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.brk = p.setBrk(a[0])
+	return p.brk
+}
+
+// setBrk returns the new break for a request (caller holds p.mu).
+func (p *Process) setBrk(want uint64) uint64 {
+	start, cur := p.img.BrkStart, p.brk
+	if want < start || want >= p.img.StackLow {
+		return cur
+	}
+	oldTop, newTop := pageUp(cur), pageUp(want)
+	switch {
+	case newTop > oldTop:
+		_, err := p.as.Map(translate.MapSpec{Addr: oldTop, Length: newTop - oldTop, NoReplace: true,
+			Prot: translate.ProtRead | translate.ProtWrite, FD: -1, Name: "[heap]"})
+		if err != nil {
+			return cur
+		}
+	case newTop < oldTop:
+		if p.as.Unmap(newTop, oldTop-newTop) != nil {
+			return cur
+		}
+	}
+	return want
+}
+
+func pageUp(x uint64) uint64 { return (x + pageMask) &^ pageMask }
+
+func sysMsync(t *Thread, a *Args) uint64 {
+	if a[0]&pageMask != 0 {
+		return errno(unix.EINVAL)
+	}
+	if a[1] == 0 {
+		return 0
+	}
+	s, err := t.p.as.Slice(a[0], pageUp(a[1]), 0)
+	if err != nil {
+		return errno(unix.ENOMEM)
+	}
+	return ok(unix.Msync(s, int(a[2])))
+}
+
+func sysMemStub(t *Thread, a *Args) uint64 { return 0 }

@@ -1,0 +1,243 @@
+package linuxuser
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/translate"
+)
+
+func init() {
+	register(
+		row{"uname", sysUname, kinds(aPtr), syscalls.RetInt, syscalls.Full, "machine is the guest's"},
+		row{"getrandom", sysGetrandom, kinds(aHex, aLong, aHex), syscalls.RetInt, syscalls.Full, ""},
+		row{"prlimit64", sysPrlimit64, kinds(aInt, aInt, aPtr, aPtr), syscalls.RetInt, syscalls.Partial,
+			"RLIMIT_AS/DATA/STACK changes are accepted but not applied"},
+		row{"getrlimit", sysGetrlimit, kinds(aInt, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"setrlimit", sysSetrlimit, kinds(aInt, aPtr), syscalls.RetInt, syscalls.Partial, "as prlimit64"},
+		row{"umask", sysUmask, kinds(aOct), syscalls.RetInt, syscalls.Full, ""},
+		row{"sysinfo", sysSysinfo, kinds(aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"getuid", sysGetuid, kinds(), syscalls.RetInt, syscalls.Full, ""},
+		row{"geteuid", sysGeteuid, kinds(), syscalls.RetInt, syscalls.Full, ""},
+		row{"getgid", sysGetgid, kinds(), syscalls.RetInt, syscalls.Full, ""},
+		row{"getegid", sysGetegid, kinds(), syscalls.RetInt, syscalls.Full, ""},
+		row{"getresuid", sysGetresuid, kinds(aPtr, aPtr, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"getresgid", sysGetresgid, kinds(aPtr, aPtr, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"getgroups", sysGetgroups, kinds(aInt, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"getpgid", sysGetpgid, kinds(aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"setpgid", sysSetpgid, kinds(aInt, aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"getsid", sysGetsid, kinds(aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"setsid", sysSetsid, kinds(), syscalls.RetInt, syscalls.Full, ""},
+		row{"prctl", sysPrctl, kinds(aInt, aHex, aHex, aHex, aHex), syscalls.RetInt, syscalls.Partial,
+			"PR_SET_NAME/GET_NAME, dumpable, pdeathsig, no_new_privs; others EINVAL"},
+		row{"riscv_flush_icache", sysRiscvFlushIcache, kinds(aPtr, aPtr, aHex), syscalls.RetInt, syscalls.Full,
+			"drops every translation"},
+		row{"riscv_hwprobe", nil, nil, syscalls.RetInt, syscalls.Unimplemented, "ENOSYS: glibc falls back to AT_HWCAP"},
+	)
+}
+
+// defaultRelease is uname's release when the host's is unusable.
+const defaultRelease = "6.1.0"
+
+func sysUname(t *Thread, a *Args) uint64 {
+	var h unix.Utsname
+	if err := unix.Uname(&h); err != nil {
+		return errRet(err)
+	}
+	u := syscalls.Utsname{Sysname: "Linux", Nodename: cstr(h.Nodename[:]), Release: cstr(h.Release[:]),
+		Version: cstr(h.Version[:]), Machine: t.p.arch.UnameMachine(), Domainname: cstr(h.Domainname[:])}
+	if t.p.opts.Uname != "" {
+		u.Release = t.p.opts.Uname
+	}
+	if u.Release == "" {
+		u.Release = defaultRelease
+	}
+	var b [syscalls.UtsnameSize]byte
+	u.Encode(b[:])
+	return t.putBytes(a[0], b[:])
+}
+
+func cstr(b []byte) string {
+	for i, c := range b {
+		if c == 0 {
+			return string(b[:i])
+		}
+	}
+	return string(b)
+}
+
+func sysGetrandom(t *Thread, a *Args) uint64 {
+	b, err := t.ioSlice(a[0], a[1], translate.ProtWrite)
+	if err != nil {
+		return errRet(err)
+	}
+	return ret(unix.Getrandom(b, int(a[2])))
+}
+
+// Resource limits gemu itself depends on: accepted, not applied (as QEMU does).
+func emulatorOwnsLimit(res int) bool {
+	return res == unix.RLIMIT_AS || res == unix.RLIMIT_DATA || res == unix.RLIMIT_STACK
+}
+
+func sysPrlimit64(t *Thread, a *Args) uint64 {
+	pid, res := int(int32(a[0])), int(int32(a[1]))
+	var nl *unix.Rlimit
+	if a[2] != 0 {
+		b, err := t.readBytes(a[2], syscalls.RlimitSize)
+		if err != nil {
+			return errno(unix.EFAULT)
+		}
+		g := syscalls.DecodeRlimit(b)
+		nl = &unix.Rlimit{Cur: g.Cur, Max: g.Max}
+		if (pid == 0 || pid == t.p.pid) && emulatorOwnsLimit(res) {
+			nl = nil
+		}
+	}
+	var old unix.Rlimit
+	if err := unix.Prlimit(pid, res, nl, &old); err != nil {
+		return errRet(err)
+	}
+	if a[3] != 0 {
+		var b [syscalls.RlimitSize]byte
+		syscalls.Rlimit{Cur: old.Cur, Max: old.Max}.Encode(b[:])
+		return t.putBytes(a[3], b[:])
+	}
+	return 0
+}
+
+func sysGetrlimit(t *Thread, a *Args) uint64 {
+	return sysPrlimit64(t, &Args{0, a[0], 0, a[1]})
+}
+
+func sysSetrlimit(t *Thread, a *Args) uint64 {
+	return sysPrlimit64(t, &Args{0, a[0], a[1], 0})
+}
+
+func sysUmask(t *Thread, a *Args) uint64 { return uint64(unix.Umask(int(a[0] & 0o777))) }
+
+func sysSysinfo(t *Thread, a *Args) uint64 {
+	var si unix.Sysinfo_t
+	if err := unix.Sysinfo(&si); err != nil {
+		return errRet(err)
+	}
+	var b [syscalls.SysinfoSize]byte
+	g := syscalls.SysinfoFromHost(&si)
+	g.Encode(b[:])
+	return t.putBytes(a[0], b[:])
+}
+
+func sysGetuid(t *Thread, a *Args) uint64  { return uint64(unix.Getuid()) }
+func sysGeteuid(t *Thread, a *Args) uint64 { return uint64(unix.Geteuid()) }
+func sysGetgid(t *Thread, a *Args) uint64  { return uint64(unix.Getgid()) }
+func sysGetegid(t *Thread, a *Args) uint64 { return uint64(unix.Getegid()) }
+
+// putIDs writes three 32-bit ids (uid_t/gid_t).
+func (t *Thread) putIDs(addrs []uint64, ids [3]int) uint64 {
+	for i, addr := range addrs {
+		if t.store32(addr, uint32(ids[i])) != nil {
+			return errno(unix.EFAULT)
+		}
+	}
+	return 0
+}
+
+func sysGetresuid(t *Thread, a *Args) uint64 {
+	r, e, s := unix.Getresuid()
+	return t.putIDs(a[:3], [3]int{r, e, s})
+}
+
+func sysGetresgid(t *Thread, a *Args) uint64 {
+	r, e, s := unix.Getresgid()
+	return t.putIDs(a[:3], [3]int{r, e, s})
+}
+
+func sysGetgroups(t *Thread, a *Args) uint64 {
+	gs, err := unix.Getgroups()
+	if err != nil {
+		return errRet(err)
+	}
+	n := int(int32(a[0]))
+	if n == 0 {
+		return uint64(len(gs))
+	}
+	if n < len(gs) || n < 0 {
+		return errno(unix.EINVAL)
+	}
+	for i, g := range gs {
+		if t.store32(a[1]+uint64(4*i), uint32(g)) != nil {
+			return errno(unix.EFAULT)
+		}
+	}
+	return uint64(len(gs))
+}
+
+func sysGetpgid(t *Thread, a *Args) uint64 { return ret(unix.Getpgid(int(int32(a[0])))) }
+func sysSetpgid(t *Thread, a *Args) uint64 {
+	return ok(unix.Setpgid(int(int32(a[0])), int(int32(a[1]))))
+}
+func sysGetsid(t *Thread, a *Args) uint64 { return ret(unix.Getsid(int(int32(a[0])))) }
+func sysSetsid(t *Thread, a *Args) uint64 { return ret(unix.Setsid()) }
+
+// prctl options (Linux include/uapi/linux/prctl.h).
+const (
+	prSetPdeathsig  = 1
+	prGetPdeathsig  = 2
+	prGetDumpable   = 3
+	prSetDumpable   = 4
+	prSetName       = 15
+	prGetName       = 16
+	prSetNoNewPrivs = 38
+	prGetNoNewPrivs = 39
+	taskCommLen     = 16
+)
+
+func sysPrctl(t *Thread, a *Args) uint64 {
+	switch int(int32(a[0])) {
+	case prSetName:
+		b, err := t.readBytes(a[1], taskCommLen)
+		if err != nil {
+			if s, err2 := t.p.as.ReadString(a[1], taskCommLen); err2 == nil {
+				b = []byte(s)
+			} else {
+				return errno(unix.EFAULT)
+			}
+		}
+		name := make([]byte, taskCommLen)
+		copy(name[:taskCommLen-1], b)
+		_, _, e := unix.Syscall(unix.SYS_PRCTL, prSetName, uintptr(unsafe.Pointer(&name[0])), 0)
+		if e != 0 {
+			return errno(e)
+		}
+		return 0
+	case prGetName:
+		b := make([]byte, taskCommLen)
+		if _, _, e := unix.Syscall(unix.SYS_PRCTL, prGetName, uintptr(unsafe.Pointer(&b[0])), 0); e != 0 {
+			return errno(e)
+		}
+		return t.putBytes(a[1], b)
+	case prGetDumpable, prSetDumpable, prSetNoNewPrivs, prGetNoNewPrivs, prGetPdeathsig:
+		if int(int32(a[0])) == prGetPdeathsig {
+			v, err := unix.PrctlRetInt(prGetPdeathsig, 0, 0, 0, 0)
+			if err != nil {
+				return errRet(err)
+			}
+			return ok(t.store32(a[1], uint32(v)))
+		}
+		return ret(unix.PrctlRetInt(int(int32(a[0])), uintptr(a[1]), uintptr(a[2]), uintptr(a[3]), uintptr(a[4])))
+	case prSetPdeathsig:
+		return ok(unix.Prctl(prSetPdeathsig, uintptr(a[1]), 0, 0, 0))
+	}
+	return errno(unix.EINVAL)
+}
+
+// sysRiscvFlushIcache: Linux flushes the whole process's instruction
+// caches whatever the range (arch/riscv/kernel/sys_riscv.c), so do we.
+func sysRiscvFlushIcache(t *Thread, a *Args) uint64 {
+	if a[2]&^1 != 0 { // SYS_RISCV_FLUSH_ICACHE_LOCAL is the only flag
+		return errno(unix.EINVAL)
+	}
+	t.p.engine.FlushAll()
+	return 0
+}

@@ -1,0 +1,139 @@
+package linuxuser
+
+import (
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/translate"
+)
+
+// Readiness: epoll, eventfd, ppoll. Guest signal masks passed to the
+// waiting calls are ignored until signals are delivered (TODO(#4)).
+
+func init() {
+	register(
+		row{"epoll_create1", sysEpollCreate1, kinds(aHex), syscalls.RetInt, syscalls.Full, ""},
+		row{"epoll_ctl", sysEpollCtl, kinds(aInt, aInt, aInt, aPtr), syscalls.RetInt, syscalls.Full,
+			"struct epoll_event converted (packed on x86_64)"},
+		row{"epoll_pwait", sysEpollPwait, kinds(aInt, aPtr, aInt, aInt, aPtr, aLong), syscalls.RetInt, syscalls.Partial,
+			"signal mask ignored"},
+		row{"eventfd2", sysEventfd2, kinds(aInt, syscalls.ArgOpenFlags), syscalls.RetInt, syscalls.Full, ""},
+		row{"ppoll", sysPpoll, kinds(aPtr, aInt, aPtr, aPtr, aLong), syscalls.RetInt, syscalls.Partial,
+			"signal mask ignored"},
+	)
+}
+
+// Guest struct epoll_event is {u32 events; u64 data} with natural
+// alignment: 16 bytes (Linux include/uapi/linux/eventpoll.h; only x86_64
+// packs it, to 12 bytes, which is the host's unix.EpollEvent).
+const epollEventSize = 16
+
+// maxEpollEvents bounds one epoll_pwait's host buffer.
+const maxEpollEvents = 4096
+
+func sysEpollCreate1(t *Thread, a *Args) uint64 {
+	return ret(unix.EpollCreate1(int(t.p.abi.OpenFlags.ToHost(a[0]))))
+}
+
+func sysEpollCtl(t *Thread, a *Args) uint64 {
+	var ev unix.EpollEvent
+	if a[3] != 0 && int(a[1]) != unix.EPOLL_CTL_DEL {
+		b, err := t.readBytes(a[3], epollEventSize)
+		if err != nil {
+			return errno(unix.EFAULT)
+		}
+		ev.Events = le.Uint32(b[0:])
+		ev.Fd, ev.Pad = int32(le.Uint32(b[8:])), int32(le.Uint32(b[12:]))
+	}
+	return ok(unix.EpollCtl(fdArg(a[0]), int(int32(a[1])), fdArg(a[2]), &ev))
+}
+
+func sysEpollPwait(t *Thread, a *Args) uint64 {
+	max, timeout := int(int32(a[2])), int(int32(a[3]))
+	if max <= 0 {
+		return errno(unix.EINVAL)
+	}
+	out, err := t.p.as.Slice(a[1], uint64(max)*epollEventSize, translate.ProtWrite)
+	if err != nil {
+		return errno(unix.EFAULT)
+	}
+	evs := make([]unix.EpollEvent, min(max, maxEpollEvents))
+	var n int
+	err = retryEINTR(timeout, func(ms int) error {
+		var e error
+		n, e = unix.EpollWait(fdArg(a[0]), evs, ms)
+		return e
+	})
+	if err != nil {
+		return errRet(err)
+	}
+	for i, ev := range evs[:n] {
+		b := out[i*epollEventSize:]
+		le.PutUint32(b[0:], ev.Events)
+		le.PutUint32(b[4:], 0)
+		le.PutUint32(b[8:], uint32(ev.Fd))
+		le.PutUint32(b[12:], uint32(ev.Pad))
+	}
+	return uint64(n)
+}
+
+// retryEINTR repeats a wait of timeout ms (-1: forever) that the Go
+// runtime's own signals interrupted, with the time that is left.
+func retryEINTR(timeout int, wait func(ms int) error) error {
+	deadline := time.Now().Add(time.Duration(timeout) * time.Millisecond)
+	for {
+		err := wait(timeout)
+		if err != unix.EINTR {
+			return err
+		}
+		if timeout > 0 {
+			timeout = max(0, int(time.Until(deadline)/time.Millisecond))
+		}
+	}
+}
+
+func sysEventfd2(t *Thread, a *Args) uint64 {
+	return ret(unix.Eventfd(uint(uint32(a[0])), int(t.p.abi.OpenFlags.ToHost(a[1]))))
+}
+
+// pollfdSize is sizeof(struct pollfd), the same everywhere (Linux include/uapi/asm-generic/poll.h).
+const pollfdSize = 8
+
+func sysPpoll(t *Thread, a *Args) uint64 {
+	n := a[1]
+	if n > 1<<20 {
+		return errno(unix.EINVAL)
+	}
+	var fdsp unsafe.Pointer
+	if n > 0 {
+		b, err := t.p.as.Slice(a[0], n*pollfdSize, translate.ProtRead|translate.ProtWrite)
+		if err != nil {
+			return errno(unix.EFAULT)
+		}
+		fdsp = unsafe.Pointer(&b[0])
+	}
+	var ts unix.Timespec
+	var tsp unsafe.Pointer
+	if a[2] != 0 {
+		b, err := t.readBytes(a[2], syscalls.TimespecSize)
+		if err != nil {
+			return errno(unix.EFAULT)
+		}
+		g := syscalls.DecodeTimespec(b)
+		ts, tsp = unix.Timespec{Sec: g.Sec, Nsec: g.Nsec}, unsafe.Pointer(&ts)
+	}
+	// TODO(#4): apply the guest signal mask (a[3]) once signals are delivered.
+	r, _, e := unix.Syscall6(unix.SYS_PPOLL, uintptr(fdsp), uintptr(n), uintptr(tsp), 0, 0, 0)
+	if e != 0 {
+		return errno(e)
+	}
+	if tsp != nil {
+		var b [syscalls.TimespecSize]byte
+		syscalls.Timespec{Sec: ts.Sec, Nsec: ts.Nsec}.Encode(b[:])
+		t.writeBytes(a[2], b[:])
+	}
+	return uint64(r)
+}

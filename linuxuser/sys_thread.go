@@ -1,0 +1,221 @@
+package linuxuser
+
+import (
+	"runtime"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/translate"
+)
+
+func init() {
+	register(
+		row{"exit", sysExit, kinds(aInt), syscalls.RetNone, syscalls.Full, ""},
+		row{"exit_group", sysExitGroup, kinds(aInt), syscalls.RetNone, syscalls.Full, ""},
+		row{"clone", sysClone, kinds(syscalls.ArgCloneFlags, aPtr, aPtr, aPtr, aPtr), syscalls.RetInt, syscalls.Partial,
+			"threads (CLONE_VM|CLONE_THREAD); fork and vfork not yet"},
+		row{"clone3", nil, nil, syscalls.RetInt, syscalls.Unimplemented, "ENOSYS: glibc falls back to clone"},
+		row{"set_tid_address", sysSetTidAddress, kinds(aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"set_robust_list", sysSetRobustList, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Partial,
+			"recorded; not walked at thread death"},
+		row{"get_robust_list", sysGetRobustList, kinds(aInt, aPtr, aPtr), syscalls.RetInt, syscalls.Partial, "own thread only"},
+		row{"futex", sysFutex, kinds(aPtr, syscalls.ArgFutexOp, aInt, aPtr, aPtr, aInt), syscalls.RetInt, syscalls.Full,
+			"host futex on the guest word"},
+		row{"gettid", sysGettid, kinds(), syscalls.RetInt, syscalls.Full, ""},
+		row{"getpid", sysGetpid, kinds(), syscalls.RetInt, syscalls.Full, ""},
+		row{"getppid", sysGetppid, kinds(), syscalls.RetInt, syscalls.Full, ""},
+		row{"sched_yield", sysSchedYield, kinds(), syscalls.RetInt, syscalls.Full, ""},
+		row{"sched_getaffinity", sysSchedGetaffinity, kinds(aInt, aLong, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"sched_setaffinity", sysSchedSetaffinity, kinds(aInt, aLong, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"rseq", nil, nil, syscalls.RetInt, syscalls.Unimplemented, "ENOSYS: glibc runs without rseq"},
+	)
+}
+
+func sysExit(t *Thread, a *Args) uint64 {
+	t.exited = true
+	t.exitCode = int(a[0] & 0xff)
+	return 0
+}
+
+func sysExitGroup(t *Thread, a *Args) uint64 {
+	t.exited = true
+	t.p.exit(Status{Code: int(a[0] & 0xff)})
+	return 0
+}
+
+// Clone flags a new guest thread may carry (glibc pthread_create, Go newosproc).
+const threadFlags = syscalls.CloneVM | syscalls.CloneFS | syscalls.CloneFiles | syscalls.CloneSighand |
+	syscalls.CloneThread | syscalls.CloneSysvsem | syscalls.CloneSettls | syscalls.CloneParentSettid |
+	syscalls.CloneChildCleartid | syscalls.CloneChildSettid | syscalls.CloneDetached
+
+// sysClone creates threads. Argument order is the generic one on riscv64
+// and aarch64: flags, newsp, parent_tid, tls, child_tid (Linux kernel/fork.c).
+func sysClone(t *Thread, a *Args) uint64 {
+	flags, newsp, ptid, tls, ctid := a[0], a[1], a[2], a[3], a[4]
+	if flags&syscalls.CloneVM == 0 || flags&syscalls.CloneThread == 0 {
+		// TODO(#4): fork (no CLONE_VM) and vfork/posix_spawn (CLONE_VM|CLONE_VFORK).
+		t.p.unimp("gemu: clone flags %#x (fork/vfork) not supported yet", flags)
+		return errno(unix.ENOSYS)
+	}
+	if flags&^uint64(threadFlags|0xff) != 0 || flags&syscalls.CloneSighand == 0 {
+		return errno(unix.EINVAL)
+	}
+	p := t.p
+	child := t.cpu.Clone()
+	p.arch.SetSyscallResult(child, 0)
+	if newsp != 0 {
+		p.arch.SetSP(child, newsp)
+	}
+	if flags&syscalls.CloneSettls != 0 {
+		p.arch.SetTLS(child, tls)
+	}
+	started := make(chan int)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the host thread dies with the guest thread
+		tid := unix.Gettid()
+		nt := p.newThread(child, tid)
+		if flags&syscalls.CloneParentSettid != 0 {
+			p.as.Store32(ptid, uint32(tid))
+		}
+		if flags&syscalls.CloneChildSettid != 0 {
+			p.as.Store32(ctid, uint32(tid))
+		}
+		if flags&syscalls.CloneChildCleartid != 0 {
+			nt.clearTID = ctid
+		}
+		nt.sigmask = t.sigmask
+		started <- tid
+		nt.loop()
+	}()
+	return uint64(<-started)
+}
+
+func sysSetTidAddress(t *Thread, a *Args) uint64 {
+	t.clearTID = a[0]
+	return uint64(t.tid)
+}
+
+// robustListHeadSize is sizeof(struct robust_list_head) on 64-bit (Linux include/uapi/linux/futex.h).
+const robustListHeadSize = 24
+
+func sysSetRobustList(t *Thread, a *Args) uint64 {
+	if a[1] != robustListHeadSize {
+		return errno(unix.EINVAL)
+	}
+	t.robustList, t.robustLen = a[0], a[1]
+	return 0
+}
+
+func sysGetRobustList(t *Thread, a *Args) uint64 {
+	if a[0] != 0 && int(a[0]) != t.tid {
+		return errno(unix.EPERM)
+	}
+	if t.p.as.Store64(a[1], t.robustList) != nil || t.p.as.Store64(a[2], t.robustLen) != nil {
+		return errno(unix.EFAULT)
+	}
+	return 0
+}
+
+// sysFutex runs the host futex on the host address of the guest word, so
+// waiters and wakers in any thread (or process, for shared mappings) meet.
+func sysFutex(t *Thread, a *Args) uint64 {
+	uaddr, op, val, arg4, uaddr2, val3 := a[0], a[1], a[2], a[3], a[4], a[5]
+	as := t.p.as
+	if uaddr%4 != 0 {
+		return errno(unix.EINVAL)
+	}
+	if _, err := as.Slice(uaddr, 4, translate.ProtRead); err != nil {
+		return errno(unix.EFAULT)
+	}
+	cmd := op &^ (syscalls.FutexPrivateFlag | syscalls.FutexClockRealtime)
+	var host2 uintptr
+	switch cmd {
+	case syscalls.FutexRequeue, syscalls.FutexCmpRequeue, syscalls.FutexWakeOp, syscalls.FutexCmpRequeuePI,
+		syscalls.FutexWaitRequeuePI:
+		if uaddr2%4 != 0 {
+			return errno(unix.EINVAL)
+		}
+		if _, err := as.Slice(uaddr2, 4, translate.ProtRead); err != nil {
+			return errno(unix.EFAULT)
+		}
+		host2 = as.HostAddr(uaddr2)
+	}
+	switch cmd {
+	case syscalls.FutexWait, syscalls.FutexWaitBitset, syscalls.FutexLockPI, syscalls.FutexLockPI2,
+		syscalls.FutexWaitRequeuePI:
+		return t.futexWait(as.HostAddr(uaddr), op, val, arg4, host2, val3)
+	}
+	// arg4 is val2 (a count) for the other commands.
+	r, _, e := unix.Syscall6(unix.SYS_FUTEX, as.HostAddr(uaddr), uintptr(op), uintptr(val), uintptr(arg4), host2, uintptr(val3))
+	if e != 0 {
+		return errno(e)
+	}
+	return uint64(r)
+}
+
+// futexWait copies the guest timeout (same struct timespec layout on
+// 64-bit hosts and guests) and waits.
+func (t *Thread) futexWait(host uintptr, op, val, tsAddr uint64, host2 uintptr, val3 uint64) uint64 {
+	var ts unix.Timespec
+	var tsp unsafe.Pointer
+	if tsAddr != 0 {
+		b, err := t.readBytes(tsAddr, syscalls.TimespecSize)
+		if err != nil {
+			return errno(unix.EFAULT)
+		}
+		g := syscalls.DecodeTimespec(b)
+		ts = unix.Timespec{Sec: g.Sec, Nsec: g.Nsec}
+		tsp = unsafe.Pointer(&ts)
+	}
+	r, _, e := unix.Syscall6(unix.SYS_FUTEX, host, uintptr(op), uintptr(val), uintptr(tsp), host2, uintptr(val3))
+	runtime.KeepAlive(&ts)
+	if e != 0 {
+		return errno(e)
+	}
+	return uint64(r)
+}
+
+func sysGettid(t *Thread, a *Args) uint64  { return uint64(t.tid) }
+func sysGetpid(t *Thread, a *Args) uint64  { return uint64(t.p.pid) }
+func sysGetppid(t *Thread, a *Args) uint64 { return uint64(unix.Getppid()) }
+
+func sysSchedYield(t *Thread, a *Args) uint64 {
+	unix.Syscall(unix.SYS_SCHED_YIELD, 0, 0, 0)
+	return 0
+}
+
+// maxCPUSetBytes bounds the host buffer for affinity masks.
+const maxCPUSetBytes = 8192
+
+func sysSchedGetaffinity(t *Thread, a *Args) uint64 {
+	n := min(a[1], maxCPUSetBytes)
+	if n < 8 {
+		return errno(unix.EINVAL)
+	}
+	buf := make([]byte, n)
+	r, _, e := unix.RawSyscall(unix.SYS_SCHED_GETAFFINITY, uintptr(a[0]), uintptr(n), uintptr(unsafe.Pointer(&buf[0])))
+	if e != 0 {
+		return errno(e)
+	}
+	if t.writeBytes(a[2], buf[:r]) != nil {
+		return errno(unix.EFAULT)
+	}
+	return uint64(r)
+}
+
+func sysSchedSetaffinity(t *Thread, a *Args) uint64 {
+	if a[1] == 0 {
+		return errno(unix.EINVAL)
+	}
+	buf, err := t.readBytes(a[2], min(a[1], maxCPUSetBytes))
+	if err != nil {
+		return errno(unix.EFAULT)
+	}
+	_, _, e := unix.RawSyscall(unix.SYS_SCHED_SETAFFINITY, uintptr(a[0]), uintptr(len(buf)), uintptr(unsafe.Pointer(&buf[0])))
+	if e != 0 {
+		return errno(e)
+	}
+	return 0
+}

@@ -1,0 +1,141 @@
+package linuxuser
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+)
+
+func init() {
+	clk := syscalls.ArgClockID
+	register(
+		row{"clock_gettime", sysClockGettime, kinds(clk, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"clock_getres", sysClockGetres, kinds(clk, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"gettimeofday", sysGettimeofday, kinds(aPtr, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"nanosleep", sysNanosleep, kinds(aPtr, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"clock_nanosleep", sysClockNanosleep, kinds(clk, aInt, aPtr, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"getrusage", sysGetrusage, kinds(aInt, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"times", sysTimes, kinds(aPtr), syscalls.RetInt, syscalls.Full, ""},
+	)
+}
+
+// putTimespec writes a struct timespec (or timeval: same 64-bit layout).
+func (t *Thread) putTimespec(addr uint64, sec, nsec int64) uint64 {
+	var b [syscalls.TimespecSize]byte
+	syscalls.Timespec{Sec: sec, Nsec: nsec}.Encode(b[:])
+	return t.putBytes(addr, b[:])
+}
+
+func (t *Thread) getTimespec(addr uint64) (unix.Timespec, uint64) {
+	b, err := t.readBytes(addr, syscalls.TimespecSize)
+	if err != nil {
+		return unix.Timespec{}, errno(unix.EFAULT)
+	}
+	g := syscalls.DecodeTimespec(b)
+	return unix.Timespec{Sec: g.Sec, Nsec: g.Nsec}, 0
+}
+
+func sysClockGettime(t *Thread, a *Args) uint64 {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(int32(a[0]), &ts); err != nil {
+		return errRet(err)
+	}
+	return t.putTimespec(a[1], ts.Sec, ts.Nsec)
+}
+
+func sysClockGetres(t *Thread, a *Args) uint64 {
+	var ts unix.Timespec
+	if err := unix.ClockGetres(int32(a[0]), &ts); err != nil {
+		return errRet(err)
+	}
+	if a[1] == 0 {
+		return 0
+	}
+	return t.putTimespec(a[1], ts.Sec, ts.Nsec)
+}
+
+func sysGettimeofday(t *Thread, a *Args) uint64 {
+	var tv unix.Timeval
+	if err := unix.Gettimeofday(&tv); err != nil {
+		return errRet(err)
+	}
+	if a[0] != 0 {
+		if e := t.putTimespec(a[0], tv.Sec, tv.Usec); e != 0 {
+			return e
+		}
+	}
+	if a[1] != 0 {
+		// struct timezone {minuteswest, dsttime}: Linux keeps it zero by default.
+		return t.putBytes(a[1], make([]byte, 8))
+	}
+	return 0
+}
+
+// sysNanosleep sleeps on the host. An EINTR caused by the Go runtime's own
+// signals (no guest signal can interrupt yet) restarts with the remaining time.
+func sysNanosleep(t *Thread, a *Args) uint64 {
+	req, e := t.getTimespec(a[0])
+	if e != 0 {
+		return e
+	}
+	var rem unix.Timespec
+	for {
+		err := unix.Nanosleep(&req, &rem)
+		if err != unix.EINTR {
+			return ok(err)
+		}
+		req = rem
+	}
+}
+
+// timerAbstime is TIMER_ABSTIME (Linux include/uapi/linux/time.h).
+const timerAbstime = 1
+
+func sysClockNanosleep(t *Thread, a *Args) uint64 {
+	req, e := t.getTimespec(a[2])
+	if e != 0 {
+		return e
+	}
+	var rem unix.Timespec
+	for {
+		_, _, err := unix.Syscall6(unix.SYS_CLOCK_NANOSLEEP, uintptr(a[0]), uintptr(a[1]),
+			uintptr(unsafe.Pointer(&req)), uintptr(unsafe.Pointer(&rem)), 0, 0)
+		switch {
+		case err == 0:
+			return 0
+		case err != unix.EINTR:
+			return errno(err)
+		case a[1]&timerAbstime == 0:
+			req = rem
+		}
+	}
+}
+
+// struct rusage is 144 bytes with the same layout on x86_64 and the 64-bit
+// targets (Linux include/uapi/linux/resource.h).
+const rusageSize = 144
+
+func sysGetrusage(t *Thread, a *Args) uint64 {
+	var ru unix.Rusage
+	if err := unix.Getrusage(int(int32(a[0])), &ru); err != nil {
+		return errRet(err)
+	}
+	return t.putBytes(a[1], structBytes(&ru)[:rusageSize])
+}
+
+// struct tms: four clock_t (Linux include/uapi/linux/times.h).
+func sysTimes(t *Thread, a *Args) uint64 {
+	var tms unix.Tms
+	r, err := unix.Times(&tms)
+	if err != nil {
+		return errRet(err)
+	}
+	if a[0] != 0 {
+		if e := t.putBytes(a[0], structBytes(&tms)[:32]); e != 0 {
+			return e
+		}
+	}
+	return uint64(r)
+}

@@ -1,0 +1,182 @@
+package linuxuser
+
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/translate"
+)
+
+// Args are a syscall's six raw argument registers.
+type Args [6]uint64
+
+// Handler implements one syscall; it returns the raw result register
+// value: a result, or a negated errno.
+type Handler func(t *Thread, a *Args) uint64
+
+// Record is the syscall table row type of the Linux personality.
+type Record = syscalls.Record[Handler]
+
+// row is how sys_*.go files describe their syscalls: one row each.
+type row struct {
+	name    string
+	h       Handler
+	args    []syscalls.ArgKind
+	ret     syscalls.RetKind
+	support syscalls.Support
+	note    string
+}
+
+var rows []row
+
+// register adds rows to the table every Linux process uses.
+func register(rs ...row) { rows = append(rows, rs...) }
+
+// Argument-kind shorthands for the rows.
+const (
+	aInt   = syscalls.ArgInt
+	aLong  = syscalls.ArgLong
+	aHex   = syscalls.ArgHex
+	aOct   = syscalls.ArgOct
+	aPtr   = syscalls.ArgPtr
+	aStr   = syscalls.ArgStr
+	aDirFD = syscalls.ArgDirFD
+)
+
+// kinds lists argument kinds; kinds() (non-nil, empty) prints "name()".
+func kinds(k ...syscalls.ArgKind) []syscalls.ArgKind { return append([]syscalls.ArgKind{}, k...) }
+
+// NewTable assembles the syscall table for a guest architecture from the
+// generated numbers and the registered rows.
+func NewTable(abi *syscalls.LinuxABI) (*syscalls.Table[Handler], error) {
+	t := syscalls.NewTable[Handler](syscalls.LinuxGeneric, abi.Mask)
+	for _, r := range rows {
+		err := t.Define(r.name, Record{Handler: r.h, Args: r.args, Ret: r.ret, Support: r.support, Note: r.note})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// Error results.
+
+func errno(e unix.Errno) uint64 { return uint64(-int64(e)) }
+
+// errRet converts a host or address-space error to a guest result.
+func errRet(err error) uint64 {
+	switch {
+	case errors.Is(err, translate.ErrFault):
+		return errno(unix.EFAULT)
+	case errors.Is(err, translate.ErrNoMem):
+		return errno(unix.ENOMEM)
+	case errors.Is(err, translate.ErrInvalid):
+		return errno(unix.EINVAL)
+	case errors.Is(err, translate.ErrExist):
+		return errno(unix.EEXIST)
+	}
+	var e unix.Errno
+	if errors.As(err, &e) {
+		return errno(e)
+	}
+	return errno(unix.EIO)
+}
+
+// ret returns n, or the error.
+func ret(n int, err error) uint64 {
+	if err != nil {
+		return errRet(err)
+	}
+	return uint64(n)
+}
+
+// ok returns 0 or the error.
+func ok(err error) uint64 { return ret(0, err) }
+
+// isErr reports whether a raw result is a negated errno.
+func isErr(r uint64) bool { return int64(r) < 0 && int64(r) >= -4095 }
+
+// Guest memory helpers: every guest pointer goes through the address space.
+
+// writeBytes copies b to guest addr.
+func (t *Thread) writeBytes(addr uint64, b []byte) error { return t.p.as.Write(addr, b) }
+
+// readBytes copies n guest bytes at addr.
+func (t *Thread) readBytes(addr, n uint64) ([]byte, error) {
+	b := make([]byte, n)
+	return b, t.p.as.Read(addr, b)
+}
+
+// store32 writes a 32-bit guest int.
+func (t *Thread) store32(addr uint64, v uint32) error { return t.p.as.Store32(addr, v) }
+
+// ioSlice is the host view of a guest I/O buffer. A count running past
+// the mapping is cut at its end, as the kernel copies only what it needs;
+// a buffer whose first byte is inaccessible is EFAULT.
+func (t *Thread) ioSlice(addr, n uint64, prot int) ([]byte, error) {
+	if n == 0 {
+		return []byte{}, nil
+	}
+	if s, err := t.p.as.Slice(addr, n, prot); err == nil {
+		return s, nil
+	}
+	end := addr
+	for _, v := range t.p.as.VMAs() {
+		if v.End <= end {
+			continue
+		}
+		if v.Start > end || v.Prot&prot != prot {
+			break
+		}
+		end = v.End
+	}
+	if end == addr {
+		return nil, translate.ErrFault
+	}
+	return t.p.as.Slice(addr, min(n, end-addr), prot)
+}
+
+// pathMax is PATH_MAX (Linux include/uapi/linux/limits.h).
+const pathMax = 4096
+
+// readPath reads a guest path argument.
+func (t *Thread) readPath(addr uint64) (string, uint64) {
+	if addr == 0 {
+		return "", errno(unix.EFAULT)
+	}
+	s, err := t.p.as.ReadString(addr, pathMax)
+	if errors.Is(err, translate.ErrInvalid) {
+		return "", errno(unix.ENAMETOOLONG)
+	}
+	if err != nil {
+		return "", errno(unix.EFAULT)
+	}
+	return s, 0
+}
+
+// hostPath reads a guest path and applies the -L prefix: an absolute path
+// that exists under the prefix is used from there (like QEMU's path()).
+func (t *Thread) hostPath(addr uint64) (string, uint64) {
+	s, e := t.readPath(addr)
+	if e != 0 {
+		return "", e
+	}
+	return t.p.prefixed(s), 0
+}
+
+func (p *Process) prefixed(s string) string {
+	if p.opts.Prefix == "" || len(s) == 0 || s[0] != '/' {
+		return s
+	}
+	full := p.opts.Prefix + s
+	var st unix.Stat_t
+	if unix.Lstat(full, &st) == nil {
+		return full
+	}
+	return s
+}
+
+func (r row) String() string { return fmt.Sprintf("%s(%s)", r.name, r.support) }

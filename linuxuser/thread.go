@@ -1,0 +1,133 @@
+package linuxuser
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/translate"
+)
+
+// Thread is one guest thread, run by one goroutine locked to its host
+// thread; the host TID is the guest TID.
+type Thread struct {
+	p   *Process
+	cpu *translate.CPU
+	tid int
+
+	clearTID   uint64 // CLONE_CHILD_CLEARTID / set_tid_address
+	robustList uint64 // set_robust_list head (recorded; TODO(#4): walk at death)
+	robustLen  uint64
+	sigmask    uint64 // blocked signals, bit sig-1
+	altstack   syscalls.StackT
+
+	exited   bool // the thread called exit (or the process is dying)
+	exitCode int  // exit's status, used when this is the last thread
+	noResult bool // the handler set the registers itself
+}
+
+func (p *Process) newThread(cpu *translate.CPU, tid int) *Thread {
+	t := &Thread{p: p, cpu: cpu, tid: tid, altstack: syscalls.StackT{Flags: syscalls.SsDisable}}
+	cpu.Env = t
+	p.mu.Lock()
+	p.threads[tid] = t
+	p.mu.Unlock()
+	return t
+}
+
+// loop runs guest code until the thread or the process ends.
+func (t *Thread) loop() {
+	for !t.exited && !t.p.exiting() {
+		switch k := t.p.engine.Run(t.cpu); k {
+		case translate.ExitSyscall:
+			t.syscall()
+		case translate.ExitSignal:
+			t.syncSignal()
+		case translate.ExitInterrupt:
+			// Exit requests: the loop condition sees a dying process.
+		default:
+			t.p.unimp("gemu: unexpected CPU exit %d at pc %#x", k, t.cpu.PC)
+			t.p.exit(Status{Signal: syscalls.SIGILL})
+		}
+	}
+	t.finish()
+}
+
+// finish does what the kernel does when a thread dies: clear and wake
+// the CLONE_CHILD_CLEARTID word, and end the process with its last thread.
+func (t *Thread) finish() {
+	p := t.p
+	if t.clearTID != 0 && !p.exiting() {
+		if p.as.Store32(t.clearTID, 0) == nil {
+			// A shared wake, as the kernel does (kernel/fork.c mm_release).
+			unix.Syscall6(unix.SYS_FUTEX, p.as.HostAddr(t.clearTID), syscalls.FutexWake, 1, 0, 0, 0)
+		}
+	}
+	p.mu.Lock()
+	delete(p.threads, t.tid)
+	last := len(p.threads) == 0
+	p.mu.Unlock()
+	if last {
+		p.exit(Status{Code: t.exitCode})
+	}
+}
+
+// syscall dispatches the ecall/svc the CPU stopped at.
+func (t *Thread) syscall() {
+	p, c := t.p, t.cpu
+	nr := p.arch.SyscallNumber(c)
+	var a Args
+	for i := range a {
+		a[i] = p.arch.SyscallArg(c, i)
+	}
+	rec := p.table.Lookup(nr)
+	if rec == nil || rec.Handler == nil {
+		t.unsupported(nr, rec, &a)
+		p.arch.SetSyscallResult(c, errno(unix.ENOSYS))
+		return
+	}
+	if p.tracer != nil && rec.Ret == syscalls.RetNone {
+		p.logf(p.opts.Strace, "%d %s\n", p.pid, p.tracer.Call(rec.Name, rec.Args, a))
+	}
+	t.noResult = false
+	r := rec.Handler(t, &a)
+	if p.tracer != nil && rec.Ret != syscalls.RetNone {
+		p.logf(p.opts.Strace, "%d %s%s\n", p.pid, p.tracer.Call(rec.Name, rec.Args, a), syscalls.Result(rec.Ret, r))
+	}
+	if !t.noResult {
+		p.arch.SetSyscallResult(c, r)
+	}
+}
+
+// unsupported logs a syscall gemu does not implement.
+func (t *Thread) unsupported(nr uint64, rec *Record, a *Args) {
+	p := t.p
+	name := "unknown"
+	if rec != nil {
+		name = rec.Name
+	}
+	if p.tracer != nil {
+		if rec != nil {
+			p.logf(p.opts.Strace, "%d %s%s\n", p.pid, p.tracer.Call(rec.Name, nil, *a),
+				syscalls.Result(syscalls.RetInt, errno(unix.ENOSYS)))
+		} else {
+			p.logf(p.opts.Strace, "%d Unknown syscall %d\n", p.pid, nr)
+		}
+	}
+	p.unimp("Unsupported syscall: %d (%s)", nr, name)
+}
+
+// syncSignal handles a synchronous fault. Delivery to guest handlers is
+// TODO(#4): for now every synchronous signal kills the process.
+func (t *Thread) syncSignal() {
+	e := t.cpu.Exit
+	if h := t.p.handlerOf(e.Signal); h != syscalls.SigDfl && h != syscalls.SigIgn {
+		t.p.unimp("gemu: cannot deliver %s to the guest handler yet (pc %#x, addr %#x)",
+			syscalls.SignalName(e.Signal), t.cpu.PC, e.Addr)
+	}
+	t.p.exit(Status{Signal: e.Signal})
+	t.exited = true
+}
+
+func (t *Thread) String() string { return fmt.Sprintf("thread %d", t.tid) }

@@ -1,0 +1,359 @@
+package linuxuser
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/loader"
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/targets"
+	"github.com/gemu-project/gemu/targets/riscv64"
+	"github.com/gemu-project/gemu/translate"
+)
+
+// testProcess is a process with an address space and a main thread but no
+// program: handlers are called directly.
+func testProcess(t *testing.T) (*Process, *Thread) {
+	t.Helper()
+	arch, err := targets.ByName("riscv64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	abi, _ := syscalls.LinuxABIFor("riscv64")
+	table, err := NewTable(abi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := translate.NewAddressSpace(arch.AddressSpaceSize())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(as.Close)
+	img := &loader.Image{Path: "/bin/guest", BrkStart: 0x200000, StackLow: 0x3f00000000, StackHigh: 0x3f00800000}
+	p := &Process{arch: arch, abi: abi, as: as, img: img, table: table, pid: unix.Getpid(),
+		threads: map[int]*Thread{}, brk: img.BrkStart, done: make(chan struct{})}
+	p.engine = translate.NewEngine(arch, as)
+	th := p.newThread(p.engine.NewCPU(), unix.Gettid())
+	return p, th
+}
+
+// scratch maps a read-write page at addr.
+func scratch(t *testing.T, p *Process, addr uint64) {
+	t.Helper()
+	if _, err := p.as.Map(translate.MapSpec{Addr: addr, Length: 0x4000, Fixed: true, FD: -1,
+		Prot: translate.ProtRead | translate.ProtWrite}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTablesBuild(t *testing.T) {
+	for _, arch := range []string{"riscv64", "aarch64"} {
+		abi, _ := syscalls.LinuxABIFor(arch)
+		tb, err := NewTable(abi)
+		if err != nil {
+			t.Fatalf("%s: %v", arch, err)
+		}
+		for _, name := range []string{"read", "write", "openat", "mmap", "clone", "futex", "exit_group", "brk"} {
+			if r := tb.ByName(name); r == nil || r.Handler == nil {
+				t.Errorf("%s: %s has no handler", arch, name)
+			}
+		}
+	}
+	abi, _ := syscalls.LinuxABIFor("riscv64")
+	tb, _ := NewTable(abi)
+	if r := tb.Lookup(syscalls.SysRiscvFlushIcache); r.Handler == nil || r.Support != syscalls.Full {
+		t.Error("riscv_flush_icache")
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if seen[r.name] {
+			t.Errorf("two rows for %s", r.name)
+		}
+		seen[r.name] = true
+	}
+}
+
+func TestBrk(t *testing.T) {
+	p, th := testProcess(t)
+	brk := func(v uint64) uint64 { return sysBrk(th, &Args{v}) }
+	if got := brk(0); got != 0x200000 {
+		t.Fatalf("brk(0) = %#x", got)
+	}
+	if got := brk(0x100000); got != 0x200000 {
+		t.Errorf("brk below start = %#x", got)
+	}
+	if got := brk(0x203456); got != 0x203456 {
+		t.Fatalf("grow = %#x", got)
+	}
+	if err := p.as.Write(0x203000, []byte{1}); err != nil {
+		t.Errorf("heap not writable: %v", err)
+	}
+	v, ok := p.as.ProtAt(0x200000)
+	if !ok || v != translate.ProtRead|translate.ProtWrite {
+		t.Error("heap vma")
+	}
+	if got := brk(0x201000); got != 0x201000 {
+		t.Errorf("shrink = %#x", got)
+	}
+	if _, mapped := p.as.ProtAt(0x202000); mapped {
+		t.Error("shrunk pages still mapped")
+	}
+	// Growing into another mapping fails and keeps the break.
+	scratch(t, p, 0x300000)
+	if got := brk(0x400000); got != 0x201000 {
+		t.Errorf("grow over a mapping = %#x", got)
+	}
+	if got := brk(p.img.StackLow + 0x1000); got != 0x201000 {
+		t.Errorf("grow into the stack = %#x", got)
+	}
+	// Shrinking back to the start unmaps the whole heap.
+	if got := brk(0x200000); got != 0x200000 {
+		t.Errorf("shrink to start = %#x", got)
+	}
+}
+
+func TestMemorySyscalls(t *testing.T) {
+	_, th := testProcess(t)
+	mm := func(addr, n, prot, flags uint64, fd int64) uint64 {
+		return sysMmap(th, &Args{addr, n, prot, flags, uint64(fd), 0})
+	}
+	anon := uint64(syscalls.MapPrivate | syscalls.MapAnonymous)
+	a := mm(0, 8192, 3, anon, -1)
+	if isErr(a) || a%4096 != 0 {
+		t.Fatalf("mmap = %#x", a)
+	}
+	if r := mm(a, 4096, 3, anon|syscalls.MapFixedNoreplace, -1); r != errno(unix.EEXIST) {
+		t.Errorf("noreplace = %d", int64(r))
+	}
+	if r := mm(0, 0, 3, anon, -1); r != errno(unix.EINVAL) {
+		t.Errorf("zero length = %d", int64(r))
+	}
+	if r := mm(0, 4096, 3, syscalls.MapAnonymous, -1); r != errno(unix.EINVAL) {
+		t.Errorf("no map type = %d", int64(r))
+	}
+	if r := mm(a+1, 4096, 3, anon|syscalls.MapFixed, -1); r != errno(unix.EINVAL) {
+		t.Errorf("unaligned fixed = %d", int64(r))
+	}
+	if r := sysMprotect(th, &Args{a, 4096, 1}); r != 0 {
+		t.Errorf("mprotect = %d", int64(r))
+	}
+	if r := sysMprotect(th, &Args{0x7000000, 4096, 1}); r != errno(unix.ENOMEM) {
+		t.Errorf("mprotect unmapped = %d", int64(r))
+	}
+	if r := sysMadvise(th, &Args{a, 8192, 4}); r != 0 {
+		t.Errorf("madvise = %d", int64(r))
+	}
+	if r := sysMunmap(th, &Args{a, 8192}); r != 0 {
+		t.Errorf("munmap = %d", int64(r))
+	}
+	if r := sysMunmap(th, &Args{a + 4, 8192}); r != errno(unix.EINVAL) {
+		t.Errorf("munmap unaligned = %d", int64(r))
+	}
+}
+
+func TestGuestPointers(t *testing.T) {
+	p, th := testProcess(t)
+	scratch(t, p, 0x100000)
+	// A bad buffer is EFAULT, never a crash.
+	if r := sysRead(th, &Args{0, 0x5000000, 16}); r != errno(unix.EFAULT) {
+		t.Errorf("read into unmapped = %d", int64(r))
+	}
+	if r := sysWrite(th, &Args{1, 0x5000000, 16}); r != errno(unix.EFAULT) {
+		t.Errorf("write from unmapped = %d", int64(r))
+	}
+	if r := sysNewfstatat(th, &Args{atFdcwd, 0x5000000, 0x100000, 0}); r != errno(unix.EFAULT) {
+		t.Errorf("stat bad path = %d", int64(r))
+	}
+	// A count past the mapping is cut at its end.
+	b, err := th.ioSlice(0x103000, 0x10000, translate.ProtWrite)
+	if err != nil || len(b) != 0x1000 {
+		t.Errorf("ioSlice = %d bytes, %v", len(b), err)
+	}
+	// uname fills the guest struct with the guest machine.
+	if r := sysUname(th, &Args{0x100000}); r != 0 {
+		t.Fatalf("uname = %d", int64(r))
+	}
+	m, _ := p.as.ReadString(0x100000+4*65, 65)
+	s, _ := p.as.ReadString(0x100000, 65)
+	if m != "riscv64" || s != "Linux" {
+		t.Errorf("uname %q %q", s, m)
+	}
+	// clock_gettime writes a struct timespec.
+	if r := sysClockGettime(th, &Args{1, 0x100100}); r != 0 {
+		t.Errorf("clock_gettime = %d", int64(r))
+	}
+	// readlinkat of /proc/self/exe names the guest program.
+	p.as.Write(0x101000, []byte("/proc/self/exe\x00"))
+	n := sysReadlinkat(th, &Args{atFdcwd, 0x101000, 0x102000, 100})
+	got := make([]byte, n)
+	p.as.Read(0x102000, got)
+	if string(got) != "/bin/guest" {
+		t.Errorf("readlink /proc/self/exe = %q", got)
+	}
+}
+
+func TestSignalState(t *testing.T) {
+	p, th := testProcess(t)
+	scratch(t, p, 0x100000)
+	// rt_sigaction stores the riscv64 layout (no sa_restorer) and returns it.
+	act := make([]byte, 24)
+	le.PutUint64(act[0:], 0x12345)
+	le.PutUint64(act[8:], syscalls.SaSiginfo|syscalls.SaRestart)
+	le.PutUint64(act[16:], 1<<(syscalls.SIGKILL-1)|1<<1)
+	p.as.Write(0x100000, act)
+	if r := sysRtSigaction(th, &Args{syscalls.SIGUSR1, 0x100000, 0, 8}); r != 0 {
+		t.Fatalf("sigaction = %d", int64(r))
+	}
+	if r := sysRtSigaction(th, &Args{syscalls.SIGUSR1, 0, 0x100100, 8}); r != 0 {
+		t.Fatal(int64(r))
+	}
+	old, _ := th.readBytes(0x100100, 24)
+	if le.Uint64(old) != 0x12345 || le.Uint64(old[16:]) != 1<<1 {
+		t.Errorf("old action %x", old)
+	}
+	if r := sysRtSigaction(th, &Args{syscalls.SIGKILL, 0x100000, 0, 8}); r != errno(unix.EINVAL) {
+		t.Error("SIGKILL action accepted")
+	}
+	if r := sysRtSigaction(th, &Args{syscalls.SIGUSR1, 0, 0, 16}); r != errno(unix.EINVAL) {
+		t.Error("bad sigsetsize accepted")
+	}
+	// rt_sigprocmask keeps per-thread masks; SIGKILL stays unblockable.
+	p.as.Store64(0x100200, 1<<(syscalls.SIGKILL-1)|1<<(syscalls.SIGUSR2-1))
+	sysRtSigprocmask(th, &Args{syscalls.SigBlock, 0x100200, 0, 8})
+	sysRtSigprocmask(th, &Args{syscalls.SigBlock, 0, 0x100208, 8})
+	if v, _ := p.as.Load64(0x100208); v != 1<<(syscalls.SIGUSR2-1) {
+		t.Errorf("mask %#x", v)
+	}
+	// sigaltstack: disabled at first, then what was set.
+	sysSigaltstack(th, &Args{0, 0x100300})
+	b, _ := th.readBytes(0x100300, 24)
+	if syscalls.DecodeStackT(b).Flags != syscalls.SsDisable {
+		t.Error("initial altstack not disabled")
+	}
+	var ss [24]byte
+	syscalls.StackT{SP: 0x500000, Size: 8192}.Encode(ss[:])
+	p.as.Write(0x100400, ss[:])
+	if r := sysSigaltstack(th, &Args{0x100400, 0}); r != 0 {
+		t.Fatal(int64(r))
+	}
+	sysSigaltstack(th, &Args{0, 0x100300})
+	b, _ = th.readBytes(0x100300, 24)
+	if got := syscalls.DecodeStackT(b); got.SP != 0x500000 || got.Size != 8192 {
+		t.Errorf("altstack %+v", got)
+	}
+	syscalls.StackT{SP: 0x500000, Size: 100}.Encode(ss[:])
+	p.as.Write(0x100400, ss[:])
+	if r := sysSigaltstack(th, &Args{0x100400, 0}); r != errno(unix.ENOMEM) {
+		t.Errorf("tiny altstack = %d", int64(r))
+	}
+	// Ignored signals to self do nothing.
+	if r := th.signalSelf(syscalls.SIGCHLD, true); r != 0 || p.exiting() {
+		t.Error("SIGCHLD killed the process")
+	}
+}
+
+// TestStraceDispatch runs syscalls through the dispatcher with -strace on.
+func TestStraceDispatch(t *testing.T) {
+	p, th := testProcess(t)
+	var out bytes.Buffer
+	p.opts.Strace = &out
+	p.tracer = &syscalls.Tracer{ABI: p.abi, Mem: p.as}
+	var unimp bytes.Buffer
+	p.opts.Unimp = &unimp
+	scratch(t, p, 0x100000)
+	p.as.Write(0x100000, []byte("/nonexistent\x00"))
+	call := func(nr uint64, args ...uint64) uint64 {
+		c := th.cpu
+		c.R[riscv64.RegA7] = nr
+		for i, a := range args {
+			c.R[riscv64.RegA0+i] = a
+		}
+		th.syscall()
+		return c.R[riscv64.RegA0]
+	}
+	call(syscalls.SysOpenat, atFdcwd, 0x100000, 0, 0)
+	call(syscalls.SysGetpid)
+	call(syscalls.SysRiscvHwprobe, 1, 2, 3, 4, 5, 6)
+	call(9999)
+	pid := p.pid
+	want := []string{
+		`openat(AT_FDCWD,"/nonexistent",O_RDONLY) = -1 errno=2 (No such file or directory)`,
+		"getpid() = " + strconv.Itoa(pid),
+		"riscv_hwprobe(1,2,3,4,5,6) = -1 errno=38 (Function not implemented)",
+		"Unknown syscall 9999",
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("strace output:\n%s", out.String())
+	}
+	for i, w := range want {
+		if lines[i] != strconv.Itoa(pid)+" "+w {
+			t.Errorf("line %d: %q, want %q", i, lines[i], w)
+		}
+	}
+	if !strings.Contains(unimp.String(), "Unsupported syscall: 258 (riscv_hwprobe)") ||
+		!strings.Contains(unimp.String(), "Unsupported syscall: 9999 (unknown)") {
+		t.Errorf("unimp log %q", unimp.String())
+	}
+}
+
+// atFdcwd is AT_FDCWD (-100) as a register value.
+const atFdcwd = uint64(0xffffffffffffff9c)
+
+func TestProcFiles(t *testing.T) {
+	p, _ := testProcess(t)
+	scratch(t, p, 0x100000)
+	p.img.Auxv = []loader.AuxEntry{{Tag: 6, Val: 4096}, {}}
+	for _, c := range []struct {
+		name string
+		file string
+		ok   bool
+	}{
+		{"/proc/self/exe", "exe", true}, {"/proc/thread-self/maps", "maps", true},
+		{"/proc/" + strconv.Itoa(p.pid) + "/auxv", "auxv", true}, {"/proc/1/exe", "", false},
+		{"/proc/self", "", false}, {"/etc/passwd", "", false},
+	} {
+		f, ok := p.procSelfFile(unix.AT_FDCWD, c.name)
+		if ok != c.ok || f != c.file {
+			t.Errorf("%s: %q %v", c.name, f, ok)
+		}
+	}
+	fd, handled := p.openProc(unix.AT_FDCWD, "/proc/self/auxv", unix.O_RDONLY)
+	if !handled || isErr(fd) {
+		t.Fatalf("open auxv: %d", int64(fd))
+	}
+	defer unix.Close(int(fd))
+	buf := make([]byte, 64)
+	n, _ := unix.Read(int(fd), buf)
+	if n != 32 || le.Uint64(buf) != 6 || le.Uint64(buf[8:]) != 4096 {
+		t.Errorf("auxv %x", buf[:n])
+	}
+	maps := p.mapsText()
+	if !strings.Contains(maps, "00100000-00104000 rw-p 00000000 00:00 0") {
+		t.Errorf("maps:\n%s", maps)
+	}
+}
+
+func TestErrRet(t *testing.T) {
+	for err, want := range map[error]unix.Errno{
+		translate.ErrFault: unix.EFAULT, translate.ErrNoMem: unix.ENOMEM, translate.ErrInvalid: unix.EINVAL,
+		translate.ErrExist: unix.EEXIST, unix.ENOENT: unix.ENOENT,
+	} {
+		if got := errRet(err); got != errno(want) {
+			t.Errorf("%v -> %d", err, int64(got))
+		}
+	}
+	if ret(5, nil) != 5 || !isErr(errno(unix.EPERM)) || isErr(0xfffffffffffff000-1) {
+		t.Error("ret/isErr")
+	}
+}
+
+func TestStatusExitCode(t *testing.T) {
+	if (Status{Code: 3}).ExitCode() != 3 || (Status{Signal: 11}).ExitCode() != 139 || (Status{Code: 256 + 4}).ExitCode() != 4 {
+		t.Error("exit codes")
+	}
+}

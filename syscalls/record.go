@@ -1,0 +1,146 @@
+package syscalls
+
+import (
+	"fmt"
+	"sort"
+)
+
+// ArchMask says which guest architectures have a Linux syscall number.
+type ArchMask uint8
+
+const (
+	ArchRiscv64 ArchMask = 1 << iota
+	ArchAarch64
+
+	ArchAll = ArchRiscv64 | ArchAarch64
+)
+
+// SyscallNumber is one generated row: number, Linux name, architectures.
+type SyscallNumber struct {
+	Num   int
+	Name  string
+	Archs ArchMask
+}
+
+// Support is how completely gemu implements a syscall (for `gemu info syscalls`).
+type Support uint8
+
+const (
+	Unimplemented Support = iota // returns -ENOSYS
+	Stub                         // accepted, returns a fixed result or error
+	Partial                      // common cases work; the note says what does not
+	Full                         // behaves as on Linux
+)
+
+func (s Support) String() string {
+	switch s {
+	case Stub:
+		return "stub"
+	case Partial:
+		return "partial"
+	case Full:
+		return "full"
+	}
+	return "unimplemented"
+}
+
+// RetKind says how -strace prints a result.
+type RetKind uint8
+
+const (
+	RetInt  RetKind = iota // signed decimal, or -1 errno=N (message)
+	RetPtr                 // an address: 0x%016x
+	RetNone                // the call does not return (exit, exit_group)
+)
+
+// Record is the one table row per syscall that drives dispatch (Handler),
+// -strace (Args, Ret) and the compatibility listing (Support, Note).
+// H is the personality's handler type.
+type Record[H any] struct {
+	Num     int
+	Name    string
+	Handler H
+	Args    []ArgKind // nil: print six raw decimal arguments, as QEMU does
+	Ret     RetKind
+	Support Support
+	Note    string
+}
+
+// Table maps syscall numbers to records for one OS and architecture.
+type Table[H any] struct {
+	byNum  []*Record[H]
+	byName map[string]*Record[H]
+}
+
+// NewTable makes records, all Unimplemented, for the numbers arch has.
+func NewTable[H any](nums []SyscallNumber, arch ArchMask) *Table[H] {
+	t := &Table[H]{byName: map[string]*Record[H]{}}
+	for _, n := range nums {
+		if n.Archs&arch == 0 {
+			continue
+		}
+		for len(t.byNum) <= n.Num {
+			t.byNum = append(t.byNum, nil)
+		}
+		r := &Record[H]{Num: n.Num, Name: n.Name}
+		t.byNum[n.Num] = r
+		t.byName[n.Name] = r
+	}
+	return t
+}
+
+// Define fills in the record for name; the number comes from the table.
+// Names the architecture does not have are ignored (e.g. renameat on riscv64).
+func (t *Table[H]) Define(name string, r Record[H]) error {
+	old, ok := t.byName[name]
+	if !ok {
+		if _, known := genericByName[name]; known {
+			return nil
+		}
+		return fmt.Errorf("syscalls: no syscall named %q", name)
+	}
+	r.Num, r.Name = old.Num, old.Name
+	*old = r
+	return nil
+}
+
+// Lookup returns the record for a number, or nil when the number is unknown.
+func (t *Table[H]) Lookup(num uint64) *Record[H] {
+	if num < uint64(len(t.byNum)) {
+		return t.byNum[num]
+	}
+	return nil
+}
+
+// ByName returns the record for a Linux syscall name.
+func (t *Table[H]) ByName(name string) *Record[H] { return t.byName[name] }
+
+// All lists the records in number order.
+func (t *Table[H]) All() []*Record[H] {
+	var out []*Record[H]
+	for _, r := range t.byNum {
+		if r != nil {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Num < out[j].Num })
+	return out
+}
+
+var genericByName = func() map[string]SyscallNumber {
+	m := map[string]SyscallNumber{}
+	for _, n := range LinuxGeneric {
+		m[n.Name] = n
+	}
+	return m
+}()
+
+// GenericName returns the asm-generic name of a number ("" when unknown).
+func GenericName(num uint64) string {
+	for _, n := range LinuxGeneric {
+		if uint64(n.Num) == num {
+			return n.Name
+		}
+	}
+	return ""
+}
