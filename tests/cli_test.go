@@ -1,0 +1,97 @@
+package tests
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// gemuRun runs bin/gemu with args in a fresh temp dir and a clean environment.
+func gemuRun(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	tmp := t.TempDir()
+	return run(t, append([]string{gemuBin(t)}, args...), baseEnv(tmp, env...), tmp)
+}
+
+func mustContain(t *testing.T, what, out string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(out, w) {
+			t.Errorf("%s: missing %q in:\n%s", what, w, out)
+		}
+	}
+}
+
+func TestFlagsEnvAndArgv0(t *testing.T) {
+	prog := fixture(t, "riscv64", "args")
+	r := gemuRun(t, []string{"GEMU_TEST_B=host"}, "-E", "GEMU_TEST_A=set-by-E", "-U", "GEMU_TEST_B", "-0", "renamed", prog, "x")
+	mustContain(t, "-E/-U/-0", r.stdout, "argv[0] base=renamed", "GEMU_TEST_A=[set-by-E]", "env GEMU_TEST_B unset", "argv[1]=[x]")
+	if r.code != 2 {
+		t.Errorf("exit status %d, want argc=2", r.code)
+	}
+	r = gemuRun(t, []string{"QEMU_SET_ENV=GEMU_TEST_A=from-env", "QEMU_ARGV0=envname"}, prog)
+	mustContain(t, "QEMU_SET_ENV/QEMU_ARGV0", r.stdout, "GEMU_TEST_A=[from-env]", "argv[0] base=envname")
+}
+
+func TestSeedMakesATRandomDeterministic(t *testing.T) {
+	prog := fixture(t, "riscv64", "atrandom")
+	a := gemuRun(t, nil, "-seed", "5", prog).stdout
+	b := gemuRun(t, []string{"QEMU_RAND_SEED=5"}, prog).stdout
+	c := gemuRun(t, nil, "-seed", "6", prog).stdout
+	d, e := gemuRun(t, nil, prog).stdout, gemuRun(t, nil, prog).stdout
+	if len(a) != 33 || a != b {
+		t.Errorf("-seed 5 and QEMU_RAND_SEED=5 differ: %q %q", a, b)
+	}
+	if a == c || d == e {
+		t.Errorf("different seeds or no seed gave equal AT_RANDOM: %q %q %q %q", a, c, d, e)
+	}
+}
+
+func TestStraceAndLogs(t *testing.T) {
+	prog := fixture(t, "riscv64", "hello")
+	r := gemuRun(t, nil, "-strace", prog)
+	mustContain(t, "-strace", r.stderr, "write(1,", " = 16", "exit_group(0)")
+	if r.stdout != "hello from gemu\n" {
+		t.Errorf("-strace changed stdout: %q", r.stdout)
+	}
+	log := filepath.Join(t.TempDir(), "gemu.log")
+	r = gemuRun(t, nil, "-d", "in_asm,exec", "-D", log, prog)
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The entry block of a static glibc program starts with _start's
+	// instructions, disassembled through x/arch.
+	mustContain(t, "-d in_asm,exec", string(data), "IN: ", "0x00000000000", "Trace ")
+	if r.stderr != "" {
+		t.Errorf("-D should keep stderr clean, got %q", r.stderr)
+	}
+}
+
+func TestCLIErrorsAndInfo(t *testing.T) {
+	prog := fixture(t, "riscv64", "hello")
+	cases := []struct {
+		args []string
+		code int
+		out  string // expected in stdout+stderr
+	}{
+		{[]string{"-version"}, 0, "gemu version"},
+		{[]string{"-cpu", "help"}, 0, "rv64"},
+		{[]string{"-d", "help"}, 0, "in_asm"},
+		{[]string{"info", "targets"}, 0, "riscv64"},
+		{[]string{}, 1, "no program given"},
+		{[]string{"-no-such-flag", prog}, 1, "flag provided but not defined: -no-such-flag"},
+		{[]string{"-d", "bogus", prog}, 1, `unknown -d item "bogus"`},
+		{[]string{"-cpu", "pentium", prog}, 1, "pentium"},
+		{[]string{"-B", "0x1000", prog}, 1, "-B is not supported"},
+		{[]string{"-one-insn-per-tb", prog}, 0, "hello from gemu"},
+	}
+	for _, c := range cases {
+		r := gemuRun(t, nil, c.args...)
+		out := r.stdout + r.stderr
+		if r.code != c.code || !strings.Contains(out, c.out) || strings.Contains(out, "goroutine ") {
+			t.Errorf("gemu %v: status %d output %q; want status %d containing %q", c.args, r.code, out, c.code, c.out)
+		}
+	}
+}
