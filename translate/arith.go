@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 )
 
+//go:noinline
 func mulh(a, b uint64) uint64 {
 	hi, _ := bits.Mul64(a, b)
 	// Signed correction: (a*b)_signed_hi = hi - (a<0 ? b : 0) - (b<0 ? a : 0).
@@ -18,6 +19,7 @@ func mulh(a, b uint64) uint64 {
 	return hi
 }
 
+//go:noinline
 func mulhsu(a, b uint64) uint64 {
 	hi, _ := bits.Mul64(a, b)
 	if int64(a) < 0 {
@@ -28,6 +30,7 @@ func mulhsu(a, b uint64) uint64 {
 
 // RISC-V division rules: RISC-V ISA manual, "M" extension, table of
 // division by zero and overflow results.
+//go:noinline
 func divRV(a, b uint64) uint64 {
 	switch {
 	case b == 0:
@@ -38,6 +41,7 @@ func divRV(a, b uint64) uint64 {
 	return uint64(int64(a) / int64(b))
 }
 
+//go:noinline
 func divuRV(a, b uint64) uint64 {
 	if b == 0 {
 		return math.MaxUint64
@@ -45,6 +49,7 @@ func divuRV(a, b uint64) uint64 {
 	return a / b
 }
 
+//go:noinline
 func remRV(a, b uint64) uint64 {
 	switch {
 	case b == 0:
@@ -55,6 +60,7 @@ func remRV(a, b uint64) uint64 {
 	return uint64(int64(a) % int64(b))
 }
 
+//go:noinline
 func remuRV(a, b uint64) uint64 {
 	if b == 0 {
 		return a
@@ -62,6 +68,7 @@ func remuRV(a, b uint64) uint64 {
 	return a % b
 }
 
+//go:noinline
 func divW(a, b uint64) uint64 {
 	x, y := int32(a), int32(b)
 	switch {
@@ -73,6 +80,7 @@ func divW(a, b uint64) uint64 {
 	return uint64(int64(x / y))
 }
 
+//go:noinline
 func divuW(a, b uint64) uint64 {
 	x, y := uint32(a), uint32(b)
 	if y == 0 {
@@ -81,6 +89,7 @@ func divuW(a, b uint64) uint64 {
 	return sx32(uint64(x / y))
 }
 
+//go:noinline
 func remW(a, b uint64) uint64 {
 	x, y := int32(a), int32(b)
 	switch {
@@ -92,6 +101,7 @@ func remW(a, b uint64) uint64 {
 	return uint64(int64(x % y))
 }
 
+//go:noinline
 func remuW(a, b uint64) uint64 {
 	x, y := uint32(a), uint32(b)
 	if y == 0 {
@@ -100,6 +110,7 @@ func remuW(a, b uint64) uint64 {
 	return sx32(uint64(x % y))
 }
 
+//go:noinline
 func orcB(v uint64) uint64 {
 	var out uint64
 	for i := 0; i < 64; i += 8 {
@@ -210,3 +221,12 @@ func (c *CPU) misaligned(a uint64) {
 }
 
 type alignFault struct{ addr uint64 }
+
+// Kept out of line: inlined, their constants and CPU-feature checks get
+// hoisted into the interpreter's dispatch loop and cost every op.
+//
+//go:noinline
+func popcount64(v uint64) uint64 { return uint64(bits.OnesCount64(v)) }
+
+//go:noinline
+func popcount32(v uint64) uint64 { return uint64(bits.OnesCount32(uint32(v))) }

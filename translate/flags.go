@@ -82,6 +82,7 @@ func ConditionHolds(cc uint8, f uint64) bool {
 	return r
 }
 
+//go:noinline
 func condSelect(op *Op, flags, a, b uint64) uint64 {
 	if ConditionHolds(op.Aux, flags) {
 		return widthMask(a, op.Size)
@@ -98,6 +99,7 @@ func condSelect(op *Op, flags, a, b uint64) uint64 {
 }
 
 // condCompare implements CCMP/CCMN: Size&0xf is the width, Size&0x10 selects CCMN.
+//go:noinline
 func condCompare(op *Op, flags, a, b uint64) uint64 {
 	if !ConditionHolds(op.Aux, flags) {
 		return uint64(op.Imm)
@@ -112,6 +114,7 @@ func condCompare(op *Op, flags, a, b uint64) uint64 {
 }
 
 // Arm division: ARM ARM C6.2 SDIV/UDIV: division by zero gives zero.
+//go:noinline
 func sdivA64(a, b uint64, size uint8) uint64 {
 	if size == 4 {
 		x, y := int32(a), int32(b)
@@ -133,6 +136,7 @@ func sdivA64(a, b uint64, size uint8) uint64 {
 	return uint64(x / y)
 }
 
+//go:noinline
 func udivA64(a, b uint64, size uint8) uint64 {
 	if size == 4 {
 		if uint32(b) == 0 {
@@ -146,6 +150,7 @@ func udivA64(a, b uint64, size uint8) uint64 {
 	return a / b
 }
 
+//go:noinline
 func extr(hi, lo uint64, lsb uint, size uint8) uint64 {
 	if size == 4 {
 		v := uint64(uint32(hi))<<32 | uint64(uint32(lo))
@@ -157,6 +162,7 @@ func extr(hi, lo uint64, lsb uint, size uint8) uint64 {
 	return lo>>lsb | hi<<(64-lsb)
 }
 
+//go:noinline
 func rbit(v uint64, size uint8) uint64 {
 	if size == 4 {
 		return uint64(bits.Reverse32(uint32(v)))

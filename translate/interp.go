@@ -159,13 +159,13 @@ func exec(c *CPU, b *Block) int {
 		case OpCtz:
 			r[op.Dst] = uint64(bits.TrailingZeros64(r[op.A]))
 		case OpCpop:
-			r[op.Dst] = uint64(bits.OnesCount64(r[op.A]))
+			r[op.Dst] = popcount64(r[op.A])
 		case OpClzW:
 			r[op.Dst] = uint64(bits.LeadingZeros32(uint32(r[op.A])))
 		case OpCtzW:
 			r[op.Dst] = uint64(bits.TrailingZeros32(uint32(r[op.A])))
 		case OpCpopW:
-			r[op.Dst] = uint64(bits.OnesCount32(uint32(r[op.A])))
+			r[op.Dst] = popcount32(r[op.A])
 		case OpRev8:
 			r[op.Dst] = bits.ReverseBytes64(r[op.A])
 		case OpOrcB:
