@@ -30,6 +30,7 @@ func mulhsu(a, b uint64) uint64 {
 
 // RISC-V division rules: RISC-V ISA manual, "M" extension, table of
 // division by zero and overflow results.
+//
 //go:noinline
 func divRV(a, b uint64) uint64 {
 	switch {

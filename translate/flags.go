@@ -99,6 +99,7 @@ func condSelect(op *Op, flags, a, b uint64) uint64 {
 }
 
 // condCompare implements CCMP/CCMN: Size&0xf is the width, Size&0x10 selects CCMN.
+//
 //go:noinline
 func condCompare(op *Op, flags, a, b uint64) uint64 {
 	if !ConditionHolds(op.Aux, flags) {
@@ -114,6 +115,7 @@ func condCompare(op *Op, flags, a, b uint64) uint64 {
 }
 
 // Arm division: ARM ARM C6.2 SDIV/UDIV: division by zero gives zero.
+//
 //go:noinline
 func sdivA64(a, b uint64, size uint8) uint64 {
 	if size == 4 {
