@@ -3,6 +3,7 @@ package translate
 import (
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // MaxBlockInsns caps the guest instructions in one block.
@@ -15,14 +16,10 @@ type Block struct {
 	End   uint64 // one past the last guest byte
 	Ops   []Op
 	Insns int
-	Exits []Exit // direct successors; OpJump and OpBranch name one by index (Dst)
 	valid atomic.Bool
-}
-
-// Exit is a direct successor of a block, chained once it is translated.
-type Exit struct {
-	PC   uint64
-	next atomic.Pointer[Block]
+	// incoming lists the op links chained to this block, so invalidation
+	// can cut them (guarded by the block cache's lock).
+	incoming []*unsafe.Pointer
 }
 
 // Valid reports whether the block's translation still stands.
@@ -45,7 +42,6 @@ type Builder struct {
 	insns   int
 	ended   bool
 	nocache bool
-	exits   []uint64
 	// execPage caches the last page (number+1) found executable.
 	execPage uint64
 	single   bool
@@ -99,25 +95,12 @@ func (b *Builder) Next(n int) {
 	}
 }
 
-func (b *Builder) exitSlot(pc uint64) uint8 {
-	for i, e := range b.exits {
-		if e == pc {
-			return uint8(i)
-		}
-	}
-	b.exits = append(b.exits, pc)
-	return uint8(len(b.exits) - 1)
-}
-
 // Emit appends an op for the current instruction. A direct OpJump or
 // OpBranch gets an exit slot for its target (Imm).
 func (b *Builder) Emit(op Op) {
 	op.PCOff = uint32(b.pc - b.start)
 	switch op.Code {
-	case OpJump:
-		op.Dst = b.exitSlot(uint64(op.Imm))
 	case OpBranch:
-		op.Dst = b.exitSlot(uint64(op.Imm))
 		if op.Aux <= CondGEU {
 			op.Code = OpBeq + Code(op.Aux)
 		}
@@ -143,13 +126,7 @@ func (b *Builder) EndJump(target uint64) {
 func (b *Builder) EndBranch(cond, ra, rb uint8, taken, notTaken uint64) {
 	b.Emit(Op{Code: OpBranch, Aux: cond, A: ra, B: rb, Imm: int64(taken)})
 	b.fallPC, b.pendingFall = notTaken, true
-	if len(b.exits) >= maxExits-1 {
-		b.EndJump(notTaken)
-	}
 }
-
-// maxExits bounds a block's direct successors (slot numbers fit in a byte).
-const maxExits = 16
 
 // EndFault ends the block with a synchronous signal at the current PC. A
 // block that faults on its very first fetch is not cached (the page may be
@@ -226,6 +203,7 @@ func (bc *blockCache) invalidate(lo, hi uint64) int {
 			if b.valid.Swap(false) {
 				n++
 			}
+			b.unlink()
 			if bc.blocks[b.PC] == b {
 				delete(bc.blocks, b.PC)
 			}
@@ -244,7 +222,27 @@ func (bc *blockCache) flush() {
 	defer bc.mu.Unlock()
 	for _, b := range bc.blocks {
 		b.valid.Store(false)
+		b.unlink()
 	}
 	bc.blocks = map[uint64]*Block{}
 	bc.pages = map[uint64][]*Block{}
+}
+
+// unlink cuts every chain into b. Caller holds the cache lock.
+func (b *Block) unlink() {
+	for _, l := range b.incoming {
+		atomic.StorePointer(l, nil)
+	}
+	b.incoming = nil
+}
+
+// link chains op (a direct exit of a cached block) to nb.
+func (bc *blockCache) link(op *Op, nb *Block) {
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	if !nb.valid.Load() || bc.blocks[nb.PC] != nb || atomic.LoadPointer(&op.link) != nil {
+		return
+	}
+	atomic.StorePointer(&op.link, unsafe.Pointer(nb))
+	nb.incoming = append(nb.incoming, &op.link)
 }

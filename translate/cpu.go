@@ -69,8 +69,8 @@ type CPU struct {
 	block     *Block // block being executed (for helper PCs and fault reports)
 	curOp     *Op    // last memory op started, for fault PCs
 	jumpCache [jumpCacheSize]*Block
-	exitSlot  uint8 // the exit exec left by (nextExit)
-	chain     bool  // exec may follow chains (false while -d exec/cpu hook)
+	exitOp    *Op  // the direct exit exec left by (nextExit)
+	chain     bool // exec may follow chains (false while -d exec/cpu hook)
 
 	// InsnCount counts executed guest instructions when counting is on.
 	InsnCount uint64

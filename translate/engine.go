@@ -63,11 +63,7 @@ func (e *Engine) translate(pc uint64) (*Block, bool) {
 	if !bld.ended {
 		bld.EndJump(bld.pc)
 	}
-	b := &Block{PC: pc, End: max(bld.pc, pc+1), Ops: bld.ops, Insns: bld.insns,
-		Exits: make([]Exit, len(bld.exits))}
-	for i, x := range bld.exits {
-		b.Exits[i].PC = x
-	}
+	b := &Block{PC: pc, End: max(bld.pc, pc+1), Ops: bld.ops, Insns: bld.insns}
 	b.valid.Store(true)
 	e.Translations.Add(1)
 	if e.OnTranslate != nil {
@@ -150,7 +146,7 @@ func (e *Engine) memoryFault(c *CPU, r any) ExitKind {
 
 // Result codes of exec besides ExitKinds: where to go next.
 const (
-	nextExit     = -1 // follow direct exit c.exitSlot of c.block
+	nextExit     = -1 // follow the direct exit op c.exitOp of c.block
 	nextIndirect = -3 // jump to c.PC through the jump cache
 	nextRefetch  = -4 // translations were flushed: look c.PC up afresh
 )
@@ -178,10 +174,10 @@ func (e *Engine) loop(c *CPU) ExitKind {
 		b = c.block // exec may have moved along chained blocks
 		switch r {
 		case nextExit:
-			x := &b.Exits[c.exitSlot]
-			nb, ok := e.find(x.PC)
+			op := c.exitOp
+			nb, ok := e.find(uint64(op.Imm))
 			if ok && c.chain && e.cacheable(b) {
-				x.next.Store(nb)
+				e.cache.link(op, nb)
 			}
 			b, cacheable = nb, ok
 		case nextIndirect:

@@ -2,6 +2,7 @@ package translate
 
 import (
 	"math/bits"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -327,9 +328,9 @@ func exec(c *CPU, b *Block) int {
 		continue
 	taken: // a direct exit (OpJump or a taken branch): follow its chain
 		{
-			nb := c.block.Exits[op.Dst].next.Load()
-			if nb == nil || !nb.valid.Load() || c.exitReq.Load() != 0 {
-				c.exitSlot = op.Dst
+			nb := (*Block)(atomic.LoadPointer(&op.link))
+			if nb == nil || c.exitReq.Load() != 0 {
+				c.exitOp = op
 				return nextExit
 			}
 			c.block = nb

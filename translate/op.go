@@ -1,5 +1,7 @@
 package translate
 
+import "unsafe"
+
 // Register-file conventions shared by every target. Targets lay out their
 // architectural registers in CPU.R[0:RegZero]; these two are reserved.
 const (
@@ -199,6 +201,10 @@ type Op struct {
 	PCOff uint32 // guest PC of the instruction, relative to the block start
 	Imm   int64
 	Fn    HelperFn
+	// link is the chained successor (*Block) of a direct exit (OpJump,
+	// OpBranch and its specialisations), read and written atomically;
+	// invalidating the target clears it (Block.incoming).
+	link unsafe.Pointer
 }
 
 // IsTerminator reports whether the op ends a block.
