@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/gemu-project/gemu/targets"
@@ -48,13 +49,38 @@ func runGuestChild(args []string) int {
 		return 1
 	}
 	opts := Options{Env: []string{"LANG=C", "PATH=/usr/bin:/bin"}, Prefix: os.Getenv("GEMU_TEST_PREFIX")}
+	argv := parts[1:]
+	if os.Getenv("GEMU_TEST_EXECED") != "" {
+		// Started by a guest execve through Reexec: the guest's env and argv[0].
+		opts.Env = nil
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "GEMU_TEST_") {
+				opts.Env = append(opts.Env, kv)
+			}
+		}
+		argv = append([]string{os.Getenv("GEMU_TEST_ARGV0")}, parts[2:]...)
+	}
+	opts.Reexec = func(path string, argv, env []string) (string, []string, []string) {
+		args := append([]string{os.Args[0], "-test.run=^$", "--", parts[0], path}, argv[min(1, len(argv)):]...)
+		a0 := ""
+		if len(argv) > 0 {
+			a0 = argv[0]
+		}
+		env = append(env, guestEnv+"=1", "GEMU_TEST_EXECED=1", "GEMU_TEST_ARGV0="+a0)
+		for _, k := range []string{"GEMU_TEST_STRACE", "GEMU_TEST_UNIMP", "GEMU_TEST_PREFIX"} {
+			if v, ok := os.LookupEnv(k); ok {
+				env = append(env, k+"="+v)
+			}
+		}
+		return os.Args[0], args, env
+	}
 	if os.Getenv("GEMU_TEST_STRACE") != "" {
 		opts.Strace = os.Stderr
 	}
 	if os.Getenv("GEMU_TEST_UNIMP") != "" {
 		opts.Unimp = os.Stderr
 	}
-	if err := Run(arch, parts[1], parts[1:], opts); err != nil {
+	if err := Run(arch, parts[1], argv, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "gemu:", err)
 	}
 	return 1

@@ -37,6 +37,12 @@ type Options struct {
 	// (-one-insn-per-tb, -d in_asm/exec/cpu hooks).
 	Engine func(*translate.Engine)
 
+	// Reexec gives the host command that runs a foreign guest program for
+	// execve: gemu itself with the same options, the guest's argv (argv[0]
+	// included) and env as the guest environment. Nil: execve of foreign
+	// programs fails with ENOEXEC.
+	Reexec func(path string, argv, env []string) (exe string, args, hostEnv []string)
+
 	// Exit is called once, by the guest thread that ends the process
 	// (exit_group, the last exit, a fatal signal), while other guest threads
 	// may still be blocked in host calls. It should flush the emulator's
@@ -74,6 +80,11 @@ type Process struct {
 	threads map[int]*Thread
 	brk     uint64 // current program break
 	sigacts [syscalls.NSIG + 1]syscalls.Sigaction
+	shared  sigQueue // process-directed pending signals
+	tramp   uint64   // the sigreturn trampoline page, once mapped
+	inherit execState // signal state from the execve that started us
+	itimer  itimerState
+	timers  map[int]*posixTimer
 
 	logMu    sync.Mutex // serializes strace/unimp lines
 	doneOnce sync.Once
@@ -113,6 +124,8 @@ func NewProcess(arch targets.Arch, path string, argv []string, opts Options) (*P
 	if err != nil {
 		return nil, err
 	}
+	inherited, env := takeExecState(opts.Env)
+	opts.Env = env
 	img, err := loader.Load(as, arch, path, argv, opts.Env, loader.Options{StackSize: opts.StackSize,
 		Seed: opts.Seed, Prefix: opts.Prefix, ExecFn: opts.ExecFn, PIEBase: 0, ATFlags: opts.ATFlags})
 	if err != nil {
@@ -123,6 +136,8 @@ func NewProcess(arch targets.Arch, path string, argv []string, opts Options) (*P
 	p := &Process{arch: arch, abi: abi, as: as, img: img, table: table, opts: opts,
 		pid: unix.Getpid(), threads: map[int]*Thread{}, brk: img.BrkStart, done: make(chan struct{})}
 	p.engine = translate.NewEngine(arch, as)
+	installKick()
+	p.inherit = inherited
 	if opts.Engine != nil {
 		opts.Engine(p.engine)
 	}
@@ -141,9 +156,11 @@ func (p *Process) Engine() *translate.Engine { return p.engine }
 // Run runs the main thread on the calling goroutine; it does not return.
 func (p *Process) Run() {
 	runtime.LockOSThread()
+	p.forwardHostSignals()
 	cpu := p.engine.NewCPU()
 	p.arch.ResetCPU(cpu, p.img.Entry, p.img.SP)
 	t := p.newThread(cpu, unix.Gettid())
+	p.applyExecState(t)
 	t.loop()
 	<-p.done
 	select {} // the thread that ended the process is exiting the emulator

@@ -47,7 +47,7 @@ func sysRead(t *Thread, a *Args) uint64 {
 	if err != nil {
 		return errRet(err)
 	}
-	return ret(unix.Read(fdArg(a[0]), b))
+	return t.interruptible(restartSys, func() (int, error) { return unix.Read(fdArg(a[0]), b) })
 }
 
 func sysWrite(t *Thread, a *Args) uint64 {
@@ -55,7 +55,16 @@ func sysWrite(t *Thread, a *Args) uint64 {
 	if err != nil {
 		return errRet(err)
 	}
-	return ret(unix.Write(fdArg(a[0]), b))
+	return t.raisePipe(t.interruptible(restartSys, func() (int, error) { return unix.Write(fdArg(a[0]), b) }))
+}
+
+// raisePipe sends SIGPIPE to the writer on EPIPE, as the kernel's pipe and
+// socket writes do (fs/pipe.c pipe_write: send_sig(SIGPIPE, current, 0)).
+func (t *Thread) raisePipe(r uint64) uint64 {
+	if r == errno(unix.EPIPE) {
+		t.p.send(t, t, t.senderInfo(syscalls.SIGPIPE, siUser))
+	}
+	return r
 }
 
 func sysPread(t *Thread, a *Args) uint64 {
@@ -105,7 +114,7 @@ func sysReadv(t *Thread, a *Args) uint64 {
 	if e != 0 {
 		return e
 	}
-	return ret(unix.Readv(fdArg(a[0]), iov))
+	return t.interruptible(restartSys, func() (int, error) { return unix.Readv(fdArg(a[0]), iov) })
 }
 
 func sysWritev(t *Thread, a *Args) uint64 {
@@ -113,7 +122,7 @@ func sysWritev(t *Thread, a *Args) uint64 {
 	if e != 0 {
 		return e
 	}
-	return ret(unix.Writev(fdArg(a[0]), iov))
+	return t.raisePipe(t.interruptible(restartSys, func() (int, error) { return unix.Writev(fdArg(a[0]), iov) }))
 }
 
 func sysPreadv(t *Thread, a *Args) uint64 {

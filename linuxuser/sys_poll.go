@@ -1,6 +1,7 @@
 package linuxuser
 
 import (
+	"errors"
 	"time"
 	"unsafe"
 
@@ -62,11 +63,18 @@ func sysEpollPwait(t *Thread, a *Args) uint64 {
 	}
 	evs := make([]unix.EpollEvent, min(max, maxEpollEvents))
 	var n int
-	err = retryEINTR(timeout, func(ms int) error {
+	if e := t.tempMask(a[4], a[5]); e != 0 {
+		return e
+	}
+	err = t.retryEINTR(timeout, func(ms int) error {
 		var e error
 		n, e = unix.EpollWait(fdArg(a[0]), evs, ms)
 		return e
 	})
+	if err == errGuestSignal {
+		return restartNoHand
+	}
+	t.endTempMask()
 	if err != nil {
 		return errRet(err)
 	}
@@ -81,13 +89,17 @@ func sysEpollPwait(t *Thread, a *Args) uint64 {
 }
 
 // retryEINTR repeats a wait of timeout ms (-1: forever) that the Go
-// runtime's own signals interrupted, with the time that is left.
-func retryEINTR(timeout int, wait func(ms int) error) error {
+// runtime's own signals interrupted, with the time that is left; a guest
+// signal ends it with errGuestSignal.
+func (t *Thread) retryEINTR(timeout int, wait func(ms int) error) error {
 	deadline := time.Now().Add(time.Duration(timeout) * time.Millisecond)
 	for {
-		err := wait(timeout)
+		err := t.hostCall(func() error { return wait(timeout) })
 		if err != unix.EINTR {
 			return err
+		}
+		if t.sigReady() {
+			return errGuestSignal
 		}
 		if timeout > 0 {
 			timeout = max(0, int(time.Until(deadline)/time.Millisecond))
@@ -125,10 +137,23 @@ func sysPpoll(t *Thread, a *Args) uint64 {
 		g := syscalls.DecodeTimespec(b)
 		ts, tsp = unix.Timespec{Sec: g.Sec, Nsec: g.Nsec}, unsafe.Pointer(&ts)
 	}
-	// TODO(#4): apply the guest signal mask (a[3]) once signals are delivered.
-	r, _, e := unix.Syscall6(unix.SYS_PPOLL, uintptr(fdsp), uintptr(n), uintptr(tsp), 0, 0, 0)
-	if e != 0 {
-		return errno(e)
+	if e := t.tempMask(a[3], a[4]); e != 0 {
+		return e
+	}
+	var r uintptr
+	err := t.hostCall(func() error {
+		var e unix.Errno
+		if r, _, e = unix.Syscall6(unix.SYS_PPOLL, uintptr(fdsp), uintptr(n), uintptr(tsp), 0, 0, 0); e != 0 {
+			return e
+		}
+		return nil
+	})
+	if err == unix.EINTR && t.sigReady() {
+		return restartNoHand
+	}
+	t.endTempMask()
+	if err != nil {
+		return errRet(err)
 	}
 	if tsp != nil {
 		var b [syscalls.TimespecSize]byte
@@ -136,4 +161,37 @@ func sysPpoll(t *Thread, a *Args) uint64 {
 		t.writeBytes(a[2], b[:])
 	}
 	return uint64(r)
+}
+
+// errGuestSignal ends a wait a guest signal interrupted.
+var errGuestSignal = errors.New("interrupted by a guest signal")
+
+// tempMask installs the sigmask argument of ppoll/epoll_pwait (addr 0:
+// none) until the call ends or a handler's frame saves the old one
+// (fs/select.c set_user_sigmask).
+func (t *Thread) tempMask(addr, size uint64) uint64 {
+	if addr == 0 {
+		return 0
+	}
+	if size != sigsetSize {
+		return errno(unix.EINVAL)
+	}
+	m, err := t.p.as.Load64(addr)
+	if err != nil {
+		return errno(unix.EFAULT)
+	}
+	t.p.mu.Lock()
+	t.savedMask, t.restoreMask = t.sigmask, true
+	t.sigmask = m &^ unblockable
+	t.p.mu.Unlock()
+	return 0
+}
+
+// endTempMask restores the mask after a call no signal interrupted.
+func (t *Thread) endTempMask() {
+	if t.restoreMask {
+		t.p.mu.Lock()
+		t.sigmask, t.restoreMask = t.savedMask, false
+		t.p.mu.Unlock()
+	}
 }

@@ -1,28 +1,34 @@
 package linuxuser
 
 import (
+	"encoding/binary"
+	"time"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/targets"
 )
 
-// Signals are virtual (DESIGN.md): gemu keeps the guest's actions, masks
-// and alternate stacks. Delivery to guest handlers is TODO(#4); a signal
-// a thread sends itself with the default "terminate" action kills the
-// process as it would natively.
+// Signal system calls; delivery is in signal.go (DESIGN.md: signals are virtual).
 
 func init() {
 	sig := syscalls.ArgSignal
 	register(
-		row{"rt_sigaction", sysRtSigaction, kinds(sig, aPtr, aPtr), syscalls.RetInt, syscalls.Partial,
-			"actions recorded; handlers not yet invoked"},
+		row{"rt_sigaction", sysRtSigaction, kinds(sig, aPtr, aPtr), syscalls.RetInt, syscalls.Full, ""},
 		row{"rt_sigprocmask", sysRtSigprocmask, kinds(syscalls.ArgSigHow, aPtr, aPtr), syscalls.RetInt, syscalls.Full, ""},
 		row{"sigaltstack", sysSigaltstack, kinds(aPtr, aPtr), syscalls.RetInt, syscalls.Full, ""},
-		row{"rt_sigpending", sysRtSigpending, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Stub, "nothing is ever pending yet"},
-		row{"kill", sysKill, kinds(aInt, sig), syscalls.RetInt, syscalls.Partial, "to self: default actions only"},
-		row{"tgkill", sysTgkill, kinds(aInt, aInt, sig), syscalls.RetInt, syscalls.Partial, "to self: default actions only"},
-		row{"tkill", sysTkill, kinds(aInt, sig), syscalls.RetInt, syscalls.Partial, "to self: default actions only"},
-		row{"rt_sigreturn", nil, nil, syscalls.RetInt, syscalls.Unimplemented, "TODO(#4) with signal delivery"},
+		row{"rt_sigpending", sysRtSigpending, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"rt_sigsuspend", sysRtSigsuspend, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"rt_sigtimedwait", sysRtSigtimedwait, kinds(aPtr, aPtr, aPtr, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"rt_sigqueueinfo", sysRtSigqueueinfo, kinds(aInt, sig, aPtr), syscalls.RetInt, syscalls.Partial,
+			"other processes: host kill without the value"},
+		row{"rt_tgsigqueueinfo", sysRtTgsigqueueinfo, kinds(aInt, aInt, sig, aPtr), syscalls.RetInt, syscalls.Partial,
+			"own threads only"},
+		row{"kill", sysKill, kinds(aInt, sig), syscalls.RetInt, syscalls.Full, "others through the host"},
+		row{"tgkill", sysTgkill, kinds(aInt, aInt, sig), syscalls.RetInt, syscalls.Full, ""},
+		row{"tkill", sysTkill, kinds(aInt, sig), syscalls.RetInt, syscalls.Full, ""},
+		row{"rt_sigreturn", sysRtSigreturn, kinds(), syscalls.RetNone, syscalls.Full, ""},
 	)
 }
 
@@ -42,9 +48,11 @@ func (p *Process) handlerOf(sig int) uint64 {
 	return p.sigacts[sig].Handler
 }
 
+func validSig(sig int) bool { return sig >= 1 && sig <= syscalls.NSIG }
+
 func sysRtSigaction(t *Thread, a *Args) uint64 {
 	sig, act, oact := int(int32(a[0])), a[1], a[2]
-	if a[3] != sigsetSize || sig < 1 || sig > syscalls.NSIG {
+	if a[3] != sigsetSize || !validSig(sig) {
 		return errno(unix.EINVAL)
 	}
 	lay := t.p.abi.Sigaction
@@ -65,6 +73,10 @@ func sysRtSigaction(t *Thread, a *Args) uint64 {
 	old := p.sigacts[sig]
 	if act != 0 {
 		p.sigacts[sig] = na
+		if ignored(na, sig) {
+			// Setting SIG_IGN discards what is pending (kernel/signal.c do_sigaction).
+			p.discard(sig)
+		}
 	}
 	p.mu.Unlock()
 	if oact != 0 {
@@ -77,17 +89,34 @@ func sysRtSigaction(t *Thread, a *Args) uint64 {
 	return 0
 }
 
+// discard drops pending instances of sig everywhere. Call with p.mu held.
+func (p *Process) discard(sig int) {
+	for p.shared.mask&sigBit(sig) != 0 {
+		p.shared.take(sig)
+	}
+	for _, t := range p.threads {
+		for t.pending.mask&sigBit(sig) != 0 {
+			t.pending.take(sig)
+		}
+	}
+}
+
 func sysRtSigprocmask(t *Thread, a *Args) uint64 {
 	how, set, oset := a[0], a[1], a[2]
 	if a[3] != sigsetSize {
 		return errno(unix.EINVAL)
 	}
-	old := t.sigmask
+	var v uint64
 	if set != 0 {
-		v, err := t.p.as.Load64(set)
-		if err != nil {
+		var err error
+		if v, err = t.p.as.Load64(set); err != nil {
 			return errno(unix.EFAULT)
 		}
+	}
+	p := t.p
+	p.mu.Lock()
+	old := t.sigmask
+	if set != 0 {
 		switch how {
 		case syscalls.SigBlock:
 			t.sigmask |= v
@@ -96,10 +125,15 @@ func sysRtSigprocmask(t *Thread, a *Args) uint64 {
 		case syscalls.SigSetmask:
 			t.sigmask = v
 		default:
+			p.mu.Unlock()
 			return errno(unix.EINVAL)
 		}
 		t.sigmask &^= unblockable
+		if t.deliverable() != 0 {
+			t.wake.Store(true)
+		}
 	}
+	p.mu.Unlock()
 	if oset != 0 && t.p.as.Store64(oset, old) != nil {
 		return errno(unix.EFAULT)
 	}
@@ -114,23 +148,21 @@ const ssAutodisarm = 1 << 31
 
 func sysSigaltstack(t *Thread, a *Args) uint64 {
 	ss, oss := a[0], a[1]
+	sp := t.p.arch.SP(t.cpu)
 	old := t.altstack
+	old.Flags = t.altFlags(sp)
 	if ss != 0 {
 		b, err := t.readBytes(ss, syscalls.StackTSize)
 		if err != nil {
 			return errno(unix.EFAULT)
 		}
-		n := syscalls.DecodeStackT(b)
-		mode := int32(uint32(n.Flags) &^ ssAutodisarm)
-		switch {
-		case mode != 0 && mode != syscalls.SsDisable && mode != syscalls.SsOnstack:
-			return errno(unix.EINVAL)
-		case mode == syscalls.SsDisable:
-			n = syscalls.StackT{Flags: syscalls.SsDisable}
-		case n.Size < minSigStkSz:
-			return errno(unix.ENOMEM)
+		if t.onAltStack(sp) {
+			return errno(unix.EPERM)
 		}
-		t.altstack = n
+		n := syscalls.DecodeStackT(b)
+		if e := t.setAltstack(n); e != 0 {
+			return e
+		}
 	}
 	if oss != 0 {
 		b := make([]byte, syscalls.StackTSize)
@@ -142,42 +174,216 @@ func sysSigaltstack(t *Thread, a *Args) uint64 {
 	return 0
 }
 
+// setAltstack validates and installs a stack_t (kernel/signal.c do_sigaltstack).
+func (t *Thread) setAltstack(n syscalls.StackT) uint64 {
+	mode := int32(uint32(n.Flags) &^ ssAutodisarm)
+	switch {
+	case mode != 0 && mode != syscalls.SsDisable && mode != syscalls.SsOnstack:
+		return errno(unix.EINVAL)
+	case mode == syscalls.SsDisable:
+		n = syscalls.StackT{Flags: syscalls.SsDisable}
+	case n.Size < minSigStkSz:
+		return errno(unix.ENOMEM)
+	default:
+		n.Flags &= int32(-1 << 31) // keep only SS_AUTODISARM
+	}
+	t.altstack = n
+	return 0
+}
+
 func sysRtSigpending(t *Thread, a *Args) uint64 {
 	if a[1] > sigsetSize {
 		return errno(unix.EINVAL)
 	}
-	if t.p.as.Store64(a[0], 0) != nil {
+	t.p.mu.Lock()
+	set := (t.pending.mask | t.p.shared.mask) & t.sigmask
+	t.p.mu.Unlock()
+	if t.p.as.Store64(a[0], set) != nil {
 		return errno(unix.EFAULT)
 	}
 	return 0
 }
 
+// sysRtSigsuspend waits with a temporary mask; the handler's frame saves
+// the old mask (kernel/signal.c sigsuspend, set_restore_sigmask).
+func sysRtSigsuspend(t *Thread, a *Args) uint64 {
+	if a[1] != sigsetSize {
+		return errno(unix.EINVAL)
+	}
+	m, err := t.p.as.Load64(a[0])
+	if err != nil {
+		return errno(unix.EFAULT)
+	}
+	p := t.p
+	p.mu.Lock()
+	t.savedMask, t.restoreMask = t.sigmask, true
+	t.sigmask = m &^ unblockable
+	p.mu.Unlock()
+	for !t.sigReady() {
+		if p.exiting() {
+			return errno(unix.EINTR)
+		}
+		t.wait(0)
+	}
+	return restartNoHand
+}
+
+// sysRtSigtimedwait takes a signal of set without running its handler.
+func sysRtSigtimedwait(t *Thread, a *Args) uint64 {
+	if a[3] != sigsetSize {
+		return errno(unix.EINVAL)
+	}
+	set, err := t.p.as.Load64(a[0])
+	if err != nil {
+		return errno(unix.EFAULT)
+	}
+	set &^= unblockable
+	var deadline time.Time
+	if a[2] != 0 {
+		ts, e := t.getTimespec(a[2])
+		if e != 0 {
+			return e
+		}
+		if ts.Nsec < 0 || ts.Nsec >= 1e9 || ts.Sec < 0 {
+			return errno(unix.EINVAL)
+		}
+		deadline = time.Now().Add(time.Duration(ts.Sec)*time.Second + time.Duration(ts.Nsec))
+	}
+	p := t.p
+	p.mu.Lock()
+	t.realBlocked = t.sigmask
+	t.sigmask &^= set
+	defer func() {
+		p.mu.Lock()
+		t.sigmask, t.realBlocked = t.realBlocked, 0
+		p.mu.Unlock()
+	}()
+	for {
+		info, ok := t.dequeue(set)
+		if !ok && t.deliverable() != 0 {
+			p.mu.Unlock()
+			return restartNoHand
+		}
+		p.mu.Unlock()
+		if ok {
+			if a[1] != 0 && t.writeBytes(a[1], info.encode()) != nil {
+				return errno(unix.EFAULT)
+			}
+			return uint64(info.signo)
+		}
+		var d time.Duration
+		if !deadline.IsZero() {
+			if d = time.Until(deadline); d <= 0 {
+				return errno(unix.EAGAIN)
+			}
+		}
+		if p.exiting() {
+			return errno(unix.EINTR)
+		}
+		t.wait(d)
+		p.mu.Lock()
+	}
+}
+
+// readSiginfo reads a caller's siginfo_t for rt_sigqueueinfo.
+func (t *Thread) readSiginfo(addr uint64, sig int) (sigInfo, uint64) {
+	b, err := t.readBytes(addr, 128)
+	if err != nil {
+		return sigInfo{}, errno(unix.EFAULT)
+	}
+	info := sigInfo{signo: int32(sig), code: int32(binary.LittleEndian.Uint32(b[8:])), raw: b}
+	// Only negative codes may be forged for others (kernel/signal.c do_rt_sigqueueinfo).
+	if info.code >= 0 || info.code == siTkill {
+		return info, errno(unix.EPERM)
+	}
+	return info, 0
+}
+
+func sysRtSigqueueinfo(t *Thread, a *Args) uint64 {
+	pid, sig := int(int32(a[0])), int(int32(a[1]))
+	if !validSig(sig) {
+		return errno(unix.EINVAL)
+	}
+	info, e := t.readSiginfo(a[2], sig)
+	if pid != t.p.pid {
+		if e != 0 {
+			return e
+		}
+		return ok(unix.Kill(pid, unix.Signal(sig))) // TODO(#4): carry si_value to other guests
+	}
+	t.p.send(nil, t, info)
+	return 0
+}
+
+func sysRtTgsigqueueinfo(t *Thread, a *Args) uint64 {
+	tgid, tid, sig := int(int32(a[0])), int(int32(a[1])), int(int32(a[2]))
+	if !validSig(sig) {
+		return errno(unix.EINVAL)
+	}
+	info, e := t.readSiginfo(a[3], sig)
+	target := t.p.thread(tid)
+	if tgid != t.p.pid || target == nil {
+		return errno(unix.ESRCH)
+	}
+	if e != 0 && target != t {
+		return e
+	}
+	t.p.send(target, t, info)
+	return 0
+}
+
 func sysKill(t *Thread, a *Args) uint64 {
 	pid, sig := int(int32(a[0])), int(int32(a[1]))
+	if sig != 0 && !validSig(sig) {
+		return errno(unix.EINVAL)
+	}
 	if pid == t.p.pid || pid == 0 {
-		return t.signalSelf(sig, false)
+		// TODO(#4): pid 0 is the whole process group once gemu forks.
+		if sig != 0 {
+			t.p.send(nil, t, t.senderInfo(sig, siUser))
+		}
+		return 0
 	}
 	return ok(unix.Kill(pid, unix.Signal(sig)))
 }
 
 func sysTgkill(t *Thread, a *Args) uint64 {
 	tgid, tid, sig := int(int32(a[0])), int(int32(a[1])), int(int32(a[2]))
+	if tgid <= 0 || tid <= 0 {
+		return errno(unix.EINVAL)
+	}
 	if tgid == t.p.pid {
-		if target := t.p.thread(tid); target != nil {
-			return target.signalSelf(sig, true)
-		}
+		return t.tkill(tid, sig)
 	}
 	return ok(unix.Tgkill(tgid, tid, unix.Signal(sig)))
 }
 
 func sysTkill(t *Thread, a *Args) uint64 {
 	tid, sig := int(int32(a[0])), int(int32(a[1]))
-	if target := t.p.thread(tid); target != nil {
-		return target.signalSelf(sig, true)
+	if tid <= 0 {
+		return errno(unix.EINVAL)
+	}
+	if t.p.thread(tid) != nil {
+		return t.tkill(tid, sig)
 	}
 	_, _, e := unix.RawSyscall(unix.SYS_TKILL, uintptr(tid), uintptr(sig), 0)
 	if e != 0 {
 		return errno(e)
+	}
+	return 0
+}
+
+// tkill sends sig to a thread of this process (SI_TKILL).
+func (t *Thread) tkill(tid, sig int) uint64 {
+	if sig != 0 && !validSig(sig) {
+		return errno(unix.EINVAL)
+	}
+	target := t.p.thread(tid)
+	if target == nil {
+		return errno(unix.ESRCH)
+	}
+	if sig != 0 {
+		t.p.send(target, t, t.senderInfo(sig, siTkill))
 	}
 	return 0
 }
@@ -189,33 +395,30 @@ func (p *Process) thread(tid int) *Thread {
 	return p.threads[tid]
 }
 
-// signalSelf sends sig to this process (or thread t when directed).
-// Only default actions take effect yet: a terminating or core-dumping
-// signal ends the process, the rest are ignored.
-func (t *Thread) signalSelf(sig int, directed bool) uint64 {
-	if sig == 0 {
+// sysRtSigreturn restores the state the frame saved (Linux
+// arch/riscv/kernel/signal.c sys_rt_sigreturn): registers, mask, altstack.
+func sysRtSigreturn(t *Thread, a *Args) uint64 {
+	p, c := t.p, t.cpu
+	t.noResult = true
+	fr, ok := p.arch.(targets.SignalFrames)
+	var f targets.SigFrame
+	var err error
+	if ok {
+		f, err = fr.RestoreSignalFrame(c, p.as)
+	}
+	if !ok || err != nil {
+		p.exit(Status{Signal: syscalls.SIGSEGV})
+		t.exited = true
 		return 0
 	}
-	if sig < 1 || sig > syscalls.NSIG {
-		return errno(unix.EINVAL)
+	p.mu.Lock()
+	t.sigmask = f.Mask &^ unblockable
+	t.wake.Store(true)
+	p.mu.Unlock()
+	// restore_altstack: errors are ignored.
+	if !t.onAltStack(p.arch.SP(c)) {
+		t.setAltstack(syscalls.StackT{SP: f.StackSP, Size: f.StackLen, Flags: f.StackFlg &^ syscalls.SsOnstack})
 	}
-	p := t.p
-	h := p.handlerOf(sig)
-	switch {
-	case h == syscalls.SigIgn:
-		return 0
-	case h != syscalls.SigDfl:
-		// TODO(#4): queue and deliver to the guest handler.
-		p.unimp("gemu: %s for a guest handler dropped (signal delivery not implemented)", syscalls.SignalName(sig))
-		return 0
-	}
-	switch syscalls.SignalDefault(sig) {
-	case syscalls.ActIgnore, syscalls.ActStop, syscalls.ActCont:
-		return 0
-	}
-	if directed && t.sigmask&(1<<(sig-1)) != 0 && sig != syscalls.SIGKILL {
-		return 0 // TODO(#4): stays pending until unblocked
-	}
-	p.exit(Status{Signal: sig})
+	c.ClearReservation()
 	return 0
 }

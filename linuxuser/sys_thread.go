@@ -169,12 +169,21 @@ func (t *Thread) futexWait(host uintptr, op, val, tsAddr uint64, host2 uintptr, 
 		ts = unix.Timespec{Sec: g.Sec, Nsec: g.Nsec}
 		tsp = unsafe.Pointer(&ts)
 	}
-	r, _, e := unix.Syscall6(unix.SYS_FUTEX, host, uintptr(op), uintptr(val), uintptr(tsp), host2, uintptr(val3))
-	runtime.KeepAlive(&ts)
-	if e != 0 {
-		return errno(e)
+	// Interrupted by a guest signal: ERESTARTSYS without a timeout,
+	// restart_block (EINTR under a handler) with one (kernel/futex/waitwake.c).
+	code := restartSys
+	if tsp != nil {
+		code = restartNoHand
 	}
-	return uint64(r)
+	r := t.interruptible(code, func() (int, error) {
+		r, _, e := unix.Syscall6(unix.SYS_FUTEX, host, uintptr(op), uintptr(val), uintptr(tsp), host2, uintptr(val3))
+		if e != 0 {
+			return 0, e
+		}
+		return int(r), nil
+	})
+	runtime.KeepAlive(&ts)
+	return r
 }
 
 func sysGettid(t *Thread, a *Args) uint64  { return uint64(t.tid) }

@@ -73,18 +73,28 @@ func sysGettimeofday(t *Thread, a *Args) uint64 {
 	return 0
 }
 
-// sysNanosleep sleeps on the host. An EINTR caused by the Go runtime's own
-// signals (no guest signal can interrupt yet) restarts with the remaining time.
+// sysNanosleep sleeps on the host, interruptibly: a guest signal ends it
+// with EINTR and the time left (kernel/time/hrtimer.c: restart_block,
+// which a handler turns into EINTR). Go's own signals only resume it.
 func sysNanosleep(t *Thread, a *Args) uint64 {
 	req, e := t.getTimespec(a[0])
 	if e != 0 {
 		return e
 	}
-	var rem unix.Timespec
+	if req.Nsec < 0 || req.Nsec >= 1e9 || req.Sec < 0 {
+		return errno(unix.EINVAL)
+	}
 	for {
-		err := unix.Nanosleep(&req, &rem)
+		rem := req
+		err := t.hostCall(func() error { return unix.Nanosleep(&req, &rem) })
 		if err != unix.EINTR {
 			return ok(err)
+		}
+		if t.sigReady() {
+			if a[1] != 0 {
+				t.putTimespec(a[1], rem.Sec, rem.Nsec)
+			}
+			return restartNoHand
 		}
 		req = rem
 	}
@@ -98,15 +108,26 @@ func sysClockNanosleep(t *Thread, a *Args) uint64 {
 	if e != 0 {
 		return e
 	}
-	var rem unix.Timespec
 	for {
-		_, _, err := unix.Syscall6(unix.SYS_CLOCK_NANOSLEEP, uintptr(a[0]), uintptr(a[1]),
-			uintptr(unsafe.Pointer(&req)), uintptr(unsafe.Pointer(&rem)), 0, 0)
+		rem := req
+		err := t.hostCall(func() error {
+			_, _, en := unix.Syscall6(unix.SYS_CLOCK_NANOSLEEP, uintptr(a[0]), uintptr(a[1]),
+				uintptr(unsafe.Pointer(&req)), uintptr(unsafe.Pointer(&rem)), 0, 0)
+			if en != 0 {
+				return en
+			}
+			return nil
+		})
 		switch {
-		case err == 0:
+		case err == nil:
 			return 0
 		case err != unix.EINTR:
-			return errno(err)
+			return errRet(err)
+		case t.sigReady():
+			if a[1]&timerAbstime == 0 && a[3] != 0 {
+				t.putTimespec(a[3], rem.Sec, rem.Nsec)
+			}
+			return restartNoHand
 		case a[1]&timerAbstime == 0:
 			req = rem
 		}

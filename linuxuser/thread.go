@@ -2,6 +2,7 @@ package linuxuser
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -22,13 +23,24 @@ type Thread struct {
 	sigmask    uint64 // blocked signals, bit sig-1
 	altstack   syscalls.StackT
 
+	// Signal state besides sigmask (guarded by Process.mu but wake and blockSeq).
+	pending     sigQueue      // thread-directed signals
+	realBlocked uint64        // rt_sigtimedwait: the mask it replaced
+	savedMask   uint64        // sigsuspend/ppoll: the mask to restore
+	restoreMask bool          // savedMask is in force until a handler runs
+	restart     restartState  // a syscall a signal interrupted
+	wake        atomic.Bool   // a signal may be deliverable: look before running on
+	blockSeq    atomic.Uint64 // odd while in an interruptible host call
+	kick        chan struct{} // wakes sigsuspend-like waits
+
 	exited   bool // the thread called exit (or the process is dying)
 	exitCode int  // exit's status, used when this is the last thread
 	noResult bool // the handler set the registers itself
 }
 
 func (p *Process) newThread(cpu *translate.CPU, tid int) *Thread {
-	t := &Thread{p: p, cpu: cpu, tid: tid, altstack: syscalls.StackT{Flags: syscalls.SsDisable}}
+	t := &Thread{p: p, cpu: cpu, tid: tid, altstack: syscalls.StackT{Flags: syscalls.SsDisable},
+		kick: make(chan struct{}, 1)}
 	cpu.Env = t
 	p.mu.Lock()
 	p.threads[tid] = t
@@ -45,10 +57,13 @@ func (t *Thread) loop() {
 		case translate.ExitSignal:
 			t.syncSignal()
 		case translate.ExitInterrupt:
-			// Exit requests: the loop condition sees a dying process.
+			// Exit requests: pending signals, or a dying process.
 		default:
 			t.p.unimp("gemu: unexpected CPU exit %d at pc %#x", k, t.cpu.PC)
 			t.p.exit(Status{Signal: syscalls.SIGILL})
+		}
+		if t.wake.Load() || t.restart.code != 0 || t.restoreMask {
+			t.handleSignals()
 		}
 	}
 	t.finish()
@@ -92,6 +107,13 @@ func (t *Thread) syscall() {
 	}
 	t.noResult = false
 	r := rec.Handler(t, &a)
+	if isRestart(r) {
+		// A guest signal interrupted it: handleSignals restarts it or
+		// leaves EINTR (arch/riscv/kernel/signal.c handle_signal).
+		t.restart = restartState{code: r, a0: a[0]}
+		t.wake.Store(true)
+		r = errno(unix.EINTR)
+	}
 	if p.tracer != nil && rec.Ret != syscalls.RetNone {
 		p.logf(p.opts.Strace, "%d %s%s\n", p.pid, p.tracer.Call(rec.Name, rec.Args, a), syscalls.Result(rec.Ret, r))
 	}
@@ -118,16 +140,7 @@ func (t *Thread) unsupported(nr uint64, rec *Record, a *Args) {
 	p.unimp("Unsupported syscall: %d (%s)", nr, name)
 }
 
-// syncSignal handles a synchronous fault. Delivery to guest handlers is
-// TODO(#4): for now every synchronous signal kills the process.
-func (t *Thread) syncSignal() {
-	e := t.cpu.Exit
-	if h := t.p.handlerOf(e.Signal); h != syscalls.SigDfl && h != syscalls.SigIgn {
-		t.p.unimp("gemu: cannot deliver %s to the guest handler yet (pc %#x, addr %#x)",
-			syscalls.SignalName(e.Signal), t.cpu.PC, e.Addr)
-	}
-	t.p.exit(Status{Signal: e.Signal})
-	t.exited = true
-}
+// restartState is a syscall interrupted by a guest signal.
+type restartState struct{ code, a0 uint64 }
 
 func (t *Thread) String() string { return fmt.Sprintf("thread %d", t.tid) }

@@ -251,7 +251,7 @@ func TestSignalState(t *testing.T) {
 		t.Errorf("tiny altstack = %d", int64(r))
 	}
 	// Ignored signals to self do nothing.
-	if r := th.signalSelf(syscalls.SIGCHLD, true); r != 0 || p.exiting() {
+	if r := th.tkill(th.tid, syscalls.SIGCHLD); r != 0 || p.exiting() || th.pending.mask != 0 {
 		t.Error("SIGCHLD killed the process")
 	}
 }
