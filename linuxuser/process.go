@@ -80,9 +80,10 @@ type Process struct {
 	threads map[int]*Thread
 	brk     uint64 // current program break
 	sigacts [syscalls.NSIG + 1]syscalls.Sigaction
-	shared  sigQueue // process-directed pending signals
-	tramp   uint64   // the sigreturn trampoline page, once mapped
-	inherit execState // signal state from the execve that started us
+	shared  sigQueue    // process-directed pending signals
+	tramp   uint64      // the sigreturn trampoline page, once mapped
+	inherit execState   // signal state from the execve that started us
+	vfork   *vforkState // set in a vfork child
 	itimer  itimerState
 	timers  map[int]*posixTimer
 
@@ -177,6 +178,10 @@ func (p *Process) exit(s Status) {
 		}
 		p.mu.Unlock()
 		close(p.done)
+		if p.vfork != nil {
+			p.vforkExit(s)
+			return
+		}
 		if p.opts.Exit != nil {
 			p.opts.Exit(s)
 		}

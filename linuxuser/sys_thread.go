@@ -15,7 +15,7 @@ func init() {
 		row{"exit", sysExit, kinds(aInt), syscalls.RetNone, syscalls.Full, ""},
 		row{"exit_group", sysExitGroup, kinds(aInt), syscalls.RetNone, syscalls.Full, ""},
 		row{"clone", sysClone, kinds(syscalls.ArgCloneFlags, aPtr, aPtr, aPtr, aPtr), syscalls.RetInt, syscalls.Partial,
-			"threads (CLONE_VM|CLONE_THREAD); fork and vfork not yet"},
+			"threads, vfork/posix_spawn (CLONE_VM|CLONE_VFORK); fork (no CLONE_VM) not yet: TODO(#4)"},
 		row{"clone3", nil, nil, syscalls.RetInt, syscalls.Unimplemented, "ENOSYS: glibc falls back to clone"},
 		row{"set_tid_address", sysSetTidAddress, kinds(aPtr), syscalls.RetInt, syscalls.Full, ""},
 		row{"set_robust_list", sysSetRobustList, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Partial,
@@ -54,9 +54,12 @@ const threadFlags = syscalls.CloneVM | syscalls.CloneFS | syscalls.CloneFiles | 
 // and aarch64: flags, newsp, parent_tid, tls, child_tid (Linux kernel/fork.c).
 func sysClone(t *Thread, a *Args) uint64 {
 	flags, newsp, ptid, tls, ctid := a[0], a[1], a[2], a[3], a[4]
+	if flags&syscalls.CloneVM != 0 && flags&syscalls.CloneVfork != 0 && flags&syscalls.CloneThread == 0 {
+		return t.vfork(flags, newsp, ptid, tls, ctid)
+	}
 	if flags&syscalls.CloneVM == 0 || flags&syscalls.CloneThread == 0 {
-		// TODO(#4): fork (no CLONE_VM) and vfork/posix_spawn (CLONE_VM|CLONE_VFORK).
-		t.p.unimp("gemu: clone flags %#x (fork/vfork) not supported yet", flags)
+		// TODO(#4): fork (no CLONE_VM): snapshot + re-exec design of DESIGN.md.
+		t.p.unimp("gemu: clone flags %#x (fork) not supported yet", flags)
 		return errno(unix.ENOSYS)
 	}
 	if flags&^uint64(threadFlags|0xff) != 0 || flags&syscalls.CloneSighand == 0 {
@@ -186,9 +189,14 @@ func (t *Thread) futexWait(host uintptr, op, val, tsAddr uint64, host2 uintptr, 
 	return r
 }
 
-func sysGettid(t *Thread, a *Args) uint64  { return uint64(t.tid) }
-func sysGetpid(t *Thread, a *Args) uint64  { return uint64(t.p.pid) }
-func sysGetppid(t *Thread, a *Args) uint64 { return uint64(unix.Getppid()) }
+func sysGettid(t *Thread, a *Args) uint64 { return uint64(t.tid) }
+func sysGetpid(t *Thread, a *Args) uint64 { return uint64(t.p.pid) }
+func sysGetppid(t *Thread, a *Args) uint64 {
+	if t.p.vfork != nil {
+		return uint64(t.p.vfork.parent.pid)
+	}
+	return uint64(unix.Getppid())
+}
 
 func sysSchedYield(t *Thread, a *Args) uint64 {
 	unix.Syscall(unix.SYS_SCHED_YIELD, 0, 0, 0)
