@@ -163,6 +163,7 @@ func runGuest(cfg *config) (int, error) {
 	if cfg.logs.on("unimp") {
 		opts.Unimp = cfg.logs.out
 	}
+	opts.Reexec = reexec(cfg)
 	stop := startProfile()
 	opts.Exit = func(st linuxuser.Status) {
 		stop()
@@ -176,4 +177,43 @@ func runGuest(cfg *config) (int, error) {
 	err = linuxuser.Run(arch, cfg.path, cfg.argv, opts)
 	stop()
 	return 1, err
+}
+
+// reexec runs a foreign program the guest execs: this gemu binary again,
+// with the options that shape the guest (not -E/-U, already applied to
+// env, nor -D, whose file belongs to this process).
+func reexec(cfg *config) func(path string, argv, env []string) (string, []string, []string) {
+	exe, err := os.Executable()
+	if err != nil {
+		exe = "/proc/self/exe"
+	}
+	var flags []string
+	add := func(name, v string) {
+		if v != "" {
+			flags = append(flags, "-"+name, v)
+		}
+	}
+	add("L", cfg.prefix)
+	add("cpu", cfg.cpuModel)
+	add("r", cfg.uname)
+	if cfg.stackSize != 0 {
+		add("s", strconv.FormatUint(cfg.stackSize, 10))
+	}
+	if cfg.oneInsn {
+		flags = append(flags, "-one-insn-per-tb")
+	}
+	if cfg.strace && cfg.logs.out == os.Stderr {
+		flags = append(flags, "-strace")
+	}
+	return func(path string, argv, env []string) (string, []string, []string) {
+		args := append([]string{exe}, flags...)
+		if len(argv) > 0 {
+			args = append(args, "-0", argv[0])
+		}
+		args = append(args, path)
+		if len(argv) > 1 {
+			args = append(args, argv[1:]...)
+		}
+		return exe, args, env
+	}
 }

@@ -1,0 +1,138 @@
+package linuxuser
+
+import (
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+)
+
+// Host side of guest signals.
+//
+// Go installs every handler with SA_RESTART, so a guest thread blocked in
+// a host call would not see a guest signal (DESIGN.md, measured). gemu
+// installs, with a raw rt_sigaction the runtime never sees, a no-op
+// handler without SA_RESTART for kickSig and tgkills the blocked thread
+// with it: the host call fails with EINTR and the personality decides.
+
+// kickSig is SIGRTMIN+8 of the host: glibc keeps 32 and 33, Go's runtime
+// preempts with SIGURG and leaves the real-time signals to os/signal.
+const kickSig = 40
+
+var (
+	kickOnce sync.Once
+	kickCode []byte // the handler page, kept mapped for the process's life
+)
+
+// installKick sets the raw kickSig handler. x86_64 struct
+// kernel_sigaction {handler, flags, restorer, mask}; the handler is
+// "ret", the restorer "mov $15, %eax; syscall" (rt_sigreturn).
+func installKick() {
+	kickOnce.Do(func() {
+		code, err := unix.Mmap(-1, 0, 4096, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
+		if err != nil {
+			return
+		}
+		copy(code, []byte{0xc3, 0xb8, 0x0f, 0, 0, 0, 0x0f, 0x05})
+		if unix.Mprotect(code, unix.PROT_READ|unix.PROT_EXEC) != nil {
+			return
+		}
+		kickCode = code
+		base := uint64(uintptr(unsafe.Pointer(&code[0])))
+		// SA_ONSTACK: run on the thread's Go signal stack, never on a goroutine stack.
+		act := [4]uint64{base, syscalls.SaOnstack | syscalls.SaRestorer, base + 1, 0}
+		unix.RawSyscall6(unix.SYS_RT_SIGACTION, kickSig, uintptr(unsafe.Pointer(&act)), 0, 8, 0, 0)
+	})
+}
+
+// kickHost interrupts t's host call seq until it has left it. The signal
+// may land just before the call starts (the lost-wakeup window), so it is
+// resent with backoff while the same call is still in progress.
+func (t *Thread) kickHost(seq uint64) {
+	for i := 0; t.blockSeq.Load() == seq && !t.p.exiting(); i++ {
+		unix.Tgkill(unix.Getpid(), t.tid, kickSig)
+		time.Sleep(time.Duration(min(1<<i, 50)) * 100 * time.Microsecond)
+	}
+}
+
+// hostCall runs one blocking host call interruptibly: EINTR without the
+// call when a guest signal is already deliverable.
+func (t *Thread) hostCall(fn func() error) error {
+	t.blockSeq.Add(1)
+	var err error
+	if t.wake.Load() && t.sigReady() {
+		err = unix.EINTR
+	} else {
+		err = fn()
+	}
+	t.blockSeq.Add(1)
+	return err
+}
+
+// interruptible runs fn until it does not fail with EINTR; an EINTR with a
+// guest signal to deliver returns code (restartSys or restartNoHand).
+// EINTRs the Go runtime causes are retried.
+func (t *Thread) interruptible(code uint64, fn func() (int, error)) uint64 {
+	for {
+		var n int
+		err := t.hostCall(func() error {
+			var e error
+			n, e = fn()
+			return e
+		})
+		if err == unix.EINTR {
+			if t.sigReady() {
+				return code
+			}
+			continue
+		}
+		return ret(n, err)
+	}
+}
+
+// wait blocks until something is sent to t (or d passes, when d > 0).
+func (t *Thread) wait(d time.Duration) {
+	if d <= 0 {
+		<-t.kick
+		return
+	}
+	tm := time.NewTimer(d)
+	select {
+	case <-t.kick:
+	case <-tm.C:
+	}
+	tm.Stop()
+}
+
+// hostSignals are forwarded to the guest: the catchable signals a user or
+// another process sends gemu (not SIGPIPE, which gemu raises itself on
+// EPIPE; not SIGCHLD; not SIGURG, Go's; not kickSig).
+func hostSignals() []os.Signal {
+	s := []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGUSR1,
+		syscall.SIGUSR2, syscall.SIGALRM, syscall.SIGWINCH, syscall.SIGVTALRM, syscall.SIGXCPU,
+		syscall.SIGXFSZ, syscall.SIGIO, syscall.SIGPWR}
+	for sig := 35; sig <= 64; sig++ {
+		if sig != kickSig {
+			s = append(s, syscall.Signal(sig))
+		}
+	}
+	return s
+}
+
+// forwardHostSignals delivers host signals to the guest process.
+// os/signal gives no siginfo: the guest sees SI_USER from pid 0.
+func (p *Process) forwardHostSignals() {
+	ch := make(chan os.Signal, 32)
+	signal.Notify(ch, hostSignals()...)
+	go func() {
+		for s := range ch {
+			p.send(nil, nil, sigInfo{signo: int32(s.(syscall.Signal)), code: siUser})
+		}
+	}()
+}

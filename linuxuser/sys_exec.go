@@ -1,0 +1,240 @@
+package linuxuser
+
+import (
+	"bytes"
+	"debug/elf"
+	"fmt"
+	"os"
+	"strings"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/targets"
+)
+
+// execve (DESIGN.md): a foreign ELF, or a script whose interpreter is
+// one, re-invokes gemu (Options.Reexec); a native x86_64 program is
+// exec'd directly; "/proc/self/exe" is the guest program.
+
+func init() {
+	register(
+		row{"execve", sysExecve, kinds(aStr, aPtr, aPtr), syscalls.RetInt, syscalls.Partial,
+			"foreign programs need Options.Reexec"},
+		row{"wait4", sysWait4, kinds(aInt, aPtr, aInt, aPtr), syscalls.RetInt, syscalls.Full, "host children"},
+	)
+}
+
+// maxArgs bounds argv/envp (the kernel's limit is by bytes; this is plenty).
+const maxArgs = 1 << 16
+
+// readStrings reads a NULL-terminated guest array of strings.
+func (t *Thread) readStrings(addr uint64) ([]string, uint64) {
+	var out []string
+	for addr != 0 && len(out) < maxArgs {
+		p, err := t.p.as.Load64(addr + uint64(8*len(out)))
+		if err != nil {
+			return nil, errno(unix.EFAULT)
+		}
+		if p == 0 {
+			return out, 0
+		}
+		s, err := t.p.as.ReadString(p, 1<<20)
+		if err != nil {
+			return nil, errno(unix.EFAULT)
+		}
+		out = append(out, s)
+	}
+	if addr == 0 {
+		return nil, 0
+	}
+	return nil, errno(unix.E2BIG)
+}
+
+// execKind says how to run a program file.
+type execKind int
+
+const (
+	execNative execKind = iota
+	execForeign
+)
+
+// classify looks at a file's start: ELF by e_machine, or "#!" with its
+// interpreter (binfmt_script: one level, one optional argument).
+func (p *Process) classify(host string, depth int) (execKind, uint64) {
+	f, err := os.Open(host)
+	if err != nil {
+		return 0, errRet(err)
+	}
+	defer f.Close()
+	var hdr [256]byte
+	n, _ := f.Read(hdr[:])
+	b := hdr[:n]
+	switch {
+	case bytes.HasPrefix(b, []byte("#!")) && depth < 4:
+		line, _, _ := bytes.Cut(b[2:], []byte("\n"))
+		fields := strings.Fields(string(line))
+		if len(fields) == 0 {
+			return 0, errno(unix.ENOEXEC)
+		}
+		return p.classify(p.prefixed(fields[0]), depth+1)
+	case bytes.HasPrefix(b, []byte(elf.ELFMAG)) && n >= 20:
+		m := elf.Machine(uint16(b[18]) | uint16(b[19])<<8)
+		if m == elf.EM_X86_64 {
+			return execNative, 0
+		}
+		if _, err := targets.ByMachine(m); err == nil {
+			return execForeign, 0
+		}
+		return 0, errno(unix.ENOEXEC)
+	}
+	// Anything else is the host's business (it fails with ENOEXEC there).
+	return execNative, 0
+}
+
+func sysExecve(t *Thread, a *Args) uint64 {
+	path, e := t.readPath(a[0])
+	if e != 0 {
+		return e
+	}
+	argv, e := t.readStrings(a[1])
+	if e != 0 {
+		return e
+	}
+	envp, e := t.readStrings(a[2])
+	if e != 0 {
+		return e
+	}
+	p := t.p
+	host := p.prefixed(path)
+	if path == "/proc/self/exe" || path == fmt.Sprintf("/proc/%d/exe", p.pid) {
+		host = p.img.Path
+	}
+	if err := unix.Access(host, unix.X_OK); err != nil {
+		return errRet(err)
+	}
+	kind, e := p.classify(host, 0)
+	if e != 0 {
+		return e
+	}
+	exe, args, env := host, argv, envp
+	if kind == execForeign {
+		if p.opts.Reexec == nil {
+			p.unimp("gemu: execve of foreign %s needs Options.Reexec", host)
+			return errno(unix.ENOEXEC)
+		}
+		exe, args, env = p.opts.Reexec(host, argv, envp)
+		p.mu.Lock()
+		env = append(env, p.execStateFor(t).String())
+		p.mu.Unlock()
+	}
+	if len(args) == 0 {
+		args = []string{""} // the kernel allows an empty argv; Go's Exec needs argv[0]
+	}
+	if p.vfork != nil {
+		return t.vforkExec(exe, args, env)
+	}
+	err := unix.Exec(exe, args, env)
+	return errRet(err)
+}
+
+// sysWait4 waits for host children, interruptibly (ERESTARTSYS).
+// struct rusage has the same layout on the host and the 64-bit targets.
+func sysWait4(t *Thread, a *Args) uint64 {
+	pid, opts := int(int32(a[0])), int(int32(a[2]))
+	var ws unix.WaitStatus
+	var ru unix.Rusage
+	r := t.interruptible(restartSys, func() (int, error) {
+		r, _, e := unix.Syscall6(unix.SYS_WAIT4, uintptr(pid), uintptr(unsafe.Pointer(&ws)), uintptr(opts),
+			uintptr(unsafe.Pointer(&ru)), 0, 0)
+		if e != 0 {
+			return 0, e
+		}
+		return int(r), nil
+	})
+	if isErr(r) || isRestart(r) {
+		return r
+	}
+	if a[1] != 0 && t.store32(a[1], uint32(ws)) != nil {
+		return errno(unix.EFAULT)
+	}
+	if a[3] != 0 {
+		if e := t.putBytes(a[3], structBytes(&ru)[:rusageSize]); e != 0 {
+			return e
+		}
+	}
+	return r
+}
+
+// execState is the signal state execve keeps (signal(7), execve(2)):
+// the mask, pending signals, and which signals are ignored.
+type execState struct{ mask, ignored, pending uint64 }
+
+const execStateVar = "GEMU_EXEC_SIGSTATE"
+
+func (s execState) String() string {
+	return fmt.Sprintf("%s=%x,%x,%x", execStateVar, s.mask, s.ignored, s.pending)
+}
+
+// execStateFor is t's state to pass on. Call with p.mu held.
+func (p *Process) execStateFor(t *Thread) execState {
+	s := execState{mask: t.sigmask, pending: t.pending.mask | p.shared.mask}
+	for sig := 1; sig <= syscalls.NSIG; sig++ {
+		if p.sigacts[sig].Handler == syscalls.SigIgn {
+			s.ignored |= sigBit(sig)
+		}
+	}
+	return s
+}
+
+// takeExecState removes the state variable from the guest environment.
+func takeExecState(env []string) (execState, []string) {
+	var s execState
+	out := env[:0:0]
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, execStateVar+"="); ok {
+			fmt.Sscanf(v, "%x,%x,%x", &s.mask, &s.ignored, &s.pending)
+			continue
+		}
+		out = append(out, kv)
+	}
+	if s == (execState{}) {
+		s = hostExecState()
+	}
+	return s, out
+}
+
+// hostExecState is what a native parent gave gemu: ignored signals stay
+// ignored for the guest (nohup, shells' background jobs).
+func hostExecState() execState {
+	var s execState
+	for sig := 1; sig <= syscalls.NSIG; sig++ {
+		if sig == syscalls.SIGKILL || sig == syscalls.SIGSTOP || sig == kickSig {
+			continue
+		}
+		var old [4]uint64
+		_, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), 0, uintptr(unsafe.Pointer(&old)), 8, 0, 0)
+		if e == 0 && old[0] == syscalls.SigIgn {
+			s.ignored |= sigBit(sig)
+		}
+	}
+	return s
+}
+
+// applyExecState installs the inherited state on the first thread.
+func (p *Process) applyExecState(t *Thread) {
+	s := p.inherit
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t.sigmask = s.mask &^ unblockable
+	for sig := 1; sig <= syscalls.NSIG; sig++ {
+		if s.ignored&sigBit(sig) != 0 {
+			p.sigacts[sig].Handler = syscalls.SigIgn
+		}
+		if s.pending&sigBit(sig) != 0 {
+			p.shared.add(sigInfo{signo: int32(sig), code: siUser})
+		}
+	}
+	t.wake.Store(s.pending != 0)
+}

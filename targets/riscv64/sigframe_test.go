@@ -1,0 +1,46 @@
+package riscv64
+
+import (
+	"fmt"
+	"os"
+	osexec "os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestSigframeLayout checks the frame offsets against the cross
+// toolchain's glibc and kernel headers with C static assertions.
+func TestSigframeLayout(t *testing.T) {
+	cc, err := osexec.LookPath("riscv64-linux-gnu-gcc")
+	if err != nil {
+		t.Skip("riscv64-linux-gnu-gcc not found")
+	}
+	src := fmt.Sprintf(`#include <signal.h>
+#include <stddef.h>
+#include <ucontext.h>
+#define A(x) _Static_assert(x, #x)
+A(sizeof(siginfo_t) == %d);
+A(offsetof(ucontext_t, uc_stack) == %d);
+A(offsetof(ucontext_t, uc_sigmask) == %d);
+A(offsetof(ucontext_t, uc_mcontext) == %d);
+A(sizeof(ucontext_t) == %d);
+A(sizeof(mcontext_t) == %d);
+A(offsetof(mcontext_t, __fpregs) == %d);
+A(offsetof(mcontext_t, __fpregs.__d.__fcsr) == %d);
+A(offsetof(siginfo_t, si_addr) == 16);
+A(offsetof(siginfo_t, si_pid) == 16);
+A(offsetof(siginfo_t, si_uid) == 20);
+A(offsetof(siginfo_t, si_value) == 24);
+A(offsetof(siginfo_t, si_timerid) == 16);
+A(offsetof(siginfo_t, si_overrun) == 20);
+`, SiginfoSize, UcStack, UcSigmask, UcMcontext, UcSize, McSize, ScFpregs, ScFcsr)
+	dir := t.TempDir()
+	f := filepath.Join(dir, "layout.c")
+	os.WriteFile(f, []byte(src), 0o644)
+	if out, err := osexec.Command(cc, "-fsyntax-only", f).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if FrameSize != 1088 || FrameSize%16 != 0 {
+		t.Errorf("frame size %d", FrameSize)
+	}
+}
