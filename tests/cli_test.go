@@ -80,6 +80,8 @@ func TestCLIErrorsAndInfo(t *testing.T) {
 		{[]string{"-cpu", "help"}, 0, "rv64"},
 		{[]string{"-d", "help"}, 0, "in_asm"},
 		{[]string{"info", "targets"}, 0, "riscv64"},
+		{[]string{"info", "syscalls", "--os", "linux", "--arch", "riscv64"}, 0, "56   openat                   full"},
+		{[]string{"info", "syscalls", "--os", "plan9"}, 1, `OS "plan9" is not supported`},
 		{[]string{}, 1, "no program given"},
 		{[]string{"-no-such-flag", prog}, 1, "flag provided but not defined: -no-such-flag"},
 		{[]string{"-d", "bogus", prog}, 1, `unknown -d item "bogus"`},

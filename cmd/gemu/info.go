@@ -6,6 +6,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gemu-project/gemu/linuxuser"
+	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/targets"
 )
 
@@ -20,8 +22,44 @@ func infoCommand() *cli.Command {
 				printTargets()
 				return nil
 			},
+		}, {
+			Name:  "syscalls",
+			Usage: "list system calls with their support level (from the dispatch table)",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "os", Value: "linux", Usage: "guest OS"},
+				&cli.StringFlag{Name: "arch", Value: "riscv64", Usage: "guest CPU"},
+			},
+			Action: func(c *cli.Context) error { return printSyscalls(c.String("os"), c.String("arch")) },
 		}},
 	}
+}
+
+// printSyscalls lists the same records that drive dispatch and -strace.
+func printSyscalls(osName, archName string) error {
+	if osName != "linux" {
+		return &exitError{status: 1, msg: fmt.Sprintf("info syscalls: OS %q is not supported yet (have: linux)", osName)}
+	}
+	arch, err := targets.ByName(archName)
+	if err != nil {
+		return &exitError{status: 1, msg: "info syscalls: " + err.Error()}
+	}
+	abi, err := syscalls.LinuxABIFor(arch.Name())
+	if err != nil {
+		return &exitError{status: 1, msg: "info syscalls: " + err.Error()}
+	}
+	table, err := linuxuser.NewTable(abi)
+	if err != nil {
+		return err
+	}
+	counts := map[syscalls.Support]int{}
+	fmt.Printf("%-4s %-24s %-13s %s\n", "nr", "name", "support", "note")
+	for _, r := range table.All() {
+		counts[r.Support]++
+		fmt.Printf("%-4d %-24s %-13s %s\n", r.Num, r.Name, r.Support, r.Note)
+	}
+	fmt.Printf("\n%s/%s: %d full, %d partial, %d stub, %d unimplemented\n", osName, arch.Name(),
+		counts[syscalls.Full], counts[syscalls.Partial], counts[syscalls.Stub], counts[syscalls.Unimplemented])
+	return nil
 }
 
 func printTargets() {
