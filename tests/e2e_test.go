@@ -8,7 +8,7 @@
 // Environment:
 //
 //	GEMU_BIN       emulator to test instead of bin/gemu (e.g. qemu-riscv64)
-//	GEMU_ARCHES    guest architectures, default "riscv64"; "riscv64,aarch64"
+//	GEMU_ARCHES    guest architectures, default "riscv64,aarch64"
 //	GEMU_FIXTURES  only these cases (names as in the table below)
 //	CI             set: missing binaries, fixtures or qemu fail instead of skip
 //

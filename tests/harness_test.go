@@ -74,11 +74,11 @@ func fixture(t *testing.T, arch, name string) string {
 }
 
 // guestArches lists the guest architectures to test: $GEMU_ARCHES (comma or
-// space separated), default riscv64.
+// space separated), default both targets.
 func guestArches() []string {
 	v := os.Getenv("GEMU_ARCHES")
 	if v == "" {
-		v = "riscv64"
+		v = "riscv64,aarch64"
 	}
 	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
 }

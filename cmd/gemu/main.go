@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	_ "github.com/gemu-project/gemu/targets/aarch64"
 	_ "github.com/gemu-project/gemu/targets/riscv64"
 )
 

@@ -1,0 +1,105 @@
+package aarch64
+
+import (
+	"debug/elf"
+	"encoding/binary"
+	"os"
+	osexec "os/exec"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"golang.org/x/arch/arm64/arm64asm"
+)
+
+// A static glibc program's .text, walked word by word: every instruction
+// arm64asm knows must decode here too (SVE, MTE and other ifunc variants
+// arm64asm cannot decode are only reached when HWCAP advertises them).
+
+const sweepProgram = `#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <pthread.h>
+#include <time.h>
+static int cmp(const void *a, const void *b) { return *(const double *)a < *(const double *)b ? -1 : 1; }
+static void *worker(void *p) { return (void *)(long)strlen((char *)p); }
+int main(int argc, char **argv) {
+	double v[64]; char buf[256]; pthread_t th; void *r;
+	for (int i = 0; i < 64; i++) v[i] = sin(i * argc) * exp(i / 10.0) + pow(i, 0.5);
+	qsort(v, 64, sizeof v[0], cmp);
+	snprintf(buf, sizeof buf, "%s %.17g %ld", argv[0], v[3], strtol("123", 0, 10));
+	pthread_create(&th, 0, worker, buf); pthread_join(th, &r);
+	printf("%s %zu %ld %d\n", buf, strlen(buf), (long)r, memcmp(buf, "x", 1));
+	return time(0) == 0;
+}
+`
+
+// requireTool finds a cross tool: missing is a failure in CI, else a skip.
+func requireTool(t *testing.T, name string) string {
+	p, err := osexec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s missing (make deps installs it)", name)
+		}
+		t.Skipf("%s not installed", name)
+	}
+	return p
+}
+
+func buildStatic(t *testing.T, src string) string {
+	cc := requireTool(t, "aarch64-linux-gnu-gcc")
+	dir := t.TempDir()
+	c := filepath.Join(dir, "prog.c")
+	if err := os.WriteFile(c, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "prog")
+	if b, err := osexec.Command(cc, "-O2", "-static", "-pthread", "-o", out, c, "-lm").CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", cc, err, b)
+	}
+	return out
+}
+
+func TestGlibcTextSweep(t *testing.T) {
+	f, err := elf.Open(buildStatic(t, sweepProgram))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	text := f.Section(".text")
+	data, err := text.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := map[string][]string{}
+	total, ours := 0, 0
+	for off := 0; off+4 <= len(data); off += 4 {
+		x := binary.LittleEndian.Uint32(data[off:])
+		in, known := xarch(x)
+		_, ok := decodeOnly(x, models["max"])
+		if ok {
+			ours++
+		}
+		if !known {
+			continue
+		}
+		total++
+		if !ok {
+			if _, skip := notImplemented[in.Op.String()]; skip {
+				continue
+			}
+			name := in.Op.String()
+			missing[name] = append(missing[name], arm64asm.GNUSyntax(in))
+		}
+	}
+	var names []string
+	for n := range missing {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		t.Errorf("undecoded: %-8s x%d e.g. %s", n, len(missing[n]), missing[n][0])
+	}
+	t.Logf(".text: %d words arm64asm decodes, %d we decode", total, ours)
+}

@@ -1,0 +1,64 @@
+package aarch64
+
+import "github.com/gemu-project/gemu/translate"
+
+// Translate decodes and lowers the block starting at b.PC(): up to a
+// terminator, an unallocated instruction, a fetch fault, the instruction cap
+// or the end of the page.
+func (a *Arch) Translate(b *translate.Builder) {
+	m := a.model
+	if m == nil {
+		m = models[defaultModel]
+	}
+	d := inst{m: m}
+	for {
+		pc := b.PC()
+		if pc&3 != 0 {
+			// PC alignment fault: Linux sends SIGBUS/BUS_ADRALN at the PC
+			// (arch/arm64/kernel/fault.c do_sp_pc_abort).
+			b.EndFault(translate.SIGBUS, translate.BUS_ADRALN, pc)
+			b.Next(4)
+			return
+		}
+		x, ok, bad := b.Fetch(pc, 4)
+		if !ok {
+			fetchFault(b, bad)
+			return
+		}
+		d.x, d.pc = x, pc
+		d.prev, d.flags = d.flags, flagSrc{}
+		d.row = lookup(x)
+		if d.row == nil || !m.has(d.row.feat) || !d.row.lower(b, &d) {
+			b.EndFault(translate.SIGILL, translate.ILL_ILLOPC, pc)
+		}
+		b.Next(4)
+		if b.Ended() {
+			return
+		}
+		if next := b.PC(); b.Full(next) {
+			b.EndJump(next)
+			return
+		}
+	}
+}
+
+// fetchFault ends the block before an instruction that cannot be fetched;
+// when it is the first one, a helper raises SIGSEGV (SEGV_ACCERR when the
+// page is mapped without execute permission, else SEGV_MAPERR).
+func fetchFault(b *translate.Builder, bad uint64) {
+	if b.PC() != b.StartPC() {
+		b.EndJump(b.PC())
+		return
+	}
+	b.Emit(op{Code: translate.OpCall, Fn: fetchFaultHelper, Imm: int64(bad)})
+	b.EndFault(translate.SIGSEGV, translate.SEGV_MAPERR, bad)
+}
+
+func fetchFaultHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
+	addr := uint64(o.Imm)
+	code := translate.SEGV_MAPERR
+	if _, mapped := c.Mem().ProtAt(addr); mapped {
+		code = translate.SEGV_ACCERR
+	}
+	return c.Signal(o, translate.SIGSEGV, code, addr)
+}
