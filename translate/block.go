@@ -101,8 +101,11 @@ func (b *Builder) Emit(op Op) {
 	op.PCOff = uint32(b.pc - b.start)
 	switch op.Code {
 	case OpBranch:
-		if op.Aux <= CondGEU {
+		switch {
+		case op.Aux <= CondGEU:
 			op.Code = OpBeq + Code(op.Aux)
+		case op.Aux >= CondArm:
+			op.Code = OpBranchArm
 		}
 		// A conditional branch is a side exit: translation continues with
 		// the next instruction, making superblocks of straight-line paths.

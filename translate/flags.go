@@ -20,24 +20,30 @@ func widthMask(v uint64, size uint8) uint64 {
 // addWithCarry is the ARM ARM AddWithCarry pseudocode for 32 or 64 bits:
 // it returns the (zero-extended) result and the packed NZCV.
 func addWithCarry(x, y, carry uint64, size uint8) (uint64, uint64) {
-	var res, n, c, v uint64
 	if size == 4 {
-		x32, y32 := uint32(x), uint32(y)
-		s, co := bits.Add32(x32, y32, uint32(carry))
-		res, c = uint64(s), uint64(co)
-		n = uint64(s >> 31)
-		v = uint64(((x32 ^ s) & (y32 ^ s)) >> 31)
-	} else {
-		s, co := bits.Add64(x, y, carry)
-		res, c = s, co
-		n = s >> 63
-		v = ((x ^ s) & (y ^ s)) >> 63
+		return addWithCarry32(x, y, carry)
 	}
-	f := n<<31 | c<<29 | v<<28
-	if res == 0 {
+	return addWithCarry64(x, y, carry)
+}
+
+// The two widths are separate small functions so the interpreter can
+// inline them.
+func addWithCarry64(x, y, carry uint64) (uint64, uint64) {
+	s, c := bits.Add64(x, y, carry)
+	f := s>>63<<31 | c<<29 | ((x^s)&(y^s))>>63<<28
+	if s == 0 {
 		f |= FlagZ
 	}
-	return res, f
+	return s, f
+}
+
+func addWithCarry32(x, y, carry uint64) (uint64, uint64) {
+	s, c := bits.Add32(uint32(x), uint32(y), uint32(carry))
+	f := uint64(s>>31)<<31 | uint64(c)<<29 | uint64(((uint32(x)^s)&(uint32(y)^s))>>31)<<28
+	if s == 0 {
+		f |= FlagZ
+	}
+	return uint64(s), f
 }
 
 func logicFlags(v uint64, size uint8) uint64 {
@@ -56,6 +62,21 @@ func logicFlags(v uint64, size uint8) uint64 {
 
 // ConditionHolds evaluates an Arm condition code on packed NZCV.
 func ConditionHolds(cc uint8, f uint64) bool {
+	return armCondTable[uint64(cc&15)<<4|f>>28&15]
+}
+
+// armCondTable[cc<<4 | NZCV] is ConditionHolds precomputed (ARM ARM
+// ConditionHolds), so a conditional branch costs one load.
+var armCondTable = func() (t [256]bool) {
+	for cc := 0; cc < 16; cc++ {
+		for nzcv := 0; nzcv < 16; nzcv++ {
+			t[cc<<4|nzcv] = conditionHoldsSlow(uint8(cc), uint64(nzcv)<<28)
+		}
+	}
+	return t
+}()
+
+func conditionHoldsSlow(cc uint8, f uint64) bool {
 	n, z, c, v := f&FlagN != 0, f&FlagZ != 0, f&FlagC != 0, f&FlagV != 0
 	var r bool
 	switch cc >> 1 {

@@ -229,9 +229,17 @@ func exec(c *CPU, b *Block) int {
 			r[op.Dst] = c.storeConditional(op, r[op.A], r[op.B])
 
 		case OpAddFlags:
-			r[op.Dst], r[op.C] = addWithCarry(r[op.A], r[op.B], 0, op.Size)
+			if op.Size == 4 {
+				r[op.Dst], r[op.C] = addWithCarry32(r[op.A], r[op.B], 0)
+			} else {
+				r[op.Dst], r[op.C] = addWithCarry64(r[op.A], r[op.B], 0)
+			}
 		case OpSubFlags:
-			r[op.Dst], r[op.C] = addWithCarry(r[op.A], ^r[op.B], 1, op.Size)
+			if op.Size == 4 {
+				r[op.Dst], r[op.C] = addWithCarry32(r[op.A], ^r[op.B], 1)
+			} else {
+				r[op.Dst], r[op.C] = addWithCarry64(r[op.A], ^r[op.B], 1)
+			}
 		case OpAdcFlags:
 			r[op.Dst], r[op.C] = addWithCarry(r[op.A], r[op.B], r[op.C]>>29&1, op.Size)
 		case OpSbcFlags:
@@ -285,6 +293,10 @@ func exec(c *CPU, b *Block) int {
 			}
 		case OpBgeu:
 			if r[op.A] >= r[op.B] {
+				goto taken
+			}
+		case OpBranchArm:
+			if armCondTable[uint64(op.Aux-CondArm)<<4|r[op.A]>>28&15] {
 				goto taken
 			}
 		case OpBranch:

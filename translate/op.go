@@ -150,10 +150,11 @@ const (
 	OpBge
 	OpBltu
 	OpBgeu
-	OpSyscall  // exit ExitSyscall; cpu.PC = Imm (the next instruction)
-	OpTrap     // exit ExitSignal: signal Aux, code C, address Imm
-	OpFlushAll // drop every translation (fence.i, IC IALLU), continue at Imm
-	OpExit     // exit with ExitKind Aux, cpu.PC = Imm
+	OpBranchArm // Arm condition Aux-CondArm on the packed NZCV in R[A]
+	OpSyscall   // exit ExitSyscall; cpu.PC = Imm (the next instruction)
+	OpTrap      // exit ExitSignal: signal Aux, code C, address Imm
+	OpFlushAll  // drop every translation (fence.i, IC IALLU), continue at Imm
+	OpExit      // exit with ExitKind Aux, cpu.PC = Imm
 
 	numCodes
 )
