@@ -96,20 +96,18 @@ func (a *Arch) Disassemble(code []byte, pc uint64) (string, int) {
 	return fmt.Sprintf(".inst 0x%08x", x), 4
 }
 
-// DumpRegs prints the state like QEMU's aarch64_cpu_dump_state (-d cpu).
+// DumpRegs prints the state like QEMU's aarch64_cpu_dump_state (-d cpu),
+// followed by the FP/SIMD registers as with -d cpu,fpu.
 func (*Arch) DumpRegs(w io.Writer, c *translate.CPU) {
 	fmt.Fprintf(w, " PC=%016x ", c.PC)
-	for i := 0; i < 32; i++ {
-		if i == 31 {
-			fmt.Fprintf(w, " SP=%016x\n", c.R[RegSP])
-			break
-		}
+	for i := 0; i < 31; i++ {
 		sep := " "
-		if i%4 == 3 {
+		if (i+2)%3 == 0 {
 			sep = "\n"
 		}
 		fmt.Fprintf(w, "X%02d=%016x%s", i, c.R[i], sep)
 	}
+	fmt.Fprintf(w, " SP=%016x\n", c.R[RegSP])
 	f := c.R[RegNZCV]
 	flag := func(bit uint64, ch byte) byte {
 		if f&bit != 0 {
@@ -119,12 +117,12 @@ func (*Arch) DumpRegs(w io.Writer, c *translate.CPU) {
 	}
 	fmt.Fprintf(w, "PSTATE=%08x %c%c%c%c EL0t\n", f, flag(translate.FlagN, 'N'),
 		flag(translate.FlagZ, 'Z'), flag(translate.FlagC, 'C'), flag(translate.FlagV, 'V'))
+	fmt.Fprintf(w, "     FPCR=%08x FPSR=%08x\n", c.R[RegFPCR], c.R[RegFPSR])
 	for i := uint32(0); i < 32; i++ {
 		sep := " "
-		if i%2 == 1 {
+		if i&1 == 1 {
 			sep = "\n"
 		}
 		fmt.Fprintf(w, "Q%02d=%016x:%016x%s", i, c.R[vhi(i)], c.R[vlo(i)], sep)
 	}
-	fmt.Fprintf(w, "FPCR=%08x FPSR=%08x\n", c.R[RegFPCR], c.R[RegFPSR])
 }

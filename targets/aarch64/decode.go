@@ -60,6 +60,10 @@ type inst struct {
 	// flags describes how the instruction set NZCV, prev the previous
 	// instruction's: B.cond right after a compare branches on registers.
 	flags, prev flagSrc
+	// consumed counts following instructions the lowering folded in.
+	consumed int
+	// scratch: lowering into a throw-away builder (no guest memory to peek).
+	scratch bool
 }
 
 // flagSrc records slots from which a following B.cond can be evaluated
@@ -151,6 +155,6 @@ func decodeOnly(x uint32, m *model) (*row, bool) {
 		return r, false
 	}
 	var b translate.Builder
-	d := inst{row: r, x: x, m: m}
+	d := inst{row: r, x: x, m: m, scratch: true}
 	return r, r.lower(&b, &d)
 }

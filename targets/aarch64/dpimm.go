@@ -17,17 +17,38 @@ var dpImmRows = []row{
 	{mask: 0x7fa00000, match: 0x13800000, names: "EXTR ROR", lower: lowerExtr},
 }
 
-// ARM ARM C6.2.11 ADR, C6.2.12 ADRP.
+// ARM ARM C6.2.11 ADR, C6.2.12 ADRP. "ADRP Xd; ADD Xd, Xd, #imm" (how
+// compilers materialize addresses) becomes one constant.
 func lowerADR(b *translate.Builder, d *inst) bool {
 	imm := sext(field(d.x, 5, 19)<<2|field(d.x, 29, 2), 21)
 	v := int64(d.pc) + imm
 	if d.x>>31 != 0 {
 		v = int64(d.pc&^0xfff) + imm<<12
 	}
-	if rd := xw(d.rd()); rd != translate.RegSink {
-		movI(b, rd, v)
+	rd := xw(d.rd())
+	if rd == translate.RegSink {
+		return true
 	}
+	if next, ok := fuseADRPAdd(b, d); ok {
+		v += next
+		d.consumed = 1
+	}
+	movI(b, rd, v)
 	return true
+}
+
+// fuseADRPAdd reports the immediate of a following "ADD Xd, Xd, #imm" (on
+// the same page) that adds to the register the ADRP just wrote.
+func fuseADRPAdd(b *translate.Builder, d *inst) (int64, bool) {
+	if d.scratch || d.x>>31 == 0 || (d.pc+4)%translate.PageSize == 0 || b.Full(d.pc+4) {
+		return 0, false
+	}
+	x, ok, _ := b.Fetch(d.pc+4, 4)
+	r := d.rd()
+	if !ok || x&0xff800000 != 0x91000000 || x&31 != r || x>>5&31 != r {
+		return 0, false
+	}
+	return int64(field(x, 10, 12)) << (12 * field(x, 22, 1)), true
 }
 
 // ARM ARM C6.2.5 ADD (immediate), C6.2.9 ADDS, C6.2.357 SUB, C6.2.363 SUBS.

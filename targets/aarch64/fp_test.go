@@ -213,3 +213,47 @@ func TestSelfModifyingCode(t *testing.T) {
 		t.Errorf("smc: exit %d x3 %d x0 %d", k, m.c.R[3], m.c.R[0])
 	}
 }
+
+func TestPatchAcrossISB(t *testing.T) {
+	m := newMachine(t)
+	m.as.Protect(codeBase, 0x10000, translate.ProtRead|translate.ProtWrite|translate.ProtExec)
+	code := words(
+		0xb9000022, // str w2, [x1]
+		0xd50b7521, // ic ivau, x1
+		0xd5033fdf, // isb
+		0xd2800020, // mov x0, #1 (patched to mov x0, #2)
+		svc0)
+	if k := m.run(t, code, regs(1, codeBase+12, 2, 0xd2800040)); k != translate.ExitSyscall || m.c.R[0] != 2 {
+		t.Errorf("exit %d x0 %d, want the patched instruction", k, m.c.R[0])
+	}
+}
+
+// Regression cases found by the differential tester (diff_test.go).
+func TestFPRegressions(t *testing.T) {
+	v0 := vlo(0)
+	cases := []fpCase{
+		// FRSQRTS rounds (3 - a*b)/2 once: an overflowing product gives the
+		// largest finite number under RM, not half of it.
+		{w: 0x5ee2fc20, fpcr: rmRM, d1: 0x79c60364e669709b, d2: 0xff027fffffff0180, dst: v0,
+			want: 0x7fefffffffffffff, fpsr: fpsrOFC | fpsrIXC}, // frsqrts d0, d1, d2
+		{w: 0x7ea2d420, d1: 0xffc00001, d2: f32(1), dst: v0, want: 0x7fc00001},        // fabd s0, s1, s2: FPAbs clears a NaN's sign
+		{w: 0x1f428c20, d1: f64(2), d2: f64(3), d3: f64(10), dst: v0, want: f64(4)},   // fmsub d0 = d3 - d1*d2
+		{w: 0x1f620c20, d1: f64(2), d2: f64(3), d3: f64(10), dst: v0, want: f64(-16)}, // fnmadd d0 = -d3 - d1*d2
+		{w: 0x5e22fc20, d1: f32(1.5), d2: f32(0.5), dst: v0, want: f32(1.25)},         // frecps s0 = 2 - s1*s2
+		{w: 0x5e22fc20, d1: 0x7f800000, d2: 0, dst: v0, want: f32(2)},                 // frecps: inf * 0 gives 2
+		{w: 0x5ee1d820, d1: f64(2), dst: v0, want: 0x3fdff00000000000},                // frecpe d0, d1
+		{w: 0x7ea1d820, d1: f32(4), dst: v0, want: 0x3eff8000},                        // frsqrte s0, s1
+		{w: 0x5ee1f820, d1: f64(3), dst: v0, want: 0x3ff0000000000000},                // frecpx d0, d1
+	}
+	m := newMachine(t)
+	for _, c := range cases {
+		setup := func(cpu *translate.CPU) {
+			cpu.R[RegFPCR] = c.fpcr
+			cpu.R[vlo(1)], cpu.R[vlo(2)], cpu.R[vlo(3)] = c.d1, c.d2, c.d3
+		}
+		m.run(t, words(c.w, svc0), setup)
+		if m.c.R[c.dst] != c.want || m.c.R[RegFPSR] != c.fpsr {
+			t.Errorf("%s: %#x fpsr %#x, want %#x fpsr %#x", disasm(c.w), m.c.R[c.dst], m.c.R[RegFPSR], c.want, c.fpsr)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package aarch64
 
 import (
 	"encoding/binary"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,4 +75,18 @@ func FuzzExec(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestDumpRegs(t *testing.T) {
+	var c translate.CPU
+	c.PC, c.R[0], c.R[RegSP], c.R[RegNZCV] = 0x400000, 1, 0x7ffff000, translate.FlagZ|translate.FlagC
+	var sb strings.Builder
+	(&Arch{}).DumpRegs(&sb, &c)
+	out := sb.String()
+	for _, want := range []string{" PC=0000000000400000 X00=0000000000000001 X01=", "\nX02=",
+		" SP=000000007ffff000\n", "PSTATE=60000000 -ZC- EL0t\n", "Q31="} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
 }

@@ -62,7 +62,58 @@ func buildStatic(t *testing.T, src string) string {
 }
 
 func TestGlibcTextSweep(t *testing.T) {
-	f, err := elf.Open(buildStatic(t, sweepProgram))
+	textSweep(t, buildStatic(t, sweepProgram))
+}
+
+const goSweepProgram = `package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+)
+
+func main() {
+	s := strings.Repeat("hello, world ", 10)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	m := map[string]int{}
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func(i int) { defer wg.Done(); mu.Lock(); m[fmt.Sprint(i)] = strings.Count(s, "o"); mu.Unlock() }(i)
+	}
+	wg.Wait()
+	x := []float64{3, math.Sqrt(2), 1}
+	sort.Float64s(x)
+	fmt.Println(len(m), strings.Index(s, "world"), bytes.Equal([]byte(s), []byte(s)), x, sha256.Sum256([]byte(s)), os.Args[0])
+}
+`
+
+// TestGoTextSweep does the same for a Go program built for GOARCH=arm64.
+func TestGoTextSweep(t *testing.T) {
+	goTool, err := osexec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool")
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte(goSweepProgram), 0o644)
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module sweep\n\ngo 1.21\n"), 0o644)
+	cmd := osexec.Command(goTool, "build", "-o", "prog", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0", "GOFLAGS=")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	textSweep(t, filepath.Join(dir, "prog"))
+}
+
+func textSweep(t *testing.T, path string) {
+	f, err := elf.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

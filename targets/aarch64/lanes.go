@@ -17,7 +17,6 @@ func bool2mask(b bool) uint64 {
 func lAdd(x *lctx, a, b uint64) uint64  { return a + b }
 func lSub(x *lctx, a, b uint64) uint64  { return a - b }
 func lMul(x *lctx, a, b uint64) uint64  { return a * b }
-func lAnd(x *lctx, a, b uint64) uint64  { return a & b }
 func lCmgt(x *lctx, a, b uint64) uint64 { return bool2mask(sx(a, x.es) > sx(b, x.es)) }
 func lCmge(x *lctx, a, b uint64) uint64 { return bool2mask(sx(a, x.es) >= sx(b, x.es)) }
 func lCmhi(x *lctx, a, b uint64) uint64 { return bool2mask(a > b) }

@@ -65,6 +65,9 @@ func lowerV3SameAny(b *translate.Builder, d *inst, scalar bool) bool {
 	if !ok || o.sizes>>size&1 == 0 || (size == 3 && !v.q && !scalar) {
 		return false
 	}
+	if f := byteFast3(v, u<<5|opc); f != nil {
+		return vcall(b, f)
+	}
 	if o.pair {
 		return vcall(b, pairwise(v, o.f, false))
 	}
@@ -142,8 +145,8 @@ func lowerV2Misc(b *translate.Builder, d *inst, scalar bool) bool {
 	if !ok || o.sizes>>size&1 == 0 || (size == 3 && !v.q && !scalar) {
 		return false
 	}
-	if o.f == nil {
-		return false
+	if k == 0x09 && v.es == 8 && !scalar {
+		return vcall(b, cmeqZeroBytes(v))
 	}
 	if opc == 3 { // SUQADD/USQADD accumulate: d = f(d, n)
 		return vcall(b, elementwise3(v, func(x *lctx, dd, a, _ uint64) uint64 { return o.f(x, dd, a) }, false))

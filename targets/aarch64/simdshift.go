@@ -36,6 +36,9 @@ func lowerShiftImm(b *translate.Builder, d *inst, scalar bool) bool {
 		if es == 64 || (scalar && k <= 0x11) {
 			return false // no 128-bit source; SHRN/RSHRN have no scalar form
 		}
+		if k == 0x10 && !scalar {
+			return vcall(b, shrnFast(v, right))
+		}
 		return vcall(b, narrowShift(v, k, right))
 	case opc == 0x14:
 		if scalar || es == 64 {
@@ -171,4 +174,24 @@ func lowerFixedVec(b *translate.Builder, v vinst, k uint32, fbits uint) bool {
 	return vcall(b, unary(v, func(x *lctx, a, _ uint64) uint64 {
 		return fpToInt(&x.e, a, uint8(x.es/8), rmode(&x.e, rndZ), signed, x.es, fbits)
 	}, true, 0))
+}
+
+// shrnFast is SHRN: each 2*es element shifted right and truncated.
+func shrnFast(v vinst, sh uint) translate.HelperFn {
+	es := v.es
+	n := 64 / es
+	return func(c *translate.CPU, _ *translate.Op) translate.ExitKind {
+		a := vec{c.R[v.n], c.R[v.n+1]}
+		var half uint64
+		for i := uint(0); i < n; i++ {
+			w := a[i*2*es/64] >> (i * 2 * es % 64)
+			half |= w >> sh & emask(es) << (i * es)
+		}
+		if v.q {
+			c.R[v.d+1] = half
+		} else {
+			c.R[v.d], c.R[v.d+1] = half, 0
+		}
+		return translate.ExitNone
+	}
 }

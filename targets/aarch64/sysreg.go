@@ -14,7 +14,7 @@ var sysRows = []row{
 	{mask: 0xfffff0ff, match: 0xd503305f, names: "CLREX", lower: lowerCLREX},
 	{mask: 0xfffff0ff, match: 0xd503309f, names: "DSB", lower: lowerBarrier},
 	{mask: 0xfffff0ff, match: 0xd50330bf, names: "DMB", lower: lowerBarrier},
-	{mask: 0xfffff0ff, match: 0xd50330df, names: "ISB", lower: lowerNop},
+	{mask: 0xfffff0ff, match: 0xd50330df, names: "ISB", lower: lowerISB},
 	{mask: 0xffffffff, match: 0xd500401f, names: "CFINV", lower: lowerCFINV, feat: featFlagM},
 	{mask: 0xfff8f01f, match: 0xd500401f, names: "MSR", lower: sigill},
 	{mask: 0xfff80000, match: 0xd5080000, names: "SYS IC DC AT TLBI", lower: lowerSYS},
@@ -32,6 +32,13 @@ func lowerBarrier(b *translate.Builder, d *inst) bool {
 	if d.x>>8&3 == 3 {
 		call(b, fenceHelper, op{})
 	}
+	return true
+}
+
+// ARM ARM C6.2.134 ISB: a context synchronization event. The block ends,
+// so code patched and invalidated (IC IVAU) before it is translated anew.
+func lowerISB(b *translate.Builder, d *inst) bool {
+	b.EndJump(uint64(d.next()))
 	return true
 }
 
@@ -161,14 +168,24 @@ func lowerSYS(b *translate.Builder, d *inst) bool {
 	switch k {
 	case sysKey(1, 3, 7, 4, 1): // DC ZVA
 		call(b, dcZVAHelper, op{A: xr(d.rd())})
-	case sysKey(1, 3, 7, 5, 1): // IC IVAU: drop translations
-		b.Emit(op{Code: translate.OpFlushAll, Imm: d.next()})
+	case sysKey(1, 3, 7, 5, 1): // IC IVAU: drop translations of the line
+		call(b, icIVAUHelper, op{A: xr(d.rd())})
 	case sysKey(1, 3, 7, 10, 1), sysKey(1, 3, 7, 11, 1), sysKey(1, 3, 7, 12, 1),
 		sysKey(1, 3, 7, 13, 1), sysKey(1, 3, 7, 14, 1): // DC CVAC, CVAU, CVAP, CVADP, CIVAC
 	default:
 		return sigill(b, d)
 	}
 	return true
+}
+
+// icIVAUHelper invalidates the translations of the instruction cache line
+// (IminLine, 64 bytes) holding the address. The current block goes on:
+// the architecture needs an ISB (or an exception return) before the PE
+// must see new instructions, and the next block lookup happens by then.
+func icIVAUHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
+	a := c.R[o.A] &^ (zvaBlock - 1)
+	c.Engine().Invalidate(a, a+zvaBlock)
+	return translate.ExitNone
 }
 
 // dcZVAHelper zeroes the 64-byte block containing the address (ARM ARM

@@ -32,6 +32,9 @@ func (a *Arch) Translate(b *translate.Builder) {
 			b.EndFault(translate.SIGILL, translate.ILL_ILLOPC, pc)
 		}
 		b.Next(4)
+		for ; d.consumed > 0; d.consumed-- {
+			b.Next(4)
+		}
 		if b.Ended() {
 			return
 		}
