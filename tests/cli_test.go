@@ -88,6 +88,7 @@ func TestCLIErrorsAndInfo(t *testing.T) {
 		{[]string{"-cpu", "pentium", prog}, 1, "pentium"},
 		{[]string{"-B", "0x1000", prog}, 1, "-B is not supported"},
 		{[]string{"-one-insn-per-tb", prog}, 0, "hello from gemu"},
+		{[]string{"-d", "page", prog}, 0, "r-xp"},
 	}
 	for _, c := range cases {
 		r := gemuRun(t, nil, c.args...)

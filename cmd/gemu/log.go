@@ -64,8 +64,12 @@ func parseLog(items, file string) (*logConfig, error) {
 	return l, nil
 }
 
-// hook installs the engine callbacks the chosen items need.
+// hook installs the engine callbacks the chosen items need. It runs after
+// the program is loaded, so -d page can show the initial layout.
 func (l *logConfig) hook(e *translate.Engine, arch targets.Arch) {
+	if l.on("page") {
+		l.pages(e)
+	}
 	if l.on("in_asm") {
 		e.OnTranslate = func(b *translate.Block) { l.inAsm(e, arch, b) }
 	}
@@ -101,4 +105,23 @@ func (l *logConfig) inAsm(e *translate.Engine, arch targets.Arch, b *translate.B
 		pc += uint64(max(n, 2))
 	}
 	fmt.Fprintln(l.out)
+}
+
+// pages prints the guest memory layout in /proc/self/maps style.
+func (l *logConfig) pages(e *translate.Engine) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fmt.Fprintln(l.out, "guest memory layout:")
+	for _, v := range e.Mem().VMAs() {
+		perm := []byte("---p")
+		for i, bit := range []int{translate.ProtRead, translate.ProtWrite, translate.ProtExec} {
+			if v.Prot&bit != 0 {
+				perm[i] = "rwx"[i]
+			}
+		}
+		if v.Shared {
+			perm[3] = 's'
+		}
+		fmt.Fprintf(l.out, "%012x-%012x %s %s\n", v.Start, v.End, perm, v.Name)
+	}
 }
