@@ -306,17 +306,8 @@ func (c *Config) dialFD(sp *Spec) (net.Conn, error) {
 	if c.TLS {
 		return nil, errors.New("a client socket given by fd cannot use TLS: no hostname to verify")
 	}
-	fd, giveBack, err := c.takeFD(sp)
+	fd, dup, giveBack, err := c.adoptFD(sp, asClient)
 	if err != nil {
-		return nil, err
-	}
-	if err = checkSocket(fd, asClient); err != nil {
-		giveBack()
-		return nil, err
-	}
-	dup, err := dupCloexec(fd)
-	if err != nil {
-		giveBack()
 		return nil, err
 	}
 	f := os.NewFile(uintptr(dup), "hostsock-fd")

@@ -318,3 +318,23 @@ func sockTypeName(t int) string {
 	}
 	return fmt.Sprintf("type-%d", t)
 }
+
+// adoptFD takes the spec's descriptor, checks that it is a socket in role
+// r, and returns it with a close-on-exec duplicate. On error the
+// descriptor has already gone back to its owner (giveBack); on success the
+// caller closes fd once the duplicate is wrapped, or calls giveBack.
+func (c *Config) adoptFD(sp *Spec, r role) (fd, dup int, giveBack func(), err error) {
+	fd, giveBack, err = c.takeFD(sp)
+	if err != nil {
+		return -1, -1, nil, err
+	}
+	if err = checkSocket(fd, r); err != nil {
+		giveBack()
+		return -1, -1, nil, err
+	}
+	if dup, err = dupCloexec(fd); err != nil {
+		giveBack()
+		return -1, -1, nil, err
+	}
+	return fd, dup, giveBack, nil
+}

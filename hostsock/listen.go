@@ -435,17 +435,8 @@ func sameInode(path string, ino uint64) bool {
 // again; whoever made it chose the address. On success the Listener owns
 // it; on error it stays with its owner (the caller or the Registry).
 func (c *Config) listenFD(sp *Spec) (*Listener, error) {
-	fd, giveBack, err := c.takeFD(sp)
+	fd, dup, giveBack, err := c.adoptFD(sp, asListener)
 	if err != nil {
-		return nil, err
-	}
-	if err = checkSocket(fd, asListener); err != nil {
-		giveBack()
-		return nil, err
-	}
-	dup, err := dupCloexec(fd)
-	if err != nil {
-		giveBack()
 		return nil, err
 	}
 	l, err := wrapListener(dup, sp, false)
