@@ -38,9 +38,11 @@ func lowerADR(b *translate.Builder, d *inst) bool {
 }
 
 // fuseADRPAdd reports the immediate of a following "ADD Xd, Xd, #imm" (on
-// the same page) that adds to the register the ADRP just wrote.
+// the same page) that adds to the register the ADRP just wrote. An ADRP
+// that starts a block is left alone, so single-stepping (one instruction
+// per block) still sees two instructions.
 func fuseADRPAdd(b *translate.Builder, d *inst) (int64, bool) {
-	if d.scratch || d.x>>31 == 0 || (d.pc+4)%translate.PageSize == 0 || b.Full(d.pc+4) {
+	if d.scratch || d.x>>31 == 0 || b.PC() == b.StartPC() || (d.pc+4)%translate.PageSize == 0 || b.Full(d.pc+4) {
 		return 0, false
 	}
 	x, ok, _ := b.Fetch(d.pc+4, 4)

@@ -206,8 +206,8 @@ func TestExtendedSP(t *testing.T) {
 	}
 }
 func TestADRPAddFusion(t *testing.T) {
-	// adrp x0, .+0x3000; add x0, x0, #0x123; add x1, x0, #1 (not fused with adrp)
-	c := exec(t, nil, 0xf0000000, 0x91048c00, 0x91000401)
+	// nop; adrp x0, .+0x3000; add x0, x0, #0x123; add x1, x0, #1
+	c := exec(t, nil, 0xd503201f, 0xf0000000, 0x91048c00, 0x91000401)
 	if want := uint64(codeBase + 0x3000 + 0x123); c.R[0] != want || c.R[1] != want+1 {
 		t.Errorf("x0 %#x x1 %#x, want %#x", c.R[0], c.R[1], want)
 	}

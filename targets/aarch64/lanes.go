@@ -123,7 +123,7 @@ func lUqsub(x *lctx, a, b uint64) uint64 {
 	return a - b
 }
 
-// Shifts by a signed register amount (ARM ARM C7.2.xxx SSHL, USHL, SRSHL,
+// Shifts by a signed register amount (ARM ARM C7.2 SSHL, USHL, SRSHL,
 // URSHL, SQSHL, UQSHL, SQRSHL, UQRSHL): the low byte of b is the shift,
 // negative shifts go right.
 const (

@@ -139,7 +139,7 @@ func lowerLdLiteral(b *translate.Builder, d *inst) bool {
 	return true
 }
 
-// Register (immediate) forms with a 9-bit signed offset: ARM ARM C6.2.xxx
+// Register (immediate) forms with a 9-bit signed offset: ARM ARM C6.2
 // LDUR/STUR (unscaled), post-index, LDTR/STTR (unprivileged: ordinary
 // accesses at EL0) and pre-index.
 func lowerLdStImm9(b *translate.Builder, d *inst) bool {

@@ -3,6 +3,20 @@
 // floating point and AdvSIMD, and the conventions the loader and the Linux
 // personality need (ARM ARM = Arm Architecture Reference Manual for A-profile,
 // DDI 0487).
+//
+// Decisions:
+//   - Integer, branch and scalar/vector load-store instructions are generic
+//     ops; FP, most AdvSIMD and the rare system instructions are helpers.
+//   - A compare followed by B.cond also branches on the compared registers
+//     (the flags are still computed); ADRP+ADD on one register is one
+//     constant.
+//   - Exclusives: value-compare (4/8 bytes: the core's OpLR/OpSC; 1/2 bytes:
+//     CAS on the containing word; 16-byte pairs: an address-striped lock).
+//   - STLR is a sequentially consistent host store and DMB ISH/SY a host
+//     fence, so LDAR/STLR are RCsc on the x86 host.
+//   - IC IVAU drops the translations of one 64-byte line; ISB ends a block.
+//   - CPU models ("max", "v8.0", "cortex-a53") gate optional instructions;
+//     HWCAP and the ID registers Linux's MRS emulation shows follow them.
 package aarch64
 
 import "github.com/gemu-project/gemu/translate"

@@ -82,8 +82,9 @@ func fmlaLane(neg bool) func(x *lctx, d, a, b uint64) uint64 {
 	}
 }
 
-// v3sameFP is indexed by U<<3 | a<<2 … see lowerV3SameFP; values are
-// (kind, selector): kind 0 elementwise, 1 pairwise, 2 compare, 3 FMLA/FMLS.
+// v3sameFP is indexed by U<<4 | a<<3 | (opcode - 0x18), a = size<1>;
+// values are (kind, selector): kind 0 elementwise, 1 pairwise, 2 compare,
+// 3 FMLA/FMLS (selector 1 = FMLS), 4 compare of absolute values.
 type fpv struct {
 	kind uint8
 	sel  uint8

@@ -1,8 +1,9 @@
 package aarch64
 
 import (
-	"time"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/translate"
 )
@@ -136,10 +137,12 @@ func lowerMRS(b *translate.Builder, d *inst) bool {
 	return true
 }
 
-var clockBase = time.Now()
-
+// counterHelper reads the host's CLOCK_MONOTONIC in nanoseconds: like the
+// architected counter it is shared by every process and never goes back.
 func counterHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
-	c.R[o.Dst] = uint64(time.Since(clockBase))
+	var ts unix.Timespec
+	unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
+	c.R[o.Dst] = uint64(ts.Nano())
 	return translate.ExitNone
 }
 
