@@ -3,6 +3,7 @@ package linuxuser
 import (
 	"bytes"
 	"errors"
+	"github.com/gemu-project/gemu/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,20 +14,8 @@ import (
 	"testing"
 )
 
-// needTool finds a tool the end-to-end tests build with: missing is a
-// failure in CI, a skip elsewhere.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		msg := name + " not found (make deps installs it)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return p
-}
+// needTool: see testenv.NeedTool.
+func needTool(t *testing.T, name string) string { return testenv.NeedTool(t, name) }
 
 var (
 	buildMu  sync.Mutex

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"debug/elf"
+	"github.com/gemu-project/gemu/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,19 +11,8 @@ import (
 	"github.com/gemu-project/gemu/translate"
 )
 
-// needTool finds a cross tool: missing is a failure in CI, a skip elsewhere.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		msg := name + " not found (make deps installs it)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return p
-}
+// needTool: see testenv.NeedTool.
+func needTool(t *testing.T, name string) string { return testenv.NeedTool(t, name) }
 
 // TestLoadRealStatic loads a static riscv64 glibc program built here.
 func TestLoadRealStatic(t *testing.T) {

@@ -2,6 +2,7 @@ package riscv64
 
 import (
 	"encoding/binary"
+	"github.com/gemu-project/gemu/internal/testenv"
 	"testing"
 
 	"github.com/gemu-project/gemu/translate"
@@ -105,24 +106,9 @@ type machine struct {
 }
 
 func newMachine(t testing.TB) *machine {
-	as, err := translate.NewAddressSpace(1 << 32)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(as.Close)
-	maps := []translate.MapSpec{
-		{Addr: codeBase, Length: 0x10000, Prot: translate.ProtRead | translate.ProtExec, Fixed: true, FD: -1},
-		{Addr: dataBase, Length: dataSize, Prot: translate.ProtRead | translate.ProtWrite, Fixed: true, FD: -1},
-		{Addr: stackTop - 0x10000, Length: 0x10000, Prot: translate.ProtRead | translate.ProtWrite, Fixed: true, FD: -1},
-	}
-	for _, s := range maps {
-		if _, err := as.Map(s); err != nil {
-			t.Fatal(err)
-		}
-	}
 	a := &Arch{}
-	e := translate.NewEngine(a, as)
-	return &machine{as: as, e: e, c: e.NewCPU(), arch: a}
+	sb := testenv.NewSandbox(t, a, codeBase, dataBase, dataSize, stackTop)
+	return &machine{as: sb.AS, e: sb.E, c: sb.CPU, arch: a}
 }
 
 // load places code at codeBase and resets the CPU.
