@@ -5,6 +5,7 @@
 #   make deps       install the Debian packages the tests need (idempotent)
 #   make fixtures   build the guest programs in tests/guest for every arch
 #   make bench      benchmark gemu against qemu-user and native
+#   make difftest   random instruction sequences, gemu vs qemu-user, DIFF_N per arch
 #   make fuzz       run every fuzz target for FUZZTIME each
 #   make clean
 
@@ -48,7 +49,7 @@ C_BENCH := $(basename $(notdir $(wildcard bench/*.c)))
 GO_BENCH := $(patsubst bench/%/main.go,%,$(wildcard bench/*/main.go))
 bench_bins = $(addprefix bench/build/$(1)/,$(C_BENCH) $(GO_BENCH))
 
-.PHONY: all build deps fixtures test demo bench bench-build fuzz clean
+.PHONY: all build deps fixtures test demo bench bench-build difftest fuzz clean
 .DELETE_ON_ERROR:
 
 all: build
@@ -117,6 +118,16 @@ bench-build: $(foreach a,$(ARCHES),$(call bench_bins,$(a)))
 bench: build
 	@$(MAKE) --no-print-directory $(call bench_bins,x86_64) $(call bench_bins,$(BENCH_ARCH))
 	BENCH_ARCH=$(BENCH_ARCH) BENCH_REPS=$(BENCH_REPS) GEMU=$(GEMU) bench/run.sh
+
+# The differential ISA testers at full size (make test runs a small sample):
+# DIFF_N aarch64 cases of 1-3 instructions each, DIFF_N riscv64 programs of
+# 80 instructions each, from seed DIFF_SEED. A disagreement fails with the
+# shortest failing sequence.
+DIFF_N ?= 20000
+DIFF_SEED ?= 1
+difftest: deps
+	GEMU_DIFF_N=$(DIFF_N) GEMU_DIFF_SEED=$(DIFF_SEED) $(GO) test -count=1 -timeout 90m -run '^TestDiffQEMU$$' -v ./targets/aarch64/
+	GEMU_DIFF_N=$(DIFF_N) GEMU_DIFF_SEED=$(DIFF_SEED) $(GO) test -count=1 -timeout 90m -run '^TestDifferentialQEMU$$' -v ./targets/riscv64/
 
 # Every Fuzz* function of every package, one after the other, FUZZTIME each.
 fuzz:

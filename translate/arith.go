@@ -198,6 +198,9 @@ func (c *CPU) loadReserved(op *Op, a uint64) uint64 {
 }
 
 func (c *CPU) storeConditional(op *Op, a, v uint64) uint64 {
+	if op.Aux == SCAlignFirst && a&uint64(op.Size-1) != 0 {
+		c.misaligned(a)
+	}
 	if !c.ResValid || c.ResAddr != a || c.ResSize != op.Size {
 		c.ResValid = false
 		return 1
@@ -214,6 +217,11 @@ func (c *CPU) storeConditional(op *Op, a, v uint64) uint64 {
 	}
 	return 1
 }
+
+// SCAlignFirst in an OpSC's Aux checks alignment before the reservation:
+// Arm raises the alignment fault of a store-exclusive even when it would
+// fail (ARM ARM B2.5.2); RISC-V implementations (and QEMU) may fail first.
+const SCAlignFirst = 1
 
 // misaligned atomics raise SIGBUS (BUS_ADRALN), as Linux does for a
 // misaligned AMO on RISC-V and a misaligned exclusive on Arm.

@@ -114,7 +114,7 @@ const (
 	// Atomics at address R[A] (no displacement). Aux is the AmoKind, Size 4 or 8.
 	OpAmo // Dst = old; mem = f(old, R[B]); 32-bit results sign-extended
 	OpLR  // load-reserved
-	OpSC  // store-conditional of R[B]; Dst = 0 on success, 1 on failure
+	OpSC  // store-conditional of R[B]; Dst = 0 on success, 1 on failure; Aux = SCAlignFirst or 0
 
 	// Arm-style condition flags. The flags live packed in register C as
 	// PSTATE.NZCV (N bit 31, Z 30, C 29, V 28); Size 4 or 8 selects the

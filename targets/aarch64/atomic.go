@@ -74,7 +74,7 @@ func lowerSTXR(b *translate.Builder, d *inst, size uint32) bool {
 		call(b, stxrSmallHelper, op{Dst: rs, A: rn, B: rt, Size: uint8(1 << size)})
 		return true
 	}
-	b.Emit(op{Code: translate.OpSC, Dst: rs, A: rn, B: rt, Size: uint8(1 << size)})
+	b.Emit(op{Code: translate.OpSC, Dst: rs, A: rn, B: rt, Size: uint8(1 << size), Aux: translate.SCAlignFirst})
 	return true
 }
 
@@ -96,7 +96,7 @@ func lowerPairExclusive(b *translate.Builder, d *inst, load bool) bool {
 		zext32(b, tmp0, xr(rt))
 		emit(b, translate.OpSllI, tmp1, xr(rt2), 0, 32)
 		emit(b, translate.OpOr, tmp0, tmp0, tmp1, 0)
-		b.Emit(op{Code: translate.OpSC, Dst: xw(d.rm()), A: rn, B: tmp0, Size: 8})
+		b.Emit(op{Code: translate.OpSC, Dst: xw(d.rm()), A: rn, B: tmp0, Size: 8, Aux: translate.SCAlignFirst})
 	}
 	return true
 }

@@ -87,7 +87,15 @@ func b2u(v bool) uint64 {
 // pairLocks serialize 16-byte pair atomics by address.
 var pairLocks [64]sync.Mutex
 
-func pairLock(a uint64) *sync.Mutex { return &pairLocks[a>>4&63] }
+// withPairLock runs f holding the lock for address a. The unlock is
+// deferred: a fault inside f unwinds to the engine's recover, and the lock
+// must not stay held.
+func withPairLock(a uint64, f func()) {
+	l := &pairLocks[a>>4&63]
+	l.Lock()
+	defer l.Unlock()
+	f()
+}
 
 func pair(c *translate.CPU, o *translate.Op, a uint64) (*[2]uint64, translate.ExitKind) {
 	if k := misaligned(c, o, a, 16); k != translate.ExitNone {
@@ -104,10 +112,8 @@ func ldxpHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	if k != translate.ExitNone {
 		return k
 	}
-	l := pairLock(a)
-	l.Lock()
-	lo, hi := atomic.LoadUint64(&p[0]), atomic.LoadUint64(&p[1])
-	l.Unlock()
+	var lo, hi uint64
+	withPairLock(a, func() { lo, hi = atomic.LoadUint64(&p[0]), atomic.LoadUint64(&p[1]) })
 	c.ResAddr, c.ResVal, c.ResValid, c.ResSize = a, lo, true, 16
 	c.R[RegResHi] = hi
 	c.R[o.Dst], c.R[o.C] = lo, hi
@@ -124,14 +130,13 @@ func stxpHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	ok := c.ResValid && c.ResAddr == a && c.ResSize == 16
 	c.ResValid = false
 	if ok {
-		l := pairLock(a)
-		l.Lock()
-		ok = atomic.LoadUint64(&p[0]) == c.ResVal && atomic.LoadUint64(&p[1]) == c.R[RegResHi]
-		if ok {
-			atomic.StoreUint64(&p[0], c.R[o.B])
-			atomic.StoreUint64(&p[1], c.R[o.C])
-		}
-		l.Unlock()
+		withPairLock(a, func() {
+			ok = atomic.LoadUint64(&p[0]) == c.ResVal && atomic.LoadUint64(&p[1]) == c.R[RegResHi]
+			if ok {
+				atomic.StoreUint64(&p[0], c.R[o.B])
+				atomic.StoreUint64(&p[1], c.R[o.C])
+			}
+		})
 	}
 	c.R[o.Dst] = b2u(!ok)
 	return translate.ExitNone
@@ -205,14 +210,13 @@ func caspHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 		if k != translate.ExitNone {
 			return k
 		}
-		l := pairLock(a)
-		l.Lock()
-		o0, o1 = atomic.LoadUint64(&p[0]), atomic.LoadUint64(&p[1])
-		if o0 == c0 && o1 == c1 {
-			atomic.StoreUint64(&p[0], n0)
-			atomic.StoreUint64(&p[1], n1)
-		}
-		l.Unlock()
+		withPairLock(a, func() {
+			o0, o1 = atomic.LoadUint64(&p[0]), atomic.LoadUint64(&p[1])
+			if o0 == c0 && o1 == c1 {
+				atomic.StoreUint64(&p[0], n0)
+				atomic.StoreUint64(&p[1], n1)
+			}
+		})
 	}
 	c.R[xw(rs)], c.R[xw(rs+1)] = o0, o1
 	return translate.ExitNone

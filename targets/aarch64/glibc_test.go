@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"golang.org/x/arch/arm64/arm64asm"
+
+	"github.com/gemu-project/gemu/internal/testenv"
 )
 
 // A static glibc program's .text, walked word by word: every instruction
@@ -35,20 +37,8 @@ int main(int argc, char **argv) {
 }
 `
 
-// requireTool finds a cross tool: missing is a failure in CI, else a skip.
-func requireTool(t *testing.T, name string) string {
-	p, err := osexec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s missing (make deps installs it)", name)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
-
 func buildStatic(t *testing.T, src string) string {
-	cc := requireTool(t, "aarch64-linux-gnu-gcc")
+	cc := testenv.NeedTool(t, "aarch64-linux-gnu-gcc")
 	dir := t.TempDir()
 	c := filepath.Join(dir, "prog.c")
 	if err := os.WriteFile(c, []byte(src), 0o644); err != nil {
@@ -96,10 +86,7 @@ func main() {
 
 // TestGoTextSweep does the same for a Go program built for GOARCH=arm64.
 func TestGoTextSweep(t *testing.T) {
-	goTool, err := osexec.LookPath("go")
-	if err != nil {
-		t.Skip("no go tool")
-	}
+	goTool := testenv.NeedTool(t, "go")
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "main.go"), []byte(goSweepProgram), 0o644)
 	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module sweep\n\ngo 1.21\n"), 0o644)

@@ -121,6 +121,14 @@ func TestFaults(t *testing.T) {
 		{"ldaddh misaligned", []uint32{0x78232020}, dataBase + 1, translate.SIGBUS, dataBase + 1, codeBase},
 		{"br misaligned", []uint32{0xd61f0020}, codeBase + 2, translate.SIGBUS, codeBase + 2, codeBase + 2},
 		{"msr unknown", []uint32{0xd5181000}, 0, translate.SIGILL, codeBase, codeBase}, // msr sctlr_el1, x0
+		// Found by the differential tester: a store-exclusive checks alignment
+		// before the (absent) reservation, and a fault inside a pair
+		// exclusive does not leave its lock held (the second one would hang).
+		{"stxr misaligned", []uint32{0xc8187c2e}, dataBase + 4, translate.SIGBUS, dataBase + 4, codeBase},
+		{"stxp w misaligned", []uint32{0x88220c24}, dataBase + 4, translate.SIGBUS, dataBase + 4, codeBase},
+		{"stxp x misaligned", []uint32{0xc8220c24}, dataBase + 8, translate.SIGBUS, dataBase + 8, codeBase},
+		{"ldxp unmapped", []uint32{0xc87f0c22}, bad, translate.SIGSEGV, bad, codeBase},
+		{"ldxp unmapped again", []uint32{0xc87f0c22}, bad, translate.SIGSEGV, bad, codeBase},
 	} {
 		k := m.run(t, words(tc.code...), regs(1, tc.x1))
 		if k != translate.ExitSignal || m.c.Exit.Signal != tc.sig || m.c.Exit.Addr != tc.addr || m.c.PC != tc.pc {

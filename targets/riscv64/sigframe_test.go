@@ -6,15 +6,14 @@ import (
 	osexec "os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/gemu-project/gemu/internal/testenv"
 )
 
 // TestSigframeLayout checks the frame offsets against the cross
 // toolchain's glibc and kernel headers with C static assertions.
 func TestSigframeLayout(t *testing.T) {
-	cc, err := osexec.LookPath("riscv64-linux-gnu-gcc")
-	if err != nil {
-		t.Skip("riscv64-linux-gnu-gcc not found")
-	}
+	cc := testenv.NeedTool(t, "riscv64-linux-gnu-gcc")
 	src := fmt.Sprintf(`#include <signal.h>
 #include <stddef.h>
 #include <ucontext.h>
