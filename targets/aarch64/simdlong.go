@@ -74,7 +74,68 @@ func lowerV3Diff(b *translate.Builder, d *inst, scalar bool) bool {
 	if !ok || o.sizes>>size&1 == 0 || (u == 1 && o.noUnsigned) || (scalar && opc != 9 && opc != 0xb && opc != 0xd) {
 		return false
 	}
+	if f := longFast(v, opc, u == 0); f != nil {
+		return vcall(b, f)
+	}
 	return vcall(b, longOp(v, o, u == 0, u == 1 && o.hn))
+}
+
+// longFast is the vector form of the plain widening operations (xADDL,
+// xADDW, xSUBL, xSUBW, xABAL, xABDL, xMLAL, xMLSL, xMULL; the most used,
+// e.g. by gcc's vectorised multiply-accumulate loops) without the generic
+// lane context: nil for the others.
+func longFast(v vinst, opc uint32, signed bool) translate.HelperFn {
+	switch opc {
+	case 0x0, 0x1, 0x2, 0x3, 0x5, 0x7, 0x8, 0xa, 0xc:
+	default:
+		return nil
+	}
+	es := v.es
+	n, we := 64/es, 2*es
+	mask, wmask := emask(es), emask(we)
+	wide := opc == 0x1 || opc == 0x3
+	sh0 := 64 - es // sign extension: x<<sh0 then arithmetic >>sh0
+	hi := uint8(0)
+	if v.q {
+		hi = 1
+	}
+	return func(c *translate.CPU, _ *translate.Op) translate.ExitKind {
+		nw := [2]uint64{c.R[v.n], c.R[v.n+1]}
+		dw := [2]uint64{c.R[v.d], c.R[v.d+1]}
+		nh, mh := c.R[v.n+hi], c.R[v.m+hi]
+		var r [2]uint64
+		for i := uint(0); i < n; i++ {
+			b, a := mh>>(i*es)&mask, nh>>(i*es)&mask
+			if signed {
+				b, a = uint64(int64(b<<sh0)>>sh0), uint64(int64(a<<sh0)>>sh0)
+			}
+			w, sh := i*we/64, i*we%64
+			if wide {
+				a = nw[w] >> sh & wmask
+			}
+			d := dw[w] >> sh & wmask
+			var y uint64
+			switch opc {
+			case 0x0, 0x1:
+				y = a + b
+			case 0x2, 0x3:
+				y = a - b
+			case 0x5:
+				y = d + absDiff(a, b)
+			case 0x7:
+				y = absDiff(a, b)
+			case 0x8:
+				y = d + a*b
+			case 0xa:
+				y = d - a*b
+			default:
+				y = a * b
+			}
+			r[w] |= y & wmask << sh
+		}
+		c.R[v.d], c.R[v.d+1] = r[0], r[1]
+		return translate.ExitNone
+	}
 }
 
 // longOp runs a three-different operation: elements of the lower (Q = 0)
