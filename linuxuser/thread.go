@@ -36,6 +36,8 @@ type Thread struct {
 	exited   bool // the thread called exit (or the process is dying)
 	exitCode int  // exit's status, used when this is the last thread
 	noResult bool // the handler set the registers itself
+
+	connecting int // fd+1 of a connect a signal interrupted (sys_socket.go), else 0
 }
 
 func (p *Process) newThread(cpu *translate.CPU, tid int) *Thread {

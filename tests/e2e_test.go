@@ -32,6 +32,7 @@ type e2eCase struct {
 	env      []string // extra environment variables
 	wantCode int      // expected exit status of the native run
 	dirArg   bool     // pass a fresh, empty directory as the first argument
+	netns    bool     // each run in a private network namespace (netns_test.go)
 }
 
 var e2eCases = []e2eCase{
@@ -46,6 +47,9 @@ var e2eCases = []e2eCase{
 	{name: "smc", prog: "smc"},
 	{name: "files", prog: "files", dirArg: true},
 	{name: "files-mkdtemp", prog: "files"},
+	// #5: 20,000 clients through TIME_WAIT, re-listening, ephemeral
+	// listeners from 8 threads, AF_UNIX/UDP/IPv6/netlink, EINTR.
+	{name: "sockets", prog: "sockets", args: []string{"20000"}, netns: true},
 	{name: "gofix", prog: "gofix", wantCode: 3,
 		args: []string{"p", "q r"}, env: []string{"GEMU_TEST_A=alpha"}},
 }
@@ -85,7 +89,7 @@ func runCase(t *testing.T, arch string, c e2eCase) {
 			prog = guest
 		}
 		argv := append(append(append([]string{}, prefix...), prog), args...)
-		return run(t, argv, baseEnv(tmp, c.env...), tmp)
+		return runIn(t, argv, baseEnv(tmp, c.env...), tmp, c.netns)
 	}
 
 	want := invoke()

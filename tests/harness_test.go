@@ -125,11 +125,26 @@ type result struct {
 // longer than runTimeout.
 func run(t *testing.T, argv []string, env []string, dir string) result {
 	t.Helper()
+	return runIn(t, argv, env, dir, false)
+}
+
+// runIn is run, in a private network namespace when netns is set
+// (netns_test.go).
+func runIn(t *testing.T, argv []string, env []string, dir string, netns bool) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
+	shown := argv
+	if netns {
+		argv = netnsCommand(t, argv)
+		env = append(env[:len(env):len(env)], netnsExecVar+"=1")
+	}
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = env
 	cmd.Dir = dir
+	if netns {
+		cmd.SysProcAttr = netnsAttr()
+	}
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -137,7 +152,7 @@ func run(t *testing.T, argv []string, env []string, dir string) result {
 	res := result{stdout: stdout.String(), stderr: stderr.String()}
 	if ctx.Err() != nil {
 		t.Fatalf("%s: timed out after %v\nstdout tail:\n%s\nstderr tail:\n%s",
-			strings.Join(argv, " "), runTimeout, tail(res.stdout), tail(res.stderr))
+			strings.Join(shown, " "), runTimeout, tail(res.stdout), tail(res.stderr))
 	}
 	var ee *exec.ExitError
 	switch {
@@ -148,7 +163,7 @@ func run(t *testing.T, argv []string, env []string, dir string) result {
 			res.code = 128 + int(ws.Signal())
 		}
 	default:
-		t.Fatalf("%s: %v", strings.Join(argv, " "), err)
+		t.Fatalf("%s: %v", strings.Join(shown, " "), err)
 	}
 	return res
 }

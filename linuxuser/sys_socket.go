@@ -1,0 +1,261 @@
+package linuxuser
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/translate"
+)
+
+// Guest sockets. The guests are LP64 asm-generic: socket types, flags,
+// levels and option names, struct sockaddr*, msghdr, cmsghdr, linger,
+// ucred, timeval and the netlink messages have the x86_64 numbers and
+// layouts (Linux include/uapi/asm-generic/socket.h, which x86 uses too), so
+// the calls pass through with guest pointers turned into host pointers.
+// gemu never sets an option the guest did not ask for: the guest gets the
+// host kernel's socket semantics (SO_REUSEADDR exactly as it set it).
+
+func init() {
+	register(
+		row{"socket", sysSocket, kinds(aInt, aHex, aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"socketpair", sysSocketpair, kinds(aInt, aHex, aInt, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"bind", sysBind, kinds(aInt, aPtr, aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"listen", sysListen, kinds(aInt, aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"accept", sysAccept, kinds(aInt, aPtr, aPtr), syscalls.RetInt, syscalls.Full, "interruptible"},
+		row{"accept4", sysAccept4, kinds(aInt, aPtr, aPtr, aHex), syscalls.RetInt, syscalls.Full, "interruptible"},
+		row{"connect", sysConnect, kinds(aInt, aPtr, aInt), syscalls.RetInt, syscalls.Full,
+			"interruptible; a restarted connect waits for the first attempt"},
+		row{"shutdown", sysShutdown, kinds(aInt, aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"getsockname", sysGetsockname, kinds(aInt, aPtr, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"getpeername", sysGetpeername, kinds(aInt, aPtr, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"sendto", sysSendto, kinds(aInt, aPtr, aLong, aHex, aPtr, aInt), syscalls.RetInt, syscalls.Full,
+			"interruptible"},
+		row{"recvfrom", sysRecvfrom, kinds(aInt, aPtr, aLong, aHex, aPtr, aPtr), syscalls.RetInt, syscalls.Full,
+			"interruptible"},
+		row{"setsockopt", sysSetsockopt, kinds(aInt, aInt, aInt, aPtr, aInt), syscalls.RetInt, syscalls.Full,
+			"passed through: same numbers and layouts on LP64"},
+		row{"getsockopt", sysGetsockopt, kinds(aInt, aInt, aInt, aPtr, aPtr), syscalls.RetInt, syscalls.Full,
+			"passed through: same numbers and layouts on LP64"},
+	)
+}
+
+// hostPtr checks n guest bytes at addr for prot and returns their host
+// address; NULL stays NULL. A zero-length buffer is not touched by the
+// kernel and is passed as it is.
+func (t *Thread) hostPtr(addr, n uint64, prot int) (uintptr, bool) {
+	if addr == 0 {
+		return 0, true
+	}
+	if n == 0 {
+		return t.p.as.HostAddr(addr), addr < t.p.as.Limit()
+	}
+	s, err := t.p.as.Slice(addr, n, prot)
+	if err != nil {
+		return 0, false
+	}
+	return uintptr(unsafe.Pointer(&s[0])), true
+}
+
+// sockaddrOut checks an (addr, *addrlen) result pair: the length word and
+// the buffer it sizes. The kernel writes both.
+func (t *Thread) sockaddrOut(addr, lenAddr uint64) (uintptr, uintptr, bool) {
+	if addr == 0 {
+		return 0, 0, true
+	}
+	lp, ok := t.hostPtr(lenAddr, 4, translate.ProtRead|translate.ProtWrite)
+	if !ok || lp == 0 {
+		return 0, 0, false
+	}
+	n := *(*int32)(unsafe.Pointer(lp))
+	if n < 0 {
+		return 0, lp, true // the kernel says EINVAL
+	}
+	ap, ok := t.hostPtr(addr, uint64(n), translate.ProtWrite)
+	return ap, lp, ok
+}
+
+// raw runs a host syscall and converts its result.
+func raw(nr, a0, a1, a2, a3, a4, a5 uintptr) (int, error) {
+	r, _, e := unix.Syscall6(nr, a0, a1, a2, a3, a4, a5)
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
+}
+
+func sysSocket(t *Thread, a *Args) uint64 {
+	return ret(raw(unix.SYS_SOCKET, uintptr(int32(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), 0, 0, 0))
+}
+
+func sysSocketpair(t *Thread, a *Args) uint64 {
+	sv, ok := t.hostPtr(a[3], 8, translate.ProtWrite)
+	if !ok || sv == 0 {
+		return errno(unix.EFAULT)
+	}
+	return ret(raw(unix.SYS_SOCKETPAIR, uintptr(int32(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), sv, 0, 0))
+}
+
+func sysBind(t *Thread, a *Args) uint64 { return t.addrCall(unix.SYS_BIND, a) }
+
+// addrCall runs bind(fd, addr, len)-shaped calls.
+func (t *Thread) addrCall(nr uintptr, a *Args) uint64 {
+	n := uint64(uint32(a[2]))
+	if int32(a[2]) < 0 {
+		return errno(unix.EINVAL)
+	}
+	p, ok := t.hostPtr(a[1], n, translate.ProtRead)
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	return ret(raw(nr, uintptr(fdArg(a[0])), p, uintptr(n), 0, 0, 0))
+}
+
+func sysListen(t *Thread, a *Args) uint64 {
+	return ret(raw(unix.SYS_LISTEN, uintptr(fdArg(a[0])), uintptr(int32(a[1])), 0, 0, 0, 0))
+}
+
+func sysShutdown(t *Thread, a *Args) uint64 {
+	return ret(raw(unix.SYS_SHUTDOWN, uintptr(fdArg(a[0])), uintptr(int32(a[1])), 0, 0, 0, 0))
+}
+
+func sysAccept(t *Thread, a *Args) uint64 {
+	b := *a
+	b[3] = 0
+	return sysAccept4(t, &b)
+}
+
+// accept4 blocks interruptibly; SA_RESTART restarts it (signal(7)).
+func sysAccept4(t *Thread, a *Args) uint64 {
+	ap, lp, ok := t.sockaddrOut(a[1], a[2])
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	fd, flags := uintptr(fdArg(a[0])), uintptr(int32(a[3]))
+	return t.interruptible(restartSys, func() (int, error) {
+		return raw(unix.SYS_ACCEPT4, fd, ap, lp, flags, 0, 0)
+	})
+}
+
+// connect blocks interruptibly. An interrupted connect goes on in the
+// kernel; calling connect again would give EALREADY, so a retry (ours, or
+// the guest's restart) waits for the socket to become writable and
+// returns the outcome of the first attempt (SO_ERROR), as Linux's
+// restarted connect does.
+func sysConnect(t *Thread, a *Args) uint64 {
+	n := uint64(uint32(a[2]))
+	p, ok := t.hostPtr(a[1], n, translate.ProtRead)
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	fd := fdArg(a[0])
+	if t.connecting == fd+1 {
+		return t.connectWait(fd)
+	}
+	r := t.interruptible(restartSys, func() (int, error) {
+		n, err := raw(unix.SYS_CONNECT, uintptr(fd), p, uintptr(n), 0, 0, 0)
+		if err == unix.EINTR {
+			t.connecting = fd + 1
+		}
+		return n, err
+	})
+	if t.connecting == fd+1 && r != restartSys {
+		t.connecting = 0
+		if r == errno(unix.EALREADY) {
+			return t.connectWait(fd)
+		}
+	}
+	return r
+}
+
+// connectWait waits until fd is writable and returns its pending error.
+func (t *Thread) connectWait(fd int) uint64 {
+	r := t.interruptible(restartSys, func() (int, error) {
+		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+		return unix.Poll(pfd, -1)
+	})
+	if r == restartSys {
+		return r
+	}
+	t.connecting = 0
+	if isErr(r) {
+		return r
+	}
+	e, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err != nil {
+		return errRet(err)
+	}
+	return errno(unix.Errno(e))
+}
+
+func sysGetsockname(t *Thread, a *Args) uint64 { return t.nameCall(unix.SYS_GETSOCKNAME, a) }
+func sysGetpeername(t *Thread, a *Args) uint64 { return t.nameCall(unix.SYS_GETPEERNAME, a) }
+
+func (t *Thread) nameCall(nr uintptr, a *Args) uint64 {
+	if a[1] == 0 {
+		return errno(unix.EFAULT)
+	}
+	ap, lp, ok := t.sockaddrOut(a[1], a[2])
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	return ret(raw(nr, uintptr(fdArg(a[0])), ap, lp, 0, 0, 0))
+}
+
+func sysSendto(t *Thread, a *Args) uint64 {
+	buf, ok := t.hostPtr(a[1], a[2], translate.ProtRead)
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	to, ok := t.hostPtr(a[4], uint64(uint32(a[5])), translate.ProtRead)
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	fd, flags := uintptr(fdArg(a[0])), uintptr(int32(a[3]))
+	return t.raisePipe(t.interruptible(restartSys, func() (int, error) {
+		return raw(unix.SYS_SENDTO, fd, buf, uintptr(a[2]), flags, to, uintptr(uint32(a[5])))
+	}))
+}
+
+func sysRecvfrom(t *Thread, a *Args) uint64 {
+	buf, ok := t.hostPtr(a[1], a[2], translate.ProtWrite)
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	ap, lp, ok := t.sockaddrOut(a[4], a[5])
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	fd, flags := uintptr(fdArg(a[0])), uintptr(int32(a[3]))
+	return t.interruptible(restartSys, func() (int, error) {
+		return raw(unix.SYS_RECVFROM, fd, buf, uintptr(a[2]), flags, ap, lp)
+	})
+}
+
+func sysSetsockopt(t *Thread, a *Args) uint64 {
+	n := uint64(uint32(a[4]))
+	if int32(a[4]) < 0 {
+		return errno(unix.EINVAL)
+	}
+	p, ok := t.hostPtr(a[3], n, translate.ProtRead)
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	return ret(raw(unix.SYS_SETSOCKOPT, uintptr(fdArg(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), p,
+		uintptr(n), 0))
+}
+
+func sysGetsockopt(t *Thread, a *Args) uint64 {
+	ap, lp, ok := t.sockaddrOut(a[3], a[4])
+	if !ok || (a[3] != 0 && lp == 0) {
+		return errno(unix.EFAULT)
+	}
+	if a[3] == 0 && a[4] != 0 { // the length word alone
+		if lp, ok = t.hostPtr(a[4], 4, translate.ProtRead|translate.ProtWrite); !ok {
+			return errno(unix.EFAULT)
+		}
+	}
+	return ret(raw(unix.SYS_GETSOCKOPT, uintptr(fdArg(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), ap, lp,
+		0))
+}

@@ -1,0 +1,199 @@
+package linuxuser
+
+import (
+	"encoding/binary"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/translate"
+)
+
+// sendmsg, recvmsg, sendmmsg, recvmmsg. struct msghdr, iovec, cmsghdr and
+// mmsghdr have one LP64 layout on the guests and on x86_64 (Linux
+// include/linux/socket.h, include/uapi/linux/uio.h); only the pointers in
+// them change: the host copy of a guest msghdr points at the host view of
+// the guest buffers. Control messages (SCM_RIGHTS, SCM_CREDENTIALS) need
+// no conversion: guest fds and pids are host fds and pids.
+
+func init() {
+	register(
+		row{"sendmsg", sysSendmsg, kinds(aInt, aPtr, aHex), syscalls.RetInt, syscalls.Full, "interruptible"},
+		row{"recvmsg", sysRecvmsg, kinds(aInt, aPtr, aHex), syscalls.RetInt, syscalls.Full, "interruptible"},
+		row{"sendmmsg", sysSendmmsg, kinds(aInt, aPtr, aInt, aHex), syscalls.RetInt, syscalls.Full, "interruptible"},
+		row{"recvmmsg", sysRecvmmsg, kinds(aInt, aPtr, aInt, aHex, aPtr), syscalls.RetInt, syscalls.Full,
+			"interruptible"},
+	)
+}
+
+// Guest struct msghdr offsets (56 bytes) and struct mmsghdr's size.
+const (
+	msgName       = 0
+	msgNamelen    = 8
+	msgIov        = 16
+	msgIovlen     = 24
+	msgControl    = 32
+	msgControllen = 40
+	msgFlags      = 48
+	msghdrSize    = 56
+	mmsghdrSize   = 64 // msghdr, then unsigned msg_len, padded
+)
+
+// hostMsg is a guest msghdr translated for the host kernel.
+type hostMsg struct {
+	m   unix.Msghdr
+	iov []unix.Iovec
+}
+
+// loadMsg builds the host msghdr for the guest one at addr; out says the
+// kernel writes the buffers (recvmsg).
+func (t *Thread) loadMsg(addr uint64, out bool) (*hostMsg, uint64) {
+	g, err := t.p.as.Slice(addr, msghdrSize, translate.ProtRead)
+	if err != nil {
+		return nil, errno(unix.EFAULT)
+	}
+	le := binary.LittleEndian
+	bufProt := translate.ProtRead
+	if out {
+		bufProt = translate.ProtWrite
+	}
+	h := &hostMsg{}
+	nameLen := uint64(le.Uint32(g[msgNamelen:]))
+	name, ok := t.hostPtr(le.Uint64(g[msgName:]), nameLen, bufProt)
+	if !ok {
+		return nil, errno(unix.EFAULT)
+	}
+	if name != 0 {
+		h.m.Name, h.m.Namelen = (*byte)(unsafe.Pointer(name)), uint32(nameLen)
+	}
+	n := le.Uint64(g[msgIovlen:])
+	if n > iovMax {
+		return nil, errno(unix.EMSGSIZE)
+	}
+	iovs, err := t.p.as.Slice(le.Uint64(g[msgIov:]), 16*n, translate.ProtRead)
+	if err != nil {
+		return nil, errno(unix.EFAULT)
+	}
+	h.iov = make([]unix.Iovec, n)
+	for i := range h.iov {
+		base, l := le.Uint64(iovs[16*i:]), le.Uint64(iovs[16*i+8:])
+		p, ok := t.hostPtr(base, l, bufProt)
+		if !ok {
+			return nil, errno(unix.EFAULT)
+		}
+		h.iov[i] = unix.Iovec{Base: (*byte)(unsafe.Pointer(p)), Len: l}
+	}
+	if n > 0 {
+		h.m.Iov, h.m.Iovlen = &h.iov[0], n
+	}
+	ctlLen := le.Uint64(g[msgControllen:])
+	ctl, ok := t.hostPtr(le.Uint64(g[msgControl:]), ctlLen, translate.ProtRead|translate.ProtWrite)
+	if !ok {
+		return nil, errno(unix.EFAULT)
+	}
+	if ctl != 0 {
+		h.m.Control, h.m.Controllen = (*byte)(unsafe.Pointer(ctl)), ctlLen
+	}
+	h.m.Flags = int32(le.Uint32(g[msgFlags:]))
+	return h, 0
+}
+
+// storeMsg writes back what recvmsg changes in the guest msghdr.
+func (t *Thread) storeMsg(addr uint64, h *hostMsg) {
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], h.m.Namelen)
+	t.p.as.Write(addr+msgNamelen, b[:])
+	var c [8]byte
+	binary.LittleEndian.PutUint64(c[:], h.m.Controllen)
+	t.p.as.Write(addr+msgControllen, c[:])
+	binary.LittleEndian.PutUint32(b[:], uint32(h.m.Flags))
+	t.p.as.Write(addr+msgFlags, b[:])
+}
+
+func msgCall(nr uintptr, fd int, h *hostMsg, flags uintptr) (int, error) {
+	return raw(nr, uintptr(fd), uintptr(unsafe.Pointer(&h.m)), flags, 0, 0, 0)
+}
+
+func sysSendmsg(t *Thread, a *Args) uint64 {
+	h, e := t.loadMsg(a[1], false)
+	if e != 0 {
+		return e
+	}
+	fd, flags := fdArg(a[0]), uintptr(int32(a[2]))
+	return t.raisePipe(t.interruptible(restartSys, func() (int, error) {
+		return msgCall(unix.SYS_SENDMSG, fd, h, flags)
+	}))
+}
+
+func sysRecvmsg(t *Thread, a *Args) uint64 {
+	h, e := t.loadMsg(a[1], true)
+	if e != 0 {
+		return e
+	}
+	fd, flags := fdArg(a[0]), uintptr(int32(a[2]))
+	r := t.interruptible(restartSys, func() (int, error) {
+		return msgCall(unix.SYS_RECVMSG, fd, h, flags)
+	})
+	if !isErr(r) && !isRestart(r) {
+		t.storeMsg(a[1], h)
+	}
+	return r
+}
+
+// sendmmsg and recvmmsg run the single-message call per entry, the way
+// the kernel's loop does: the count of messages done, or the first
+// error if none was. recvmmsg's timeout is checked between messages.
+func sysSendmmsg(t *Thread, a *Args) uint64 { return t.mmsg(a, false) }
+func sysRecvmmsg(t *Thread, a *Args) uint64 { return t.mmsg(a, true) }
+
+func (t *Thread) mmsg(a *Args, recv bool) uint64 {
+	n := min(uint64(uint32(a[2])), iovMax)
+	flags := a[3]
+	var deadline int64
+	if recv && a[4] != 0 {
+		ts, err := t.readBytes(a[4], 16)
+		if err != nil {
+			return errno(unix.EFAULT)
+		}
+		d := int64(binary.LittleEndian.Uint64(ts)) * 1e9
+		d += int64(binary.LittleEndian.Uint64(ts[8:]))
+		deadline = monoNow() + d
+	}
+	done := uint64(0)
+	for ; done < n; done++ {
+		m := a[1] + done*mmsghdrSize
+		one := Args{a[0], m, flags}
+		var r uint64
+		if recv {
+			r = sysRecvmsg(t, &one)
+		} else {
+			r = sysSendmsg(t, &one)
+		}
+		if isErr(r) || isRestart(r) {
+			if done == 0 {
+				return r
+			}
+			break
+		}
+		var b [4]byte
+		binary.LittleEndian.PutUint32(b[:], uint32(r))
+		if t.p.as.Write(m+msghdrSize, b[:]) != nil {
+			return errno(unix.EFAULT)
+		}
+		if recv && flags&unix.MSG_WAITFORONE != 0 {
+			flags |= unix.MSG_DONTWAIT
+		}
+		if deadline != 0 && monoNow() >= deadline {
+			done++
+			break
+		}
+	}
+	return done
+}
+
+func monoNow() int64 {
+	var ts unix.Timespec
+	unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
+	return ts.Nano()
+}
