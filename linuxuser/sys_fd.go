@@ -66,6 +66,9 @@ func sysDup3(t *Thread, a *Args) uint64 {
 	if a[2]&^uint64(syscalls.OCloexec) != 0 {
 		return errno(unix.EINVAL)
 	}
+	if isHostFD(fdArg(a[0])) || isHostFD(fdArg(a[1])) {
+		return errno(unix.EBADF)
+	}
 	return ret(fdArg(a[1]), unix.Dup3(fdArg(a[0]), fdArg(a[1]), int(a[2])))
 }
 

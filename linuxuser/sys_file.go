@@ -158,7 +158,12 @@ func sysOpenat(t *Thread, a *Args) uint64 {
 	return ret(unix.Openat(dirfd, t.p.prefixed(name), int(flags), mode))
 }
 
-func sysClose(t *Thread, a *Args) uint64 { return ok(unix.Close(fdArg(a[0]))) }
+func sysClose(t *Thread, a *Args) uint64 {
+	if isHostFD(fdArg(a[0])) {
+		return errno(unix.EBADF)
+	}
+	return ok(unix.Close(fdArg(a[0])))
+}
 
 // putStat converts a host stat into the guest's asm-generic struct stat.
 func (t *Thread) putStat(addr uint64, st *unix.Stat_t) uint64 {

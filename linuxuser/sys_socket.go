@@ -68,13 +68,17 @@ func (t *Thread) sockaddrOut(addr, lenAddr uint64) (uintptr, uintptr, bool) {
 	if !ok || lp == 0 {
 		return 0, 0, false
 	}
-	n := *(*int32)(unsafe.Pointer(lp))
+	n := *(*int32)(hostPointer(lp))
 	if n < 0 {
 		return 0, lp, true // the kernel says EINVAL
 	}
 	ap, ok := t.hostPtr(addr, uint64(n), translate.ProtWrite)
 	return ap, lp, ok
 }
+
+// hostPointer turns the host address of guest memory (mmap'd outside the
+// Go heap, never moved or freed by the runtime) into a pointer.
+func hostPointer(u uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&u)) }
 
 // raw runs a host syscall and converts its result.
 func raw(nr, a0, a1, a2, a3, a4, a5 uintptr) (int, error) {

@@ -65,7 +65,7 @@ func (t *Thread) loadMsg(addr uint64, out bool) (*hostMsg, uint64) {
 		return nil, errno(unix.EFAULT)
 	}
 	if name != 0 {
-		h.m.Name, h.m.Namelen = (*byte)(unsafe.Pointer(name)), uint32(nameLen)
+		h.m.Name, h.m.Namelen = (*byte)(hostPointer(name)), uint32(nameLen)
 	}
 	n := le.Uint64(g[msgIovlen:])
 	if n > iovMax {
@@ -82,7 +82,7 @@ func (t *Thread) loadMsg(addr uint64, out bool) (*hostMsg, uint64) {
 		if !ok {
 			return nil, errno(unix.EFAULT)
 		}
-		h.iov[i] = unix.Iovec{Base: (*byte)(unsafe.Pointer(p)), Len: l}
+		h.iov[i] = unix.Iovec{Base: (*byte)(hostPointer(p)), Len: l}
 	}
 	if n > 0 {
 		h.m.Iov, h.m.Iovlen = &h.iov[0], n
@@ -93,7 +93,7 @@ func (t *Thread) loadMsg(addr uint64, out bool) (*hostMsg, uint64) {
 		return nil, errno(unix.EFAULT)
 	}
 	if ctl != 0 {
-		h.m.Control, h.m.Controllen = (*byte)(unsafe.Pointer(ctl)), ctlLen
+		h.m.Control, h.m.Controllen = (*byte)(hostPointer(ctl)), ctlLen
 	}
 	h.m.Flags = int32(le.Uint32(g[msgFlags:]))
 	return h, 0

@@ -1,3 +1,9 @@
+// The runtime would keep two cgroup files open at descriptors 3 and 4 to
+// follow the CPU quota (Go 1.25's container-aware GOMAXPROCS): guest
+// descriptors must start at 3 as they do natively (linuxuser/hostfd.go).
+//go:debug containermaxprocs=0
+//go:debug updatemaxprocs=0
+
 // Command gemu runs programs built for another CPU on this host, the way
 // qemu-user does: `gemu [flags] PROGRAM [ARGS...]`.
 package main

@@ -25,7 +25,15 @@ func userMode(c *cli.Context, forcedArch string) error {
 	if c.String("cpu") == "help" {
 		return listModels(forcedArch)
 	}
-	logs, err := parseLog(c.String("d"), c.String("D"))
+	// gemu's own descriptors (the runtime's poller, -D, the profile) go
+	// high, out of the guest's way (linuxuser/hostfd.go).
+	var logs *logConfig
+	var stopProfile func()
+	err := linuxuser.ParkHostFDs(func() (err error) {
+		stopProfile = startProfile()
+		logs, err = parseLog(c.String("d"), c.String("D"))
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -36,6 +44,7 @@ func userMode(c *cli.Context, forcedArch string) error {
 	if err != nil {
 		return err
 	}
+	cfg.stopProfile = stopProfile
 	status, err := runGuest(cfg)
 	if err != nil {
 		return &exitError{status: 1, msg: err.Error()}
@@ -48,18 +57,19 @@ func userMode(c *cli.Context, forcedArch string) error {
 
 // config is everything a guest run needs, resolved from flags and env.
 type config struct {
-	path       string
-	argv       []string
-	env        []string
-	prefix     string
-	forcedArch string
-	cpuModel   string
-	seed       *uint64
-	stackSize  uint64
-	uname      string
-	strace     bool
-	oneInsn    bool
-	logs       *logConfig
+	path        string
+	argv        []string
+	env         []string
+	prefix      string
+	forcedArch  string
+	cpuModel    string
+	seed        *uint64
+	stackSize   uint64
+	uname       string
+	strace      bool
+	oneInsn     bool
+	logs        *logConfig
+	stopProfile func()
 }
 
 func buildConfig(c *cli.Context, forcedArch string, logs *logConfig) (*config, error) {
@@ -164,7 +174,10 @@ func runGuest(cfg *config) (int, error) {
 		opts.Unimp = cfg.logs.out
 	}
 	opts.Reexec = reexec(cfg)
-	stop := startProfile()
+	stop := cfg.stopProfile
+	if stop == nil {
+		stop = func() {}
+	}
 	opts.Exit = func(st linuxuser.Status) {
 		stop()
 		if f, ok := cfg.logs.out.(*os.File); ok && f != os.Stderr {

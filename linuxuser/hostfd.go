@@ -1,0 +1,149 @@
+package linuxuser
+
+import (
+	"os"
+	"sort"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+)
+
+func init() {
+	register(row{"close_range", sysCloseRange, kinds(aInt, aInt, aHex), syscalls.RetInt, syscalls.Full,
+		"gemu's own descriptors are skipped"})
+}
+
+// Guest fds are host fds, so gemu's own descriptors (the Go runtime's
+// epoll fd and eventfd, a -D log file) must stay out of the guest's way:
+// a guest's first open() returns 3 as it does natively, and a guest that
+// closes every descriptor above 2 must not close the runtime's poller.
+//
+// ParkHostFDs opens gemu's descriptors while every low descriptor is
+// taken, so that they land at HostFDFloor and above, and records them;
+// close, dup2/dup3 onto them and close_range leave them alone (the guest
+// sees EBADF, as for a descriptor it does not have).
+
+// HostFDFloor is where gemu's own descriptors go.
+const HostFDFloor = 1000
+
+var hostFDs struct {
+	sync.RWMutex
+	set map[int]bool
+}
+
+// ParkHostFDs runs open (gemu's own file opens) with descriptors 3 up to
+// HostFDFloor taken, after starting the runtime's network poller there.
+// Descriptors inherited from the parent stay where they are: they are the
+// guest's.
+func ParkHostFDs(open func() error) error {
+	before := openFDs()
+	null, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	var placeholders []int
+	limit := HostFDFloor
+	var rl unix.Rlimit
+	if unix.Getrlimit(unix.RLIMIT_NOFILE, &rl) == nil && rl.Cur < uint64(limit)+64 {
+		limit = int(rl.Cur) / 2
+	}
+	for {
+		fd, err := unix.FcntlInt(uintptr(null), unix.F_DUPFD_CLOEXEC, 0)
+		if err != nil || fd >= limit {
+			if err == nil {
+				unix.Close(fd)
+			}
+			break
+		}
+		placeholders = append(placeholders, fd)
+	}
+	startPoller()
+	err = open()
+	for _, fd := range placeholders {
+		unix.Close(fd)
+	}
+	unix.Close(null)
+	hostFDs.Lock()
+	hostFDs.set = map[int]bool{}
+	for fd := range openFDs() {
+		if !before[fd] {
+			hostFDs.set[fd] = true
+		}
+	}
+	hostFDs.Unlock()
+	return err
+}
+
+// startPoller makes the runtime create its epoll fd and eventfd now: a
+// pipe with a deadline is registered with the poller.
+func startPoller() {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return
+	}
+	r.SetReadDeadline(time.Now().Add(time.Hour))
+	r.Close()
+	w.Close()
+}
+
+// openFDs lists the process's open descriptors.
+func openFDs() map[int]bool {
+	out := map[int]bool{}
+	d, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return out
+	}
+	for _, e := range d {
+		n := 0
+		for _, c := range e.Name() {
+			n = n*10 + int(c-'0')
+		}
+		out[n] = true
+	}
+	return out
+}
+
+// isHostFD reports whether fd is one of gemu's own descriptors.
+func isHostFD(fd int) bool {
+	hostFDs.RLock()
+	defer hostFDs.RUnlock()
+	return hostFDs.set[fd]
+}
+
+// hostFDList returns gemu's descriptors in [lo, hi].
+func hostFDList(lo, hi uint64) []int {
+	hostFDs.RLock()
+	defer hostFDs.RUnlock()
+	var out []int
+	for fd := range hostFDs.set {
+		if uint64(fd) >= lo && uint64(fd) <= hi {
+			out = append(out, fd)
+		}
+	}
+	return out
+}
+
+// close_range(first, last, flags) in the pieces between gemu's own
+// descriptors (Linux fs/file.c; CLOSE_RANGE_UNSHARE = 2, _CLOEXEC = 4 in
+// include/uapi/linux/close_range.h).
+func sysCloseRange(t *Thread, a *Args) uint64 {
+	first, last, flags := uint64(uint32(a[0])), uint64(uint32(a[1])), uintptr(uint32(a[2]))
+	if first > last {
+		return errno(unix.EINVAL)
+	}
+	skip := hostFDList(first, last)
+	sort.Ints(skip)
+	lo := first
+	for _, fd := range append(skip, int(last)+1) {
+		if uint64(fd) > lo {
+			if _, _, e := unix.Syscall(unix.SYS_CLOSE_RANGE, uintptr(lo), uintptr(fd-1), flags); e != 0 {
+				return errno(e)
+			}
+		}
+		lo = uint64(fd) + 1
+	}
+	return 0
+}
