@@ -144,10 +144,20 @@ int main(int argc, char **argv)
 	/* create, write, read back */
 	fd = open("a.txt", O_CREAT | O_WRONLY | O_TRUNC, 0666);
 	check("open a.txt O_CREAT", fd);
+	printf("first free descriptor: %d\n", fd);
 	n = write(fd, "hello, world\n", 13);
 	printf("write: %zd\n", n);
 	check("close", close(fd));
 	check("open a.txt O_EXCL again", open("a.txt", O_CREAT | O_EXCL | O_WRONLY, 0600));
+	/* close_range closes everything from 3 up; the program (and the
+	 * emulator under it) goes on, and descriptors start at 3 again. */
+	fd = open("a.txt", O_RDONLY);
+	fd2 = dup(fd);
+	check("close_range 3..", close_range(3, ~0U, 0));
+	check("read after close_range", read(fd2, buf, 1));
+	fd = open("a.txt", O_RDONLY);
+	printf("after close_range: open gives %d\n", fd);
+	check("close", close(fd));
 	cat("read a.txt", "a.txt");
 	check("stat a.txt", stat("a.txt", &st));
 	show_stat("stat a.txt", &st);
