@@ -195,3 +195,68 @@ func (t *Thread) endTempMask() {
 		t.p.mu.Unlock()
 	}
 }
+
+func init() {
+	register(row{"pselect6", sysPselect6, kinds(aInt, aPtr, aPtr, aPtr, aPtr, aPtr), syscalls.RetInt, syscalls.Full,
+		"interruptible; the sigmask argument is honoured"})
+}
+
+// pselect6(n, rfds, wfds, efds, timeout, {sigmask, size}): fd_set is an
+// array of longs on every LP64 target, changed in place; the remaining
+// time is written back as the kernel does (fs/select.c).
+func sysPselect6(t *Thread, a *Args) uint64 {
+	n := int(int32(a[0]))
+	if n < 0 {
+		return errno(unix.EINVAL)
+	}
+	setBytes := uint64(n+63) / 64 * 8
+	var sets [3]uintptr
+	for i := range sets {
+		p, ok := t.hostPtr(a[1+i], setBytes, translate.ProtRead|translate.ProtWrite)
+		if !ok {
+			return errno(unix.EFAULT)
+		}
+		sets[i] = p
+	}
+	var ts unix.Timespec
+	var tsp unsafe.Pointer
+	if a[4] != 0 {
+		b, err := t.readBytes(a[4], syscalls.TimespecSize)
+		if err != nil {
+			return errno(unix.EFAULT)
+		}
+		g := syscalls.DecodeTimespec(b)
+		ts, tsp = unix.Timespec{Sec: g.Sec, Nsec: g.Nsec}, unsafe.Pointer(&ts)
+	}
+	if a[5] != 0 {
+		b, err := t.readBytes(a[5], 16)
+		if err != nil {
+			return errno(unix.EFAULT)
+		}
+		if e := t.tempMask(le.Uint64(b), le.Uint64(b[8:])); e != 0 {
+			return e
+		}
+	}
+	var r uintptr
+	err := t.hostCall(func() error {
+		var e unix.Errno
+		r, _, e = unix.Syscall6(unix.SYS_PSELECT6, uintptr(n), sets[0], sets[1], sets[2], uintptr(tsp), 0)
+		if e != 0 {
+			return e
+		}
+		return nil
+	})
+	if tsp != nil {
+		var b [syscalls.TimespecSize]byte
+		syscalls.Timespec{Sec: ts.Sec, Nsec: ts.Nsec}.Encode(b[:])
+		t.writeBytes(a[4], b[:])
+	}
+	if err == unix.EINTR && t.sigReady() {
+		return restartNoHand
+	}
+	t.endTempMask()
+	if err != nil {
+		return errRet(err)
+	}
+	return uint64(r)
+}

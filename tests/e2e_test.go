@@ -47,6 +47,9 @@ var e2eCases = []e2eCase{
 	{name: "smc", prog: "smc"},
 	{name: "files", prog: "files", dirArg: true},
 	{name: "files-mkdtemp", prog: "files"},
+	// #5: xattrs, inotify, flock, splice/tee/copy_file_range, memfd,
+	// select/pselect6 with a signal, scheduling, capabilities, pidfd, ids.
+	{name: "fileext", prog: "fileext", dirArg: true},
 	// #5: 20,000 clients through TIME_WAIT, re-listening, ephemeral
 	// listeners from 8 threads, AF_UNIX/UDP/IPv6/netlink, EINTR.
 	{name: "sockets", prog: "sockets", args: []string{"20000"}, netns: true},
