@@ -27,13 +27,13 @@ type pk struct {
 }
 
 const (
-	pkVal  = iota // as it is (fds, flags, sizes)
-	pkInt         // sign-extended 32-bit
-	pkPath        // guest path, -L prefix applied
-	pkStr         // guest C string
-	pkIn          // buffer the kernel reads
-	pkOut         // buffer the kernel writes
-	pkInOut       // buffer the kernel reads and writes
+	pkVal   = iota // as it is (fds, flags, sizes)
+	pkInt          // sign-extended 32-bit
+	pkPath         // guest path, -L prefix applied
+	pkStr          // guest C string
+	pkIn           // buffer the kernel reads
+	pkOut          // buffer the kernel writes
+	pkInOut        // buffer the kernel reads and writes
 )
 
 var (
