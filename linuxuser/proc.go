@@ -2,11 +2,16 @@ package linuxuser
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/translate"
 )
 
@@ -62,6 +67,12 @@ func (p *Process) procPath(name string) string {
 
 // openProc opens an emulated /proc file; handled is false for other names.
 func (p *Process) openProc(dirfd int, name string, flags int) (uint64, bool) {
+	if name == "/proc/cpuinfo" {
+		if ci, ok := p.arch.(targets.CPUInfo); ok {
+			return p.procContent([]byte(cpuinfoText(ci)), flags), true
+		}
+		return 0, false
+	}
 	file, ok := p.procSelfFile(dirfd, name)
 	if !ok {
 		return 0, false
@@ -78,13 +89,110 @@ func (p *Process) openProc(dirfd int, name string, flags int) (uint64, bool) {
 		content = p.guestRange(p.img.EnvStart, p.img.EnvEnd)
 	case "maps":
 		content = []byte(p.mapsText())
+	case "stat":
+		content = p.statText(name)
+	case "status":
+		content = p.statusText(name)
 	default:
 		return 0, false
 	}
-	if flags&unix.O_ACCMODE != unix.O_RDONLY {
-		return errno(unix.EACCES), true
+	if content == nil && (file == "stat" || file == "status") {
+		return 0, false
 	}
-	return memFile(content, flags&unix.O_CLOEXEC != 0), true
+	return p.procContent(content, flags), true
+}
+
+// procContent returns a descriptor that reads content.
+func (p *Process) procContent(content []byte, flags int) uint64 {
+	if flags&unix.O_ACCMODE != unix.O_RDONLY {
+		return errno(unix.EACCES)
+	}
+	return memFile(content, flags&unix.O_CLOEXEC != 0)
+}
+
+// cpuinfoText is /proc/cpuinfo for the guest CPU, one block per host CPU.
+func cpuinfoText(ci targets.CPUInfo) string {
+	var b strings.Builder
+	for i := 0; i < runtime.NumCPU(); i++ {
+		b.WriteString(ci.CPUInfo(i))
+	}
+	return b.String()
+}
+
+// setHostComm names the host thread after the guest program, as execve
+// names a native process (the basename, cut to TASK_COMM_LEN-1 bytes,
+// fs/exec.c __set_task_comm): /proc/self/comm, stat and status, ps and
+// top then show the guest's name.
+func setHostComm(path string) {
+	name := filepath.Base(path)
+	if len(name) > taskCommLen-1 {
+		name = name[:taskCommLen-1]
+	}
+	b := append([]byte(name), 0)
+	unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(&b[0])), 0, 0, 0)
+}
+
+// statText is the host's /proc/<pid>/stat with the guest's memory fields
+// (proc(5): 23 vsize, 26 startcode, 27 endcode, 28 startstack, 29-30
+// kstkesp/kstkeip, 45-51 start_data … env_end): the host's would show
+// the emulator's reservation and addresses.
+func (p *Process) statText(name string) []byte {
+	host, err := os.ReadFile(name)
+	if err != nil {
+		return nil
+	}
+	s := string(host)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return host
+	}
+	f := strings.Fields(s[i+1:]) // f[0] is field 3 (state)
+	set := func(field int, v uint64) {
+		if k := field - 3; k >= 0 && k < len(f) {
+			f[k] = strconv.FormatUint(v, 10)
+		}
+	}
+	img := p.img
+	set(23, p.guestVMSize())
+	set(26, img.CodeStart)
+	set(27, img.DataEnd)
+	set(28, img.StackHigh)
+	set(29, 0)
+	set(30, 0)
+	set(45, img.DataEnd)
+	set(46, img.DataEnd)
+	set(47, img.BrkStart)
+	set(48, img.ArgStart)
+	set(49, img.ArgEnd)
+	set(50, img.EnvStart)
+	set(51, img.EnvEnd)
+	return []byte(s[:i+1] + " " + strings.Join(f, " ") + "\n")
+}
+
+// statusText is the host's /proc/<pid>/status with the guest's VmPeak and
+// VmSize (the host's count the emulator's reservation).
+func (p *Process) statusText(name string) []byte {
+	host, err := os.ReadFile(name)
+	if err != nil {
+		return nil
+	}
+	kb := fmt.Sprintf("%8d kB", p.guestVMSize()/1024)
+	lines := strings.Split(string(host), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "VmPeak:") || strings.HasPrefix(l, "VmSize:") {
+			lines[i] = l[:7] + "\t" + kb
+		}
+	}
+	return []byte(strings.Join(lines, "\n"))
+}
+
+// guestVMSize is the total size of the guest's mappings.
+func (p *Process) guestVMSize() uint64 {
+	var n uint64
+	for _, v := range p.as.VMAs() {
+		n += v.End - v.Start
+	}
+	return n
 }
 
 // guestRange copies guest bytes [lo, hi), empty when unreadable.

@@ -157,6 +157,7 @@ func (p *Process) Engine() *translate.Engine { return p.engine }
 // Run runs the main thread on the calling goroutine; it does not return.
 func (p *Process) Run() {
 	runtime.LockOSThread()
+	setHostComm(p.img.Path)
 	p.forwardHostSignals()
 	cpu := p.engine.NewCPU()
 	p.arch.ResetCPU(cpu, p.img.Entry, p.img.SP)

@@ -123,6 +123,12 @@ type SigFrame struct {
 	StackFlg int32
 }
 
+// CPUInfo is implemented by targets that describe their CPU in
+// /proc/cpuinfo: one processor's block, blank line included.
+type CPUInfo interface {
+	CPUInfo(cpu int) string
+}
+
 // SignalFrames is implemented by targets whose Linux signal frames are
 // known. It is optional: personalities check for it with a type assertion.
 type SignalFrames interface {

@@ -1,0 +1,48 @@
+/* What a program reads about itself in /proc: comm, stat fields, status,
+ * cpuinfo's processor count. Only facts that are the same natively and
+ * under emulation are printed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
+
+int main(void)
+{
+	char buf[4096];
+	FILE *f = fopen("/proc/self/stat", "r");
+	if (!f || !fgets(buf, sizeof buf, f))
+		return 1;
+	fclose(f);
+	char *close = strrchr(buf, ')');
+	*close = 0;
+	printf("stat: pid matches %d, comm %s\n", atoi(buf) == getpid(), strchr(buf, '(') + 1);
+	unsigned long v[64];
+	int n = 0;
+	for (char *tok = strtok(close + 2, " "); tok && n < 64; tok = strtok(NULL, " "))
+		v[n++] = strtoul(tok, NULL, 10);
+	/* v[k] is field k+3 (proc(5)) */
+	printf("stat: %d fields, ppid matches %d, vsize under 1 GiB %d, startcode < endcode %d, "
+	       "startstack above code %d, arg_start < arg_end %d\n",
+	       n + 2, v[1] == (unsigned long)getppid(), v[20] < (1ul << 30), v[23] < v[24], v[25] > v[24],
+	       v[45] < v[46]);
+	f = fopen("/proc/self/status", "r");
+	while (fgets(buf, sizeof buf, f)) {
+		if (!strncmp(buf, "Name:", 5))
+			printf("status %s", buf);
+		if (!strncmp(buf, "VmSize:", 7))
+			printf("status VmSize under 1 GiB: %d\n", atol(buf + 7) < (1l << 20));
+	}
+	fclose(f);
+	f = fopen("/proc/self/comm", "r");
+	fgets(buf, sizeof buf, f);
+	fclose(f);
+	printf("comm: %s", buf);
+	f = fopen("/proc/cpuinfo", "r");
+	int procs = 0;
+	while (fgets(buf, sizeof buf, f))
+		procs += !strncmp(buf, "processor", 9);
+	fclose(f);
+	printf("cpuinfo processors = configured CPUs: %d\n", procs == get_nprocs_conf());
+	return 0;
+}
