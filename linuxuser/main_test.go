@@ -1,3 +1,7 @@
+// As in cmd/gemu: no runtime-held cgroup descriptors at 3 and 4.
+//go:debug containermaxprocs=0
+//go:debug updatemaxprocs=0
+
 package linuxuser
 
 import (
@@ -41,6 +45,10 @@ func runGuestChild(args []string) int {
 	}
 	if len(parts) < 2 {
 		fmt.Fprintln(os.Stderr, "gemu test: no guest given")
+		return 1
+	}
+	if err := ParkHostFDs(func() error { return nil }); err != nil {
+		fmt.Fprintln(os.Stderr, "gemu test:", err)
 		return 1
 	}
 	arch, err := targets.ByName(parts[0])
