@@ -57,6 +57,9 @@ var e2eCases = []e2eCase{
 	// #5: 20,000 clients through TIME_WAIT, re-listening, ephemeral
 	// listeners from 8 threads, AF_UNIX/UDP/IPv6/netlink, EINTR.
 	{name: "sockets", prog: "sockets", args: []string{"20000"}, netns: true},
+	// #5: Go's net stack: HTTP with 50 concurrent clients, UDP,
+	// net.Interfaces through NETLINK_ROUTE, re-listening.
+	{name: "gonet", prog: "gonet"},
 	{name: "gofix", prog: "gofix", wantCode: 3,
 		args: []string{"p", "q r"}, env: []string{"GEMU_TEST_A=alpha"}},
 }
