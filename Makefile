@@ -59,8 +59,10 @@ build:
 	ln -sf gemu bin/gemu-riscv64
 	ln -sf gemu bin/gemu-aarch64
 
+# tests/busybox.sh: Debian's busybox-static for arm64 and amd64 (busybox_test.go).
 deps:
 	@tests/deps.sh $(DEBIAN_PACKAGES)
+	@tests/busybox.sh fetch
 
 fixtures: $(FIXTURES)
 
