@@ -30,7 +30,7 @@ GOARCH_aarch64 := arm64
 FIXTURE_CFLAGS ?= -O2 -static -Wall -Wextra -ffp-contract=off -frounding-math
 FIXTURE_LDLIBS ?= -pthread -lm
 BENCH_CFLAGS ?= -O2 -static -Wall -Wextra -ffp-contract=off
-BENCH_LDLIBS ?= -lm
+BENCH_LDLIBS ?= -pthread -lm
 
 DEBIAN_PACKAGES := gcc libc6-dev gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross linux-libc-dev-riscv64-cross qemu-user gdb-multiarch

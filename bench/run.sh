@@ -6,7 +6,7 @@
 # Environment:
 #   BENCH_ARCH       guest architecture: riscv64 (default) or aarch64
 #   BENCH_REPS       runs per workload and runner (default 5); the median counts
-#   BENCH_WORKLOADS  which workloads (default: "intmark fpmark gosha")
+#   BENCH_WORKLOADS  which workloads (default: "intmark fpmark gosha pipeio tcprr")
 #   BENCH_ARGS       extra arguments for every workload (e.g. a smaller count)
 #   GEMU             emulator to measure (default: bin/gemu)
 #   QEMU             reference emulator (default: qemu-$BENCH_ARCH)
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 arch=${BENCH_ARCH:-riscv64}
 reps=${BENCH_REPS:-5}
-workloads=${BENCH_WORKLOADS:-intmark fpmark gosha}
+workloads=${BENCH_WORKLOADS:-intmark fpmark gosha pipeio tcprr}
 gemu=${GEMU:-bin/gemu}
 qemu=${QEMU:-qemu-$arch}
 read -r -a extra <<<"${BENCH_ARGS:-}"
