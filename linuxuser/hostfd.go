@@ -1,8 +1,11 @@
 package linuxuser
 
 import (
+	"bytes"
 	"os"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,7 +40,8 @@ var hostFDs struct {
 // ParkHostFDs runs open (gemu's own file opens) with descriptors 3 up to
 // HostFDFloor taken, after starting the runtime's network poller there.
 // Descriptors inherited from the parent stay where they are: they are the
-// guest's.
+// guest's. It may be called again (the gdbstub accepts its connection
+// before the first guest instruction); the sets add up.
 func ParkHostFDs(open func() error) error {
 	before := openFDs()
 	null, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
@@ -67,7 +71,9 @@ func ParkHostFDs(open func() error) error {
 	}
 	unix.Close(null)
 	hostFDs.Lock()
-	hostFDs.set = map[int]bool{}
+	if hostFDs.set == nil {
+		hostFDs.set = map[int]bool{}
+	}
 	for fd := range openFDs() {
 		if !before[fd] {
 			hostFDs.set[fd] = true
@@ -146,4 +152,39 @@ func sysCloseRange(t *Thread, a *Args) uint64 {
 		lo = uint64(fd) + 1
 	}
 	return 0
+}
+
+// isOwnFDDir reports whether the directory open at fd is this process's
+// /proc/<pid>/fd or /proc/<pid>/task/<tid>/fd.
+func isOwnFDDir(fd int) bool {
+	target, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(fd))
+	if err != nil || !strings.HasSuffix(target, "/fd") {
+		return false
+	}
+	rest, ok := strings.CutPrefix(target, "/proc/"+strconv.Itoa(os.Getpid())+"/")
+	return ok && (rest == "fd" || strings.HasPrefix(rest, "task/"))
+}
+
+// hideHostFDs removes gemu's descriptors from a getdents64 buffer (struct
+// linux_dirent64: d_ino, d_off, d_reclen at 16, d_type, d_name at 19) and
+// returns the new length.
+func hideHostFDs(b []byte) int {
+	w := 0
+	for r := 0; r+19 <= len(b); {
+		reclen := int(le.Uint16(b[r+16:]))
+		if reclen == 0 || r+reclen > len(b) {
+			break
+		}
+		name := b[r+19 : r+reclen]
+		if i := bytes.IndexByte(name, 0); i >= 0 {
+			name = name[:i]
+		}
+		n, err := strconv.Atoi(string(name))
+		if err != nil || !isHostFD(n) {
+			copy(b[w:], b[r:r+reclen])
+			w += reclen
+		}
+		r += reclen
+	}
+	return w
 }

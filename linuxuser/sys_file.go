@@ -222,7 +222,16 @@ func sysGetdents64(t *Thread, a *Args) uint64 {
 	if err != nil {
 		return errRet(err)
 	}
-	return ret(unix.Getdents(fdArg(a[0]), b))
+	fd := fdArg(a[0])
+	for {
+		n, err := unix.Getdents(fd, b)
+		if err != nil || n == 0 || !isOwnFDDir(fd) {
+			return ret(n, err)
+		}
+		if n = hideHostFDs(b[:n]); n > 0 {
+			return uint64(n)
+		}
+	}
 }
 
 func sysFsync(t *Thread, a *Args) uint64     { return ok(unix.Fsync(fdArg(a[0]))) }

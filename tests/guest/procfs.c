@@ -1,6 +1,7 @@
 /* What a program reads about itself in /proc: comm, stat fields, status,
  * cpuinfo's processor count. Only facts that are the same natively and
  * under emulation are printed. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,5 +45,22 @@ int main(void)
 		procs += !strncmp(buf, "processor", 9);
 	fclose(f);
 	printf("cpuinfo processors = configured CPUs: %d\n", procs == get_nprocs_conf());
+	/* the descriptors the program has: 0-2 and the directory's own */
+	DIR *d = opendir("/proc/self/fd");
+	int fds[64], nfd = 0;
+	for (struct dirent *e; (e = readdir(d)) && nfd < 64;)
+		if (e->d_name[0] != '.')
+			fds[nfd++] = atoi(e->d_name);
+	closedir(d);
+	for (int i = 0; i < nfd; i++) /* insertion sort: readdir order is the kernel's */
+		for (int j = i; j > 0 && fds[j - 1] > fds[j]; j--) {
+			int x = fds[j];
+			fds[j] = fds[j - 1];
+			fds[j - 1] = x;
+		}
+	printf("/proc/self/fd:");
+	for (int i = 0; i < nfd; i++)
+		printf(" %d", fds[i]);
+	printf("\n");
 	return 0;
 }
