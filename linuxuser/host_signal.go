@@ -112,11 +112,14 @@ func (t *Thread) wait(d time.Duration) {
 
 // hostSignals are forwarded to the guest: the catchable signals a user or
 // another process sends gemu (not SIGPIPE, which gemu raises itself on
-// EPIPE; not SIGCHLD; not SIGURG, Go's; not kickSig).
+// EPIPE; not SIGURG, Go's; not kickSig). SIGCHLD comes from the guest's
+// children (fork, vfork and exec children are host children of gemu).
+// TODO(#4): os/signal drops the siginfo, so the guest sees SI_USER from
+// pid 0 instead of CLD_EXITED with the child's pid and status.
 func hostSignals() []os.Signal {
 	s := []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGUSR1,
 		syscall.SIGUSR2, syscall.SIGALRM, syscall.SIGWINCH, syscall.SIGVTALRM, syscall.SIGXCPU,
-		syscall.SIGXFSZ, syscall.SIGIO, syscall.SIGPWR}
+		syscall.SIGXFSZ, syscall.SIGIO, syscall.SIGPWR, syscall.SIGCHLD}
 	for sig := 35; sig <= 64; sig++ {
 		if sig != kickSig {
 			s = append(s, syscall.Signal(sig))

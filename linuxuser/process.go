@@ -80,12 +80,17 @@ type Process struct {
 	threads map[int]*Thread
 	brk     uint64 // current program break
 	sigacts [syscalls.NSIG + 1]syscalls.Sigaction
-	shared  sigQueue    // process-directed pending signals
-	tramp   uint64      // the sigreturn trampoline page, once mapped
-	inherit execState   // signal state from the execve that started us
-	vfork   *vforkState // set in a vfork child
-	itimer  itimerState
-	timers  map[int]*posixTimer
+	shared  sigQueue     // process-directed pending signals
+	tramp   uint64       // the sigreturn trampoline page, once mapped
+	inherit execState    // signal state from the execve that started us
+	vfork   *vforkState  // set in a vfork child
+	backing *sharedFiles // descriptors of shared mappings (hostfd.go)
+	resume  *forkResume  // a fork child's first thread, until Run starts it
+	// forkImage: private memory may be mapped from a fork's memory image
+	// (forkresume.go), so MADV_DONTNEED must not re-read it.
+	forkImage bool
+	itimer    itimerState
+	timers    map[int]*posixTimer
 
 	logMu    sync.Mutex // serializes strace/unimp lines
 	doneOnce sync.Once
@@ -106,8 +111,40 @@ func Run(arch targets.Arch, path string, argv []string, opts Options) error {
 	return nil
 }
 
-// NewProcess creates the address space and engine and loads the program.
+// NewProcess creates the address space and engine and loads the program
+// (or, in a fork child, rebuilds the parent's guest: forkresume.go).
 func NewProcess(arch targets.Arch, path string, argv []string, opts Options) (*Process, error) {
+	resumeFD, env := takeForkResume(opts.Env)
+	inherited, env := takeExecState(env)
+	opts.Env = env
+	recordInternalFDs()
+	p, err := newProcess(arch, opts)
+	if err != nil {
+		return nil, err
+	}
+	if resumeFD >= 0 {
+		err = resumeProcess(p, resumeFD)
+	} else {
+		p.inherit = inherited
+		err = p.load(path, argv)
+	}
+	if err != nil {
+		p.as.Close()
+		return nil, err
+	}
+	p.engine = translate.NewEngine(arch, p.as)
+	installKick()
+	if opts.Engine != nil {
+		opts.Engine(p.engine)
+	}
+	if opts.Strace != nil {
+		p.tracer = &syscalls.Tracer{ABI: p.abi, Mem: p.as}
+	}
+	return p, nil
+}
+
+// newProcess sets up a process with an empty address space.
+func newProcess(arch targets.Arch, opts Options) (*Process, error) {
 	abi, err := syscalls.LinuxABIFor(arch.Name())
 	if err != nil {
 		return nil, err
@@ -125,27 +162,21 @@ func NewProcess(arch targets.Arch, path string, argv []string, opts Options) (*P
 	if err != nil {
 		return nil, err
 	}
-	inherited, env := takeExecState(opts.Env)
-	opts.Env = env
-	img, err := loader.Load(as, arch, path, argv, opts.Env, loader.Options{StackSize: opts.StackSize,
+	return &Process{arch: arch, abi: abi, as: as, table: table, opts: opts, pid: unix.Getpid(),
+		threads: map[int]*Thread{}, done: make(chan struct{}), backing: &sharedFiles{}}, nil
+}
+
+// load maps the program and builds its stack.
+func (p *Process) load(path string, argv []string) error {
+	opts := p.opts
+	img, err := loader.Load(p.as, p.arch, path, argv, opts.Env, loader.Options{StackSize: opts.StackSize,
 		Seed: opts.Seed, Prefix: opts.Prefix, ExecFn: opts.ExecFn, PIEBase: 0, ATFlags: opts.ATFlags})
 	if err != nil {
-		as.Close()
-		return nil, err
+		return err
 	}
-	as.MmapBase = min(as.MmapBase, img.StackLow-translate.PageSize)
-	p := &Process{arch: arch, abi: abi, as: as, img: img, table: table, opts: opts,
-		pid: unix.Getpid(), threads: map[int]*Thread{}, brk: img.BrkStart, done: make(chan struct{})}
-	p.engine = translate.NewEngine(arch, as)
-	installKick()
-	p.inherit = inherited
-	if opts.Engine != nil {
-		opts.Engine(p.engine)
-	}
-	if opts.Strace != nil {
-		p.tracer = &syscalls.Tracer{ABI: abi, Mem: as}
-	}
-	return p, nil
+	p.as.MmapBase = min(p.as.MmapBase, img.StackLow-translate.PageSize)
+	p.img, p.brk = img, img.BrkStart
+	return nil
 }
 
 // Image is the loaded program (for /proc emulation and tools).
@@ -160,9 +191,14 @@ func (p *Process) Run() {
 	setHostComm(p.img.Path)
 	p.forwardHostSignals()
 	cpu := p.engine.NewCPU()
-	p.arch.ResetCPU(cpu, p.img.Entry, p.img.SP)
-	t := p.newThread(cpu, unix.Gettid())
-	p.applyExecState(t)
+	var t *Thread
+	if p.resume != nil {
+		t = p.startResumed(cpu)
+	} else {
+		p.arch.ResetCPU(cpu, p.img.Entry, p.img.SP)
+		t = p.newThread(cpu, unix.Gettid())
+		p.applyExecState(t)
+	}
 	t.loop()
 	<-p.done
 	select {} // the thread that ended the process is exiting the emulator

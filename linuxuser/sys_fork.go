@@ -43,8 +43,12 @@ func (t *Thread) vfork(flags, newsp, ptid, tls, ctid uint64) uint64 {
 	p.mu.Lock()
 	child := &Process{arch: p.arch, abi: p.abi, as: p.as, engine: p.engine, img: p.img, table: p.table,
 		opts: p.opts, tracer: p.tracer, threads: map[int]*Thread{}, brk: p.brk, done: make(chan struct{}),
-		sigacts: p.sigacts, tramp: p.tramp, vfork: vs}
+		sigacts: p.sigacts, tramp: p.tramp, vfork: vs, backing: p.backing,
+		forkImage: p.forkImage}
 	mask := t.sigmask
+	if flags&cloneClearSighand != 0 {
+		clearHandlers(&child.sigacts)
+	}
 	p.mu.Unlock()
 	child.opts.Exit = nil
 	go func() {

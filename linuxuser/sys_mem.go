@@ -57,18 +57,46 @@ func sysMmap(t *Thread, a *Args) uint64 {
 	default:
 		return errno(unix.EINVAL)
 	}
-	if flags&syscalls.MapAnonymous != 0 {
-		spec.FD, spec.Offset = -1, 0
-	} else {
-		spec.Name = fdPath(fd)
-	}
 	if (spec.Fixed || spec.NoReplace) && addr&pageMask != 0 {
 		return errno(unix.EINVAL)
+	}
+	if flags&syscalls.MapAnonymous != 0 {
+		spec.FD, spec.Offset = -1, 0
+		if spec.Shared {
+			return t.mmapSharedAnon(spec)
+		}
+	} else {
+		spec.Name = fdPath(fd)
 	}
 	got, err := t.p.as.Map(spec)
 	if err != nil {
 		return errRet(err)
 	}
+	if spec.Shared {
+		t.p.backing.add(fd) // a fork child maps the file again (hostfd.go)
+	}
+	return got
+}
+
+// mmapSharedAnon backs anonymous shared memory with a memfd, so that a
+// fork child, which re-executes gemu, can map the same pages (DESIGN.md
+// "fork"). Linux names such a mapping "/dev/zero (deleted)" (mm/shmem.c
+// shmem_zero_setup).
+func (t *Thread) mmapSharedAnon(spec translate.MapSpec) uint64 {
+	mfd, err := unix.MemfdCreate("gemu-shared", unix.MFD_CLOEXEC)
+	if err != nil {
+		return errRet(err)
+	}
+	defer unix.Close(mfd)
+	if err := unix.Ftruncate(mfd, int64(pageUp(spec.Length))); err != nil {
+		return errRet(err)
+	}
+	spec.FD, spec.Offset, spec.Name = mfd, 0, "/dev/zero (deleted)"
+	got, err := t.p.as.Map(spec)
+	if err != nil {
+		return errRet(err)
+	}
+	t.p.backing.add(mfd)
 	return got
 }
 
@@ -99,6 +127,12 @@ func sysMprotect(t *Thread, a *Args) uint64 {
 	return ok(t.p.as.Protect(a[0], a[1], prot))
 }
 
+// MADV_DONTNEED and MADV_FREE (Linux include/uapi/asm-generic/mman-common.h).
+const (
+	madvDontneed = 4
+	madvFree     = 8
+)
+
 // Advice values that could harm other processes or the host are refused
 // (MADV_HWPOISON 100, MADV_SOFT_OFFLINE 101: Linux mman-common.h).
 func sysMadvise(t *Thread, a *Args) uint64 {
@@ -112,6 +146,13 @@ func sysMadvise(t *Thread, a *Args) uint64 {
 	s, err := t.p.as.Slice(addr, (length+pageMask)&^pageMask, 0)
 	if err != nil {
 		return errno(unix.ENOMEM)
+	}
+	if t.p.forkImage && (advice == madvDontneed || advice == madvFree) {
+		// Anonymous pages must read as zeros afterwards, not as the
+		// fork image they are mapped from (forkresume.go).
+		if err := t.p.as.Zero(addr, uint64(len(s))); err != nil {
+			return errRet(err)
+		}
 	}
 	return ok(unix.Madvise(s, advice))
 }

@@ -1,6 +1,7 @@
 package linuxuser
 
 import (
+	"encoding/binary"
 	"runtime"
 	"unsafe"
 
@@ -15,8 +16,9 @@ func init() {
 		row{"exit", sysExit, kinds(aInt), syscalls.RetNone, syscalls.Full, ""},
 		row{"exit_group", sysExitGroup, kinds(aInt), syscalls.RetNone, syscalls.Full, ""},
 		row{"clone", sysClone, kinds(syscalls.ArgCloneFlags, aPtr, aPtr, aPtr, aPtr), syscalls.RetInt, syscalls.Partial,
-			"threads, vfork/posix_spawn (CLONE_VM|CLONE_VFORK); fork (no CLONE_VM) not yet: TODO(#4)"},
-		row{"clone3", nil, nil, syscalls.RetInt, syscalls.Unimplemented, "ENOSYS: glibc falls back to clone"},
+			"threads, vfork/posix_spawn (CLONE_VM|CLONE_VFORK), fork (re-executes gemu in the child)"},
+		row{"clone3", sysClone3, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Partial,
+			"as clone; no CLONE_PIDFD, set_tid or CLONE_INTO_CGROUP"},
 		row{"set_tid_address", sysSetTidAddress, kinds(aPtr), syscalls.RetInt, syscalls.Full, ""},
 		row{"set_robust_list", sysSetRobustList, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Partial,
 			"recorded; not walked at thread death"},
@@ -57,9 +59,12 @@ func sysClone(t *Thread, a *Args) uint64 {
 	if flags&syscalls.CloneVM != 0 && flags&syscalls.CloneVfork != 0 && flags&syscalls.CloneThread == 0 {
 		return t.vfork(flags, newsp, ptid, tls, ctid)
 	}
-	if flags&syscalls.CloneVM == 0 || flags&syscalls.CloneThread == 0 {
-		// TODO(#4): fork (no CLONE_VM): snapshot + re-exec design of DESIGN.md.
-		t.p.unimp("gemu: clone flags %#x (fork) not supported yet", flags)
+	if flags&syscalls.CloneVM == 0 {
+		return t.fork(flags, newsp, ptid, tls, ctid)
+	}
+	if flags&syscalls.CloneThread == 0 {
+		// TODO(#4): CLONE_VM processes other than vfork.
+		t.p.unimp("gemu: clone flags %#x not supported", flags)
 		return errno(unix.ENOSYS)
 	}
 	if flags&^uint64(threadFlags|0xff) != 0 || flags&syscalls.CloneSighand == 0 {
@@ -93,6 +98,63 @@ func sysClone(t *Thread, a *Args) uint64 {
 		nt.loop()
 	}()
 	return uint64(<-started)
+}
+
+// struct clone_args sizes and the clone3-only flags (Linux
+// include/uapi/linux/sched.h).
+const (
+	cloneArgsSize0    = 64 // up to tls
+	cloneArgsSize     = 88 // with set_tid, set_tid_size, cgroup
+	cloneClearSighand = 0x100000000
+	cloneIntoCgroup   = 0x200000000
+)
+
+// sysClone3 decodes struct clone_args and goes the way of clone: the
+// checks are kernel/fork.c copy_clone_args_from_user and
+// clone3_args_valid; the new stack pointer is stack+stack_size, as on
+// every architecture whose stack grows down.
+func sysClone3(t *Thread, a *Args) uint64 {
+	size := a[1]
+	if size < cloneArgsSize0 {
+		return errno(unix.EINVAL)
+	}
+	if size > translate.PageSize {
+		return errno(unix.E2BIG)
+	}
+	b, err := t.readBytes(a[0], size)
+	if err != nil {
+		return errno(unix.EFAULT)
+	}
+	for _, c := range b[min(size, cloneArgsSize):] {
+		if c != 0 {
+			return errno(unix.E2BIG)
+		}
+	}
+	var f [cloneArgsSize / 8]uint64
+	for i := range f {
+		if uint64(8*i+8) <= size {
+			f[i] = binary.LittleEndian.Uint64(b[8*i:])
+		}
+	}
+	flags, pidfd, ctid, ptid, sig, stack, stackSize, tls, setTID := f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[9]
+	switch {
+	case sig&^0xff != 0 || sig > syscalls.NSIG || flags&0xff != 0:
+		return errno(unix.EINVAL)
+	case flags&(syscalls.CloneThread|syscalls.CloneParent) != 0 && sig != 0:
+		return errno(unix.EINVAL)
+	case (stack == 0) != (stackSize == 0):
+		return errno(unix.EINVAL)
+	case flags&cloneClearSighand != 0 && flags&syscalls.CloneSighand != 0:
+		return errno(unix.EINVAL)
+	case flags&(syscalls.ClonePidfd|cloneIntoCgroup) != 0 || pidfd != 0 || setTID != 0 || flags>>32&^1 != 0:
+		t.p.unimp("gemu: clone3 flags %#x (pidfd, set_tid, cgroup) not supported", flags)
+		return errno(unix.ENOSYS)
+	}
+	newsp := uint64(0)
+	if stack != 0 {
+		newsp = stack + stackSize
+	}
+	return sysClone(t, &Args{flags | sig, newsp, ptid, tls, ctid})
 }
 
 func sysSetTidAddress(t *Thread, a *Args) uint64 {

@@ -448,3 +448,76 @@ func (as *AddressSpace) Store32(addr uint64, v uint32) error {
 
 // HostAddr is the host address of guest addr (futexes use it directly).
 func (as *AddressSpace) HostAddr(addr uint64) uintptr { return uintptr(as.base) + uintptr(addr) }
+
+// LockMappings freezes the mappings for a fork snapshot: it returns the
+// VMAs and keeps every mapping change waiting until UnlockMappings, so the
+// list stays true to the host pages while the host process is cloned.
+func (as *AddressSpace) LockMappings() []VMA {
+	as.mu.Lock()
+	out := make([]VMA, len(as.vmas.v))
+	copy(out, as.vmas.v)
+	return out
+}
+
+// UnlockMappings ends LockMappings.
+func (as *AddressSpace) UnlockMappings() { as.mu.Unlock() }
+
+// RestoreVMA recreates a mapping that VMAs listed in another process (a
+// forked child rebuilding its parent's memory): v is recorded as it was.
+// With fd >= 0 the host maps fd's pages at off MAP_SHARED; otherwise
+// fresh anonymous pages, which fill (when not nil) writes before v.Prot is
+// applied.
+func (as *AddressSpace) RestoreVMA(v VMA, fd int, off int64, fill func(host []byte) error) error {
+	if v.Start%PageSize != 0 || v.End%PageSize != 0 || as.checkRange(v.Start, v.End-v.Start) != nil {
+		return ErrInvalid
+	}
+	n := v.End - v.Start
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	var err error
+	if fd >= 0 {
+		_, err = unix.MmapPtr(fd, off, as.hostPtr(v.Start), uintptr(n), hostProt(v.Prot), unix.MAP_FIXED|unix.MAP_SHARED)
+	} else {
+		_, err = unix.MmapPtr(-1, 0, as.hostPtr(v.Start), uintptr(n), unix.PROT_READ|unix.PROT_WRITE,
+			unix.MAP_FIXED|unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+		if err == nil && fill != nil {
+			err = fill(as.hostSlice(v.Start, n))
+		}
+		if err == nil {
+			err = unix.Mprotect(as.hostSlice(v.Start, n), hostProt(v.Prot))
+		}
+	}
+	if err != nil {
+		return err
+	}
+	as.vmas.insert(v)
+	return nil
+}
+
+// HostPtr is the host address of guest addr as a pointer.
+func (as *AddressSpace) HostPtr(addr uint64) unsafe.Pointer { return as.hostPtr(addr) }
+
+// Zero gives the anonymous private mappings in [addr, addr+length) fresh
+// zero-filled host pages with their protections: MADV_DONTNEED for
+// anonymous memory, whatever backs the host pages (a fork child maps its
+// parent's memory image privately).
+func (as *AddressSpace) Zero(addr, length uint64) error {
+	length = pageAlign(length)
+	if err := as.checkRange(addr, length); err != nil {
+		return err
+	}
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	for _, v := range as.vmas.v {
+		s, e := max(v.Start, addr), min(v.End, addr+length)
+		if s >= e || !v.Anon || v.Shared {
+			continue
+		}
+		_, err := unix.MmapPtr(-1, 0, as.hostPtr(s), uintptr(e-s), hostProt(v.Prot),
+			unix.MAP_FIXED|unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -145,18 +145,8 @@ func pickArch(cfg *config, arch targets.Arch) error {
 
 // runGuest loads and runs the program, returning the status a shell sees.
 func runGuest(cfg *config) (int, error) {
-	machine, osKind, err := loader.Probe(cfg.path)
+	arch, err := guestArch(cfg)
 	if err != nil {
-		return 1, err
-	}
-	if osKind != loader.OSLinux {
-		return 1, fmt.Errorf("%s: %v guests are not supported yet", cfg.path, osKind)
-	}
-	arch, err := targets.ByMachine(machine)
-	if err != nil {
-		return 1, fmt.Errorf("%s: %v", cfg.path, err)
-	}
-	if err := pickArch(cfg, arch); err != nil {
 		return 1, err
 	}
 	opts := linuxuser.Options{
@@ -190,6 +180,26 @@ func runGuest(cfg *config) (int, error) {
 	err = linuxuser.Run(arch, cfg.path, cfg.argv, opts)
 	stop()
 	return 1, err
+}
+
+// guestArch picks the target for the program; a fork child (re-executed
+// by its parent with the guest state, linuxuser/fork.go) names it instead.
+func guestArch(cfg *config) (targets.Arch, error) {
+	if name, ok := linuxuser.ResumeArch(cfg.env); ok {
+		return targets.ByName(name)
+	}
+	machine, osKind, err := loader.Probe(cfg.path)
+	if err != nil {
+		return nil, err
+	}
+	if osKind != loader.OSLinux {
+		return nil, fmt.Errorf("%s: %v guests are not supported yet", cfg.path, osKind)
+	}
+	arch, err := targets.ByMachine(machine)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", cfg.path, err)
+	}
+	return arch, pickArch(cfg, arch)
 }
 
 // reexec runs a foreign program the guest execs: this gemu binary again,

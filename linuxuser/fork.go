@@ -1,0 +1,317 @@
+package linuxuser
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/gob"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/loader"
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/translate"
+)
+
+// fork: clone without CLONE_VM (DESIGN.md "fork"). A Go process cannot
+// fork and go on running Go code in the child (golang/go#14767: only the
+// calling thread exists there, with the runtime's locks in any state). So
+// the parent serializes the guest's state into a memfd and clones the
+// host process with raw system calls only (forkraw.go); the copy-on-write
+// child appends its snapshot of guest memory to the memfd and execve's
+// gemu again with the memfd inherited. The re-executed gemu (forkresume.go)
+// rebuilds the address space, maps the guest's shared mappings again from
+// descriptors kept for them (hostfd.go), restores the calling thread and
+// continues the guest after the clone with result 0. The child's host pid
+// is its guest pid, and the parent waits for it with the host's wait4.
+
+// forkFlags are the clone flags a fork may carry besides the exit signal:
+// glibc's fork passes CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID|SIGCHLD
+// (sysdeps/unix/sysv/linux/arch-fork.h). CLONE_VFORK without CLONE_VM is
+// accepted as a plain fork (the parent does not wait for the exec).
+const forkFlags = syscalls.CloneChildSettid | syscalls.CloneChildCleartid | syscalls.CloneParentSettid |
+	syscalls.CloneSettls | syscalls.CloneVfork | syscalls.CloneDetached | syscalls.CloneUntraced | syscalls.CloneIO |
+	cloneClearSighand
+
+// forkResumeVar announces a fork child to the re-executed gemu: "FD,ARCH".
+const forkResumeVar = "GEMU_FORK_RESUME"
+
+// forkMagic starts the memfd: magic, then the gob state's length, then the
+// state; guest memory follows from the next page boundary.
+const forkMagic = "GEMUFRK1"
+
+// forkState is what the child needs besides guest memory.
+type forkState struct {
+	Arch     string
+	Image    loader.Image
+	R        [256]uint64
+	PC       uint64
+	Brk      uint64
+	Tramp    uint64
+	Sigacts  [syscalls.NSIG + 1]syscalls.Sigaction
+	Mask     uint64
+	Alt      syscalls.StackT
+	ClearTID uint64 // CLONE_CHILD_CLEARTID address
+	SetTID   uint64 // CLONE_CHILD_SETTID address
+	MmapBase uint64
+	MinAddr  uint64
+	VMAs     []forkVMA
+	Cloexec  []int32 // guest fds to mark close-on-exec again
+	Shared   []int32 // kept descriptors of shared mappings
+}
+
+// forkVMA is one guest mapping: private ones have their pages at Data
+// (from the start of the memory area of the memfd), shared ones are the
+// file FD at FDOff.
+type forkVMA struct {
+	translate.VMA
+	Data  int64
+	FD    int32
+	FDOff int64
+}
+
+// fork runs clone without CLONE_VM; it returns the child's pid.
+func (t *Thread) fork(flags, newsp, ptid, tls, ctid uint64) uint64 {
+	p := t.p
+	if flags&^uint64(forkFlags|0xff) != 0 {
+		p.unimp("gemu: fork with clone flags %#x not supported", flags)
+		return errno(unix.EINVAL)
+	}
+	if p.opts.Reexec == nil {
+		p.unimp("gemu: fork needs Options.Reexec")
+		return errno(unix.ENOSYS)
+	}
+	job, err := p.forkCommand()
+	if err != nil {
+		return errRet(err)
+	}
+	pid, e := t.forkWith(job, flags, newsp, tls, ctid)
+	if e != 0 {
+		return errno(e)
+	}
+	if flags&syscalls.CloneParentSettid != 0 {
+		p.as.Store32(ptid, uint32(pid))
+	}
+	return uint64(pid)
+}
+
+// forkCommand prepares the child's execve: gemu through Options.Reexec,
+// run from /proc/self/exe (the very binary that wrote the state).
+func (p *Process) forkCommand() (*forkJob, error) {
+	env := make([]string, 0, len(os.Environ())+1)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, forkResumeVar+"=") && !strings.HasPrefix(kv, execStateVar+"=") {
+			env = append(env, kv)
+		}
+	}
+	_, args, env := p.opts.Reexec(p.img.Path, []string{p.img.Path}, env)
+	job := &forkJob{}
+	var err error
+	if job.exe, err = syscall.BytePtrFromString("/proc/self/exe"); err != nil {
+		return nil, err
+	}
+	job.args, job.env = args, env
+	return job, nil
+}
+
+// forkWith snapshots the state into a memfd and clones the host process.
+func (t *Thread) forkWith(job *forkJob, flags, newsp, tls, ctid uint64) (int, unix.Errno) {
+	p := t.p
+	mfd, err := unix.MemfdCreate("gemu-fork", unix.MFD_CLOEXEC)
+	if err != nil {
+		return 0, err.(unix.Errno)
+	}
+	mfd = moveHigh(mfd)
+	defer unix.Close(mfd)
+	cloexec := guestCloexecFDs(p, mfd)
+	syscall.ForkLock.Lock()
+	defer syscall.ForkLock.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	vmas := p.as.LockMappings()
+	defer p.as.UnlockMappings()
+
+	st := t.forkState(flags, newsp, tls, ctid)
+	st.Cloexec = cloexec
+	ranges, shared := p.forkMemory(&st, vmas)
+	data, err := writeForkState(mfd, &st)
+	if err != nil {
+		return 0, unix.EIO
+	}
+	env := append(job.env, fmt.Sprintf("%s=%d,%s", forkResumeVar, mfd, p.arch.Name()))
+	if err := job.setup(ranges, data, mfd, append(cloexec, shared...), env); err != nil {
+		return 0, unix.ENOMEM
+	}
+	return forkRaw(job, uintptr(flags&0xff))
+}
+
+// forkState captures the calling thread and process. Call with p.mu held.
+func (t *Thread) forkState(flags, newsp, tls, ctid uint64) forkState {
+	p, c := t.p, t.cpu
+	saved := c.R
+	p.arch.SetSyscallResult(c, 0)
+	if newsp != 0 {
+		p.arch.SetSP(c, newsp)
+	}
+	if flags&syscalls.CloneSettls != 0 {
+		p.arch.SetTLS(c, tls)
+	}
+	st := forkState{Arch: p.arch.Name(), Image: *p.img, R: c.R, PC: c.PC, Brk: p.brk, Tramp: p.tramp,
+		Sigacts: p.sigacts, Mask: t.sigmask, Alt: t.altstack, MmapBase: p.as.MmapBase, MinAddr: p.as.MinAddr}
+	c.R = saved
+	if flags&cloneClearSighand != 0 {
+		clearHandlers(&st.Sigacts)
+	}
+	if flags&syscalls.CloneChildCleartid != 0 {
+		st.ClearTID = ctid
+	}
+	if flags&syscalls.CloneChildSettid != 0 {
+		st.SetTID = ctid
+	}
+	return st
+}
+
+// clearHandlers is CLONE_CLEAR_SIGHAND: handled signals go back to
+// SIG_DFL, ignored ones stay ignored (clone(2)).
+func clearHandlers(acts *[syscalls.NSIG + 1]syscalls.Sigaction) {
+	for i, a := range acts {
+		if a.Handler != syscalls.SigIgn {
+			acts[i] = syscalls.Sigaction{}
+		}
+	}
+}
+
+// forkMemory lays out guest memory for the child: private mappings are
+// copied into the memfd, shared ones are mapped again from the kept
+// descriptors. It returns the ranges to copy and the kept descriptors.
+func (p *Process) forkMemory(st *forkState, vmas []translate.VMA) ([]copyRange, []int32) {
+	var ranges []copyRange
+	var shared []int32
+	used := map[fdID]bool{}
+	base := p.as.Base()
+	hostMaps, _ := hostFileMappings(base, base+uintptr(p.as.Limit()))
+	var data int64
+	private := func(v translate.VMA) {
+		st.VMAs = append(st.VMAs, forkVMA{VMA: v, Data: data, FD: -1})
+		ranges = p.copyRanges(ranges, v, data, hostMaps)
+		data += int64(v.End - v.Start)
+	}
+	for _, v := range vmas {
+		if !v.Shared {
+			private(v)
+			continue
+		}
+		for _, part := range splitShared(v, base, hostMaps) {
+			fd, ok := p.backing.lookup(part.id)
+			if !ok {
+				// Mapped before gemu kept descriptors, or not a file we
+				// know: the child gets a private copy.
+				p.unimp("gemu: fork: shared mapping at %#x is copied, not shared", part.v.Start)
+				private(part.v)
+				continue
+			}
+			if !used[part.id] {
+				shared = append(shared, int32(fd))
+			}
+			used[part.id] = true
+			st.VMAs = append(st.VMAs, forkVMA{VMA: part.v, FD: int32(fd), FDOff: part.off})
+		}
+	}
+	p.backing.prune(used)
+	st.Shared = shared
+	return ranges, shared
+}
+
+// copyRanges appends the pieces of private mapping v (at data in the
+// memfd) for the child to copy, cut where the host pages change from
+// anonymous to file-backed: only in anonymous host memory does a page
+// that is not present read as zeros (a fork child maps its own memory
+// image from a file).
+func (p *Process) copyRanges(out []copyRange, v translate.VMA, data int64, hostMaps []hostMapping) []copyRange {
+	noRead := v.Prot&(translate.ProtRead|translate.ProtWrite|translate.ProtExec) == 0
+	add := func(lo, hi uint64, anon bool) {
+		if lo < hi {
+			out = append(out, copyRange{host: p.as.HostPtr(lo), length: uintptr(hi - lo),
+				off: data + int64(lo-v.Start), anon: anon, noRead: noRead})
+		}
+	}
+	base := p.as.Base()
+	pos := v.Start
+	for _, m := range hostMaps {
+		s, e := max(v.Start, uint64(m.start-base)), min(v.End, uint64(m.end-base))
+		if m.start < base || s >= e {
+			continue
+		}
+		add(pos, s, true)
+		add(s, e, false)
+		pos = e
+	}
+	add(pos, v.End, true)
+	return out
+}
+
+// sharedPart is a piece of a shared guest mapping backed by one host file.
+type sharedPart struct {
+	v   translate.VMA
+	id  fdID
+	off int64
+}
+
+// splitShared cuts a shared guest VMA along the host's file mappings.
+func splitShared(v translate.VMA, base uintptr, maps []hostMapping) []sharedPart {
+	var out []sharedPart
+	lo, hi := base+uintptr(v.Start), base+uintptr(v.End)
+	for _, m := range maps {
+		s, e := max(lo, m.start), min(hi, m.end)
+		if s >= e {
+			continue
+		}
+		part := v
+		part.Start, part.End = uint64(s-base), uint64(e-base)
+		part.Offset = v.Offset + int64(part.Start-v.Start)
+		out = append(out, sharedPart{v: part, id: m.id, off: m.off + int64(s-m.start)})
+	}
+	return out
+}
+
+// guestCloexecFDs lists the guest's close-on-exec descriptors: the child
+// clears the flag so they survive its execve, the resumed gemu sets it
+// again. gemu's own descriptors (and skip, the state memfd) are left out.
+func guestCloexecFDs(p *Process, skip int) []int32 {
+	fds, _ := listFDs()
+	var out []int32
+	for _, fd := range fds {
+		if fd == skip || isInternal(fd) || p.backing.isShared(fd) {
+			continue
+		}
+		f, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
+		if err == nil && f&unix.FD_CLOEXEC != 0 {
+			out = append(out, int32(fd))
+		}
+	}
+	return out
+}
+
+// writeForkState writes the header and the state; it returns where the
+// memory area starts.
+func writeForkState(fd int, st *forkState) (int64, error) {
+	var b bytes.Buffer
+	b.WriteString(forkMagic)
+	b.Write(make([]byte, 8))
+	if err := gob.NewEncoder(&b).Encode(st); err != nil {
+		return 0, err
+	}
+	out := b.Bytes()
+	binary.LittleEndian.PutUint64(out[8:], uint64(len(out)-16))
+	for off := 0; off < len(out); {
+		n, err := unix.Pwrite(fd, out[off:], int64(off))
+		if err != nil {
+			return 0, err
+		}
+		off += n
+	}
+	return int64(pageUp(uint64(len(out)))), nil
+}
