@@ -6,6 +6,7 @@
 #   make fixtures   build the guest programs in tests/guest for every arch
 #   make bench      benchmark gemu against qemu-user and native
 #   make difftest   random instruction sequences, gemu vs qemu-user, DIFF_N per arch
+#   make conformance  Go's standard-library tests natively and under gemu, as a table
 #   make fuzz       run every fuzz target for FUZZTIME each
 #   make clean
 
@@ -49,7 +50,7 @@ C_BENCH := $(basename $(notdir $(wildcard bench/*.c)))
 GO_BENCH := $(patsubst bench/%/main.go,%,$(wildcard bench/*/main.go))
 bench_bins = $(addprefix bench/build/$(1)/,$(C_BENCH) $(GO_BENCH))
 
-.PHONY: all build deps fixtures test demo bench bench-build difftest fuzz clean
+.PHONY: all build deps fixtures test demo bench bench-build difftest conformance fuzz clean
 .DELETE_ON_ERROR:
 
 all: build
@@ -130,6 +131,11 @@ DIFF_SEED ?= 1
 difftest: deps
 	GEMU_DIFF_N=$(DIFF_N) GEMU_DIFF_SEED=$(DIFF_SEED) $(GO) test -count=1 -timeout 90m -run '^TestDiffQEMU$$' -v ./targets/aarch64/
 	GEMU_DIFF_N=$(DIFF_N) GEMU_DIFF_SEED=$(DIFF_SEED) $(GO) test -count=1 -timeout 90m -run '^TestDifferentialQEMU$$' -v ./targets/riscv64/
+
+# Go's standard-library tests (tests/conformance/run.sh: CONF_ARCHES,
+# CONF_PACKAGES, CONF_TIMEOUT), natively and under gemu.
+conformance: build
+	tests/conformance/run.sh
 
 # Every Fuzz* function of every package, one after the other, FUZZTIME each.
 fuzz:
