@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/translate"
 	"github.com/gemu-project/gemu/targets"
 )
 
@@ -23,6 +24,8 @@ func init() {
 		row{"execve", sysExecve, kinds(aStr, aPtr, aPtr), syscalls.RetInt, syscalls.Partial,
 			"foreign programs need Options.Reexec"},
 		row{"wait4", sysWait4, kinds(aInt, aPtr, aInt, aPtr), syscalls.RetInt, syscalls.Full, "host children"},
+		row{"waitid", sysWaitid, kinds(aInt, aInt, aPtr, aHex, aPtr), syscalls.RetInt, syscalls.Full,
+			"host children; siginfo and rusage have the host layout"},
 	)
 }
 
@@ -165,6 +168,25 @@ func sysWait4(t *Thread, a *Args) uint64 {
 		}
 	}
 	return r
+}
+
+// waitid(idtype, id, infop, options, rusage): siginfo_t (128 bytes) and
+// struct rusage have one layout on LP64 x86_64 and the guests
+// (asm-generic/siginfo.h, linux/resource.h), so the kernel writes them
+// straight into guest memory.
+func sysWaitid(t *Thread, a *Args) uint64 {
+	info, ok := t.hostPtr(a[2], 128, translate.ProtWrite)
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	ru, ok := t.hostPtr(a[4], rusageSize, translate.ProtWrite)
+	if !ok {
+		return errno(unix.EFAULT)
+	}
+	idtype, id, opts := uintptr(int32(a[0])), uintptr(int32(a[1])), uintptr(int32(a[3]))
+	return t.interruptible(restartSys, func() (int, error) {
+		return raw(unix.SYS_WAITID, idtype, id, info, opts, ru, 0)
+	})
 }
 
 // execState is the signal state execve keeps (signal(7), execve(2)):

@@ -2,11 +2,31 @@
  * cpuinfo's processor count. Only facts that are the same natively and
  * under emulation are printed. */
 #include <dirent.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
+
+extern char **environ;
+
+/* waitid on a spawned child: CLD_EXITED with its status, the pid. */
+static void wait_child(void)
+{
+	pid_t pid;
+	char *argv[] = {"sh", "-c", "exit 7", NULL};
+	if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) != 0) {
+		printf("posix_spawn failed\n");
+		return;
+	}
+	siginfo_t si = {0};
+	int r = waitid(P_PID, pid, &si, WEXITED);
+	printf("waitid: %d, pid matches %d, code CLD_EXITED %d, status %d\n", r, si.si_pid == pid,
+	       si.si_code == CLD_EXITED, si.si_status);
+	printf("waitid again: %d\n", waitid(P_ALL, 0, &si, WEXITED | WNOHANG));
+}
 
 int main(void)
 {
@@ -62,5 +82,6 @@ int main(void)
 	for (int i = 0; i < nfd; i++)
 		printf(" %d", fds[i]);
 	printf("\n");
+	wait_child();
 	return 0;
 }
