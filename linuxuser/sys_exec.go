@@ -11,8 +11,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
-	"github.com/gemu-project/gemu/translate"
 	"github.com/gemu-project/gemu/targets"
+	"github.com/gemu-project/gemu/translate"
 )
 
 // execve (DESIGN.md): a foreign ELF, or a script whose interpreter is
