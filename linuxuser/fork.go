@@ -27,6 +27,12 @@ import (
 // descriptors kept for them (hostfd.go), restores the calling thread and
 // continues the guest after the clone with result 0. The child's host pid
 // is its guest pid, and the parent waits for it with the host's wait4.
+//
+// TODO(#4): parent and child share no pages: each child holds an image of
+// every page its parent had written (a prefork server pays its heap once
+// per worker). Soft-dirty tracking (/proc/self/clear_refs, pagemap bit 55)
+// could let children of one parent share the part of the image that did
+// not change between forks.
 
 // forkFlags are the clone flags a fork may carry besides the exit signal:
 // glibc's fork passes CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID|SIGCHLD

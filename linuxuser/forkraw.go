@@ -132,12 +132,16 @@ func defaultSignals() {
 // copyOut writes the pages of r that may hold data into the memfd: pages
 // of an anonymous mapping that are neither present nor swapped were never
 // written (proc(5) /proc/pid/pagemap: bit 63 present, bit 62 swapped), and
-// all-zero pages are left as holes, which read back as zeros.
+// all-zero pages are left as holes, which read back as zeros. File-backed
+// ranges are copied whole (copyFile).
 //
 //go:nosplit
 //go:norace
 func copyOut(j *forkJob, r *copyRange, pm uintptr) bool {
 	const page = 4096
+	if !r.anon {
+		return copyFile(j, r)
+	}
 	buf := unsafe.Pointer(unsafe.SliceData(j.buf))
 	run, runLen := r.host, uintptr(0)
 	for done := uintptr(0); done < r.length; done += pagemapBatch * page {
@@ -170,6 +174,31 @@ func copyOut(j *forkJob, r *copyRange, pm uintptr) bool {
 		}
 	}
 	return runLen == 0 || writeRun(j, r, run, runLen)
+}
+
+// copyFile writes all of a file-backed range through the kernel, which
+// reports EFAULT where a read would raise SIGBUS (pages beyond the end of
+// the file, mmap(2)); those pages are left out.
+//
+//go:nosplit
+//go:norace
+func copyFile(j *forkJob, r *copyRange) bool {
+	const page = 4096
+	for done := uintptr(0); done < r.length; {
+		addr := unsafe.Add(r.host, done)
+		w, _, e := syscall.RawSyscall6(syscall.SYS_PWRITE64, uintptr(j.mfd), uintptr(addr), r.length-done,
+			uintptr(j.data+r.off)+done, 0, 0)
+		switch {
+		case e == syscall.EINTR:
+		case e == syscall.EFAULT || (e == 0 && w == 0):
+			done = (done + page) &^ (page - 1)
+		case e != 0:
+			return false
+		default:
+			done += w
+		}
+	}
+	return true
 }
 
 // zeroPage reports whether the page at addr holds only zeros.

@@ -319,7 +319,13 @@ static void mappings(void)
 	ftruncate(fileno(tf), 4096);
 	int *file = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fileno(tf), 0);
 	int *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (shared == MAP_FAILED || private == MAP_FAILED || file == MAP_FAILED || ro == MAP_FAILED) {
+	/* A private file mapping longer than its file, as ld.so makes them:
+	 * the pages past the end of the file raise SIGBUS when read. */
+	FILE *small = tmpfile();
+	fputs("small file", small);
+	fflush(small);
+	char *past = mmap(NULL, 3 * 4096, PROT_READ, MAP_PRIVATE, fileno(small), 0);
+	if (shared == MAP_FAILED || private == MAP_FAILED || file == MAP_FAILED || ro == MAP_FAILED || past == MAP_FAILED) {
 		printf("mmap failed\n");
 		return;
 	}
@@ -328,7 +334,7 @@ static void mappings(void)
 	file[7] = 3;
 	pid_t pid = fork();
 	if (pid == 0) {
-		int ok = shared[1024] == 1 && private[1024] == 2 && file[7] == 3 && ro[0] == 0;
+		int ok = shared[1024] == 1 && private[1024] == 2 && file[7] == 3 && ro[0] == 0 && strcmp(past, "small file") == 0;
 		shared[1024] = 100;
 		private[1024] = 200;
 		file[7] = 300;
@@ -350,7 +356,9 @@ static void mappings(void)
 	munmap(private, 8192);
 	munmap(file, 4096);
 	munmap(ro, 4096);
+	munmap(past, 3 * 4096);
 	fclose(tf);
+	fclose(small);
 }
 
 /* Process attributes: brk, cwd, umask. */
