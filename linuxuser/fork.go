@@ -28,6 +28,12 @@ import (
 // continues the guest after the clone with result 0. The child's host pid
 // is its guest pid, and the parent waits for it with the host's wait4.
 //
+// Other guest threads of the parent keep running: the host clone takes
+// its copy of memory at one instant, and holding the process lock and the
+// address space's mapping lock across it keeps the signal state and the
+// VMA list true to that copy. Only the calling thread goes on in the
+// child (fork(2)).
+//
 // TODO(#4): parent and child share no pages: each child holds an image of
 // every page its parent had written (a prefork server pays its heap once
 // per worker). Soft-dirty tracking (/proc/self/clear_refs, pagemap bit 55)

@@ -115,7 +115,10 @@ func (t *Thread) wait(d time.Duration) {
 // EPIPE; not SIGURG, Go's; not kickSig). SIGCHLD comes from the guest's
 // children (fork, vfork and exec children are host children of gemu).
 // TODO(#4): os/signal drops the siginfo, so the guest sees SI_USER from
-// pid 0 instead of CLD_EXITED with the child's pid and status.
+// pid 0 instead of CLD_EXITED with the child's pid and status; and with
+// SIGCHLD ignored or SA_NOCLDWAIT the children are not reaped by
+// themselves (wait(2): wait should end in ECHILD), they stay zombies
+// until waited for.
 func hostSignals() []os.Signal {
 	s := []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGUSR1,
 		syscall.SIGUSR2, syscall.SIGALRM, syscall.SIGWINCH, syscall.SIGVTALRM, syscall.SIGXCPU,
