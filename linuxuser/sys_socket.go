@@ -19,18 +19,18 @@ import (
 
 func init() {
 	register(
-		row{"socket", sysSocket, kinds(aInt, aHex, aInt), syscalls.RetInt, syscalls.Full, ""},
-		row{"socketpair", sysSocketpair, kinds(aInt, aHex, aInt, aPtr), syscalls.RetInt, syscalls.Full, ""},
-		row{"bind", sysBind, kinds(aInt, aPtr, aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"socket", sysSocket, kinds(syscalls.ArgSockDomain, syscalls.ArgSockType, aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"socketpair", sysSocketpair, kinds(syscalls.ArgSockDomain, syscalls.ArgSockType, aInt, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"bind", sysBind, kinds(aInt, syscalls.ArgSockaddr, aInt), syscalls.RetInt, syscalls.Full, ""},
 		row{"listen", sysListen, kinds(aInt, aInt), syscalls.RetInt, syscalls.Full, ""},
 		row{"accept", sysAccept, kinds(aInt, aPtr, aPtr), syscalls.RetInt, syscalls.Full, "interruptible"},
 		row{"accept4", sysAccept4, kinds(aInt, aPtr, aPtr, aHex), syscalls.RetInt, syscalls.Full, "interruptible"},
-		row{"connect", sysConnect, kinds(aInt, aPtr, aInt), syscalls.RetInt, syscalls.Full,
+		row{"connect", sysConnect, kinds(aInt, syscalls.ArgSockaddr, aInt), syscalls.RetInt, syscalls.Full,
 			"interruptible; a restarted connect waits for the first attempt"},
 		row{"shutdown", sysShutdown, kinds(aInt, aInt), syscalls.RetInt, syscalls.Full, ""},
 		row{"getsockname", sysGetsockname, kinds(aInt, aPtr, aPtr), syscalls.RetInt, syscalls.Full, ""},
 		row{"getpeername", sysGetpeername, kinds(aInt, aPtr, aPtr), syscalls.RetInt, syscalls.Full, ""},
-		row{"sendto", sysSendto, kinds(aInt, aPtr, aLong, aHex, aPtr, aInt), syscalls.RetInt, syscalls.Full,
+		row{"sendto", sysSendto, kinds(aInt, aPtr, aLong, aHex, syscalls.ArgSockaddr, aInt), syscalls.RetInt, syscalls.Full,
 			"interruptible"},
 		row{"recvfrom", sysRecvfrom, kinds(aInt, aPtr, aLong, aHex, aPtr, aPtr), syscalls.RetInt, syscalls.Full,
 			"interruptible"},

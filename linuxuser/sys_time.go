@@ -14,8 +14,8 @@ func init() {
 		row{"clock_gettime", sysClockGettime, kinds(clk, aPtr), syscalls.RetInt, syscalls.Full, ""},
 		row{"clock_getres", sysClockGetres, kinds(clk, aPtr), syscalls.RetInt, syscalls.Full, ""},
 		row{"gettimeofday", sysGettimeofday, kinds(aPtr, aPtr), syscalls.RetInt, syscalls.Full, ""},
-		row{"nanosleep", sysNanosleep, kinds(aPtr, aPtr), syscalls.RetInt, syscalls.Full, ""},
-		row{"clock_nanosleep", sysClockNanosleep, kinds(clk, aInt, aPtr, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"nanosleep", sysNanosleep, kinds(syscalls.ArgTimespec, aPtr), syscalls.RetInt, syscalls.Full, ""},
+		row{"clock_nanosleep", sysClockNanosleep, kinds(clk, aInt, syscalls.ArgTimespec, aPtr), syscalls.RetInt, syscalls.Full, ""},
 		row{"getrusage", sysGetrusage, kinds(aInt, aPtr), syscalls.RetInt, syscalls.Full, ""},
 		row{"times", sysTimes, kinds(aPtr), syscalls.RetInt, syscalls.Full, ""},
 	)

@@ -32,6 +32,10 @@ const (
 	ArgFcntlArg                  // omitted for commands without an argument
 	ArgSigHow                    // SIG_SETMASK
 	ArgMadvise                   // MADV_DONTNEED
+	ArgSockaddr                  // {sin_family=AF_INET,...}; its length is the next argument
+	ArgTimespec                  // {tv_sec = 1,tv_nsec = 0}
+	ArgSockDomain                // PF_INET
+	ArgSockType                  // SOCK_STREAM|SOCK_CLOEXEC
 )
 
 // Tracer formats syscalls of one guest process for -strace.
@@ -118,6 +122,18 @@ func (t *Tracer) arg(k ArgKind, a [6]uint64, i int) (string, bool) {
 		return lookup(sigHowNames, v), true
 	case ArgMadvise:
 		return lookup(madviseNames, v), true
+	case ArgSockaddr:
+		n := uint64(0)
+		if i+1 < len(a) {
+			n = a[i+1]
+		}
+		return t.sockaddr(v, n), true
+	case ArgTimespec:
+		return t.timespec(v), true
+	case ArgSockDomain:
+		return lookup(sockDomainNames, v), true
+	case ArgSockType:
+		return sockTypeString(v), true
 	}
 	return itoa(int64(v)), true
 }

@@ -17,6 +17,12 @@ func TestStraceFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	as.Write(addr, []byte("/nonexistent\x00"))
+	sin := addr + 64 // struct sockaddr_in for 127.0.0.1:8080
+	as.Write(sin, []byte{2, 0, 0x1f, 0x90, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0})
+	sun := addr + 128 // abstract AF_UNIX name "gemu"
+	as.Write(sun, []byte{1, 0, 0, 'g', 'e', 'm', 'u'})
+	ts := addr + 256
+	as.Write(ts, []byte{1, 0, 0, 0, 0, 0, 0, 0, 0x40, 0x42, 0x0f, 0, 0, 0, 0, 0})
 	rv, _ := LinuxABIFor("riscv64")
 	tr := &Tracer{ABI: rv, Mem: as}
 	a64, _ := LinuxABIFor("aarch64")
@@ -38,6 +44,10 @@ func TestStraceFormat(t *testing.T) {
 		{tr, "futex", []ArgKind{ArgPtr, ArgFutexOp, ArgInt, ArgPtr, ArgPtr, ArgInt}, [6]uint64{0x43bc24d0a160, 128, 0}, "futex(0x000043bc24d0a160,FUTEX_PRIVATE_FLAG|FUTEX_WAIT,0,NULL,NULL,0)"},
 		{tr, "rt_sigaction", []ArgKind{ArgSignal, ArgPtr, ArgPtr}, [6]uint64{1, 0, 0x40008006b8}, "rt_sigaction(SIGHUP,NULL,0x00000040008006b8)"},
 		{tr, "fcntl", []ArgKind{ArgInt, ArgFcntlCmd, ArgFcntlArg}, [6]uint64{0, FGetfd}, "fcntl(0,F_GETFD)"},
+		{tr, "socket", []ArgKind{ArgSockDomain, ArgSockType, ArgInt}, [6]uint64{2, 1 | OCloexec, 0}, "socket(PF_INET,SOCK_STREAM|SOCK_CLOEXEC,0)"},
+		{tr, "bind", []ArgKind{ArgInt, ArgSockaddr, ArgInt}, [6]uint64{3, sin, 16}, `bind(3,{sin_family=AF_INET,sin_port=htons(8080),sin_addr=inet_addr("127.0.0.1")},16)`},
+		{tr, "connect", []ArgKind{ArgInt, ArgSockaddr, ArgInt}, [6]uint64{3, sun, 7}, `connect(3,{sun_family=AF_UNIX,sun_path=@"gemu"},7)`},
+		{tr, "nanosleep", []ArgKind{ArgTimespec, ArgPtr}, [6]uint64{ts, 0}, "nanosleep({tv_sec = 1,tv_nsec = 1000000},NULL)"},
 		{tr, "fcntl", []ArgKind{ArgInt, ArgFcntlCmd, ArgFcntlArg}, [6]uint64{3, FDupfdCloexec, 10}, "fcntl(3,F_DUPFD_CLOEXEC,10)"},
 		{tr, "clock_gettime", []ArgKind{ArgClockID, ArgPtr}, [6]uint64{1, 0x4000800670}, "clock_gettime(CLOCK_MONOTONIC,0x0000004000800670)"},
 		{tr, "tgkill", []ArgKind{ArgInt, ArgInt, ArgSignal}, [6]uint64{5, 5, 23}, "tgkill(5,5,SIGURG)"},
