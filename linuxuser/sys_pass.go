@@ -150,6 +150,7 @@ const (
 	sizeCapData     = 24 // two struct __user_cap_data_struct (_LINUX_CAPABILITY_VERSION_3)
 	sizeSchedAttr   = 56 // struct sched_attr, SCHED_ATTR_SIZE_VER1
 	sizeTimespecArg = 16
+	sizeItimerspec  = 32
 )
 
 func init() {
@@ -172,6 +173,12 @@ func init() {
 		passRow("inotify_init1", unix.SYS_INOTIFY_INIT1, false, i32),
 		passRow("inotify_add_watch", unix.SYS_INOTIFY_ADD_WATCH, false, i32, path, val),
 		passRow("inotify_rm_watch", unix.SYS_INOTIFY_RM_WATCH, false, i32, i32),
+
+		// timerfd (fs/timerfd.c): struct itimerspec is two timespecs, 32
+		// bytes; TFD_CLOEXEC/TFD_NONBLOCK are O_CLOEXEC/O_NONBLOCK.
+		passRow("timerfd_create", unix.SYS_TIMERFD_CREATE, false, i32, val),
+		passRow("timerfd_settime", unix.SYS_TIMERFD_SETTIME, false, i32, val, in(sizeItimerspec), out(sizeItimerspec)),
+		passRow("timerfd_gettime", unix.SYS_TIMERFD_GETTIME, false, i32, out(sizeItimerspec)),
 
 		// Locks, syncing, data movement between descriptors.
 		passRow("flock", unix.SYS_FLOCK, true, i32, i32),

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -175,6 +176,22 @@ static void selecting(void)
 	close(p[1]);
 }
 
+static void timers(void)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	show("timerfd_create ok", fd >= 0);
+	struct itimerspec its = {.it_interval = {0, 10000000}, .it_value = {0, 10000000}}, old;
+	show("timerfd_settime", timerfd_settime(fd, 0, &its, &old));
+	printf("old value zero %d\n", old.it_value.tv_sec == 0 && old.it_value.tv_nsec == 0);
+	unsigned long long ticks = 0;
+	show("read timerfd", read(fd, &ticks, sizeof ticks));
+	printf("ticks >= 1: %d\n", ticks >= 1);
+	struct itimerspec cur;
+	show("timerfd_gettime", timerfd_gettime(fd, &cur));
+	printf("interval kept %d\n", cur.it_interval.tv_nsec == 10000000);
+	close(fd);
+}
+
 static void sched(void)
 {
 	show("sched_getscheduler", sched_getscheduler(0));
@@ -213,6 +230,7 @@ int main(int argc, char **argv)
 	locks();
 	moving();
 	selecting();
+	timers();
 	sched();
 	return 0;
 }
