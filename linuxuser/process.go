@@ -43,6 +43,10 @@ type Options struct {
 	// programs fails with ENOEXEC.
 	Reexec func(path string, argv, env []string) (exe string, args, hostEnv []string)
 
+	// Debugger, when set, is a debugger stub (gemu -g) attached before the
+	// first instruction (debug.go).
+	Debugger Debugger
+
 	// Exit is called once, by the guest thread that ends the process
 	// (exit_group, the last exit, a fatal signal), while other guest threads
 	// may still be blocked in host calls. It should flush the emulator's
@@ -196,6 +200,9 @@ func (p *Process) Run() {
 		t = p.startResumed(cpu)
 	} else {
 		p.arch.ResetCPU(cpu, p.img.Entry, p.img.SP)
+		if p.opts.Debugger != nil {
+			p.opts.Debugger.Attach(p)
+		}
 		t = p.newThread(cpu, unix.Gettid())
 		p.applyExecState(t)
 	}
@@ -218,6 +225,9 @@ func (p *Process) exit(s Status) {
 		if p.vfork != nil {
 			p.vforkExit(s)
 			return
+		}
+		if p.opts.Debugger != nil {
+			p.opts.Debugger.Exited(s)
 		}
 		if p.opts.Exit != nil {
 			p.opts.Exit(s)

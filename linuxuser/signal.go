@@ -43,6 +43,7 @@ type sigInfo struct {
 	value       uint64 // si_value
 	addr        uint64
 	raw         []byte // rt_sigqueueinfo: the caller's bytes
+	seen        bool   // already shown to the debugger (debug.go)
 }
 
 // encode lays the info out as the 128-byte siginfo_t of the 64-bit
@@ -263,6 +264,14 @@ func (t *Thread) handleSignals() {
 			p.mu.Unlock()
 			break
 		}
+		if t.dbg != nil && !info.seen {
+			p.mu.Unlock()
+			info, ok = t.debugSignal(info)
+			if !ok {
+				continue
+			}
+			p.mu.Lock()
+		}
 		sig := int(info.signo)
 		act := p.sigacts[sig]
 		switch {
@@ -392,6 +401,16 @@ func (p *Process) trampoline(fr targets.SignalFrames) (uint64, error) {
 func (t *Thread) syncSignal() {
 	e, p := t.cpu.Exit, t.p
 	info := sigInfo{signo: int32(e.Signal), code: int32(e.Code), fault: true, addr: e.Addr}
+	if t.dbg != nil {
+		var ok bool
+		if info, ok = t.debugSignal(info); !ok {
+			return // discarded by the debugger: the instruction runs again
+		}
+		if int(info.signo) != e.Signal {
+			p.send(t, nil, info)
+			return
+		}
+	}
 	p.mu.Lock()
 	act := p.sigacts[e.Signal]
 	if act.Handler == syscalls.SigDfl || act.Handler == syscalls.SigIgn || t.sigmask&sigBit(e.Signal) != 0 {

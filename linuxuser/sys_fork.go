@@ -51,6 +51,7 @@ func (t *Thread) vfork(flags, newsp, ptid, tls, ctid uint64) uint64 {
 	}
 	p.mu.Unlock()
 	child.opts.Exit = nil
+	child.opts.Debugger = nil // not followed: its CPU ignores the debugger
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread and its fd table die with the child
 		tid := unix.Gettid()

@@ -38,12 +38,15 @@ type Thread struct {
 	noResult bool // the handler set the registers itself
 
 	connecting int // fd+1 of a connect a signal interrupted (sys_socket.go), else 0
+
+	dbg DebugThread // the debugger's handle (debug.go), nil when not debugged
 }
 
 func (p *Process) newThread(cpu *translate.CPU, tid int) *Thread {
 	t := &Thread{p: p, cpu: cpu, tid: tid, altstack: syscalls.StackT{Flags: syscalls.SsDisable},
 		kick: make(chan struct{}, 1)}
 	cpu.Env = t
+	p.debugThread(t)
 	p.mu.Lock()
 	p.threads[tid] = t
 	p.mu.Unlock()
@@ -53,11 +56,20 @@ func (p *Process) newThread(cpu *translate.CPU, tid int) *Thread {
 // loop runs guest code until the thread or the process ends.
 func (t *Thread) loop() {
 	for !t.exited && !t.p.exiting() {
-		switch k := t.p.engine.Run(t.cpu); k {
+		if t.dbg != nil {
+			t.debugEnter()
+		}
+		k := t.p.engine.Run(t.cpu)
+		if t.dbg != nil {
+			t.dbg.Leave()
+		}
+		switch k {
 		case translate.ExitSyscall:
 			t.syscall()
 		case translate.ExitSignal:
 			t.syncSignal()
+		case translate.ExitDebug:
+			t.debugTrap()
 		case translate.ExitInterrupt:
 			// Exit requests: pending signals, or a dying process.
 		default:
@@ -67,6 +79,9 @@ func (t *Thread) loop() {
 		if t.wake.Load() || t.restart.code != 0 || t.restoreMask {
 			t.handleSignals()
 		}
+	}
+	if t.dbg != nil {
+		t.dbg.Exited()
 	}
 	t.finish()
 }

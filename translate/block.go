@@ -49,6 +49,10 @@ type Builder struct {
 	// the next instruction is elsewhere the block must jump there.
 	fallPC      uint64
 	pendingFall bool
+	// breaks are the debugger's breakpoints: each one starts a block.
+	// probe puts a watchpoint probe before each memory op (debug.go).
+	breaks map[uint64]bool
+	probe  bool
 }
 
 // PC is the address of the instruction being translated.
@@ -63,7 +67,8 @@ func (b *Builder) Ended() bool { return b.ended }
 // Full reports whether the block should end before the next instruction:
 // the instruction cap, the single-step setting, or a page boundary at pc.
 func (b *Builder) Full(nextPC uint64) bool {
-	return b.insns >= MaxBlockInsns || (b.single && b.insns >= 1) || nextPC%PageSize == 0
+	return b.insns >= MaxBlockInsns || (b.single && b.insns >= 1) || nextPC%PageSize == 0 ||
+		(b.breaks != nil && b.breaks[nextPC])
 }
 
 // Fetch reads n (2 or 4) bytes of guest code at pc. ok is false when the
@@ -99,6 +104,9 @@ func (b *Builder) Next(n int) {
 // OpBranch gets an exit slot for its target (Imm).
 func (b *Builder) Emit(op Op) {
 	op.PCOff = uint32(b.pc - b.start)
+	if b.probe {
+		b.probeOp(&op)
+	}
 	switch op.Code {
 	case OpBranch:
 		switch {

@@ -77,6 +77,8 @@ type CPU struct {
 
 	// Env is the personality's per-thread data.
 	Env any
+
+	dbg *cpuDebug // debugger state (debug.go), nil until used
 }
 
 // NewCPU makes a CPU bound to an engine and its address space.

@@ -23,6 +23,9 @@ type Engine struct {
 	// Translations counts blocks translated; Flushes counts invalidations.
 	Translations atomic.Uint64
 	Flushes      atomic.Uint64
+
+	// dbg is the attached debugger's state (debug.go), nil without one.
+	dbg atomic.Pointer[debugState]
 }
 
 // NewEngine makes an engine for target over mem and hooks invalidation.
@@ -43,12 +46,18 @@ func (e *Engine) Invalidate(lo, hi uint64) {
 	if e.cache.invalidate(lo, hi) > 0 {
 		e.Flushes.Add(1)
 	}
+	if d := e.dbg.Load(); d != nil {
+		d.steps.invalidate(lo, hi)
+	}
 }
 
 // FlushAll drops every translation.
 func (e *Engine) FlushAll() {
 	e.cache.flush()
 	e.Flushes.Add(1)
+	if d := e.dbg.Load(); d != nil {
+		d.steps.flush()
+	}
 }
 
 // Translate builds (without caching) the block at pc; used by tools and tests.
@@ -58,7 +67,12 @@ func (e *Engine) Translate(pc uint64) *Block {
 }
 
 func (e *Engine) translate(pc uint64) (*Block, bool) {
-	bld := &Builder{mem: e.mem, start: pc, pc: pc, single: e.SingleStep}
+	return e.build(&Builder{mem: e.mem, start: pc, pc: pc, single: e.SingleStep, breaks: e.breakpoints()})
+}
+
+// build runs the target's translator on bld and makes the block.
+func (e *Engine) build(bld *Builder) (*Block, bool) {
+	pc := bld.start
 	e.target.Translate(bld)
 	if !bld.ended {
 		bld.EndJump(bld.pc)
@@ -106,6 +120,9 @@ func (e *Engine) runProtected(c *CPU) (kind ExitKind) {
 			kind = e.memoryFault(c, r)
 		}
 	}()
+	if d := e.dbg.Load(); d != nil {
+		return e.debugLoop(c, d)
+	}
 	return e.loop(c)
 }
 

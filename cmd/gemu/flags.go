@@ -25,9 +25,10 @@ func userFlags() []cli.Flag {
 		&cli.StringFlag{Name: "s", Usage: "stack `size` in bytes (k/M/G suffixes)", EnvVars: []string{"QEMU_STACK_SIZE"}},
 		&cli.StringFlag{Name: "r", Usage: "`release` reported by uname", EnvVars: []string{"QEMU_UNAME"}},
 		&cli.BoolFlag{Name: "one-insn-per-tb", Usage: "translate one guest instruction per block"},
+		&cli.StringFlag{Name: "g", Usage: "wait for gdb on `address` before the first instruction: PORT, HOST:PORT, " +
+			"unix:PATH or fd:N (PORT 0: any free port, printed)", EnvVars: []string{"QEMU_GDB"}},
 		&cli.BoolFlag{Name: "version", Usage: "print the version and exit"},
 		// Flags qemu-user has that gemu does not offer yet: refused clearly.
-		&cli.StringFlag{Name: "g", Usage: "gdbstub (not yet supported)", EnvVars: []string{"QEMU_GDB"}},
 		&cli.StringFlag{Name: "B", Usage: "guest base (not supported: gemu places the guest itself)", EnvVars: []string{"QEMU_GUEST_BASE"}},
 		&cli.StringFlag{Name: "R", Usage: "reserved VA size (not supported yet)", EnvVars: []string{"QEMU_RESERVED_VA"}},
 		&cli.StringFlag{Name: "plugin", Usage: "TCG plugins (not supported)"},
@@ -36,7 +37,6 @@ func userFlags() []cli.Flag {
 
 // unsupported lists flags accepted by qemu-user that gemu refuses, with why.
 var unsupported = map[string]string{
-	"g":      "the gdbstub is not implemented yet (TODO(#6))",
 	"B":      "gemu chooses the guest base itself",
 	"R":      "the reserved address space is sized per target",
 	"plugin": "TCG plugins are a QEMU interface",

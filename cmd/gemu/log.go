@@ -20,6 +20,7 @@ var logItems = map[string]string{
 	"strace": "log system calls (same as -strace)",
 	"unimp":  "log unimplemented system calls and features",
 	"page":   "show the guest memory layout after loading",
+	"gdb":    "trace the gdbstub's packets (-g)",
 }
 
 type logConfig struct {

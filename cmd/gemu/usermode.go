@@ -2,11 +2,15 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"strconv"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gemu-project/gemu/gdbstub"
+	"github.com/gemu-project/gemu/hostsock"
 	"github.com/gemu-project/gemu/linuxuser"
 	"github.com/gemu-project/gemu/loader"
 	"github.com/gemu-project/gemu/targets"
@@ -29,9 +33,13 @@ func userMode(c *cli.Context, forcedArch string) error {
 	// high, out of the guest's way (linuxuser/hostfd.go).
 	var logs *logConfig
 	var stopProfile func()
+	var gdb *hostsock.Listener
 	err := linuxuser.ParkHostFDs(func() (err error) {
 		stopProfile = startProfile()
-		logs, err = parseLog(c.String("d"), c.String("D"))
+		if logs, err = parseLog(c.String("d"), c.String("D")); err != nil {
+			return err
+		}
+		gdb, err = listenGDB(c.String("g"))
 		return err
 	})
 	if err != nil {
@@ -45,6 +53,7 @@ func userMode(c *cli.Context, forcedArch string) error {
 		return err
 	}
 	cfg.stopProfile = stopProfile
+	cfg.gdb = gdb
 	status, err := runGuest(cfg)
 	if err != nil {
 		return &exitError{status: 1, msg: err.Error()}
@@ -70,6 +79,7 @@ type config struct {
 	oneInsn     bool
 	logs        *logConfig
 	stopProfile func()
+	gdb         *hostsock.Listener // -g: the gdbstub's listener
 }
 
 func buildConfig(c *cli.Context, forcedArch string, logs *logConfig) (*config, error) {
@@ -163,6 +173,16 @@ func runGuest(cfg *config) (int, error) {
 	if cfg.logs.on("unimp") {
 		opts.Unimp = cfg.logs.out
 	}
+	if cfg.gdb != nil {
+		if !gdbstub.Supports(arch.Machine()) {
+			return 1, fmt.Errorf("-g: no gdbstub for %s guests", arch.Name())
+		}
+		var trace io.Writer
+		if cfg.logs.on("gdb") {
+			trace = cfg.logs.out
+		}
+		opts.Debugger = gdbstub.New(cfg.gdb, trace)
+	}
 	opts.Reexec = reexec(cfg)
 	stop := cfg.stopProfile
 	if stop == nil {
@@ -237,6 +257,45 @@ func reexec(cfg *config) func(path string, argv, env []string) (string, []string
 		if len(argv) > 1 {
 			args = append(args, argv[1:]...)
 		}
-		return exe, args, env
+		// Programs the debugged guest runs are not debugged: a QEMU_GDB
+		// the child inherits would make it wait for a gdb of its own.
+		return exe, args, removeVar(append([]string(nil), env...), "QEMU_GDB")
 	}
+}
+
+// listenGDB opens the -g listener (nil without -g). Port 0 takes any free
+// port and prints where it is, since nobody could guess it.
+func listenGDB(addr string) (*hostsock.Listener, error) {
+	if addr == "" {
+		return nil, nil
+	}
+	sp, err := hostsock.Parse(addr)
+	if err != nil {
+		return nil, fmt.Errorf("-g: %v", err)
+	}
+	ln, err := hostsock.Listen(sp)
+	if err != nil {
+		return nil, fmt.Errorf("-g: %v", err)
+	}
+	if sp.Kind == hostsock.KindTCP && sp.Port == 0 {
+		fmt.Fprintf(os.Stderr, "gemu: gdbstub listening on tcp:%s\n", connectAddr(ln))
+	}
+	return ln, nil
+}
+
+// connectAddr is HOST:PORT a client can connect to: a wildcard listener
+// is reached through the loopback.
+func connectAddr(ln *hostsock.Listener) string {
+	ta, ok := ln.Addr().(*net.TCPAddr)
+	if !ok {
+		return ln.Addr().String()
+	}
+	ip := ta.IP
+	if ip.IsUnspecified() {
+		ip = net.IPv6loopback
+		if ip4 := ta.IP.To4(); ip4 != nil || ln.DualStack() {
+			ip = net.IPv4(127, 0, 0, 1)
+		}
+	}
+	return net.JoinHostPort(ip.String(), strconv.Itoa(ta.Port))
 }
