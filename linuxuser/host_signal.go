@@ -133,12 +133,53 @@ func hostSignals() []os.Signal {
 
 // forwardHostSignals delivers host signals to the guest process.
 // os/signal gives no siginfo: the guest sees SI_USER from pid 0.
+//
+// A signal gemu was started with ignored (nohup's SIGHUP, a shell's
+// background SIGINT) stays ignored on the host and starts ignored in the
+// guest (execve(2) keeps SIG_IGN); it is forwarded once the guest sets a
+// handler or SIG_DFL for it (hostSignalWanted).
 func (p *Process) forwardHostSignals() {
 	ch := make(chan os.Signal, 32)
-	signal.Notify(ch, hostSignals()...)
+	var wanted []os.Signal
+	for _, s := range hostSignals() {
+		if signal.Ignored(s) {
+			startIgnored.mask |= sigBit(int(s.(syscall.Signal)))
+		} else {
+			wanted = append(wanted, s)
+		}
+	}
+	startIgnored.ch = ch
+	signal.Notify(ch, wanted...)
 	go func() {
 		for s := range ch {
 			p.send(nil, nil, sigInfo{signo: int32(s.(syscall.Signal)), code: siUser})
 		}
 	}()
+}
+
+// startIgnored are the forwardable signals that were ignored when gemu
+// started, and the channel host signals arrive on.
+var startIgnored struct {
+	sync.Mutex
+	mask uint64
+	ch   chan os.Signal
+}
+
+// isStartIgnored reports whether sig was ignored when gemu started.
+func isStartIgnored(sig int) bool {
+	startIgnored.Lock()
+	defer startIgnored.Unlock()
+	return startIgnored.mask&sigBit(sig) != 0
+}
+
+// hostSignalWanted starts forwarding a start-ignored sig once the guest
+// gives it a disposition other than SIG_IGN.
+func hostSignalWanted(sig int) {
+	startIgnored.Lock()
+	defer startIgnored.Unlock()
+	if startIgnored.mask&sigBit(sig) == 0 || startIgnored.ch == nil {
+		return
+	}
+	startIgnored.mask &^= sigBit(sig)
+	signal.Notify(startIgnored.ch, syscall.Signal(sig))
 }

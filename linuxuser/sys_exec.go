@@ -251,7 +251,7 @@ func (p *Process) applyExecState(t *Thread) {
 	defer p.mu.Unlock()
 	t.sigmask = s.mask &^ unblockable
 	for sig := 1; sig <= syscalls.NSIG; sig++ {
-		if s.ignored&sigBit(sig) != 0 {
+		if s.ignored&sigBit(sig) != 0 || isStartIgnored(sig) {
 			p.sigacts[sig].Handler = syscalls.SigIgn
 		}
 		if s.pending&sigBit(sig) != 0 {

@@ -22,6 +22,13 @@ import (
 type vforkState struct {
 	parent *Process
 	done   chan int // the child's host pid, once it has exec'd or exited
+
+	// Process-wide changes the child makes before its execve (posix_spawn
+	// attributes, os/exec's Setpgid/Setsid): made on the host child that
+	// execve starts, not on gemu, whose process the vfork child shares.
+	setpgid bool
+	pgid    int
+	setsid  bool
 }
 
 // sysVfork runs clone(CLONE_VM|CLONE_VFORK) children.
@@ -130,7 +137,9 @@ func (t *Thread) vforkExec(exe string, args, env []string) uint64 {
 		}
 	}
 	// The thread's own cwd (unshared CLONE_FS) is inherited as it is.
-	pid, err := syscall.ForkExec(exe, args, &syscall.ProcAttr{Env: env, Files: files})
+	vs := t.p.vfork
+	sys := &syscall.SysProcAttr{Setsid: vs.setsid, Setpgid: vs.setpgid, Pgid: vs.pgid}
+	pid, err := syscall.ForkExec(exe, args, &syscall.ProcAttr{Env: env, Files: files, Sys: sys})
 	if err != nil {
 		return errRet(err)
 	}

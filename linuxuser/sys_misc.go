@@ -31,7 +31,7 @@ func init() {
 		row{"getsid", sysGetsid, kinds(aInt), syscalls.RetInt, syscalls.Full, ""},
 		row{"setsid", sysSetsid, kinds(), syscalls.RetInt, syscalls.Full, ""},
 		row{"prctl", sysPrctl, kinds(aInt, aHex, aHex, aHex, aHex), syscalls.RetInt, syscalls.Partial,
-			"PR_SET_NAME/GET_NAME, dumpable, pdeathsig, no_new_privs; others EINVAL"},
+			"PR_SET_NAME/GET_NAME, dumpable, pdeathsig, no_new_privs, keepcaps, subreaper, securebits, capbset, …; others EINVAL"},
 		row{"riscv_flush_icache", sysRiscvFlushIcache, kinds(aPtr, aPtr, aHex), syscalls.RetInt, syscalls.Full,
 			"drops every translation"},
 		row{"riscv_hwprobe", nil, nil, syscalls.RetInt, syscalls.Unimplemented, "ENOSYS: glibc falls back to AT_HWCAP"},
@@ -175,10 +175,27 @@ func sysGetgroups(t *Thread, a *Args) uint64 {
 
 func sysGetpgid(t *Thread, a *Args) uint64 { return ret(unix.Getpgid(int(int32(a[0])))) }
 func sysSetpgid(t *Thread, a *Args) uint64 {
-	return ok(unix.Setpgid(int(int32(a[0])), int(int32(a[1]))))
+	pid, pgid := int(int32(a[0])), int(int32(a[1]))
+	if vs := t.p.vfork; vs != nil && (pid == 0 || pid == t.p.pid) {
+		if pgid < 0 {
+			return errno(unix.EINVAL)
+		}
+		if pgid == t.p.pid {
+			pgid = 0 // its own group: the exec'd child's pid
+		}
+		vs.setpgid, vs.pgid = true, pgid
+		return 0
+	}
+	return ok(unix.Setpgid(pid, pgid))
 }
 func sysGetsid(t *Thread, a *Args) uint64 { return ret(unix.Getsid(int(int32(a[0])))) }
-func sysSetsid(t *Thread, a *Args) uint64 { return ret(unix.Setsid()) }
+func sysSetsid(t *Thread, a *Args) uint64 {
+	if vs := t.p.vfork; vs != nil {
+		vs.setsid = true
+		return uint64(t.p.pid)
+	}
+	return ret(unix.Setsid())
+}
 
 // prctl options (Linux include/uapi/linux/prctl.h).
 const (
@@ -192,6 +209,17 @@ const (
 	prGetNoNewPrivs = 39
 	taskCommLen     = 16
 )
+
+// prctlScalar are the options whose arguments and results are plain
+// values, passed to the host for the calling thread (include/uapi/linux/prctl.h).
+var prctlScalar = map[int]bool{
+	unix.PR_GET_KEEPCAPS: true, unix.PR_SET_KEEPCAPS: true, unix.PR_GET_TIMERSLACK: true,
+	unix.PR_SET_TIMERSLACK: true, unix.PR_CAPBSET_READ: true, unix.PR_CAPBSET_DROP: true,
+	unix.PR_GET_SECUREBITS: true, unix.PR_SET_SECUREBITS: true, unix.PR_SET_CHILD_SUBREAPER: true,
+	unix.PR_GET_THP_DISABLE: true, unix.PR_SET_THP_DISABLE: true, unix.PR_CAP_AMBIENT: true,
+	unix.PR_GET_TIMING: true, unix.PR_MCE_KILL: true, unix.PR_MCE_KILL_GET: true,
+	unix.PR_SET_PTRACER: true, unix.PR_GET_IO_FLUSHER: true,
+}
 
 func sysPrctl(t *Thread, a *Args) uint64 {
 	switch int(int32(a[0])) {
@@ -228,6 +256,15 @@ func sysPrctl(t *Thread, a *Args) uint64 {
 		return ret(unix.PrctlRetInt(int(int32(a[0])), uintptr(a[1]), uintptr(a[2]), uintptr(a[3]), uintptr(a[4])))
 	case prSetPdeathsig:
 		return ok(unix.Prctl(prSetPdeathsig, uintptr(a[1]), 0, 0, 0))
+	case unix.PR_GET_CHILD_SUBREAPER:
+		v, err := unix.PrctlRetInt(unix.PR_GET_CHILD_SUBREAPER, 0, 0, 0, 0)
+		if err != nil {
+			return errRet(err)
+		}
+		return ok(t.store32(a[1], uint32(v)))
+	}
+	if prctlScalar[int(int32(a[0]))] {
+		return ret(unix.PrctlRetInt(int(int32(a[0])), uintptr(a[1]), uintptr(a[2]), uintptr(a[3]), uintptr(a[4])))
 	}
 	return errno(unix.EINVAL)
 }

@@ -248,7 +248,13 @@ func idRow(name string, nr uintptr, n int) row {
 		ks[i] = aInt
 	}
 	h := func(t *Thread, a *Args) uint64 {
-		r, _, e := syscall.AllThreadsSyscall(nr, uintptr(uint32(a[0])), uintptr(uint32(a[1])), uintptr(uint32(a[2])))
+		all := syscall.AllThreadsSyscall
+		if t.p.vfork != nil {
+			// A vfork child shares gemu's process with its parent: only its
+			// own thread changes, and the program it execs inherits that.
+			all = syscall.RawSyscall
+		}
+		r, _, e := all(nr, uintptr(uint32(a[0])), uintptr(uint32(a[1])), uintptr(uint32(a[2])))
 		if e != 0 {
 			return errno(unix.Errno(e))
 		}
@@ -266,7 +272,11 @@ func sysSetgroups(t *Thread, a *Args) uint64 {
 	if !ok {
 		return errno(unix.EFAULT)
 	}
-	_, _, e := syscall.AllThreadsSyscall(unix.SYS_SETGROUPS, uintptr(n), p, 0)
+	all := syscall.AllThreadsSyscall
+	if t.p.vfork != nil {
+		all = syscall.RawSyscall
+	}
+	_, _, e := all(unix.SYS_SETGROUPS, uintptr(n), p, 0)
 	if e != 0 {
 		return errno(unix.Errno(e))
 	}

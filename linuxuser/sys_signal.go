@@ -77,6 +77,9 @@ func sysRtSigaction(t *Thread, a *Args) uint64 {
 			// Setting SIG_IGN discards what is pending (kernel/signal.c do_sigaction).
 			p.discard(sig)
 		}
+		if na.Handler != syscalls.SigIgn {
+			hostSignalWanted(sig)
+		}
 	}
 	p.mu.Unlock()
 	if oact != 0 {
