@@ -8,7 +8,10 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Packet framing (GDB manual, "Remote Protocol" > "Overview"): a packet
@@ -213,11 +216,29 @@ func (cn *conn) send(data string) error {
 	return nil
 }
 
-// sendNoWait sends a packet without waiting for an ack (the exit report,
-// written just before the emulator exits).
-func (cn *conn) sendNoWait(data string) {
+// sendLast sends a last packet (the exit report, written just before the
+// emulator exits) without waiting for an ack, and closes the connection.
+// On TCP the packet and the FIN leave in one segment (TCP_CORK until the
+// shutdown, tcp(7)): GDB closes as soon as it reads the packet, and gemu,
+// closing first, keeps the TIME_WAIT, as a server restarting on its port
+// with SO_REUSEADDR expects.
+func (cn *conn) sendLast(data string) {
 	cn.log("gdbstub: <- %s", data)
+	if rc, ok := cn.c.(syscall.Conn); ok {
+		if raw, e := rc.SyscallConn(); e == nil {
+			raw.Control(func(fd uintptr) { unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_CORK, 1) })
+		}
+	}
 	cn.write(frame([]byte(data)))
+	cn.close()
 }
 
-func (cn *conn) close() { cn.c.Close() }
+// close ends the connection. The FIN goes out at once (shutdown): Close
+// alone closes the descriptor only when the reader goroutine lets go of
+// it, and the emulator may be exiting by then.
+func (cn *conn) close() {
+	if cw, ok := cn.c.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	cn.c.Close()
+}

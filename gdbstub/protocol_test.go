@@ -28,7 +28,7 @@ func TestFrameAndChecksum(t *testing.T) {
 func hex2(b byte) string { return string(appendHex(nil, []byte{b})) }
 
 func TestReadItems(t *testing.T) {
-	in := "+junk$m1000,4#"+hex2(checksum([]byte("m1000,4")))+"-\x03$g#00$X10,2:}\x03}\x04#" + hex2(checksum([]byte("X10,2:}\x03}\x04")))
+	in := "+junk$m1000,4#" + hex2(checksum([]byte("m1000,4"))) + "-\x03$g#00$X10,2:}\x03}\x04#" + hex2(checksum([]byte("X10,2:}\x03}\x04")))
 	r := bufio.NewReader(strings.NewReader(in))
 	want := []struct {
 		it  item

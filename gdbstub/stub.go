@@ -144,11 +144,10 @@ func (s *Stub) Exited(st linuxuser.Status) {
 	cn := s.conn
 	s.mu.Unlock()
 	if st.Signal != 0 {
-		cn.sendNoWait(fmt.Sprintf("X%02x", linuxToGDB(st.Signal)))
+		cn.sendLast(fmt.Sprintf("X%02x", linuxToGDB(st.Signal)))
 	} else {
-		cn.sendNoWait(fmt.Sprintf("W%02x", st.Code&0xff))
+		cn.sendLast(fmt.Sprintf("W%02x", st.Code&0xff))
 	}
-	cn.close()
 }
 
 // Enter is DebugThread.Enter.
