@@ -274,6 +274,7 @@ func (t *Thread) handleSignals() {
 		}
 		sig := int(info.signo)
 		act := p.sigacts[sig]
+		t.traceSignal(&info)
 		switch {
 		case fatal(act, sig):
 			p.mu.Unlock()
@@ -415,6 +416,7 @@ func (t *Thread) syncSignal() {
 	act := p.sigacts[e.Signal]
 	if act.Handler == syscalls.SigDfl || act.Handler == syscalls.SigIgn || t.sigmask&sigBit(e.Signal) != 0 {
 		p.mu.Unlock()
+		t.traceSignal(&info) // the handled case is shown when it is taken
 		p.exit(Status{Signal: e.Signal})
 		t.exited = true
 		return

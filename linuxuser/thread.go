@@ -120,7 +120,7 @@ func (t *Thread) syscall() {
 		return
 	}
 	if p.tracer != nil && rec.Ret == syscalls.RetNone {
-		p.logf(p.opts.Strace, "%d %s\n", p.pid, p.tracer.Call(rec.Name, rec.Args, a))
+		p.logf(p.opts.Strace, "%d %s\n", t.tid, p.tracer.Call(rec.Name, rec.Args, a))
 	}
 	t.noResult = false
 	r := rec.Handler(t, &a)
@@ -132,7 +132,7 @@ func (t *Thread) syscall() {
 		r = errno(unix.EINTR)
 	}
 	if p.tracer != nil && rec.Ret != syscalls.RetNone {
-		p.logf(p.opts.Strace, "%d %s%s\n", p.pid, p.tracer.Call(rec.Name, rec.Args, a), syscalls.Result(rec.Ret, r))
+		p.logf(p.opts.Strace, "%d %s%s\n", t.tid, p.tracer.Call(rec.Name, rec.Args, a), syscalls.Result(rec.Ret, r))
 	}
 	if !t.noResult {
 		p.arch.SetSyscallResult(c, r)
@@ -148,10 +148,10 @@ func (t *Thread) unsupported(nr uint64, rec *Record, a *Args) {
 	}
 	if p.tracer != nil {
 		if rec != nil {
-			p.logf(p.opts.Strace, "%d %s%s\n", p.pid, p.tracer.Call(rec.Name, nil, *a),
+			p.logf(p.opts.Strace, "%d %s%s\n", t.tid, p.tracer.Call(rec.Name, nil, *a),
 				syscalls.Result(syscalls.RetInt, errno(unix.ENOSYS)))
 		} else {
-			p.logf(p.opts.Strace, "%d Unknown syscall %d\n", p.pid, nr)
+			p.logf(p.opts.Strace, "%d Unknown syscall %d\n", t.tid, nr)
 		}
 	}
 	p.unimp("Unsupported syscall: %d (%s)", nr, name)

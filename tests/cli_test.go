@@ -98,3 +98,25 @@ func TestCLIErrorsAndInfo(t *testing.T) {
 		}
 	}
 }
+
+// TestStraceDecoding checks -strace's struct decoding, signal lines and
+// thread-id prefixes (QEMU's format).
+func TestStraceDecoding(t *testing.T) {
+	r := gemuRun(t, nil, "-strace", fixture(t, "aarch64", "sockets"), "2")
+	mustContain(t, "-strace sockets", r.stderr,
+		"socket(PF_INET,SOCK_STREAM|SOCK_CLOEXEC,0) = 3",
+		`bind(3,{sin_family=AF_INET,sin_port=htons(0),sin_addr=inet_addr("127.0.0.1")},16) = 0`,
+		"--- SIGALRM {si_signo=SIGALRM, si_code=",
+		" = -1 errno=4 (Interrupted system call)")
+
+	r = gemuRun(t, nil, "-strace", fixture(t, "riscv64", "threads"))
+	tids := map[string]bool{}
+	for _, l := range strings.Split(r.stderr, "\n") {
+		if f := strings.Fields(l); len(f) > 1 && strings.Contains(f[1], "(") {
+			tids[f[0]] = true
+		}
+	}
+	if len(tids) < 2 {
+		t.Errorf("-strace of a threaded guest shows %d thread ids, want several:\n%s", len(tids), tail(r.stderr))
+	}
+}
