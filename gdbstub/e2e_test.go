@@ -269,15 +269,15 @@ func addressSessions(t *testing.T, gemu, prog string) {
 	}
 }
 
-// debugSession: break at main, registers, disassembly, stepi, a
-// watchpoint, the exit code. It returns the port used.
+// debugSession: break at main, registers, disassembly, stepi, a write
+// then a read watchpoint, the exit code. It returns the port used.
 func debugSession(t *testing.T, gemu, arch, prog string) string {
 	g := startGemu(t, gemu, "0", prog)
 	out := gdb(t, prog, g.port,
 		"break *main", "continue",
 		"info registers pc "+argcReg[arch], "x/4i $pc",
 		"stepi", "print $pc",
-		"watch counter", "continue", "continue")
+		"watch counter", "continue", "rwatch counter", "continue", "continue")
 	main := symbol(t, prog, "main")
 	mustMatch(t, out, `Breakpoint 1, main `)
 	pc := mustMatch(t, out, `(?m)^pc\s+0x([0-9a-f]+)\s+0x[0-9a-f]+ <main>`)
@@ -291,6 +291,7 @@ func debugSession(t *testing.T, gemu, arch, prog string) string {
 		t.Errorf("stepi went to main+%s", step[2])
 	}
 	mustMatch(t, out, `Hardware watchpoint 2: counter\s+Old value = 1\s+New value = 7`)
+	mustMatch(t, out, `Hardware read watchpoint 3: counter\s+Value = 7`)
 	mustMatch(t, out, `exited with code 03\]`)
 	if code := g.wait(t); code != 3 {
 		t.Errorf("gemu exit code %d, want 3", code)
@@ -366,4 +367,21 @@ func timeWait(t *testing.T, port string) bool {
 		}
 	}
 	return false
+}
+
+// TestGDBFlag: -g is in --help, and a bad address is refused before the
+// program runs.
+func TestGDBFlag(t *testing.T) {
+	gemu := buildGemu(t)
+	out, _ := exec.Command(gemu, "--help").CombinedOutput()
+	if !strings.Contains(string(out), "-g address") || !strings.Contains(string(out), "QEMU_GDB") {
+		t.Errorf("--help does not show -g:\n%s", out)
+	}
+	for _, addr := range []string{"unix:", "fd:notanfd", "tcp:localhost:99999"} {
+		cmd := exec.Command(gemu, "-g", addr, "/bin/true")
+		out, err := cmd.CombinedOutput()
+		if err == nil || cmd.ProcessState.ExitCode() != 1 || !strings.Contains(string(out), "gemu: -g: ") {
+			t.Errorf("-g %s: %v %q", addr, err, out)
+		}
+	}
 }
