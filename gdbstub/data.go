@@ -1,7 +1,6 @@
 package gdbstub
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/gemu-project/gemu/translate"
@@ -159,9 +158,4 @@ func (s *Stub) setWatchpoint(addr, n uint64, kind translate.WatchKind, insert bo
 		return errFault
 	}
 	return "OK"
-}
-
-// String describes the stub for diagnostics.
-func (s *Stub) String() string {
-	return fmt.Sprintf("gdbstub on %v", s.ln.Addr())
 }
