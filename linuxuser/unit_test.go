@@ -291,7 +291,7 @@ func TestStraceDispatch(t *testing.T) {
 		t.Fatalf("strace output:\n%s", out.String())
 	}
 	for i, w := range want {
-		if lines[i] != strconv.Itoa(pid)+" "+w {
+		if lines[i] != strconv.Itoa(th.tid)+" "+w { // the calling thread's id
 			t.Errorf("line %d: %q, want %q", i, lines[i], w)
 		}
 	}
