@@ -222,6 +222,7 @@ func (p *Process) send(target, from *Thread, info sigInfo) {
 	} else {
 		p.shared.add(info)
 	}
+	signalfdQueued(sig)
 	if to == nil {
 		// Every thread blocks it: wake one waiting for it in
 		// rt_sigtimedwait (real_blocked), else the first to unblock it takes it.

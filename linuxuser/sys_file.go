@@ -43,6 +43,9 @@ func init() {
 func fdArg(v uint64) int { return int(int32(v)) }
 
 func sysRead(t *Thread, a *Args) uint64 {
+	if m, ok := signalfdMask(fdArg(a[0])); ok {
+		return t.readSignalfd(fdArg(a[0]), m, a[1], a[2])
+	}
 	b, err := t.ioSlice(a[1], a[2], translate.ProtWrite)
 	if err != nil {
 		return errRet(err)
@@ -162,6 +165,7 @@ func sysClose(t *Thread, a *Args) uint64 {
 	if isHostFD(fdArg(a[0])) {
 		return errno(unix.EBADF)
 	}
+	forgetSignalfd(fdArg(a[0]))
 	return ok(unix.Close(fdArg(a[0])))
 }
 

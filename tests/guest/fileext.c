@@ -15,7 +15,9 @@
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <poll.h>
 #include <sys/select.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -192,6 +194,36 @@ static void timers(void)
 	close(fd);
 }
 
+/* signalfd: blocked signals read as records, poll sees them. */
+static void sigfd(void)
+{
+	sigset_t m;
+	sigemptyset(&m);
+	sigaddset(&m, SIGUSR1);
+	sigaddset(&m, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &m, NULL);
+	int fd = signalfd(-1, &m, SFD_CLOEXEC | SFD_NONBLOCK);
+	show("signalfd ok", fd >= 0);
+	struct signalfd_siginfo si[4];
+	show("read with nothing pending", read(fd, si, sizeof si));
+	kill(getpid(), SIGUSR1);
+	union sigval v = {.sival_int = 42};
+	sigqueue(getpid(), SIGUSR2, v);
+	struct pollfd pfd = {fd, POLLIN, 0};
+	show("poll", poll(&pfd, 1, 1000));
+	printf("POLLIN %d\n", (pfd.revents & POLLIN) != 0);
+	ssize_t n = read(fd, si, sizeof si);
+	printf("read %zd bytes = %zd records\n", n, n / (ssize_t)sizeof si[0]);
+	for (int i = 0; i < n / (ssize_t)sizeof si[0]; i++)
+		printf("  signo %s code %s pid ours %d int %d\n", strsignal(si[i].ssi_signo),
+		       si[i].ssi_code == SI_USER ? "SI_USER" : si[i].ssi_code == SI_QUEUE ? "SI_QUEUE" : "?",
+		       si[i].ssi_pid == (unsigned)getpid(), si[i].ssi_int);
+	show("read drained", read(fd, si, sizeof si));
+	show("read short buffer", read(fd, si, 100));
+	close(fd);
+	sigprocmask(SIG_UNBLOCK, &m, NULL);
+}
+
 static void sched(void)
 {
 	show("sched_getscheduler", sched_getscheduler(0));
@@ -231,6 +263,7 @@ int main(int argc, char **argv)
 	moving();
 	selecting();
 	timers();
+	sigfd();
 	sched();
 	return 0;
 }
