@@ -18,7 +18,7 @@ type Thread struct {
 	tid int
 
 	clearTID   uint64 // CLONE_CHILD_CLEARTID / set_tid_address
-	robustList uint64 // set_robust_list head (recorded; TODO(#4): walk at death)
+	robustList uint64 // set_robust_list head, walked at death (robust.go)
 	robustLen  uint64
 	sigmask    uint64 // blocked signals, bit sig-1
 	altstack   syscalls.StackT
@@ -86,10 +86,12 @@ func (t *Thread) loop() {
 	t.finish()
 }
 
-// finish does what the kernel does when a thread dies: clear and wake
-// the CLONE_CHILD_CLEARTID word, and end the process with its last thread.
+// finish does what the kernel does when a thread dies: release its robust
+// futexes, clear and wake the CLONE_CHILD_CLEARTID word, and end the
+// process with its last thread.
 func (t *Thread) finish() {
 	p := t.p
+	t.exitRobustList() // before the CLEARTID word, as kernel/exit.c orders them
 	if t.clearTID != 0 && !p.exiting() {
 		if p.as.Store32(t.clearTID, 0) == nil {
 			// A shared wake, as the kernel does (kernel/fork.c mm_release).
