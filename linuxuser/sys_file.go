@@ -285,9 +285,12 @@ func sysSendfile(t *Thread, a *Args) uint64 {
 		}
 		off, offp = int64(v), &off
 	}
-	n, err := unix.Sendfile(fdArg(a[1]), fdArg(a[0]), offp, int(a[3]))
+	// sendfile(out_fd, in_fd, offset, count); blocking on a socket or pipe.
+	r := t.raisePipe(t.interruptible(restartSys, func() (int, error) {
+		return unix.Sendfile(fdArg(a[0]), fdArg(a[1]), offp, int(a[3]))
+	}))
 	if offp != nil && t.p.as.Store64(a[2], uint64(off)) != nil {
 		return errno(unix.EFAULT)
 	}
-	return ret(n, err)
+	return r
 }

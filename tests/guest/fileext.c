@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <poll.h>
 #include <sys/select.h>
+#include <sys/sendfile.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -119,6 +120,15 @@ static void moving(void)
 	memset(a, 0, sizeof a);
 	pread(g, a, sizeof a - 1, 0);
 	printf("dst: %s\n", a);
+	/* sendfile(out, in, offset, count): file -> pipe, with and without an offset */
+	off_t so = 2;
+	show("sendfile with offset", sendfile(p[1], f, &so, 5));
+	printf("sendfile offset now %lld\n", (long long)so);
+	lseek(f, 10, SEEK_SET);
+	show("sendfile at file position", sendfile(p[1], f, NULL, 3));
+	memset(a, 0, sizeof a);
+	show("read pipe", read(p[0], a, 8));
+	printf("sendfile data: %s, file position %lld\n", a, (long long)lseek(f, 0, SEEK_CUR));
 	int m = memfd_create("gemu-memfd", MFD_CLOEXEC);
 	show("memfd write", write(m, "memfd!", 6));
 	struct stat st;
