@@ -351,4 +351,19 @@ if sec sh-fork; then
 		(exit 3); echo "sub=$?"
 		v=$(exit 6); echo "cs=$?"'; st
 fi
+# sh-path: the commands of a script are busybox applets found through PATH
+# symlinks, each its own exec of the (foreign, under gemu) busybox binary.
+if sec sh-path; then
+	mkdir -p pbin
+	for a in sort uniq tr wc head seq cat expr sh; do ln -sf "${BB[${#BB[@]}-1]}" "pbin/$a"; done
+	bb env PATH="$WORK/pbin" sh -c '
+		echo "sort is $(command -v sort)"
+		seq 1 20 | sort -rn | head -n 3 | tr "\n" " "; echo
+		n=$(cat words.txt | sort | uniq | wc -l); echo "distinct words: $n"
+		expr 6 \* 7
+		sh -c "exit 5"; echo "child status $?"
+		cat /nonexistent 2>/dev/null; echo "cat status $?"
+		echo "$(echo nested | tr a-z A-Z)"
+		./pbin/wc -c words.txt; echo "path exec status $?"'; st
+fi
 exit 0
