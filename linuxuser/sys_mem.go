@@ -44,8 +44,11 @@ func guestProt(p uint64) (int, bool) {
 func sysMmap(t *Thread, a *Args) uint64 {
 	addr, length, protArg, flags, fd, off := a[0], a[1], a[2], a[3], int(int32(a[4])), a[5]
 	prot, valid := guestProt(protArg)
-	if !valid || length == 0 || off&pageMask != 0 || length > t.p.as.Limit() {
+	if !valid || length == 0 || off&pageMask != 0 {
 		return errno(unix.EINVAL)
+	}
+	if length > t.p.as.Limit() { // mm/mmap.c do_mmap: a length past TASK_SIZE is ENOMEM
+		return errno(unix.ENOMEM)
 	}
 	spec := translate.MapSpec{Addr: addr, Length: length, Prot: prot, FD: fd, Offset: int64(off),
 		Fixed: flags&syscalls.MapFixed != 0, NoReplace: flags&syscalls.MapFixedNoreplace != 0,

@@ -282,3 +282,26 @@ func sysSetgroups(t *Thread, a *Args) uint64 {
 	}
 	return 0
 }
+
+func init() {
+	register(row{"mincore", sysMincore, kinds(aPtr, aLong, aPtr), syscalls.RetInt, syscalls.Full,
+		"the host's answer for the guest range"})
+}
+
+// mincore(addr, length, vec) (mm/mincore.c): addr must be page aligned
+// (EINVAL), the range mapped (ENOMEM); one byte per page is written.
+func sysMincore(t *Thread, a *Args) uint64 {
+	addr, length := a[0], a[1]
+	if addr%translate.PageSize != 0 {
+		return errno(unix.EINVAL)
+	}
+	pages := (length + translate.PageSize - 1) / translate.PageSize
+	if _, err := t.p.as.Slice(addr, pages*translate.PageSize, 0); err != nil {
+		return errno(unix.ENOMEM) // not all mapped in the guest
+	}
+	vec, ok := t.hostPtr(a[2], pages, translate.ProtWrite)
+	if !ok || (pages > 0 && vec == 0) {
+		return errno(unix.EFAULT)
+	}
+	return ret(raw(unix.SYS_MINCORE, t.p.as.HostAddr(addr), uintptr(length), vec, 0, 0, 0))
+}

@@ -234,6 +234,24 @@ static void sigfd(void)
 	sigprocmask(SIG_UNBLOCK, &m, NULL);
 }
 
+/* mincore's errors and answers; a huge mmap is ENOMEM. */
+static void memory(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, 3 * ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p[0] = 1;
+	unsigned char v[3];
+	show("mincore", mincore(p, 3 * ps, v));
+	printf("touched page resident %d\n", v[0] & 1);
+	munmap(p + ps, ps);
+	show("mincore over a hole", mincore(p, 3 * ps, v));
+	/* (a misaligned address is EINVAL: checked by make conformance,
+	 * runtime TestMincoreErrorSign; qemu-user 7.2 says ENOMEM) */
+	void *q = mmap(NULL, ~(size_t)0 & ~(size_t)(ps - 1), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	show("mmap of almost 2^64 bytes", q == MAP_FAILED ? -1 : 0);
+	show("mmap of 0 bytes", mmap(NULL, 0, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? -1 : 0);
+}
+
 static void sched(void)
 {
 	show("sched_getscheduler", sched_getscheduler(0));
@@ -274,6 +292,7 @@ int main(int argc, char **argv)
 	selecting();
 	timers();
 	sigfd();
+	memory();
 	sched();
 	return 0;
 }
