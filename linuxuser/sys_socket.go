@@ -137,7 +137,7 @@ func sysAccept4(t *Thread, a *Args) uint64 {
 		return errno(unix.EFAULT)
 	}
 	fd, flags := uintptr(fdArg(a[0])), uintptr(int32(a[3]))
-	return t.interruptible(restartSys, func() (int, error) {
+	return t.sockCall(int(fd), unix.SO_RCVTIMEO, func() (int, error) {
 		return raw(unix.SYS_ACCEPT4, fd, ap, lp, flags, 0, 0)
 	})
 }
@@ -168,6 +168,20 @@ func sysConnect(t *Thread, a *Args) uint64 {
 		t.connecting = 0
 		if r == errno(unix.EALREADY) {
 			return t.connectWait(fd)
+		}
+	}
+	return r
+}
+
+// sockCall runs a blocking socket call interruptibly. Interrupted by a
+// handled signal it restarts under SA_RESTART, unless the socket has a
+// timeout (opt: SO_RCVTIMEO or SO_SNDTIMEO): then it fails with EINTR
+// (signal(7); net/core/sock.c sock_intr_errno).
+func (t *Thread) sockCall(fd, opt int, fn func() (int, error)) uint64 {
+	r := t.interruptible(restartSys, fn)
+	if r == restartSys {
+		if tv, err := unix.GetsockoptTimeval(fd, unix.SOL_SOCKET, opt); err == nil && (tv.Sec != 0 || tv.Usec != 0) {
+			return errno(unix.EINTR)
 		}
 	}
 	return r
@@ -217,7 +231,7 @@ func sysSendto(t *Thread, a *Args) uint64 {
 		return errno(unix.EFAULT)
 	}
 	fd, flags := uintptr(fdArg(a[0])), uintptr(int32(a[3]))
-	return t.raisePipe(t.interruptible(restartSys, func() (int, error) {
+	return t.raisePipe(t.sockCall(int(fd), unix.SO_SNDTIMEO, func() (int, error) {
 		return raw(unix.SYS_SENDTO, fd, buf, uintptr(a[2]), flags, to, uintptr(uint32(a[5])))
 	}))
 }
@@ -232,7 +246,7 @@ func sysRecvfrom(t *Thread, a *Args) uint64 {
 		return errno(unix.EFAULT)
 	}
 	fd, flags := uintptr(fdArg(a[0])), uintptr(int32(a[3]))
-	return t.interruptible(restartSys, func() (int, error) {
+	return t.sockCall(int(fd), unix.SO_RCVTIMEO, func() (int, error) {
 		return raw(unix.SYS_RECVFROM, fd, buf, uintptr(a[2]), flags, ap, lp)
 	})
 }

@@ -121,7 +121,7 @@ func sysSendmsg(t *Thread, a *Args) uint64 {
 		return e
 	}
 	fd, flags := fdArg(a[0]), uintptr(int32(a[2]))
-	return t.raisePipe(t.interruptible(restartSys, func() (int, error) {
+	return t.raisePipe(t.sockCall(fd, unix.SO_SNDTIMEO, func() (int, error) {
 		return msgCall(unix.SYS_SENDMSG, fd, h, flags)
 	}))
 }
@@ -132,7 +132,7 @@ func sysRecvmsg(t *Thread, a *Args) uint64 {
 		return e
 	}
 	fd, flags := fdArg(a[0]), uintptr(int32(a[2]))
-	r := t.interruptible(restartSys, func() (int, error) {
+	r := t.sockCall(fd, unix.SO_RCVTIMEO, func() (int, error) {
 		return msgCall(unix.SYS_RECVMSG, fd, h, flags)
 	})
 	if !isErr(r) && !isRestart(r) {

@@ -404,6 +404,21 @@ static void interrupted(void)
 	int r = accept(lfd, NULL, NULL);
 	printf("accept under SIGALRM without SA_RESTART: %d %s\n", r, r < 0 ? strerror(errno) : "");
 	close(lfd);
+
+	/* With SA_RESTART a socket call restarts, unless the socket has a
+	 * timeout: then it fails with EINTR (signal(7)). */
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGALRM, &sa, NULL);
+	int u = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in ua = loop4(0);
+	bind(u, (struct sockaddr *)&ua, sizeof ua);
+	struct timeval tv = {5, 0};
+	setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setitimer(ITIMER_REAL, &it, NULL);
+	char b[8];
+	ssize_t n = recv(u, b, sizeof b, 0);
+	printf("recv with SO_RCVTIMEO under SIGALRM with SA_RESTART: %zd %s\n", n, n < 0 ? strerror(errno) : "");
+	close(u);
 }
 
 int main(int argc, char **argv)
