@@ -9,10 +9,11 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/internal/testenv"
 )
 
 // TestNetnsEphemeralExhaustion re-executes the test binary in a private
@@ -22,12 +23,7 @@ import (
 // net.ipv4.ip_autobind_reuse without touching the host.
 func TestNetnsEphemeralExhaustion(t *testing.T) {
 	cmd := helperCmd(t, "netns-ephemeral")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNET}
-	if uid := os.Geteuid(); uid != 0 {
-		cmd.SysProcAttr.Cloneflags |= syscall.CLONE_NEWUSER
-		cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: uid, Size: 1}}
-		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
-	}
+	cmd.SysProcAttr = testenv.NetnsAttr()
 	out, err := cmd.CombinedOutput()
 	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() == exitNoNamespace {
 		why := err.Error()
@@ -56,7 +52,7 @@ type setupError struct{ error }
 
 // helperNetnsEphemeral runs inside the private namespace.
 func helperNetnsEphemeral() error {
-	if err := loopbackUp(); err != nil {
+	if err := testenv.LoopbackUp(); err != nil {
 		return setupError{fmt.Errorf("bringing lo up: %w", err)}
 	}
 	if err := writeSysctl("net/ipv4/ip_autobind_reuse", "1"); err != nil {
@@ -86,24 +82,6 @@ func helperNetnsEphemeral() error {
 		err = fmt.Errorf("descriptor leak: %d open before, %d after", before, after)
 	}
 	return err
-}
-
-// loopbackUp sets IFF_UP on lo with SIOCSIFFLAGS (netdevice(7)).
-func loopbackUp() error {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return err
-	}
-	defer unix.Close(fd)
-	ifr, err := unix.NewIfreq("lo")
-	if err != nil {
-		return err
-	}
-	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
-		return err
-	}
-	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
-	return unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr)
 }
 
 func writeSysctl(name, val string) error {

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gemu-project/gemu/internal/testenv"
 )
 
 // runTimeout bounds every single program run, so a hung emulator fails its
@@ -143,7 +145,7 @@ func runIn(t *testing.T, argv []string, env []string, dir string, netns bool) re
 	cmd.Env = env
 	cmd.Dir = dir
 	if netns {
-		cmd.SysProcAttr = netnsAttr()
+		cmd.SysProcAttr = testenv.NetnsAttr()
 	}
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer

@@ -7,7 +7,7 @@ import (
 	"syscall"
 	"testing"
 
-	"golang.org/x/sys/unix"
+	"github.com/gemu-project/gemu/internal/testenv"
 )
 
 // Socket fixtures run each program in a private network namespace: its own
@@ -32,7 +32,7 @@ func TestMain(m *testing.M) {
 // netnsExec runs inside the new namespace: lo up, then exec argv.
 func netnsExec(argv []string) int {
 	os.Unsetenv(netnsExecVar)
-	if err := loopbackUp(); err != nil {
+	if err := testenv.LoopbackUp(); err != nil {
 		fmt.Fprintf(os.Stderr, "netns helper: bringing lo up: %v\n", err)
 		return 125
 	}
@@ -46,24 +46,6 @@ func netnsExec(argv []string) int {
 	return 126
 }
 
-// loopbackUp sets IFF_UP on lo (SIOCGIFFLAGS/SIOCSIFFLAGS, netdevice(7)).
-func loopbackUp() error {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return err
-	}
-	defer unix.Close(fd)
-	ifr, err := unix.NewIfreq("lo")
-	if err != nil {
-		return err
-	}
-	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
-		return err
-	}
-	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
-	return unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr)
-}
-
 // netnsCommand wraps argv so that it runs in a private network namespace.
 func netnsCommand(t *testing.T, argv []string) []string {
 	t.Helper()
@@ -72,15 +54,4 @@ func netnsCommand(t *testing.T, argv []string) []string {
 		t.Fatal(err)
 	}
 	return append([]string{self}, argv...)
-}
-
-// netnsAttr is the SysProcAttr of such a run.
-func netnsAttr() *syscall.SysProcAttr {
-	a := &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNET}
-	if uid := os.Geteuid(); uid != 0 {
-		a.Cloneflags |= syscall.CLONE_NEWUSER
-		a.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: uid, Size: 1}}
-		a.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
-	}
-	return a
 }
