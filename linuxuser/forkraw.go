@@ -35,6 +35,7 @@ type forkJob struct {
 	pagemap   *byte
 	buf       []uint64 // pagemap entries
 	msg       []byte
+	hold      uint64 // heldAcrossExec, added to the mask for the execve
 }
 
 // pagemapBatch is how many pages' /proc/self/pagemap entries are read at once.
@@ -55,6 +56,7 @@ func (j *forkJob) setup(ranges []copyRange, data int64, mfd int, fds []int32, en
 	j.ranges, j.data, j.mfd, j.fds = ranges, data, mfd, append(fds, int32(mfd))
 	j.buf = make([]uint64, pagemapBatch)
 	j.msg = []byte("gemu: fork: cannot execute gemu again in the child\n")
+	j.hold = heldAcrossExec()
 	return nil
 }
 
@@ -99,7 +101,8 @@ func forkChild(j *forkJob, mask *uint64) {
 			syscall.RawSyscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_SETFD, 0)
 		}
 		defaultSignals()
-		syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(mask)), 0, 8, 0, 0)
+		held := *mask | j.hold
+		syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&held)), 0, 8, 0, 0)
 		syscall.RawSyscall(syscall.SYS_EXECVE, uintptr(unsafe.Pointer(j.exe)),
 			uintptr(unsafe.Pointer(unsafe.SliceData(j.argvp))), uintptr(unsafe.Pointer(unsafe.SliceData(j.envp))))
 	}

@@ -114,11 +114,6 @@ func (t *Thread) wait(d time.Duration) {
 // another process sends gemu (not SIGPIPE, which gemu raises itself on
 // EPIPE; not SIGURG, Go's; not kickSig). SIGCHLD comes from the guest's
 // children (fork, vfork and exec children are host children of gemu).
-// TODO(#4): os/signal drops the siginfo, so the guest sees SI_USER from
-// pid 0 instead of CLD_EXITED with the child's pid and status; and with
-// SIGCHLD ignored or SA_NOCLDWAIT the children are not reaped by
-// themselves (wait(2): wait should end in ECHILD), they stay zombies
-// until waited for.
 func hostSignals() []os.Signal {
 	s := []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGUSR1,
 		syscall.SIGUSR2, syscall.SIGALRM, syscall.SIGWINCH, syscall.SIGVTALRM, syscall.SIGXCPU,
@@ -131,15 +126,22 @@ func hostSignals() []os.Signal {
 	return s
 }
 
-// forwardHostSignals delivers host signals to the guest process.
-// os/signal gives no siginfo: the guest sees SI_USER from pid 0.
+// catchHostSignals starts catching the forwarded host signals, as early
+// as NewProcess: until then a signal sent to a new gemu (a fork child a
+// parent signals at once) would be lost to Go's handler or kill gemu.
+// They queue on startIgnored.ch until forwardHostSignals reads it.
 //
 // A signal gemu was started with ignored (nohup's SIGHUP, a shell's
 // background SIGINT) stays ignored on the host and starts ignored in the
 // guest (execve(2) keeps SIG_IGN); it is forwarded once the guest sets a
 // handler or SIG_DFL for it (hostSignalWanted).
-func (p *Process) forwardHostSignals() {
-	ch := make(chan os.Signal, 32)
+func catchHostSignals() {
+	startIgnored.Lock()
+	defer startIgnored.Unlock()
+	if startIgnored.ch != nil {
+		return
+	}
+	ch := make(chan os.Signal, 64)
 	var wanted []os.Signal
 	for _, s := range hostSignals() {
 		if signal.Ignored(s) {
@@ -150,11 +152,31 @@ func (p *Process) forwardHostSignals() {
 	}
 	startIgnored.ch = ch
 	signal.Notify(ch, wanted...)
+}
+
+// forwardHostSignals delivers host signals to the guest process, with
+// the siginfo hostInfo rebuilds.
+func (p *Process) forwardHostSignals() {
+	catchHostSignals()
 	go func() {
-		for s := range ch {
-			p.send(nil, nil, sigInfo{signo: int32(s.(syscall.Signal)), code: siUser})
+		for s := range startIgnored.ch {
+			p.send(nil, nil, p.hostInfo(int(s.(syscall.Signal))))
 		}
 	}()
+}
+
+// heldAcrossExec are the forwarded signals a gemu that execs gemu again
+// (fork children, foreign execve) keeps blocked across the execve: the
+// kernel holds them pending until the new gemu's os/signal thread
+// unblocks them, instead of the default action killing it first. Go's
+// runtime unblocks SIGHUP, SIGINT, SIGTERM, SIGQUIT and SIGCHLD at start
+// (runtime blockableSig), so for those a small window stays.
+func heldAcrossExec() uint64 {
+	var m uint64
+	for _, s := range hostSignals() {
+		m |= sigBit(int(s.(syscall.Signal)))
+	}
+	return m
 }
 
 // startIgnored are the forwardable signals that were ignored when gemu

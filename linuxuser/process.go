@@ -118,6 +118,7 @@ func Run(arch targets.Arch, path string, argv []string, opts Options) error {
 // NewProcess creates the address space and engine and loads the program
 // (or, in a fork child, rebuilds the parent's guest: forkresume.go).
 func NewProcess(arch targets.Arch, path string, argv []string, opts Options) (*Process, error) {
+	catchHostSignals()
 	resumeFD, env := takeForkResume(opts.Env)
 	inherited, env := takeExecState(env)
 	opts.Env = env

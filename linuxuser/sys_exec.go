@@ -135,11 +135,53 @@ func sysExecve(t *Thread, a *Args) uint64 {
 	if len(args) == 0 {
 		args = []string{""} // the kernel allows an empty argv; Go's Exec needs argv[0]
 	}
+	mask, ignored := t.execSignals(kind == execForeign)
 	if p.vfork != nil {
-		return t.vforkExec(exe, args, env)
+		return t.vforkExec(exe, args, env, mask, ignored)
 	}
+	return errRet(t.execInPlace(exe, args, env, mask, ignored))
+}
+
+// syncSignals are never set to SIG_IGN in gemu itself (a fault there
+// must still reach Go's handler): SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV.
+const syncSignals = 1<<(4-1) | 1<<(5-1) | 1<<(7-1) | 1<<(8-1) | 1<<(11-1)
+
+// execSignals is the host signal state the program t execs starts with
+// (execve(2): the mask and ignored signals stay). A foreign program's
+// gemu learns the guest's from execState and also holds heldAcrossExec.
+func (t *Thread) execSignals(foreign bool) (mask, ignored uint64) {
+	p := t.p
+	p.mu.Lock()
+	s := p.execStateFor(t)
+	p.mu.Unlock()
+	mask = s.mask &^ unblockable
+	if foreign {
+		mask |= heldAcrossExec()
+	}
+	return mask, s.ignored &^ sigBit(kickSig)
+}
+
+// execInPlace execs from t's host thread with that signal state, and
+// puts gemu's back if the execve fails.
+func (t *Thread) execInPlace(exe string, args, env []string, mask, ignored uint64) error {
+	var saved [syscalls.NSIG + 1][4]uint64
+	ign := [4]uint64{syscalls.SigIgn}
+	ignored &^= syncSignals
+	for sig := 1; sig <= syscalls.NSIG; sig++ {
+		if ignored&sigBit(sig) != 0 {
+			unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&ign)), uintptr(unsafe.Pointer(&saved[sig])), 8, 0, 0)
+		}
+	}
+	var old uint64
+	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&mask)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
 	err := unix.Exec(exe, args, env)
-	return errRet(err)
+	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&old)), 0, 8, 0, 0)
+	for sig := 1; sig <= syscalls.NSIG; sig++ {
+		if ignored&sigBit(sig) != 0 {
+			unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&saved[sig])), 0, 8, 0, 0)
+		}
+	}
+	return err
 }
 
 // sysWait4 waits for host children, interruptibly (ERESTARTSYS).

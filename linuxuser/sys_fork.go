@@ -126,20 +126,12 @@ func zombie(code, sig int) (int, unix.Errno) {
 
 // vforkExec runs a program for a vfork child from its thread (the child's
 // fd table) and releases the parent with the new pid.
-func (t *Thread) vforkExec(exe string, args, env []string) uint64 {
-	var files []uintptr
-	for fd := 0; fd < 3; fd++ {
-		f, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
-		if err != nil || f&unix.FD_CLOEXEC != 0 {
-			files = append(files, ^uintptr(0))
-		} else {
-			files = append(files, uintptr(fd))
-		}
-	}
-	// The thread's own cwd (unshared CLONE_FS) is inherited as it is.
+func (t *Thread) vforkExec(exe string, args, env []string, mask, ignored uint64) uint64 {
 	vs := t.p.vfork
-	sys := &syscall.SysProcAttr{Setsid: vs.setsid, Setpgid: vs.setpgid, Pgid: vs.pgid}
-	pid, err := syscall.ForkExec(exe, args, &syscall.ProcAttr{Env: env, Files: files, Sys: sys})
+	j := &spawnJob{setsid: vs.setsid, setpgid: vs.setpgid, pgid: vs.pgid, mask: mask, ignored: ignored}
+	// Descriptors: the thread's fd table, close-on-exec done by execve.
+	// The thread's own cwd (unshared CLONE_FS) is inherited as it is.
+	pid, err := spawn(exe, args, env, j)
 	if err != nil {
 		return errRet(err)
 	}

@@ -80,6 +80,9 @@ func sysRtSigaction(t *Thread, a *Args) uint64 {
 		if na.Handler != syscalls.SigIgn {
 			hostSignalWanted(sig)
 		}
+		if sig == syscalls.SIGCHLD {
+			p.setHostChildPolicy(na)
+		}
 	}
 	p.mu.Unlock()
 	if oact != 0 {
@@ -340,8 +343,10 @@ func sysKill(t *Thread, a *Args) uint64 {
 	if sig != 0 && !validSig(sig) {
 		return errno(unix.EINVAL)
 	}
-	if pid == t.p.pid || pid == 0 {
-		// TODO(#4): pid 0 is the whole process group once gemu forks.
+	if pid <= 0 {
+		return t.killGroup(pid, sig)
+	}
+	if pid == t.p.pid {
 		if sig != 0 {
 			t.p.send(nil, t, t.senderInfo(sig, siUser))
 		}

@@ -159,6 +159,8 @@ const (
 	SigDfl = 0
 	SigIgn = 1
 
+	SaNocldstop = 0x1
+	SaNocldwait = 0x2
 	SaSiginfo   = 0x4
 	SaOnstack   = 0x08000000
 	SaRestart   = 0x10000000

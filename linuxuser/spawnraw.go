@@ -1,0 +1,122 @@
+package linuxuser
+
+import (
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// A vfork child's execve starts a host child with raw calls instead of
+// syscall.ForkExec: the new program must start with the guest's signal
+// mask and its ignored signals (execve(2) keeps both), and ForkExec gives
+// the child the Go thread's mask instead, which in a gemu started by a
+// fork holds the heldAcrossExec signals.
+
+// spawnJob is what the raw child needs, all allocated before the clone.
+type spawnJob struct {
+	path       *byte
+	argv, envp []*byte
+	setsid     bool
+	setpgid    bool
+	pgid       int
+	mask       uint64 // the new program's signal mask
+	ignored    uint64 // signals that start SIG_IGN; the rest SIG_DFL
+	errFD      int    // close-on-exec pipe: an errno if execve fails
+}
+
+// spawn starts exe and returns its pid once it has exec'd.
+func spawn(exe string, args, env []string, j *spawnJob) (int, error) {
+	var err error
+	if j.path, err = syscall.BytePtrFromString(exe); err != nil {
+		return 0, err
+	}
+	if j.argv, err = syscall.SlicePtrFromStrings(args); err != nil {
+		return 0, err
+	}
+	if j.envp, err = syscall.SlicePtrFromStrings(env); err != nil {
+		return 0, err
+	}
+	var p [2]int
+	syscall.ForkLock.Lock()
+	defer syscall.ForkLock.Unlock()
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+		return 0, err
+	}
+	j.errFD = p[1]
+	pid, e := spawnRaw(j)
+	unix.Close(p[1])
+	defer unix.Close(p[0])
+	if e != 0 {
+		return 0, e
+	}
+	var code [4]byte
+	if n, _ := readFull(p[0], code[:]); n == len(code) {
+		unix.Wait4(pid, nil, 0, nil)
+		return 0, unix.Errno(*(*int32)(unsafe.Pointer(&code[0])))
+	}
+	return pid, nil
+}
+
+// readFull reads until b is full, EOF or an error other than EINTR.
+func readFull(fd int, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := unix.Read(fd, b[n:])
+		if err == unix.EINTR {
+			continue
+		}
+		if m <= 0 {
+			return n, err
+		}
+		n += m
+	}
+	return n, nil
+}
+
+// spawnRaw clones a copy-on-write host child that execs j.path.
+//
+//go:nosplit
+//go:norace
+func spawnRaw(j *spawnJob) (int, unix.Errno) {
+	all := ^uint64(0)
+	var old uint64
+	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
+	r, _, e := syscall.RawSyscall6(syscall.SYS_CLONE, uintptr(unix.SIGCHLD), 0, 0, 0, 0, 0)
+	if e == 0 && r == 0 {
+		spawnChild(j)
+	}
+	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&old)), 0, 8, 0, 0)
+	return int(r), unix.Errno(e)
+}
+
+// spawnChild sets up the process and execs; it never returns.
+//
+//go:nosplit
+//go:norace
+func spawnChild(j *spawnJob) {
+	var e syscall.Errno
+	if j.setsid {
+		_, _, e = syscall.RawSyscall(syscall.SYS_SETSID, 0, 0, 0)
+	}
+	if e == 0 && j.setpgid {
+		_, _, e = syscall.RawSyscall(syscall.SYS_SETPGID, 0, uintptr(j.pgid), 0)
+	}
+	if e == 0 {
+		var act [4]uint64
+		for sig := uintptr(1); sig <= 64; sig++ {
+			if sig != uintptr(unix.SIGKILL) && sig != uintptr(unix.SIGSTOP) {
+				act[0] = uint64(j.ignored>>(sig-1)) & 1 // SIG_IGN is 1, SIG_DFL 0
+				syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, sig, uintptr(unsafe.Pointer(&act)), 0, 8, 0, 0)
+			}
+		}
+		syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&j.mask)), 0, 8, 0, 0)
+		_, _, e = syscall.RawSyscall(syscall.SYS_EXECVE, uintptr(unsafe.Pointer(j.path)),
+			uintptr(unsafe.Pointer(unsafe.SliceData(j.argv))), uintptr(unsafe.Pointer(unsafe.SliceData(j.envp))))
+	}
+	code := int32(e)
+	syscall.RawSyscall(syscall.SYS_WRITE, uintptr(j.errFD), uintptr(unsafe.Pointer(&code)), 4)
+	for {
+		syscall.RawSyscall(syscall.SYS_EXIT_GROUP, 127, 0, 0)
+	}
+}
