@@ -2,7 +2,6 @@ package linuxuser
 
 import (
 	"os"
-	"os/signal"
 	"sync"
 	"syscall"
 	"time"
@@ -113,11 +112,13 @@ func (t *Thread) wait(d time.Duration) {
 // hostSignals are forwarded to the guest: the catchable signals a user or
 // another process sends gemu (not SIGPIPE, which gemu raises itself on
 // EPIPE; not SIGURG, Go's; not kickSig). SIGCHLD comes from the guest's
-// children (fork, vfork and exec children are host children of gemu).
+// children (fork, vfork and exec children are host children of gemu);
+// the stop signals and SIGCONT carry a terminal's job control (Ctrl-Z).
 func hostSignals() []os.Signal {
 	s := []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGUSR1,
 		syscall.SIGUSR2, syscall.SIGALRM, syscall.SIGWINCH, syscall.SIGVTALRM, syscall.SIGXCPU,
-		syscall.SIGXFSZ, syscall.SIGIO, syscall.SIGPWR, syscall.SIGCHLD}
+		syscall.SIGXFSZ, syscall.SIGIO, syscall.SIGPWR, syscall.SIGCHLD, syscall.SIGTSTP, syscall.SIGTTIN,
+		syscall.SIGTTOU, syscall.SIGCONT}
 	for sig := 35; sig <= 64; sig++ {
 		if sig != kickSig {
 			s = append(s, syscall.Signal(sig))
@@ -126,82 +127,17 @@ func hostSignals() []os.Signal {
 	return s
 }
 
-// catchHostSignals starts catching the forwarded host signals, as early
-// as NewProcess: until then a signal sent to a new gemu (a fork child a
-// parent signals at once) would be lost to Go's handler or kill gemu.
-// They queue on startIgnored.ch until forwardHostSignals reads it.
-//
-// A signal gemu was started with ignored (nohup's SIGHUP, a shell's
-// background SIGINT) stays ignored on the host and starts ignored in the
-// guest (execve(2) keeps SIG_IGN); it is forwarded once the guest sets a
-// handler or SIG_DFL for it (hostSignalWanted).
-func catchHostSignals() {
-	startIgnored.Lock()
-	defer startIgnored.Unlock()
-	if startIgnored.ch != nil {
-		return
-	}
-	ch := make(chan os.Signal, 64)
-	var wanted []os.Signal
-	for _, s := range hostSignals() {
-		if signal.Ignored(s) {
-			startIgnored.mask |= sigBit(int(s.(syscall.Signal)))
-		} else {
-			wanted = append(wanted, s)
-		}
-	}
-	startIgnored.ch = ch
-	signal.Notify(ch, wanted...)
-}
-
-// forwardHostSignals delivers host signals to the guest process, with
-// the siginfo hostInfo rebuilds.
-func (p *Process) forwardHostSignals() {
-	catchHostSignals()
-	go func() {
-		for s := range startIgnored.ch {
-			p.send(nil, nil, p.hostInfo(int(s.(syscall.Signal))))
-		}
-	}()
-}
-
 // heldAcrossExec are the forwarded signals a gemu that execs gemu again
 // (fork children, foreign execve) keeps blocked across the execve: the
-// kernel holds them pending until the new gemu's os/signal thread
-// unblocks them, instead of the default action killing it first. Go's
-// runtime unblocks SIGHUP, SIGINT, SIGTERM, SIGQUIT and SIGCHLD at start
-// (runtime blockableSig), so for those a small window stays.
+// kernel holds them pending until the new gemu's reader thread unblocks
+// them (hostsig.go), instead of the default action killing it first.
+// Go's runtime unblocks SIGHUP, SIGINT, SIGTERM, SIGQUIT and SIGCHLD on
+// every thread at start (runtime blockableSig), so for those a window of
+// the runtime's start-up stays.
 func heldAcrossExec() uint64 {
 	var m uint64
 	for _, s := range hostSignals() {
 		m |= sigBit(int(s.(syscall.Signal)))
 	}
 	return m
-}
-
-// startIgnored are the forwardable signals that were ignored when gemu
-// started, and the channel host signals arrive on.
-var startIgnored struct {
-	sync.Mutex
-	mask uint64
-	ch   chan os.Signal
-}
-
-// isStartIgnored reports whether sig was ignored when gemu started.
-func isStartIgnored(sig int) bool {
-	startIgnored.Lock()
-	defer startIgnored.Unlock()
-	return startIgnored.mask&sigBit(sig) != 0
-}
-
-// hostSignalWanted starts forwarding a start-ignored sig once the guest
-// gives it a disposition other than SIG_IGN.
-func hostSignalWanted(sig int) {
-	startIgnored.Lock()
-	defer startIgnored.Unlock()
-	if startIgnored.mask&sigBit(sig) == 0 || startIgnored.ch == nil {
-		return
-	}
-	startIgnored.mask &^= sigBit(sig)
-	signal.Notify(startIgnored.ch, syscall.Signal(sig))
 }

@@ -83,6 +83,22 @@ func ParkHostFDs(open func() error) error {
 	return err
 }
 
+// parkFD moves one of gemu's descriptors to HostFDFloor or above (where
+// the limit allows) and records it; it returns the new descriptor.
+func parkFD(fd int) int {
+	if high, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, HostFDFloor); err == nil {
+		unix.Close(fd)
+		fd = high
+	}
+	hostFDs.Lock()
+	if hostFDs.set == nil {
+		hostFDs.set = map[int]bool{}
+	}
+	hostFDs.set[fd] = true
+	hostFDs.Unlock()
+	return fd
+}
+
 // startPoller makes the runtime create its epoll fd and eventfd now: a
 // pipe with a deadline is registered with the poller.
 func startPoller() {

@@ -157,8 +157,8 @@ func (t *Thread) sigReady() bool {
 }
 
 // ignored reports whether act discards sig at generation (signal(7):
-// SIG_IGN, or a default action of ignore; stop/continue are not
-// emulated, TODO(#4)).
+// SIG_IGN, or a default action of ignore; stop signals stop the host
+// process in send, and SIGCONT continues it on the host).
 func ignored(act syscalls.Sigaction, sig int) bool {
 	if act.Handler == syscalls.SigIgn {
 		return true
@@ -207,6 +207,11 @@ func (p *Process) send(target, from *Thread, info sigInfo) {
 		}
 	}
 	if to != nil && !blocks(to) {
+		if act.Handler == syscalls.SigDfl && syscalls.SignalDefault(sig) == syscalls.ActStop {
+			p.mu.Unlock()
+			hostStop(sig)
+			return
+		}
 		if ignored(act, sig) {
 			p.mu.Unlock()
 			return

@@ -16,9 +16,16 @@ import (
 var siCodeNames = map[int32]string{siUser: "SI_USER", siKernel: "SI_KERNEL", siQueue: "SI_QUEUE",
 	siTimer: "SI_TIMER", -3: "SI_MESGQ", -4: "SI_ASYNCIO", -5: "SI_SIGIO", siTkill: "SI_TKILL"}
 
+// cldNames are SIGCHLD's si_code values (asm-generic/siginfo.h).
+var cldNames = []string{1: "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED"}
+
 func (s *sigInfo) straceString() string {
 	name := syscalls.SignalName(int(s.signo))
 	code, ok := siCodeNames[s.code]
+	child := s.signo == syscalls.SIGCHLD && s.code >= 1 && int(s.code) < len(cldNames)
+	if child {
+		code, ok = cldNames[s.code], true
+	}
 	if !ok {
 		code = strconv.Itoa(int(s.code))
 	}
@@ -26,6 +33,8 @@ func (s *sigInfo) straceString() string {
 	switch {
 	case s.fault:
 		body += ", si_addr=" + syscalls.Pointer(s.addr)
+	case child:
+		body += fmt.Sprintf(", si_pid=%d, si_uid=%d, si_status=%d", s.pid, s.uid, int32(s.value))
 	case s.code == siTimer:
 		body += fmt.Sprintf(", si_timerid=%d, si_overrun=%d, si_value=%d", s.pid, s.uid, s.value)
 	default:

@@ -343,9 +343,8 @@ func sysKill(t *Thread, a *Args) uint64 {
 	if sig != 0 && !validSig(sig) {
 		return errno(unix.EINVAL)
 	}
-	if pid <= 0 {
-		return t.killGroup(pid, sig)
-	}
+	// A group (0, -pgid) or every process (-1) goes through the host; gemu's
+	// own copy comes back through hostSigHandler with the guest as sender.
 	if pid == t.p.pid {
 		if sig != 0 {
 			t.p.send(nil, t, t.senderInfo(sig, siUser))

@@ -48,6 +48,11 @@ var e2eCases = []e2eCase{
 	// #4: robust futex lists walked at thread death.
 	{name: "robust", prog: "robust",
 		qemuDiff: "qemu-user 7.2 has no set_robust_list: the next locker hangs"},
+	// #4: a signal sent right after fork, SIGCHLD siginfo, SIGCHLD ignored,
+	// SA_NOCLDWAIT, SA_NOCLDSTOP and stops, kill(0)/kill(-pgrp), the mask and
+	// ignored signals across execve of foreign and native programs.
+	{name: "sigproc", prog: "sigproc",
+		qemuDiff: "qemu-user cannot exec the foreign child without binfmt_misc"},
 	{name: "smc", prog: "smc"},
 	{name: "files", prog: "files", dirArg: true},
 	{name: "files-mkdtemp", prog: "files"},

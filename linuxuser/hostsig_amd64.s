@@ -1,0 +1,52 @@
+#include "textflag.h"
+
+// hostSigHandler is the host's SA_SIGINFO handler for forwarded signals
+// (hostsig.go), entered by the kernel on the thread's signal stack with
+// DI = signal, SI = *siginfo_t, DX = *ucontext; the kernel restores every
+// register after it. It reserves the next ring entry, copies the 128-byte
+// siginfo_t into it, publishes it (sequence + 1) and writes 1 to the
+// ring's eventfd. The slot stride (256) and count (256) are ringSlotSize
+// and ringSlots.
+TEXT ·hostSigHandler(SB), NOSPLIT|NOFRAME, $0
+	MOVQ ·sigRing(SB), R8
+	TESTQ R8, R8
+	JZ   done
+	MOVQ $1, AX
+	LOCK
+	XADDQ AX, 0(R8)
+	MOVQ AX, R9
+	ANDQ $255, AX
+	SHLQ $8, AX
+	LEAQ 64(R8)(AX*1), R10
+	LEAQ 8(R10), DI
+	MOVQ $128, CX
+	CLD
+	REP; MOVSB
+	INCQ R9
+	MOVQ R9, 0(R10)
+	MOVQ $1, AX            // write(2)
+	MOVQ 8(R8), DI
+	LEAQ 16(R8), SI
+	MOVQ $8, DX
+	SYSCALL
+
+done:
+	RET
+
+// hostSigHandlerPC is hostSigHandler's address, for rt_sigaction.
+TEXT ·hostSigHandlerPC(SB), NOSPLIT, $0-8
+	MOVQ $·hostSigHandler(SB), AX
+	MOVQ AX, ret+0(FP)
+	RET
+
+// hostSigReturn is the handler's SA_RESTORER: rt_sigreturn(2).
+TEXT ·hostSigReturn(SB), NOSPLIT|NOFRAME, $0
+	MOVQ $15, AX
+	SYSCALL
+	RET
+
+// restorerPC is hostSigReturn's address.
+TEXT ·restorerPC(SB), NOSPLIT, $0-8
+	MOVQ $·hostSigReturn(SB), AX
+	MOVQ AX, ret+0(FP)
+	RET
