@@ -3,6 +3,7 @@ package linuxuser
 import (
 	"encoding/binary"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -21,8 +22,8 @@ func init() {
 		row{"rt_sigpending", sysRtSigpending, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Full, ""},
 		row{"rt_sigsuspend", sysRtSigsuspend, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Full, ""},
 		row{"rt_sigtimedwait", sysRtSigtimedwait, kinds(aPtr, aPtr, aPtr, aLong), syscalls.RetInt, syscalls.Full, ""},
-		row{"rt_sigqueueinfo", sysRtSigqueueinfo, kinds(aInt, sig, aPtr), syscalls.RetInt, syscalls.Partial,
-			"other processes: host kill without the value"},
+		row{"rt_sigqueueinfo", sysRtSigqueueinfo, kinds(aInt, sig, aPtr), syscalls.RetInt, syscalls.Full,
+			"other processes through the host, si_value included"},
 		row{"rt_tgsigqueueinfo", sysRtTgsigqueueinfo, kinds(aInt, aInt, sig, aPtr), syscalls.RetInt, syscalls.Partial,
 			"own threads only"},
 		row{"kill", sysKill, kinds(aInt, sig), syscalls.RetInt, syscalls.Full, "others through the host"},
@@ -315,7 +316,10 @@ func sysRtSigqueueinfo(t *Thread, a *Args) uint64 {
 		if e != 0 {
 			return e
 		}
-		return ok(unix.Kill(pid, unix.Signal(sig))) // TODO(#4): carry si_value to other guests
+		// The host's siginfo_t is the guests' (LP64 asm-generic), so
+		// si_value reaches another guest through hostSigHandler.
+		binary.LittleEndian.PutUint32(info.raw, uint32(sig))
+		return ret(raw(unix.SYS_RT_SIGQUEUEINFO, uintptr(pid), uintptr(sig), uintptr(unsafe.Pointer(&info.raw[0])), 0, 0, 0))
 	}
 	t.p.send(nil, t, info)
 	return 0

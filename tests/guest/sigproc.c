@@ -203,6 +203,31 @@ static void group_kill(void)
 	printf("kill(0) and kill(-pgrp): %s (status %d)\n", WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "whole group, sender's pid" : "wrong", st);
 }
 
+/* sigqueue to another process carries si_value and SI_QUEUE. */
+static void queue_value(void)
+{
+	handle(SIGRTMIN + 2, 0);
+	sigset_t rt = only(SIGRTMIN + 2), old;
+	sigprocmask(SIG_BLOCK, &rt, &old);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int sum = 0;
+		for (int i = 0; i < 3; i++) {
+			got = 0;
+			while (!got)
+				sigsuspend(&old);
+			sum += last.si_code == SI_QUEUE && last.si_pid == getppid() ? last.si_value.sival_int : -1000;
+		}
+		_exit(sum);
+	}
+	for (int i = 1; i <= 3; i++)
+		sigqueue(pid, SIGRTMIN + 2, (union sigval){.sival_int = 10 * i});
+	int st = reap(pid);
+	printf("sigqueue to a child: values summed %d (60 expected)\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	signal(SIGRTMIN + 2, SIG_DFL);
+}
+
 /* What a program starts with after execve: the mask and the ignored
  * signals of the process that exec'd it. */
 static void show(void)
@@ -279,6 +304,7 @@ int main(int argc, char **argv)
 	chld_nostop();
 	chld_reaped();
 	group_kill();
+	queue_value();
 	inherit();
 	return 0;
 }
