@@ -6,18 +6,24 @@
 # Environment:
 #   BENCH_ARCH       guest architecture: riscv64 (default) or aarch64
 #   BENCH_REPS       runs per workload and runner (default 5); the median counts
-#   BENCH_WORKLOADS  which workloads (default: "intmark fpmark gosha pipeio tcprr")
+#   BENCH_WORKLOADS  which workloads (default: "intmark fpmark gosha pipeio tcprr
+#                    forkexec spawn sigrt")
 #   BENCH_ARGS       extra arguments for every workload (e.g. a smaller count)
 #   GEMU             emulator to measure (default: bin/gemu)
 #   QEMU             reference emulator (default: qemu-$BENCH_ARCH)
 # A runner that is missing shows "n/a"; one that fails shows "fail"; one whose
 # output differs from the native run shows "wrong".
+#
+# forkexec and spawn exec a foreign child, which qemu-user can only do through
+# binfmt_misc: for them the script registers qemu-$BENCH_ARCH with binfmt_misc
+# (needs root) and removes the entry when it ends; gemu runs foreign children
+# itself and is measured with the entry in place all the same.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 arch=${BENCH_ARCH:-riscv64}
 reps=${BENCH_REPS:-5}
-workloads=${BENCH_WORKLOADS:-intmark fpmark gosha pipeio tcprr}
+workloads=${BENCH_WORKLOADS:-intmark fpmark gosha pipeio tcprr forkexec spawn sigrt}
 gemu=${GEMU:-bin/gemu}
 qemu=${QEMU:-qemu-$arch}
 read -r -a extra <<<"${BENCH_ARGS:-}"
@@ -53,6 +59,29 @@ ratio() {
 
 have() { [[ -x $1 ]] || command -v "$1" >/dev/null 2>&1; }
 
+# ELF e_machine of each guest (Linux include/uapi/linux/elf-em.h)
+declare -A machine=([aarch64]='\xb7\x00' [riscv64]='\xf3\x00')
+binfmt_dir=/proc/sys/fs/binfmt_misc
+binfmt_name=gemu-bench-qemu-$arch
+
+# binfmt_on: registers qemu for static and PIE 64-bit little-endian ELF
+# executables of the guest (e_type 2 or 3), with F (the interpreter is
+# opened now). Fails quietly when that is not possible.
+binfmt_on() {
+	[[ -e $binfmt_dir/$binfmt_name ]] && return 0
+	[[ -w $binfmt_dir/register ]] || mount -t binfmt_misc binfmt_misc "$binfmt_dir" 2>/dev/null || return 1
+	local q
+	q=$(command -v "$qemu") || return 1
+	local magic='\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00'${machine[$arch]}
+	local mask='\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff'
+	printf ':%s:M::%s:%s:%s:F' "$binfmt_name" "$magic" "$mask" "$q" >"$binfmt_dir/register" 2>/dev/null
+}
+
+binfmt_off() {
+	if [[ -e $binfmt_dir/$binfmt_name ]]; then echo -1 >"$binfmt_dir/$binfmt_name"; fi
+}
+trap binfmt_off EXIT
+
 echo "gemu benchmarks: guest $arch, $reps runs each, median wall time in seconds"
 echo "host: $(uname -m), $(nproc) cores; gemu=$gemu qemu=$qemu"
 fmt='%-10s | %9s | %9s | %9s | %16s | %14s\n'
@@ -69,7 +98,10 @@ for w in $workloads; do
 	want=$("$native_bin" "${extra[@]}" 2>/dev/null) || { echo "bench/run.sh: native $w failed" >&2; exit 1; }
 	tn=$(median_time "$native_bin" "${extra[@]}")
 	tq=n/a
-	have "$qemu" && tq=$(median_time "$qemu" "$guest_bin" "${extra[@]}")
+	if [[ $w == forkexec || $w == spawn ]]; then
+		binfmt_on || tq="n/a (no binfmt_misc)"
+	fi
+	[[ $tq == n/a ]] && have "$qemu" && tq=$(median_time "$qemu" "$guest_bin" "${extra[@]}")
 	tg=n/a
 	have "$gemu" && tg=$(median_time "$gemu" "$guest_bin" "${extra[@]}")
 	# speed ratio: how many times faster gemu is than qemu (qemu time / gemu time);
