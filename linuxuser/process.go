@@ -194,6 +194,7 @@ func (p *Process) Engine() *translate.Engine { return p.engine }
 func (p *Process) Run() {
 	runtime.LockOSThread()
 	setHostComm(p.img.Path)
+	p.setHostCmdline()
 	p.forwardHostSignals()
 	cpu := p.engine.NewCPU()
 	var t *Thread
