@@ -162,9 +162,9 @@ func (p *Process) setHostCmdline() {
 	// struct prctl_mm_map (include/uapi/linux/prctl.h); exe_fd -1 keeps the exe
 	m := struct {
 		startCode, endCode, startData, endData, startBrk, brk, startStack uint64
-		argStart, argEnd, envStart, envEnd                               uint64
-		auxv                                                             uint64
-		auxvSize, exeFD                                                  uint32
+		argStart, argEnd, envStart, envEnd                                uint64
+		auxv                                                              uint64
+		auxvSize, exeFD                                                   uint32
 	}{field[26], field[27], field[45], field[46], field[47], uint64(brk), field[28],
 		start, start + uint64(len(args)), field[50], field[51], 0, 0, ^uint32(0)}
 	unix.Syscall6(unix.SYS_PRCTL, unix.PR_SET_MM, unix.PR_SET_MM_MAP, uintptr(unsafe.Pointer(&m)), unsafe.Sizeof(m), 0, 0)
