@@ -46,7 +46,7 @@ import (
 // accepted as a plain fork (the parent does not wait for the exec).
 const forkFlags = syscalls.CloneChildSettid | syscalls.CloneChildCleartid | syscalls.CloneParentSettid |
 	syscalls.CloneSettls | syscalls.CloneVfork | syscalls.CloneDetached | syscalls.CloneUntraced | syscalls.CloneIO |
-	cloneClearSighand
+	cloneClearSighand | nsFlags
 
 // forkResumeVar announces a fork child to the re-executed gemu: "FD,ARCH".
 const forkResumeVar = "GEMU_FORK_RESUME"
@@ -157,7 +157,7 @@ func (t *Thread) forkWith(job *forkJob, flags, newsp, tls, ctid uint64) (int, un
 	if err := job.setup(ranges, data, mfd, append(cloexec, shared...), env); err != nil {
 		return 0, unix.ENOMEM
 	}
-	return forkRaw(job, uintptr(flags&0xff))
+	return forkRaw(job, uintptr(flags&(0xff|nsFlags)))
 }
 
 // forkState captures the calling thread and process. Call with p.mu held.

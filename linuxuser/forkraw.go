@@ -60,16 +60,16 @@ func (j *forkJob) setup(ranges []copyRange, data int64, mfd int, fds []int32, en
 	return nil
 }
 
-// forkRaw clones the host process (exit signal sig) and runs the child
-// side; in the parent it returns the child's pid.
+// forkRaw clones the host process (flags: the exit signal and namespace
+// flags) and runs the child side; in the parent it returns the child's pid.
 //
 //go:nosplit
 //go:norace
-func forkRaw(j *forkJob, sig uintptr) (int, unix.Errno) {
+func forkRaw(j *forkJob, flags uintptr) (int, unix.Errno) {
 	all := ^uint64(0)
 	var old uint64
 	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
-	r, _, e := syscall.RawSyscall6(syscall.SYS_CLONE, sig, 0, 0, 0, 0, 0)
+	r, _, e := syscall.RawSyscall6(syscall.SYS_CLONE, flags, 0, 0, 0, 0, 0)
 	if e == 0 && r == 0 {
 		forkChild(j, &old)
 	}

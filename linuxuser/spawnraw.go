@@ -23,6 +23,7 @@ type spawnJob struct {
 	mask       uint64 // the new program's signal mask
 	ignored    uint64 // signals that start SIG_IGN; the rest SIG_DFL
 	errFD      int    // close-on-exec pipe: an errno if execve fails
+	cloneFlags uint64 // namespace flags of the guest's vfork
 }
 
 // spawn starts exe and returns its pid once it has exec'd.
@@ -82,7 +83,7 @@ func spawnRaw(j *spawnJob) (int, unix.Errno) {
 	all := ^uint64(0)
 	var old uint64
 	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
-	r, _, e := syscall.RawSyscall6(syscall.SYS_CLONE, uintptr(unix.SIGCHLD), 0, 0, 0, 0, 0)
+	r, _, e := syscall.RawSyscall6(syscall.SYS_CLONE, uintptr(unix.SIGCHLD)|uintptr(j.cloneFlags), 0, 0, 0, 0, 0)
 	if e == 0 && r == 0 {
 		spawnChild(j)
 	}

@@ -29,6 +29,7 @@ type vforkState struct {
 	setpgid bool
 	pgid    int
 	setsid  bool
+	nsFlags uint64 // CLONE_NEW* of the clone, for the host child
 }
 
 // sysVfork runs clone(CLONE_VM|CLONE_VFORK) children.
@@ -46,7 +47,7 @@ func (t *Thread) vfork(flags, newsp, ptid, tls, ctid uint64) uint64 {
 	if flags&syscalls.CloneSettls != 0 {
 		p.arch.SetTLS(c, tls)
 	}
-	vs := &vforkState{parent: p, done: make(chan int, 1)}
+	vs := &vforkState{parent: p, done: make(chan int, 1), nsFlags: flags & nsFlags}
 	p.mu.Lock()
 	child := &Process{arch: p.arch, abi: p.abi, as: p.as, engine: p.engine, img: p.img, table: p.table,
 		opts: p.opts, tracer: p.tracer, threads: map[int]*Thread{}, brk: p.brk, done: make(chan struct{}),
@@ -128,7 +129,8 @@ func zombie(code, sig int) (int, unix.Errno) {
 // fd table) and releases the parent with the new pid.
 func (t *Thread) vforkExec(exe string, args, env []string, mask, ignored uint64) uint64 {
 	vs := t.p.vfork
-	j := &spawnJob{setsid: vs.setsid, setpgid: vs.setpgid, pgid: vs.pgid, mask: mask, ignored: ignored}
+	j := &spawnJob{setsid: vs.setsid, setpgid: vs.setpgid, pgid: vs.pgid, mask: mask, ignored: ignored,
+		cloneFlags: vs.nsFlags}
 	// Descriptors: the thread's fd table, close-on-exec done by execve.
 	// The thread's own cwd (unshared CLONE_FS) is inherited as it is.
 	pid, err := spawn(exe, args, env, j)

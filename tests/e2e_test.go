@@ -53,6 +53,10 @@ var e2eCases = []e2eCase{
 	// ignored signals across execve of foreign and native programs.
 	{name: "sigproc", prog: "sigproc",
 		qemuDiff: "qemu-user cannot exec the foreign child without binfmt_misc"},
+	// #4: unshare, setns and clone's CLONE_NEW* flags (UTS, PID, net,
+	// mount, user), each in a child; needs root, as CI has.
+	{name: "namespaces", prog: "namespaces",
+		qemuDiff: "qemu-user 7.2 rejects clone's namespace flags with EINVAL"},
 	{name: "smc", prog: "smc"},
 	{name: "files", prog: "files", dirArg: true},
 	{name: "files-mkdtemp", prog: "files"},

@@ -1,0 +1,69 @@
+package linuxuser
+
+import (
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+)
+
+// Namespaces. Guest threads are host threads locked to their goroutine
+// (a thread that ends is not reused by Go), so unshare and setns act on
+// the calling guest thread's host thread, and the processes it forks and
+// execs inherit them; clone and clone3 pass the CLONE_NEW* flags to the
+// host clone of a fork child. The host refuses what it refuses a
+// multithreaded process (unshare(CLONE_NEWUSER): EINVAL). qemu-user
+// returns EINVAL for all of them.
+
+func init() {
+	register(
+		row{"unshare", sysUnshare, kinds(syscalls.ArgCloneFlags), syscalls.RetInt, syscalls.Full,
+			"the calling thread's host thread; CLONE_NEWUSER is EINVAL (gemu is multithreaded)"},
+		row{"setns", sysSetns, kinds(aInt, aHex), syscalls.RetInt, syscalls.Full, "the calling thread's host thread"},
+	)
+}
+
+// nsFlags are the namespace flags of clone and unshare
+// (include/uapi/linux/sched.h); CLONE_NEWTIME shares its bit with the
+// exit signal in clone, so only unshare and clone3 have it.
+const nsFlags = syscalls.CloneNewns | syscalls.CloneNewcgroup | syscalls.CloneNewuts | syscalls.CloneNewipc |
+	syscalls.CloneNewuser | syscalls.CloneNewpid | syscalls.CloneNewnet
+
+const cloneNewtime = 0x80
+
+// unshareFlags are what unshare(2) accepts.
+const unshareFlags = nsFlags | cloneNewtime | syscalls.CloneFiles | syscalls.CloneFS | syscalls.CloneSysvsem |
+	syscalls.CloneVM | syscalls.CloneSighand | syscalls.CloneThread
+
+func sysUnshare(t *Thread, a *Args) uint64 {
+	flags := a[0]
+	if flags&^uint64(unshareFlags) != 0 {
+		return errno(unix.EINVAL)
+	}
+	// Unsharing what only other threads could share: a no-op for a process
+	// of one guest thread, EINVAL otherwise (kernel/fork.c check_unshare_flags).
+	const wholeProcess = syscalls.CloneVM | syscalls.CloneSighand | syscalls.CloneThread
+	if flags&wholeProcess != 0 {
+		t.p.mu.Lock()
+		alone := len(t.p.threads) == 1
+		t.p.mu.Unlock()
+		if !alone {
+			return errno(unix.EINVAL)
+		}
+		flags &^= wholeProcess
+	}
+	// CLONE_SYSVSEM: gemu keeps no semaphore undo lists of its own.
+	return ret(raw(unix.SYS_UNSHARE, uintptr(flags), 0, 0, 0, 0, 0))
+}
+
+// sysSetns joins the namespace of fd. Joining a mount namespace needs a
+// thread that does not share its fs_struct, which Go's threads do: the
+// thread unshares CLONE_FS first (its cwd and umask are copied).
+func sysSetns(t *Thread, a *Args) uint64 {
+	fd, nstype := uintptr(int32(a[0])), uintptr(int32(a[1]))
+	if nstype == 0 || nstype == unix.CLONE_NEWNS {
+		if _, err := raw(unix.SYS_UNSHARE, unix.CLONE_FS, 0, 0, 0, 0, 0); err != nil {
+			return errRet(err)
+		}
+	}
+	return ret(raw(unix.SYS_SETNS, fd, nstype, 0, 0, 0, 0))
+}
