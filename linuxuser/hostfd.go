@@ -99,6 +99,14 @@ func parkFD(fd int) int {
 	return fd
 }
 
+// unparkFD closes one of gemu's parked descriptors.
+func unparkFD(fd int) {
+	unix.Close(fd)
+	hostFDs.Lock()
+	delete(hostFDs.set, fd)
+	hostFDs.Unlock()
+}
+
 // startPoller makes the runtime create its epoll fd and eventfd now: a
 // pipe with a deadline is registered with the poller.
 func startPoller() {

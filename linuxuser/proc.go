@@ -74,14 +74,35 @@ func (p *Process) openProc(dirfd int, name string, flags int) (uint64, bool) {
 		}
 		return 0, false
 	}
+	if pid, file, ok := p.peerProcFile(dirfd, name); ok {
+		content, ok := askPeer(pid, file)
+		switch {
+		case !ok:
+			return 0, false
+		case file == "exe":
+			return ret(unix.Open(string(content), flags, 0)), true
+		}
+		return p.procContent(content, flags), true
+	}
 	file, ok := p.procSelfFile(dirfd, name)
 	if !ok {
 		return 0, false
 	}
+	if file == "exe" {
+		return ret(unix.Open(p.img.Path, flags, 0)), true
+	}
+	content, ok := p.procFileContent(file, name)
+	if !ok {
+		return 0, false
+	}
+	return p.procContent(content, flags), true
+}
+
+// procFileContent is the guest's view of /proc/self/<file> (name is the
+// path asked for); ok is false for files the host shows as they are.
+func (p *Process) procFileContent(file, name string) ([]byte, bool) {
 	var content []byte
 	switch file {
-	case "exe":
-		return ret(unix.Open(p.img.Path, flags, 0)), true
 	case "auxv":
 		content = p.img.AuxvBytes()
 	case "cmdline":
@@ -95,12 +116,12 @@ func (p *Process) openProc(dirfd int, name string, flags int) (uint64, bool) {
 	case "status":
 		content = p.statusText(name)
 	default:
-		return 0, false
+		return nil, false
 	}
 	if content == nil && (file == "stat" || file == "status") {
-		return 0, false
+		return nil, false
 	}
-	return p.procContent(content, flags), true
+	return content, true
 }
 
 // procContent returns a descriptor that reads content.

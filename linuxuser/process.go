@@ -195,6 +195,7 @@ func (p *Process) Run() {
 	runtime.LockOSThread()
 	setHostComm(p.img.Path)
 	p.setHostCmdline()
+	p.serveProc()
 	p.forwardHostSignals()
 	cpu := p.engine.NewCPU()
 	var t *Thread

@@ -118,6 +118,11 @@ func sysReadlinkat(t *Thread, a *Args) uint64 {
 	if t.p.isProcSelf(fdArg(a[0]), name, "exe") {
 		return uint64(copy(buf, t.p.img.Path))
 	}
+	if pid, file, ok := t.p.peerProcFile(fdArg(a[0]), name); ok && file == "exe" {
+		if path, ok := askPeer(pid, file); ok {
+			return uint64(copy(buf, path))
+		}
+	}
 	return ret(unix.Readlinkat(fdArg(a[0]), t.p.prefixed(name), buf))
 }
 

@@ -80,8 +80,10 @@ func sysClone(t *Thread, a *Args) uint64 {
 		p.arch.SetTLS(child, tls)
 	}
 	started := make(chan int)
+	attrs := currentThreadAttrs()
 	go func() {
 		runtime.LockOSThread() // never unlocked: the host thread dies with the guest thread
+		attrs.apply()
 		tid := unix.Gettid()
 		nt := p.newThread(child, tid)
 		if flags&syscalls.CloneParentSettid != 0 {

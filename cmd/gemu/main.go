@@ -38,6 +38,7 @@ func (e *exitError) Error() string { return e.msg }
 func init() { runtime.LockOSThread() }
 
 func main() {
+	restoreNofile()
 	os.Exit(run(os.Args))
 }
 

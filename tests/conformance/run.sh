@@ -11,6 +11,11 @@
 #   CONF_PACKAGES   packages (default: the list below)
 #   CONF_TIMEOUT    per-run limit (default 600s)
 #   GEMU            emulator (default bin/gemu)
+#   CONF_BINFMT     1 (default): register gemu with binfmt_misc for the
+#                   guests while the tests run (needs root) and remove the
+#                   entries at the end, so that native programs a test
+#                   runs (nohup, sh -c) can exec the foreign test binary,
+#                   as on a machine where gemu is installed; 0: do not
 # Exit status 1 when a natively passing package fails under gemu.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +27,32 @@ timeout=${CONF_TIMEOUT:-600s}
 gemu=$(realpath "${GEMU:-bin/gemu}")
 goroot=$(go env GOROOT)
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+
+# ELF e_machine of each guest (Linux include/uapi/linux/elf-em.h)
+declare -A machine=([aarch64]='\xb7\x00' [riscv64]='\xf3\x00')
+binfmt_dir=/proc/sys/fs/binfmt_misc
+registered=()
+
+# binfmt_on ARCH: gemu for static and PIE 64-bit little-endian ELF
+# executables of ARCH (F: the interpreter is opened now).
+binfmt_on() {
+	local name=gemu-conformance-$1
+	[[ -w $binfmt_dir/register ]] || mount -t binfmt_misc binfmt_misc "$binfmt_dir" 2>/dev/null || return 1
+	[[ -e $binfmt_dir/$name ]] && return 0
+	local magic='\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00'${machine[$1]}
+	local mask='\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff'
+	printf ':%s:M::%s:%s:%s:F' "$name" "$magic" "$mask" "$gemu" >"$binfmt_dir/register" 2>/dev/null && registered+=("$name")
+}
+
+cleanup() {
+	local n
+	for n in "${registered[@]}"; do echo -1 >"$binfmt_dir/$n"; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+if [[ ${CONF_BINFMT:-1} == 1 ]]; then
+	for a in $arches; do binfmt_on "$a" || echo "conformance: no binfmt_misc entry for $a (not root?)" >&2; done
+fi
 
 goarch() { case $1 in aarch64) echo arm64 ;; riscv64) echo riscv64 ;; x86_64) echo amd64 ;; esac; }
 
@@ -76,7 +106,10 @@ for pkg in $packages; do
 			row+=$(printf ' | %-16s' "no build")
 			continue
 		fi
-		gres=$(runit "$pkg" "$gbin.log" "$gemu" "$gbin")
+		# GOARCH: the host's go command, which some tests run (go list
+		# -export, go build of helpers), then works for the guest's
+		# architecture, as a native go would on such a machine.
+		gres=$(runit "$pkg" "$gbin.log" env GOARCH="$(goarch "$a")" "$gemu" "$gbin")
 		row+=$(printf ' | %-16s' "$gres")
 		if [[ $nres == PASS* && $gres != PASS* ]]; then
 			bad=1

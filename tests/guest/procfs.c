@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
@@ -77,6 +78,23 @@ static void others(const char *self)
 	size_t wn = (size_t)snprintf(want, sizeof want, "%s%cpeer%ctwo words", self, 0, 0) + 1;
 	its = slurp(pid, "cmdline", &n2);
 	printf("exec'd child's cmdline is its argv: %d\n", n2 == wn && memcmp(its, want, wn) == 0);
+	char exe[512], mine_exe[512];
+	char link[64];
+	snprintf(link, sizeof link, "/proc/%d/exe", (int)pid);
+	ssize_t el = readlink(link, exe, sizeof exe - 1), ml = readlink("/proc/self/exe", mine_exe, sizeof mine_exe - 1);
+	printf("exec'd child's exe is this program: %d\n", el > 0 && el == ml && memcmp(exe, mine_exe, (size_t)el) == 0);
+	mine = slurp(getpid(), "environ", &n1);
+	its = slurp(pid, "environ", &n2);
+	printf("exec'd child's environ is its parent's: %d\n", n1 == n2 && n1 > 0 && memcmp(mine, its, n1) == 0);
+	its = slurp(pid, "maps", &n2);
+	printf("exec'd child's maps name this program: %d\n", strstr(its, mine_exe) != NULL);
+	unsigned long *av = (unsigned long *)slurp(pid, "auxv", &n2), entry = 0, pagesz = 0;
+	for (size_t i = 0; i + 1 < n2 / sizeof *av; i += 2) {
+		entry = av[i] == 9 ? av[i + 1] : entry; /* AT_ENTRY */
+		pagesz = av[i] == 6 ? av[i + 1] : pagesz; /* AT_PAGESZ */
+	}
+	printf("exec'd child's auxv has this program's entry and page size: %d\n",
+	       entry == getauxval(AT_ENTRY) && pagesz == getauxval(AT_PAGESZ));
 	char *comm = slurp(pid, "comm", &n2);
 	const char *base = strrchr(self, '/') ? strrchr(self, '/') + 1 : self;
 	size_t bn = strlen(base) < 15 ? strlen(base) : 15;
