@@ -106,10 +106,12 @@ for pkg in $packages; do
 			row+=$(printf ' | %-16s' "no build")
 			continue
 		fi
-		# GOARCH: the host's go command, which some tests run (go list
-		# -export, go build of helpers), then works for the guest's
-		# architecture, as a native go would on such a machine.
-		gres=$(runit "$pkg" "$gbin.log" env GOARCH="$(goarch "$a")" "$gemu" "$gbin")
+		# The go command some tests run (go build of helper programs, go list
+		# -export) is the host's and builds for amd64: runtime's helpers then
+		# run natively, and its TestAtomicAlignment type-checks arm64 sources
+		# against amd64 export data. GOARCH=<guest> fixes the latter but makes
+		# runtime run for longer than CONF_TIMEOUT, so it is not set.
+		gres=$(runit "$pkg" "$gbin.log" "$gemu" "$gbin")
 		row+=$(printf ' | %-16s' "$gres")
 		if [[ $nres == PASS* && $gres != PASS* ]]; then
 			bad=1
