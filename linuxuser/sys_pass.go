@@ -221,6 +221,9 @@ func init() {
 		passRow("pivot_root", unix.SYS_PIVOT_ROOT, false, path, path),
 		passRow("pidfd_open", unix.SYS_PIDFD_OPEN, false, i32, val),
 		passRow("pidfd_getfd", unix.SYS_PIDFD_GETFD, false, i32, i32, val),
+		// siginfo_t is the same on the guests and x86_64; a signal to gemu
+		// itself comes back through hostSigHandler.
+		passRow("pidfd_send_signal", unix.SYS_PIDFD_SEND_SIGNAL, false, i32, i32, in(128), val),
 	)
 }
 

@@ -55,7 +55,39 @@ const threadFlags = syscalls.CloneVM | syscalls.CloneFS | syscalls.CloneFiles | 
 // sysClone creates threads. Argument order is the generic one on riscv64
 // and aarch64: flags, newsp, parent_tid, tls, child_tid (Linux kernel/fork.c).
 func sysClone(t *Thread, a *Args) uint64 {
-	flags, newsp, ptid, tls, ctid := a[0], a[1], a[2], a[3], a[4]
+	flags, ptid := a[0], a[2]
+	if flags&syscalls.ClonePidfd != 0 && flags&syscalls.CloneParentSettid != 0 {
+		return errno(unix.EINVAL) // both would use parent_tid (kernel/fork.c)
+	}
+	return t.cloneWith(flags, a[1], ptid, a[3], a[4], ptid)
+}
+
+// cloneWith is clone and clone3; pidfdAt is where CLONE_PIDFD stores the
+// child's pidfd (parent_tid for clone, the pidfd field for clone3).
+func (t *Thread) cloneWith(flags, newsp, ptid, tls, ctid, pidfdAt uint64) uint64 {
+	if flags&syscalls.ClonePidfd == 0 {
+		return t.cloneProcess(flags, newsp, ptid, tls, ctid)
+	}
+	if flags&(syscalls.CloneThread|syscalls.CloneDetached) != 0 {
+		return errno(unix.EINVAL)
+	}
+	r := t.cloneProcess(flags&^syscalls.ClonePidfd, newsp, ptid, tls, ctid)
+	if isErr(r) {
+		return r
+	}
+	// The child is gemu's host child and cannot be reaped before the guest
+	// has its pid, so a pidfd opened now refers to it (pidfd_open(2)).
+	fd, err := unix.PidfdOpen(int(r), 0)
+	if err != nil {
+		return errRet(err)
+	}
+	unix.CloseOnExec(fd)
+	t.p.as.Store32(pidfdAt, uint32(fd))
+	return r
+}
+
+// cloneProcess creates a thread, a fork child or a vfork child.
+func (t *Thread) cloneProcess(flags, newsp, ptid, tls, ctid uint64) uint64 {
 	if flags&syscalls.CloneVM != 0 && flags&syscalls.CloneVfork != 0 && flags&syscalls.CloneThread == 0 {
 		return t.vfork(flags, newsp, ptid, tls, ctid)
 	}
@@ -148,15 +180,15 @@ func sysClone3(t *Thread, a *Args) uint64 {
 		return errno(unix.EINVAL)
 	case flags&cloneClearSighand != 0 && flags&syscalls.CloneSighand != 0:
 		return errno(unix.EINVAL)
-	case flags&(syscalls.ClonePidfd|cloneIntoCgroup) != 0 || pidfd != 0 || setTID != 0 || flags>>32&^1 != 0:
-		t.p.unimp("gemu: clone3 flags %#x (pidfd, set_tid, cgroup) not supported", flags)
+	case flags&cloneIntoCgroup != 0 || setTID != 0 || flags>>32&^1 != 0:
+		t.p.unimp("gemu: clone3 flags %#x (set_tid, cgroup) not supported", flags) // TODO(#4)
 		return errno(unix.ENOSYS)
 	}
 	newsp := uint64(0)
 	if stack != 0 {
 		newsp = stack + stackSize
 	}
-	return sysClone(t, &Args{flags | sig, newsp, ptid, tls, ctid})
+	return t.cloneWith(flags|sig, newsp, ptid, tls, ctid, pidfd)
 }
 
 func sysSetTidAddress(t *Thread, a *Args) uint64 {

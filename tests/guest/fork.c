@@ -533,6 +533,38 @@ static void clone3_vm(void)
 	printf("clone3 vfork child ran %d\n", ran);
 }
 
+/* clone3 with CLONE_PIDFD: the pidfd signals and waits for that child. */
+static void clone3_pidfd(void)
+{
+	for (int vm = 0; vm < 1; vm++) {
+		int pidfd = -1;
+		struct clone_args args;
+		memset(&args, 0, sizeof args);
+		args.flags = CLONE_PIDFD | (vm ? CLONE_VM | CLONE_VFORK : 0);
+		args.pidfd = (unsigned long)&pidfd;
+		args.exit_signal = SIGCHLD;
+		/* no stack: a vfork child runs on the parent's until it execs */
+		long pid = syscall(SYS_clone3, &args, sizeof args);
+		if (pid == 0) {
+			if (vm) {
+				char *argv[] = {"/bin/sh", "-c", "sleep 5", NULL};
+				execv(argv[0], argv);
+				_exit(127);
+			}
+			pause();
+			_exit(1);
+		}
+		int fdflags = fcntl(pidfd, F_GETFD);
+		long sent = syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0);
+		siginfo_t si;
+		memset(&si, 0, sizeof si);
+		long w = waitid(P_PIDFD, pidfd, &si, WEXITED);
+		printf("clone3 CLONE_PIDFD%s: pidfd close-on-exec %d, signal sent %ld, waitid %ld, same pid %d, killed by %d\n",
+		       vm ? "|CLONE_VM|CLONE_VFORK" : "", fdflags == FD_CLOEXEC, sent, w, si.si_pid == pid, si.si_status);
+		close(pidfd);
+	}
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -590,8 +622,10 @@ int main(int argc, char **argv)
 	attributes();
 	threaded();
 	clone3_fork(strict);
-	if (strict)
+	if (strict) {
 		clone3_vm();
+		clone3_pidfd();
+	}
 	printf("%d failures\n", failures);
 	return failures != 0;
 }
