@@ -96,17 +96,34 @@ func (t *Thread) interruptible(code uint64, fn func() (int, error)) uint64 {
 }
 
 // wait blocks until something is sent to t (or d passes, when d > 0).
+// It waits in the host, in ppoll with no signal blocked, so a host signal
+// for the guest (a kill from another process) is handled on this very
+// thread and taken here at once, instead of being handed from the reader
+// thread (hostsig.go) to this one; interrupt ends it with kickSig.
 func (t *Thread) wait(d time.Duration) {
-	if d <= 0 {
-		<-t.kick
-		return
+	var ts *unix.Timespec
+	if d > 0 {
+		x := unix.NsecToTimespec(int64(d))
+		ts = &x
 	}
-	tm := time.NewTimer(d)
+	var none uint64
+	t.hostCall(func() error {
+		select {
+		case <-t.kick:
+			return nil
+		default:
+		}
+		_, _, e := unix.Syscall6(unix.SYS_PPOLL, 0, 0, uintptr(unsafe.Pointer(ts)), uintptr(unsafe.Pointer(&none)), 8, 0)
+		if e != 0 {
+			return e
+		}
+		return nil
+	})
+	t.p.drainHostSignals()
 	select {
 	case <-t.kick:
-	case <-tm.C:
+	default:
 	}
-	tm.Stop()
 }
 
 // hostSignals are forwarded to the guest: the catchable signals a user or

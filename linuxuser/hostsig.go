@@ -143,7 +143,8 @@ func (p *Process) setHostChildPolicy(act syscalls.Sigaction) {
 // forwardHostSignals starts the reader: a thread of its own with the
 // forwarded signals unblocked (a gemu started by fork or execve begins
 // with them blocked, heldAcrossExec), which sends each caught siginfo to
-// the guest in order.
+// the guest in order. A guest thread waiting in Thread.wait drains the
+// ring too, without waiting for the reader.
 func (p *Process) forwardHostSignals() {
 	catchHostSignals()
 	if hostSigs.ring == nil {
@@ -153,19 +154,34 @@ func (p *Process) forwardHostSignals() {
 		runtime.LockOSThread()
 		held := heldAcrossExec()
 		unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_UNBLOCK, uintptr(unsafe.Pointer(&held)), 0, 8, 0, 0)
-		ring := hostSigs.ring
-		reserved := (*uint64)(unsafe.Pointer(&ring[0]))
-		var next uint64
 		var count [8]byte
 		for {
-			for next != atomic.LoadUint64(reserved) {
-				next = p.forwardSlot(ring, next)
-			}
+			p.drainHostSignals()
 			if _, err := unix.Read(hostSigs.efd, count[:]); err != nil && err != unix.EINTR {
 				return
 			}
 		}
 	}()
+}
+
+// ringNext is the next ring entry to send; the mutex orders the drains.
+var ringNext struct {
+	sync.Mutex
+	n uint64
+}
+
+// drainHostSignals sends the caught signals not sent yet.
+func (p *Process) drainHostSignals() {
+	ring := hostSigs.ring
+	if ring == nil {
+		return
+	}
+	reserved := (*uint64)(unsafe.Pointer(&ring[0]))
+	ringNext.Lock()
+	defer ringNext.Unlock()
+	for ringNext.n != atomic.LoadUint64(reserved) {
+		ringNext.n = p.forwardSlot(ring, ringNext.n)
+	}
 }
 
 // forwardSlot sends the siginfo of entry next once its handler has
