@@ -50,7 +50,9 @@ func sysRead(t *Thread, a *Args) uint64 {
 	if err != nil {
 		return errRet(err)
 	}
-	return t.interruptible(restartSys, func() (int, error) { return unix.Read(fdArg(a[0]), b) })
+	// A socket with SO_RCVTIMEO fails with EINTR rather than restart
+	// (net/core/sock.c sock_intr_errno, for read as for recv).
+	return t.sockCall(fdArg(a[0]), unix.SO_RCVTIMEO, func() (int, error) { return unix.Read(fdArg(a[0]), b) })
 }
 
 func sysWrite(t *Thread, a *Args) uint64 {
@@ -58,7 +60,7 @@ func sysWrite(t *Thread, a *Args) uint64 {
 	if err != nil {
 		return errRet(err)
 	}
-	return t.raisePipe(t.interruptible(restartSys, func() (int, error) { return unix.Write(fdArg(a[0]), b) }))
+	return t.raisePipe(t.sockCall(fdArg(a[0]), unix.SO_SNDTIMEO, func() (int, error) { return unix.Write(fdArg(a[0]), b) }))
 }
 
 // raisePipe sends SIGPIPE to the writer on EPIPE, as the kernel's pipe and
@@ -117,7 +119,7 @@ func sysReadv(t *Thread, a *Args) uint64 {
 	if e != 0 {
 		return e
 	}
-	return t.interruptible(restartSys, func() (int, error) { return unix.Readv(fdArg(a[0]), iov) })
+	return t.sockCall(fdArg(a[0]), unix.SO_RCVTIMEO, func() (int, error) { return unix.Readv(fdArg(a[0]), iov) })
 }
 
 func sysWritev(t *Thread, a *Args) uint64 {
@@ -125,7 +127,7 @@ func sysWritev(t *Thread, a *Args) uint64 {
 	if e != 0 {
 		return e
 	}
-	return t.raisePipe(t.interruptible(restartSys, func() (int, error) { return unix.Writev(fdArg(a[0]), iov) }))
+	return t.raisePipe(t.sockCall(fdArg(a[0]), unix.SO_SNDTIMEO, func() (int, error) { return unix.Writev(fdArg(a[0]), iov) }))
 }
 
 func sysPreadv(t *Thread, a *Args) uint64 {

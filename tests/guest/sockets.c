@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void die(const char *what)
@@ -418,7 +419,25 @@ static void interrupted(void)
 	char b[8];
 	ssize_t n = recv(u, b, sizeof b, 0);
 	printf("recv with SO_RCVTIMEO under SIGALRM with SA_RESTART: %zd %s\n", n, n < 0 ? strerror(errno) : "");
+	/* read(2) on such a socket too (net/core/sock.c sock_intr_errno) */
+	setitimer(ITIMER_REAL, &it, NULL);
+	n = read(u, b, sizeof b);
+	printf("read with SO_RCVTIMEO under SIGALRM with SA_RESTART: %zd %s\n", n, n < 0 ? strerror(errno) : "");
 	close(u);
+	/* and a pipe read restarts: the writer's byte arrives after the signal */
+	int p[2];
+	pipe(p);
+	if (fork() == 0) {
+		usleep(200000);
+		write(p[1], "x", 1);
+		_exit(0);
+	}
+	setitimer(ITIMER_REAL, &it, NULL);
+	n = read(p[0], b, 1);
+	printf("pipe read under SIGALRM with SA_RESTART: %zd\n", n);
+	wait(NULL);
+	close(p[0]);
+	close(p[1]);
 }
 
 int main(int argc, char **argv)
