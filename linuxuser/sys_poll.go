@@ -19,8 +19,9 @@ func init() {
 		row{"epoll_create1", sysEpollCreate1, kinds(aHex), syscalls.RetInt, syscalls.Full, ""},
 		row{"epoll_ctl", sysEpollCtl, kinds(aInt, aInt, aInt, aPtr), syscalls.RetInt, syscalls.Full,
 			"struct epoll_event converted (packed on x86_64)"},
-		row{"epoll_pwait", sysEpollPwait, kinds(aInt, aPtr, aInt, aInt, aPtr, aLong), syscalls.RetInt, syscalls.Partial,
-			"signal mask ignored"},
+		row{"epoll_pwait", sysEpollPwait, kinds(aInt, aPtr, aInt, aInt, aPtr, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"epoll_pwait2", sysEpollPwait2, kinds(aInt, aPtr, aInt, syscalls.ArgTimespec, aPtr, aLong), syscalls.RetInt,
+			syscalls.Full, ""},
 		row{"eventfd2", sysEventfd2, kinds(aInt, syscalls.ArgOpenFlags), syscalls.RetInt, syscalls.Full, ""},
 		row{"ppoll", sysPpoll, kinds(aPtr, aInt, aPtr, aPtr, aLong), syscalls.RetInt, syscalls.Partial,
 			"signal mask ignored"},
@@ -53,24 +54,72 @@ func sysEpollCtl(t *Thread, a *Args) uint64 {
 }
 
 func sysEpollPwait(t *Thread, a *Args) uint64 {
-	max, timeout := int(int32(a[2])), int(int32(a[3]))
-	if max <= 0 {
+	timeout := time.Duration(int32(a[3])) * time.Millisecond
+	if int32(a[3]) < 0 {
+		timeout = -1
+	}
+	return t.epollWait(a, timeout)
+}
+
+// sysEpollPwait2 is epoll_pwait with a struct timespec timeout (NULL:
+// forever), kept to the nanosecond through the host's epoll_pwait2.
+func sysEpollPwait2(t *Thread, a *Args) uint64 {
+	timeout := time.Duration(-1)
+	if a[3] != 0 {
+		b, err := t.readBytes(a[3], syscalls.TimespecSize)
+		if err != nil {
+			return errno(unix.EFAULT)
+		}
+		g := syscalls.DecodeTimespec(b)
+		if g.Sec < 0 || g.Nsec < 0 || g.Nsec >= 1e9 {
+			return errno(unix.EINVAL)
+		}
+		timeout = time.Duration(min(g.Sec, 1<<32))*time.Second + time.Duration(g.Nsec)
+	}
+	return t.epollWait(a, timeout)
+}
+
+// epollWait runs epoll_pwait/epoll_pwait2 (epfd, events, maxevents, -,
+// sigmask, sigsetsize) with timeout (negative: forever); Go's own EINTRs
+// are retried with the time left.
+func (t *Thread) epollWait(a *Args, timeout time.Duration) uint64 {
+	maxEvents := int(int32(a[2]))
+	if maxEvents <= 0 {
 		return errno(unix.EINVAL)
 	}
-	out, err := t.p.as.Slice(a[1], uint64(max)*epollEventSize, translate.ProtWrite)
+	out, err := t.p.as.Slice(a[1], uint64(maxEvents)*epollEventSize, translate.ProtWrite)
 	if err != nil {
 		return errno(unix.EFAULT)
 	}
-	evs := make([]unix.EpollEvent, min(max, maxEpollEvents))
+	evs := make([]unix.EpollEvent, min(maxEvents, maxEpollEvents))
 	var n int
 	if e := t.tempMask(a[4], a[5]); e != 0 {
 		return e
 	}
-	err = t.retryEINTR(timeout, func(ms int) error {
-		var e error
-		n, e = unix.EpollWait(fdArg(a[0]), evs, ms)
-		return e
-	})
+	deadline := time.Now().Add(timeout)
+	for {
+		err = t.hostCall(func() error {
+			var tsp unsafe.Pointer
+			if timeout >= 0 {
+				ts := unix.NsecToTimespec(int64(max(0, time.Until(deadline))))
+				tsp = unsafe.Pointer(&ts)
+			}
+			r, _, e := unix.Syscall6(unix.SYS_EPOLL_PWAIT2, uintptr(fdArg(a[0])), uintptr(unsafe.Pointer(&evs[0])),
+				uintptr(len(evs)), uintptr(tsp), 0, 8)
+			n = int(r)
+			if e != 0 {
+				return e
+			}
+			return nil
+		})
+		if err != unix.EINTR {
+			break
+		}
+		if t.sigReady() {
+			err = errGuestSignal
+			break
+		}
+	}
 	if err == errGuestSignal {
 		return restartNoHand
 	}
@@ -86,25 +135,6 @@ func sysEpollPwait(t *Thread, a *Args) uint64 {
 		le.PutUint32(b[12:], uint32(ev.Pad))
 	}
 	return uint64(n)
-}
-
-// retryEINTR repeats a wait of timeout ms (-1: forever) that the Go
-// runtime's own signals interrupted, with the time that is left; a guest
-// signal ends it with errGuestSignal.
-func (t *Thread) retryEINTR(timeout int, wait func(ms int) error) error {
-	deadline := time.Now().Add(time.Duration(timeout) * time.Millisecond)
-	for {
-		err := t.hostCall(func() error { return wait(timeout) })
-		if err != unix.EINTR {
-			return err
-		}
-		if t.sigReady() {
-			return errGuestSignal
-		}
-		if timeout > 0 {
-			timeout = max(0, int(time.Until(deadline)/time.Millisecond))
-		}
-	}
 }
 
 func sysEventfd2(t *Thread, a *Args) uint64 {

@@ -63,6 +63,8 @@ var e2eCases = []e2eCase{
 	// #5: xattrs, inotify, flock, splice/tee/copy_file_range, memfd,
 	// select/pselect6 with a signal, scheduling, capabilities, pidfd, ids.
 	{name: "fileext", prog: "fileext", dirArg: true},
+	// #5: epoll with the guests' 16-byte epoll_event, epoll_pwait2.
+	{name: "epoll", prog: "epoll", qemuDiff: "qemu-user 7.2 has no epoll_pwait2 (ENOSYS)"},
 	// #4: /proc/self/stat, status, comm and /proc/cpuinfo as a native run sees them.
 	{name: "procfs", prog: "procfs",
 		qemuDiff: "qemu-user 7.2 shows its own name in comm/status and 44 stat fields"},
