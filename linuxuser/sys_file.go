@@ -21,6 +21,8 @@ func init() {
 		row{"preadv", sysPreadv, kinds(aInt, aPtr, aInt, aLong), syscalls.RetInt, syscalls.Full, ""},
 		row{"pwritev", sysPwritev, kinds(aInt, aPtr, aInt, aLong), syscalls.RetInt, syscalls.Full, ""},
 		row{"lseek", sysLseek, kinds(aInt, aLong, aInt), syscalls.RetInt, syscalls.Full, ""},
+		row{"openat2", sysOpenat2, kinds(aDirFD, aStr, aPtr, aLong), syscalls.RetInt, syscalls.Full,
+			"flags translated; RESOLVE_* as the host has them"},
 		row{"openat", sysOpenat, kinds(aDirFD, aStr, syscalls.ArgOpenFlags, syscalls.ArgOpenMode), syscalls.RetInt,
 			syscalls.Full, "-L prefix; /proc/self/{exe,auxv,cmdline,maps} emulated"},
 		row{"close", sysClose, kinds(aInt), syscalls.RetInt, syscalls.Full, ""},
@@ -161,6 +163,42 @@ func sysOpenat(t *Thread, a *Args) uint64 {
 		return fd
 	}
 	return ret(unix.Openat(dirfd, t.p.prefixed(name), int(flags), mode))
+}
+
+// openHowSize is struct open_how {flags, mode, resolve: u64}, the same on
+// every architecture (Linux include/uapi/linux/openat2.h, OPEN_HOW_SIZE_VER0).
+const openHowSize = 24
+
+// sysOpenat2 is openat with struct open_how: the flags are the guest's
+// open flags, translated; a larger struct must be zero past what gemu
+// knows (E2BIG), as the kernel's copy_struct_from_user requires.
+func sysOpenat2(t *Thread, a *Args) uint64 {
+	size := a[3]
+	if size < openHowSize {
+		return errno(unix.EINVAL)
+	}
+	if size > translate.PageSize {
+		return errno(unix.E2BIG)
+	}
+	b, err := t.readBytes(a[2], size)
+	if err != nil {
+		return errno(unix.EFAULT)
+	}
+	for _, c := range b[openHowSize:] {
+		if c != 0 {
+			return errno(unix.E2BIG)
+		}
+	}
+	how := unix.OpenHow{Flags: t.p.abi.OpenFlags.ToHost(le.Uint64(b[0:])), Mode: le.Uint64(b[8:]), Resolve: le.Uint64(b[16:])}
+	name, e := t.readPath(a[1])
+	if e != 0 {
+		return e
+	}
+	dirfd := fdArg(a[0])
+	if fd, handled := t.p.openProc(dirfd, name, int(how.Flags)); handled {
+		return fd
+	}
+	return ret(unix.Openat2(dirfd, t.p.prefixed(name), &how))
 }
 
 func sysClose(t *Thread, a *Args) uint64 {
