@@ -1,7 +1,7 @@
 /* openflags: open flags whose values differ between x86_64 and the
  * guests (O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE on aarch64),
  * through openat and openat2, and F_GETFL/F_SETFL reporting the guest's
- * bits.
+ * bits; statx.
  * usage: openflags DIR */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 static void show(const char *label, long r)
@@ -28,6 +29,32 @@ static long open2(const char *name, unsigned long long flags, unsigned long long
 	if (fd >= 0)
 		close((int)fd);
 	return fd;
+}
+
+/* statx: the struct is the same everywhere (include/uapi/linux/stat.h);
+ * what it reports of a file, a symlink and a descriptor. */
+static void statx_checks(void)
+{
+	struct statx sx;
+	memset(&sx, 0xff, sizeof sx);
+	long r = statx(AT_FDCWD, "file", 0, STATX_BASIC_STATS, &sx);
+	printf("statx file: %ld, basic stats %d, regular %d, mode %o, size %llu, nlink %u, blocks set %d\n", r,
+	       (sx.stx_mask & STATX_BASIC_STATS) == STATX_BASIC_STATS, S_ISREG(sx.stx_mode), sx.stx_mode & 07777,
+	       (unsigned long long)sx.stx_size, sx.stx_nlink, sx.stx_blocks != ~0ull);
+	struct stat st;
+	stat("file", &st);
+	printf("statx matches stat: ino %d, dev %d, mtime %d\n", sx.stx_ino == st.st_ino,
+	       makedev(sx.stx_dev_major, sx.stx_dev_minor) == st.st_dev, sx.stx_mtime.tv_sec == st.st_mtim.tv_sec);
+	r = statx(AT_FDCWD, "link", AT_SYMLINK_NOFOLLOW, STATX_TYPE, &sx);
+	printf("statx link nofollow: %ld, symlink %d\n", r, S_ISLNK(sx.stx_mode));
+	int fd = open("dir", O_RDONLY | O_DIRECTORY);
+	r = statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_MODE, &sx);
+	printf("statx AT_EMPTY_PATH on a directory fd: %ld, directory %d\n", r, S_ISDIR(sx.stx_mode));
+	close(fd);
+	r = statx(AT_FDCWD, "missing", 0, STATX_BASIC_STATS, &sx);
+	printf("statx missing: %ld %s\n", r, r < 0 ? strerrorname_np(errno) : "");
+	r = statx(AT_FDCWD, "file", 0, 0x80000000u, &sx);
+	printf("statx reserved mask bit: %ld %s\n", r, r < 0 ? strerrorname_np(errno) : "");
 }
 
 int main(int argc, char **argv)
@@ -78,5 +105,6 @@ int main(int argc, char **argv)
 	} big = {{.flags = O_RDONLY}, 1};
 	show("openat2 larger struct with a nonzero tail", syscall(SYS_openat2, AT_FDCWD, "file", &big, sizeof big));
 	show("openat2 short struct", syscall(SYS_openat2, AT_FDCWD, "file", &big, 16));
+	statx_checks();
 	return 0;
 }
