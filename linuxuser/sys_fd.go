@@ -19,7 +19,7 @@ func init() {
 		row{"dup3", sysDup3, kinds(aInt, aInt, syscalls.ArgOpenFlags), syscalls.RetInt, syscalls.Full, ""},
 		row{"pipe2", sysPipe2, kinds(aPtr, syscalls.ArgOpenFlags), syscalls.RetInt, syscalls.Full, ""},
 		row{"ioctl", sysIoctl, kinds(aInt, aHex, aHex), syscalls.RetInt, syscalls.Partial,
-			"terminal ioctls (TCGETS, TCSETS*, TIOCGWINSZ, ...), FIONREAD, FIONBIO, FIOCLEX; others ENOTTY"},
+			"terminal and pty ioctls (TCGETS, TCSETS*, TIOCGWINSZ, TIOCSCTTY, TIOCGPTN, ...), FIO*, SIOCGIF*; others ENOTTY"},
 	)
 }
 
@@ -148,24 +148,70 @@ func sysIoctl(t *Thread, a *Args) uint64 {
 		}
 		g := syscalls.DecodeWinsize(b)
 		return ok(unix.IoctlSetWinsize(fd, tiocswinsz, &unix.Winsize{Row: g.Row, Col: g.Col, Xpixel: g.Xpixel, Ypixel: g.Ypixel}))
-	case tiocgpgrp, tiocspgrp, fionread, fionbio:
-		// An int (pid_t) argument in guest memory.
-		b, err := t.p.as.Slice(arg, 4, translate.ProtRead|translate.ProtWrite)
-		if err != nil {
-			return errno(unix.EFAULT)
+	case tiocgptpeer:
+		// The argument is open flags (drivers/tty/pty.c ptm_open_peer).
+		return ret(raw(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(t.p.abi.OpenFlags.ToHost(arg)), 0, 0, 0))
+	}
+	if size, found := passIoctls[req]; found {
+		host := uintptr(arg)
+		if size > 0 {
+			b, err := t.p.as.Slice(arg, size, translate.ProtRead|translate.ProtWrite)
+			if err != nil {
+				return errno(unix.EFAULT)
+			}
+			host = uintptr(unsafe.Pointer(&b[0]))
 		}
-		_, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(unsafe.Pointer(&b[0])))
-		if e != 0 {
-			return errno(e)
-		}
-		return 0
-	case fioclex, fionclex:
-		_, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), uintptr(req), 0)
-		if e != 0 {
-			return errno(e)
-		}
-		return 0
+		return ret(raw(unix.SYS_IOCTL, uintptr(fd), uintptr(req), host, 0, 0, 0))
 	}
 	t.p.unimp("gemu: ioctl %#x on fd %d not supported", req, fd)
 	return errno(unix.ENOTTY)
+}
+
+// ifreqSize is struct ifreq: a 16-byte name and a 24-byte union, on
+// x86_64 and both guests (Linux include/uapi/linux/if.h). Only requests
+// whose union holds no pointer are passed.
+const ifreqSize = 40
+
+const tiocgptpeer = 0x5441
+
+// passIoctls are the ioctls whose argument means the same to the host:
+// a value (size 0) or a buffer of size bytes laid out alike on x86_64 and
+// the guests. Numbers: Linux include/uapi/asm-generic/ioctls.h and
+// include/uapi/linux/sockios.h.
+var passIoctls = map[uint32]uint64{
+	// an int in guest memory
+	tiocgpgrp: 4, tiocspgrp: 4, fionread: 4, fionbio: 4,
+	0x5411: 4,                                  // TIOCOUTQ
+	0x5452: 4,                                  // FIOASYNC
+	0x5429: 4,                                  // TIOCGSID
+	0x5415: 4, 0x5416: 4, 0x5417: 4, 0x5418: 4, // TIOCMGET, TIOCMBIS, TIOCMBIC, TIOCMSET
+	0x80045430: 4, // TIOCGPTN
+	0x40045431: 4, // TIOCSPTLCK
+	0x80045439: 4, // TIOCGPKT
+	0x5420:     4, // TIOCPKT
+	0x80045440: 4, // TIOCGEXCL
+	// a value or nothing
+	fioclex: 0, fionclex: 0,
+	0x540C:     0, // TIOCEXCL
+	0x540D:     0, // TIOCNXCL
+	0x540E:     0, // TIOCSCTTY (an int value: steal)
+	0x5422:     0, // TIOCNOTTY
+	0x5409:     0, // TCSBRK
+	0x540A:     0, // TCXONC
+	0x540B:     0, // TCFLSH
+	0x5425:     0, // TCSBRKP
+	0x40045436: 0, // TIOCSIG: the signal by value (drivers/tty/pty.c)
+	// struct ifreq
+	0x8910: ifreqSize, // SIOCGIFNAME
+	0x8913: ifreqSize, // SIOCGIFFLAGS
+	0x8914: ifreqSize, // SIOCSIFFLAGS
+	0x8915: ifreqSize, // SIOCGIFADDR
+	0x8917: ifreqSize, // SIOCGIFDSTADDR
+	0x8919: ifreqSize, // SIOCGIFBRDADDR
+	0x891b: ifreqSize, // SIOCGIFNETMASK
+	0x891d: ifreqSize, // SIOCGIFMETRIC
+	0x8921: ifreqSize, // SIOCGIFMTU
+	0x8927: ifreqSize, // SIOCGIFHWADDR
+	0x8933: ifreqSize, // SIOCGIFINDEX
+	0x8942: ifreqSize, // SIOCGIFTXQLEN
 }

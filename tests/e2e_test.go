@@ -65,6 +65,9 @@ var e2eCases = []e2eCase{
 	{name: "fileext", prog: "fileext", dirArg: true},
 	// #5: open flags that differ from x86_64's, through openat and openat2.
 	{name: "openflags", prog: "openflags", dirArg: true, qemuDiff: "qemu-user 7.2 has no openat2 (ENOSYS)"},
+	// #5: pty and terminal ioctls, SIOCGIF* on lo, ENOTTY for the unknown.
+	{name: "ioctls", prog: "ioctls",
+		qemuDiff: "qemu-user 7.2 fails TIOCSCTTY/TIOCGSID and gives ENOSYS for an unknown ioctl"},
 	// #5: epoll with the guests' 16-byte epoll_event, epoll_pwait2.
 	{name: "epoll", prog: "epoll", qemuDiff: "qemu-user 7.2 has no epoll_pwait2 (ENOSYS)"},
 	// #4: /proc/self/stat, status, comm and /proc/cpuinfo as a native run sees them.
