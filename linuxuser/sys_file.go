@@ -173,21 +173,9 @@ const openHowSize = 24
 // open flags, translated; a larger struct must be zero past what gemu
 // knows (E2BIG), as the kernel's copy_struct_from_user requires.
 func sysOpenat2(t *Thread, a *Args) uint64 {
-	size := a[3]
-	if size < openHowSize {
-		return errno(unix.EINVAL)
-	}
-	if size > translate.PageSize {
-		return errno(unix.E2BIG)
-	}
-	b, err := t.readBytes(a[2], size)
-	if err != nil {
-		return errno(unix.EFAULT)
-	}
-	for _, c := range b[openHowSize:] {
-		if c != 0 {
-			return errno(unix.E2BIG)
-		}
+	b, e := t.readExtensible(a[2], a[3], openHowSize, openHowSize)
+	if e != 0 {
+		return e
 	}
 	how := unix.OpenHow{Flags: t.p.abi.OpenFlags.ToHost(le.Uint64(b[0:])), Mode: le.Uint64(b[8:]), Resolve: le.Uint64(b[16:])}
 	name, e := t.readPath(a[1])

@@ -134,6 +134,28 @@ func (t *Thread) cloneProcess(flags, newsp, ptid, tls, ctid uint64) uint64 {
 	return uint64(<-started)
 }
 
+// readExtensible reads an extensible struct of size bytes (clone_args,
+// open_how): at least minSize, at most a page, and zero past the known
+// size, as the kernel's copy_struct_from_user requires (E2BIG otherwise).
+func (t *Thread) readExtensible(addr, size, minSize, known uint64) ([]byte, uint64) {
+	if size < minSize {
+		return nil, errno(unix.EINVAL)
+	}
+	if size > translate.PageSize {
+		return nil, errno(unix.E2BIG)
+	}
+	b, err := t.readBytes(addr, size)
+	if err != nil {
+		return nil, errno(unix.EFAULT)
+	}
+	for _, c := range b[min(size, known):] {
+		if c != 0 {
+			return nil, errno(unix.E2BIG)
+		}
+	}
+	return b, 0
+}
+
 // struct clone_args sizes and the clone3-only flags (Linux
 // include/uapi/linux/sched.h).
 const (
@@ -149,20 +171,9 @@ const (
 // every architecture whose stack grows down.
 func sysClone3(t *Thread, a *Args) uint64 {
 	size := a[1]
-	if size < cloneArgsSize0 {
-		return errno(unix.EINVAL)
-	}
-	if size > translate.PageSize {
-		return errno(unix.E2BIG)
-	}
-	b, err := t.readBytes(a[0], size)
-	if err != nil {
-		return errno(unix.EFAULT)
-	}
-	for _, c := range b[min(size, cloneArgsSize):] {
-		if c != 0 {
-			return errno(unix.E2BIG)
-		}
+	b, e := t.readExtensible(a[0], size, cloneArgsSize0, cloneArgsSize)
+	if e != 0 {
+		return e
 	}
 	var f [cloneArgsSize / 8]uint64
 	for i := range f {
