@@ -24,6 +24,7 @@ type pk struct {
 	size   uint64 // fixed buffer size, or
 	lenArg int8   // the argument holding the buffer's length (-1: none)
 	elem   uint64 // ... times this element size
+	extra  uint64 // ... plus this many bytes (struct msgbuf's mtype)
 }
 
 const (
@@ -49,8 +50,16 @@ func inout(n uint64) pk  { return pk{kind: pkInOut, size: n, lenArg: -1} }
 func inLen(arg int8) pk  { return pk{kind: pkIn, lenArg: arg, elem: 1} }
 func outLen(arg int8) pk { return pk{kind: pkOut, lenArg: arg, elem: 1} }
 
+// inMsg and outMsg are a struct msgbuf: a long mtype, then the number of
+// bytes argument arg says (Linux include/uapi/linux/msg.h).
+func inMsg(arg int8) pk  { return pk{kind: pkIn, lenArg: arg, elem: 1, extra: 8} }
+func outMsg(arg int8) pk { return pk{kind: pkOut, lenArg: arg, elem: 1, extra: 8} }
+
 // inArray is a buffer of elem-byte elements counted by argument arg.
 func inArray(arg int8, elem uint64) pk { return pk{kind: pkIn, lenArg: arg, elem: elem} }
+
+// msqidDsSize is struct msqid64_ds on x86_64 and the 64-bit guests.
+const msqidDsSize = 120
 
 // passRow is a row for a pass-through syscall. blocking calls run
 // interruptibly and restart under SA_RESTART.
@@ -69,13 +78,26 @@ func passRow(name string, nr uintptr, blocking bool, spec ...pk) row {
 		}
 	}
 	note := "passed through"
+	restart := uint64(0)
 	if blocking {
 		note += ", interruptible"
+		restart = restartSys
 	}
-	return row{name, passHandler(nr, blocking, spec), ks, syscalls.RetInt, syscalls.Full, note}
+	return row{name, passHandler(nr, restart, spec), ks, syscalls.RetInt, syscalls.Full, note}
 }
 
-func passHandler(nr uintptr, blocking bool, spec []pk) Handler {
+// passRowNoRestart is a blocking pass-through call that a handled signal
+// always ends with EINTR, SA_RESTART or not (signal(7): System V IPC).
+func passRowNoRestart(name string, nr uintptr, spec ...pk) row {
+	r := passRow(name, nr, true, spec...)
+	r.h = passHandler(nr, restartNoHand, spec)
+	r.note = "passed through, interruptible, never restarted"
+	return r
+}
+
+// passHandler makes the handler; restart is the code an interrupted call
+// returns (0: the call does not block).
+func passHandler(nr uintptr, restart uint64, spec []pk) Handler {
 	return func(t *Thread, a *Args) uint64 {
 		var args [6]uintptr
 		var keep [6][]byte // host copies of strings, alive until the call returns
@@ -88,8 +110,8 @@ func passHandler(nr uintptr, blocking bool, spec []pk) Handler {
 		}
 		call := func() (int, error) { return raw(nr, args[0], args[1], args[2], args[3], args[4], args[5]) }
 		var r uint64
-		if blocking {
-			r = t.interruptible(restartSys, call)
+		if restart != 0 {
+			r = t.interruptible(restart, call)
 		} else {
 			r = ret(call())
 		}
@@ -125,7 +147,7 @@ func (t *Thread) passArg(s pk, a *Args, i int) (uintptr, []byte, uint64) {
 	}
 	n := s.size
 	if s.lenArg >= 0 {
-		n = uint64(uint32(a[s.lenArg])) * s.elem
+		n = uint64(uint32(a[s.lenArg]))*s.elem + s.extra
 	}
 	prot := translate.ProtRead
 	switch s.kind {
@@ -220,6 +242,13 @@ func init() {
 		passRow("umount2", unix.SYS_UMOUNT2, false, path, i32),
 		passRow("pivot_root", unix.SYS_PIVOT_ROOT, false, path, path),
 		passRow("pidfd_open", unix.SYS_PIDFD_OPEN, false, i32, val),
+		// System V message queues: struct msgbuf and msqid64_ds (120
+		// bytes) are laid out alike on x86_64 and the 64-bit guests
+		// (asm-generic/msgbuf.h). TODO(#5): semaphores and shared memory.
+		passRow("msgget", unix.SYS_MSGGET, false, i32, i32),
+		passRowNoRestart("msgsnd", unix.SYS_MSGSND, i32, inMsg(2), val, i32),
+		passRowNoRestart("msgrcv", unix.SYS_MSGRCV, i32, outMsg(2), val, val, i32),
+		passRow("msgctl", unix.SYS_MSGCTL, false, i32, i32, inout(msqidDsSize)),
 		passRow("pidfd_getfd", unix.SYS_PIDFD_GETFD, false, i32, i32, val),
 		// siginfo_t is the same on the guests and x86_64; a signal to gemu
 		// itself comes back through hostSigHandler.
