@@ -363,7 +363,9 @@ func TestConcurrentEphemeralListeners(t *testing.T) {
 	if len(seen) != workers*each {
 		t.Fatalf("%d distinct ports, want %d", len(seen), workers*each)
 	}
-	if after := openFDs(t); after != before {
+	// More after is a leak; fewer is an earlier test's connection whose
+	// close finished meanwhile (seen once in CI: 11 before, 10 after).
+	if after := openFDs(t); after > before {
 		t.Errorf("descriptors: %d before, %d after closing", before, after)
 	}
 	t.Logf("%d listeners in %v", workers*each, elapsed.Round(time.Millisecond))
