@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -99,6 +100,7 @@ type Process struct {
 	logMu    sync.Mutex // serializes strace/unimp lines
 	doneOnce sync.Once
 	done     chan struct{}
+	ended    atomic.Bool // done is closed (read on every syscall, cheaper than a select)
 	status   Status
 }
 
@@ -224,6 +226,7 @@ func (p *Process) exit(s Status) {
 			t.cpu.RequestExit()
 		}
 		p.mu.Unlock()
+		p.ended.Store(true)
 		close(p.done)
 		if p.vfork != nil {
 			p.vforkExit(s)
@@ -240,14 +243,7 @@ func (p *Process) exit(s Status) {
 }
 
 // exiting reports whether the process is ending.
-func (p *Process) exiting() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
+func (p *Process) exiting() bool { return p.ended.Load() }
 
 // logf writes one line to w (strace or unimp) without interleaving.
 func (p *Process) logf(w io.Writer, format string, args ...any) {

@@ -138,7 +138,7 @@ func (t *Thread) vforkExec(exe string, args, env []string, mask, ignored uint64)
 		return errRet(err)
 	}
 	p := t.p
-	p.doneOnce.Do(func() { close(p.done) })
+	p.doneOnce.Do(func() { p.ended.Store(true); close(p.done) })
 	p.vfork.done <- pid
 	t.exited = true
 	t.noResult = true

@@ -2,6 +2,7 @@ package linuxuser
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -22,13 +23,17 @@ func init() {
 const signalfdSiginfoSize = 128
 
 // signalfds maps a guest signalfd descriptor to its mask (one process
-// per gemu).
+// per gemu). count lets every read() skip the lock while there is none.
 var signalfds struct {
 	sync.Mutex
-	mask map[int]uint64
+	mask  map[int]uint64
+	count atomic.Int32
 }
 
 func signalfdMask(fd int) (uint64, bool) {
+	if signalfds.count.Load() == 0 {
+		return 0, false
+	}
 	signalfds.Lock()
 	defer signalfds.Unlock()
 	m, ok := signalfds.mask[fd]
@@ -39,6 +44,7 @@ func signalfdMask(fd int) (uint64, bool) {
 func forgetSignalfd(fd int) {
 	signalfds.Lock()
 	delete(signalfds.mask, fd)
+	signalfds.count.Store(int32(len(signalfds.mask)))
 	signalfds.Unlock()
 }
 
@@ -81,6 +87,7 @@ func sysSignalfd4(t *Thread, a *Args) uint64 {
 		return errRet(err)
 	}
 	signalfds.mask[efd] = m
+	signalfds.count.Store(int32(len(signalfds.mask)))
 	return uint64(efd)
 }
 

@@ -3,6 +3,7 @@ package linuxuser
 import (
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -13,9 +14,12 @@ import (
 // Thread is one guest thread, run by one goroutine locked to its host
 // thread; the host TID is the guest TID.
 type Thread struct {
-	p   *Process
-	cpu *translate.CPU
-	tid int
+	p          *Process
+	cpu        *translate.CPU
+	tid        int
+	args       Args   // the current syscall's arguments
+	sinceYield uint32 // syscalls since the yield check (yieldSometimes)
+	lastYield  time.Duration
 
 	clearTID   uint64 // CLONE_CHILD_CLEARTID / set_tid_address
 	robustList uint64 // set_robust_list head, walked at death (robust.go)
@@ -50,6 +54,7 @@ func (p *Process) newThread(cpu *translate.CPU, tid int) *Thread {
 	p.mu.Lock()
 	p.threads[tid] = t
 	p.mu.Unlock()
+	fitProcs(liveThreads.Add(1))
 	return t
 }
 
@@ -66,6 +71,7 @@ func (t *Thread) loop() {
 		switch k {
 		case translate.ExitSyscall:
 			t.syscall()
+			t.yieldSometimes()
 		case translate.ExitSignal:
 			t.syncSignal()
 		case translate.ExitDebug:
@@ -100,6 +106,7 @@ func (t *Thread) finish() {
 	}
 	p.mu.Lock()
 	delete(p.threads, t.tid)
+	liveThreads.Add(-1)
 	last := len(p.threads) == 0
 	p.mu.Unlock()
 	if last {
@@ -111,21 +118,23 @@ func (t *Thread) finish() {
 func (t *Thread) syscall() {
 	p, c := t.p, t.cpu
 	nr := p.arch.SyscallNumber(c)
-	var a Args
+	// The arguments live in t: a local would escape through the handler
+	// call and cost an allocation per syscall.
+	a := &t.args
 	for i := range a {
 		a[i] = p.arch.SyscallArg(c, i)
 	}
 	rec := p.table.Lookup(nr)
 	if rec == nil || rec.Handler == nil {
-		t.unsupported(nr, rec, &a)
+		t.unsupported(nr, rec, a)
 		p.arch.SetSyscallResult(c, errno(unix.ENOSYS))
 		return
 	}
 	if p.tracer != nil && rec.Ret == syscalls.RetNone {
-		p.logf(p.opts.Strace, "%d %s\n", t.tid, p.tracer.Call(rec.Name, rec.Args, a))
+		p.logf(p.opts.Strace, "%d %s\n", t.tid, p.tracer.Call(rec.Name, rec.Args, *a))
 	}
 	t.noResult = false
-	r := rec.Handler(t, &a)
+	r := rec.Handler(t, a)
 	if isRestart(r) {
 		// A guest signal interrupted it: handleSignals restarts it or
 		// leaves EINTR (arch/riscv/kernel/signal.c handle_signal).
@@ -134,7 +143,7 @@ func (t *Thread) syscall() {
 		r = errno(unix.EINTR)
 	}
 	if p.tracer != nil && rec.Ret != syscalls.RetNone {
-		p.logf(p.opts.Strace, "%d %s%s\n", t.tid, p.tracer.Call(rec.Name, rec.Args, a), syscalls.Result(rec.Ret, r))
+		p.logf(p.opts.Strace, "%d %s%s\n", t.tid, p.tracer.Call(rec.Name, rec.Args, *a), syscalls.Result(rec.Ret, r))
 	}
 	if !t.noResult {
 		p.arch.SetSyscallResult(c, r)

@@ -171,8 +171,8 @@ const (
 // loop runs blocks until an exit. exec follows chained successors itself;
 // it comes back here only to chain, translate, or leave.
 func (e *Engine) loop(c *CPU) ExitKind {
-	b, cacheable := e.find(c.PC)
 	c.chain = e.OnExec == nil
+	b := e.entry(c)
 	for {
 		if c.exitReq.Load() != 0 {
 			c.exitReq.Store(0)
@@ -196,19 +196,32 @@ func (e *Engine) loop(c *CPU) ExitKind {
 			if ok && c.chain && e.cacheable(b) {
 				e.cache.link(op, nb)
 			}
-			b, cacheable = nb, ok
+			b = nb
 		case nextIndirect:
 			var ok bool
 			b, ok = e.find(c.PC)
 			if ok && c.chain {
 				c.jumpCache[(c.PC>>1)&(jumpCacheSize-1)] = b
 			}
-			cacheable = ok
 		case nextRefetch:
-			b, cacheable = e.find(c.PC)
+			b, _ = e.find(c.PC)
 		}
-		_ = cacheable
 	}
+}
+
+// entry finds the block at c.PC when Run starts (after every syscall):
+// through the CPU's own jump cache first, which takes no lock shared with
+// other threads.
+func (e *Engine) entry(c *CPU) *Block {
+	slot := &c.jumpCache[(c.PC>>1)&(jumpCacheSize-1)]
+	if b := *slot; b != nil && b.PC == c.PC && b.valid.Load() && c.chain {
+		return b
+	}
+	b, ok := e.find(c.PC)
+	if ok && c.chain {
+		*slot = b
+	}
+	return b
 }
 
 // cacheable reports whether b is the cached translation for its PC (only
