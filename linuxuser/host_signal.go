@@ -74,6 +74,30 @@ func (t *Thread) hostCall(fn func() error) error {
 	return err
 }
 
+// bufCall is read(2) or write(2) (nr) of b on fd: interruptible as
+// sockCall is, with the socket timeout option opt, but with no function
+// values in between, as it is the hottest path of I/O-bound guests.
+func (t *Thread) bufCall(nr uintptr, fd int, b []byte, opt int) uint64 {
+	p := unsafe.Pointer(unsafe.SliceData(b))
+	for {
+		t.blockSeq.Add(1)
+		var r uintptr
+		e := unix.EINTR
+		if !t.wake.Load() || !t.sigReady() {
+			r, _, e = unix.Syscall(nr, uintptr(fd), uintptr(p), uintptr(len(b)))
+		}
+		t.blockSeq.Add(1)
+		switch {
+		case e == 0:
+			return uint64(r)
+		case e != unix.EINTR:
+			return errno(e)
+		case t.sigReady():
+			return t.timeoutEINTR(fd, opt)
+		}
+	}
+}
+
 // interruptible runs fn until it does not fail with EINTR; an EINTR with a
 // guest signal to deliver returns code (restartSys or restartNoHand).
 // EINTRs the Go runtime causes are retried.

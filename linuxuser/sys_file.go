@@ -54,7 +54,7 @@ func sysRead(t *Thread, a *Args) uint64 {
 	}
 	// A socket with SO_RCVTIMEO fails with EINTR rather than restart
 	// (net/core/sock.c sock_intr_errno, for read as for recv).
-	return t.sockCall(fdArg(a[0]), unix.SO_RCVTIMEO, func() (int, error) { return unix.Read(fdArg(a[0]), b) })
+	return t.bufCall(unix.SYS_READ, fdArg(a[0]), b, unix.SO_RCVTIMEO)
 }
 
 func sysWrite(t *Thread, a *Args) uint64 {
@@ -62,7 +62,7 @@ func sysWrite(t *Thread, a *Args) uint64 {
 	if err != nil {
 		return errRet(err)
 	}
-	return t.raisePipe(t.sockCall(fdArg(a[0]), unix.SO_SNDTIMEO, func() (int, error) { return unix.Write(fdArg(a[0]), b) }))
+	return t.raisePipe(t.bufCall(unix.SYS_WRITE, fdArg(a[0]), b, unix.SO_SNDTIMEO))
 }
 
 // raisePipe sends SIGPIPE to the writer on EPIPE, as the kernel's pipe and

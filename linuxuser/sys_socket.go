@@ -180,11 +180,19 @@ func sysConnect(t *Thread, a *Args) uint64 {
 func (t *Thread) sockCall(fd, opt int, fn func() (int, error)) uint64 {
 	r := t.interruptible(restartSys, fn)
 	if r == restartSys {
-		if tv, err := unix.GetsockoptTimeval(fd, unix.SOL_SOCKET, opt); err == nil && (tv.Sec != 0 || tv.Usec != 0) {
-			return errno(unix.EINTR)
-		}
+		return t.timeoutEINTR(fd, opt)
 	}
 	return r
+}
+
+// timeoutEINTR is the result of a call on fd interrupted by a guest
+// signal: EINTR when fd is a socket with timeout option opt set, else a
+// restart.
+func (t *Thread) timeoutEINTR(fd, opt int) uint64 {
+	if tv, err := unix.GetsockoptTimeval(fd, unix.SOL_SOCKET, opt); err == nil && (tv.Sec != 0 || tv.Usec != 0) {
+		return errno(unix.EINTR)
+	}
+	return restartSys
 }
 
 // connectWait waits until fd is writable and returns its pending error.

@@ -3,7 +3,9 @@ package translate
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -37,6 +39,10 @@ type AddressSpace struct {
 
 	mu   sync.Mutex
 	vmas vmaList
+	// view is a copy of vmas.v published after every change under mu, so
+	// the checks every syscall makes (rangeHas, ProtAt) take no lock that
+	// guest threads would contend on.
+	view atomic.Pointer[[]VMA]
 	// MmapBase is the top of the region searched downward for mappings
 	// without a fixed address (below the stack, like Linux's mmap_base).
 	MmapBase uint64
@@ -149,6 +155,7 @@ func (as *AddressSpace) Map(s MapSpec) (uint64, error) {
 	if err == nil {
 		as.vmas.insert(vma{Start: addr, End: addr + length, Prot: s.Prot, Shared: s.Shared,
 			Name: s.Name, Offset: s.Offset, Anon: s.FD < 0})
+		as.publish()
 	}
 	as.mu.Unlock()
 	if err != nil {
@@ -189,6 +196,7 @@ func (as *AddressSpace) Unmap(addr, length uint64) error {
 		unix.MAP_FIXED|unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
 	if err == nil {
 		as.vmas.remove(addr, addr+length)
+		as.publish()
 	}
 	as.mu.Unlock()
 	as.notify(addr, addr+length)
@@ -209,6 +217,7 @@ func (as *AddressSpace) Protect(addr, length uint64, prot int) error {
 	err := unix.Mprotect(as.hostSlice(addr, length), hostProt(prot))
 	if err == nil {
 		as.vmas.setProt(addr, addr+length, prot)
+		as.publish()
 	}
 	as.mu.Unlock()
 	as.notify(addr, addr+length)
@@ -257,6 +266,7 @@ func (as *AddressSpace) Remap(old, oldLen, newLen uint64, mayMove bool) (uint64,
 		nv.Offset = v.Offset + int64(old-v.Start)
 		as.vmas.remove(old, old+oldLen)
 		as.vmas.insert(nv)
+		as.publish()
 	}
 	as.mu.Unlock()
 	as.notify(old, old+oldLen)
@@ -314,10 +324,24 @@ func (as *AddressSpace) VMAs() []VMA {
 
 // ProtAt returns the guest protection of the page holding addr, and whether it is mapped.
 func (as *AddressSpace) ProtAt(addr uint64) (int, bool) {
-	as.mu.Lock()
-	defer as.mu.Unlock()
-	v, ok := as.vmas.find(addr)
+	v, ok := as.current().find(addr)
 	return v.Prot, ok
+}
+
+// publish makes the current mappings the view lock-free readers see;
+// called with mu held after every change.
+func (as *AddressSpace) publish() {
+	v := slices.Clone(as.vmas.v)
+	as.view.Store(&v)
+}
+
+// current is the last published view of the mappings.
+func (as *AddressSpace) current() *vmaList {
+	l := &vmaList{}
+	if v := as.view.Load(); v != nil {
+		l.v = *v
+	}
+	return l
 }
 
 // rangeHas reports whether every byte of [addr, addr+n) is mapped with all of prot.
@@ -328,9 +352,7 @@ func (as *AddressSpace) rangeHas(addr, n uint64, prot int) bool {
 	if addr+n < addr || addr+n > as.limit {
 		return false
 	}
-	as.mu.Lock()
-	defer as.mu.Unlock()
-	return as.vmas.coversWith(addr, addr+n, prot)
+	return as.current().coversWith(addr, addr+n, prot)
 }
 
 // Slice returns the host bytes backing guest [addr, addr+n) after checking
@@ -491,6 +513,7 @@ func (as *AddressSpace) RestoreVMA(v VMA, fd int, off int64, fill func(host []by
 		return err
 	}
 	as.vmas.insert(v)
+	as.publish()
 	return nil
 }
 
