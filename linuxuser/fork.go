@@ -207,6 +207,7 @@ func (p *Process) forkMemory(st *forkState, vmas []translate.VMA) ([]copyRange, 
 	hostMaps, _ := hostFileMappings(base, base+uintptr(p.as.Limit()))
 	var data int64
 	private := func(v translate.VMA) {
+		v.SysV = 0 // a copy, no longer the segment
 		st.VMAs = append(st.VMAs, forkVMA{VMA: v, Data: data, FD: -1})
 		ranges = p.copyRanges(ranges, v, data, hostMaps)
 		data += int64(v.End - v.Start)
@@ -214,6 +215,10 @@ func (p *Process) forkMemory(st *forkState, vmas []translate.VMA) ([]copyRange, 
 	for _, v := range vmas {
 		if !v.Shared {
 			private(v)
+			continue
+		}
+		if forkShm(v) {
+			st.VMAs = append(st.VMAs, forkVMA{VMA: v, FD: -1})
 			continue
 		}
 		for _, part := range splitShared(v, base, hostMaps) {

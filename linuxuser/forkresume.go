@@ -118,6 +118,9 @@ func readForkState(fd int) (*forkState, int64, error) {
 // restoreVMA maps one guest mapping again: a shared one from its kept
 // descriptor, a private one filled from the memfd.
 func restoreVMA(as *translate.AddressSpace, v forkVMA, fd int, data int64) error {
+	if v.SysV != 0 {
+		return restoreShm(as, v.VMA)
+	}
 	if v.FD >= 0 {
 		return as.RestoreVMA(v.VMA, int(v.FD), v.FDOff, nil)
 	}

@@ -58,9 +58,6 @@ func outMsg(arg int8) pk { return pk{kind: pkOut, lenArg: arg, elem: 1, extra: 8
 // inArray is a buffer of elem-byte elements counted by argument arg.
 func inArray(arg int8, elem uint64) pk { return pk{kind: pkIn, lenArg: arg, elem: elem} }
 
-// msqidDsSize is struct msqid64_ds on x86_64 and the 64-bit guests.
-const msqidDsSize = 120
-
 // passRow is a row for a pass-through syscall. blocking calls run
 // interruptibly and restart under SA_RESTART.
 func passRow(name string, nr uintptr, blocking bool, spec ...pk) row {
@@ -242,13 +239,6 @@ func init() {
 		passRow("umount2", unix.SYS_UMOUNT2, false, path, i32),
 		passRow("pivot_root", unix.SYS_PIVOT_ROOT, false, path, path),
 		passRow("pidfd_open", unix.SYS_PIDFD_OPEN, false, i32, val),
-		// System V message queues: struct msgbuf and msqid64_ds (120
-		// bytes) are laid out alike on x86_64 and the 64-bit guests
-		// (asm-generic/msgbuf.h). TODO(#5): semaphores and shared memory.
-		passRow("msgget", unix.SYS_MSGGET, false, i32, i32),
-		passRowNoRestart("msgsnd", unix.SYS_MSGSND, i32, inMsg(2), val, i32),
-		passRowNoRestart("msgrcv", unix.SYS_MSGRCV, i32, outMsg(2), val, val, i32),
-		passRow("msgctl", unix.SYS_MSGCTL, false, i32, i32, inout(msqidDsSize)),
 		passRow("pidfd_getfd", unix.SYS_PIDFD_GETFD, false, i32, i32, val),
 		// siginfo_t is the same on the guests and x86_64; a signal to gemu
 		// itself comes back through hostSigHandler.

@@ -2,6 +2,7 @@ package linuxuser
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"testing"
@@ -355,5 +356,38 @@ func TestErrRet(t *testing.T) {
 func TestStatusExitCode(t *testing.T) {
 	if (Status{Code: 3}).ExitCode() != 3 || (Status{Signal: 11}).ExitCode() != 139 || (Status{Code: 256 + 4}).ExitCode() != 4 {
 		t.Error("exit codes")
+	}
+}
+
+// semid64_ds: sem_otime, sem_ctime and sem_nsems sit at 48, 56, 64 on the
+// guests (asm-generic/sembuf.h) and at 48, 64, 80 on x86_64, where an
+// unused long follows each time (arch/x86/include/uapi/asm/sembuf.h).
+func TestSemidConversion(t *testing.T) {
+	var host [hostSemidSize]byte
+	for i := range host[:48] {
+		host[i] = byte(i + 1) // struct ipc64_perm, copied as it is
+	}
+	binary.LittleEndian.PutUint64(host[48:], 111) // sem_otime
+	binary.LittleEndian.PutUint64(host[56:], 999) // x86_64 __unused1
+	binary.LittleEndian.PutUint64(host[64:], 222) // sem_ctime
+	binary.LittleEndian.PutUint64(host[80:], 3)   // sem_nsems
+	g := semidToGuest(host)
+	if len(g) != semidDsSize || semidDsSize != 88 {
+		t.Fatalf("guest semid64_ds is %d bytes, want 88", len(g))
+	}
+	for i, want := range map[int]uint64{48: 111, 56: 222, 64: 3, 72: 0, 80: 0} {
+		if got := binary.LittleEndian.Uint64(g[i:]); got != want {
+			t.Errorf("guest offset %d = %d, want %d", i, got, want)
+		}
+	}
+	if g[0] != 1 || g[47] != 48 {
+		t.Errorf("ipc64_perm not copied: %d %d", g[0], g[47])
+	}
+	var guest [semidDsSize]byte
+	copy(guest[:], g)
+	back := semidToHost(guest)
+	binary.LittleEndian.PutUint64(host[56:], 0) // padding does not survive the trip
+	if back != host {
+		t.Errorf("host -> guest -> host changed the struct:\n%v\n%v", back, host)
 	}
 }

@@ -68,8 +68,10 @@ var e2eCases = []e2eCase{
 	// #5: pty and terminal ioctls, SIOCGIF* on lo, ENOTTY for the unknown.
 	{name: "ioctls", prog: "ioctls",
 		qemuDiff: "qemu-user 7.2 fails TIOCSCTTY/TIOCGSID and gives ENOSYS for an unknown ioctl"},
-	// #5: System V message queues.
+	// #5: System V message queues, semaphores and shared memory.
 	{name: "sysvmsg", prog: "sysvmsg"},
+	{name: "sysvipc", prog: "sysvipc",
+		qemuDiff: "qemu-user 7.2 attaches shmat(NULL, SHM_REMAP) instead of EINVAL, so the segment outlives IPC_RMID"},
 	// #5: epoll with the guests' 16-byte epoll_event, epoll_pwait2.
 	{name: "epoll", prog: "epoll", qemuDiff: "qemu-user 7.2 has no epoll_pwait2 (ENOSYS)"},
 	// #4: /proc/self/stat, status, comm and /proc/cpuinfo as a native run sees them.

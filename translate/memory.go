@@ -118,6 +118,10 @@ type MapSpec struct {
 	Offset    int64
 	Name      string // for /proc/self/maps: a path, "[heap]", "[stack]" ...
 	Grows     bool   // MAP_GROWSDOWN stack
+	// Attach, when set, puts the host pages in place instead of mmap
+	// (System V shmat with SHM_REMAP); SysV goes into the VMA.
+	Attach func(host unsafe.Pointer) error
+	SysV   int
 }
 
 // ErrExist is returned for MAP_FIXED_NOREPLACE over an existing mapping.
@@ -154,7 +158,7 @@ func (as *AddressSpace) Map(s MapSpec) (uint64, error) {
 	err := as.hostMap(addr, length, s)
 	if err == nil {
 		as.vmas.insert(vma{Start: addr, End: addr + length, Prot: s.Prot, Shared: s.Shared,
-			Name: s.Name, Offset: s.Offset, Anon: s.FD < 0})
+			Name: s.Name, Offset: s.Offset, Anon: s.FD < 0 && s.Attach == nil, SysV: s.SysV})
 		as.publish()
 	}
 	as.mu.Unlock()
@@ -166,6 +170,9 @@ func (as *AddressSpace) Map(s MapSpec) (uint64, error) {
 }
 
 func (as *AddressSpace) hostMap(addr, length uint64, s MapSpec) error {
+	if s.Attach != nil {
+		return s.Attach(as.hostPtr(addr))
+	}
 	flags := unix.MAP_FIXED
 	if s.Shared {
 		flags |= unix.MAP_SHARED
@@ -490,6 +497,16 @@ func (as *AddressSpace) UnlockMappings() { as.mu.Unlock() }
 // fresh anonymous pages, which fill (when not nil) writes before v.Prot is
 // applied.
 func (as *AddressSpace) RestoreVMA(v VMA, fd int, off int64, fill func(host []byte) error) error {
+	return as.restore(v, nil, fd, off, fill)
+}
+
+// RestoreAttached recreates v with attach putting its host pages in place
+// (a System V segment attached again).
+func (as *AddressSpace) RestoreAttached(v VMA, attach func(host unsafe.Pointer) error) error {
+	return as.restore(v, attach, -1, 0, nil)
+}
+
+func (as *AddressSpace) restore(v VMA, attach func(host unsafe.Pointer) error, fd int, off int64, fill func(host []byte) error) error {
 	if v.Start%PageSize != 0 || v.End%PageSize != 0 || as.checkRange(v.Start, v.End-v.Start) != nil {
 		return ErrInvalid
 	}
@@ -497,7 +514,9 @@ func (as *AddressSpace) RestoreVMA(v VMA, fd int, off int64, fill func(host []by
 	as.mu.Lock()
 	defer as.mu.Unlock()
 	var err error
-	if fd >= 0 {
+	if attach != nil {
+		err = attach(as.hostPtr(v.Start))
+	} else if fd >= 0 {
 		_, err = unix.MmapPtr(fd, off, as.hostPtr(v.Start), uintptr(n), hostProt(v.Prot), unix.MAP_FIXED|unix.MAP_SHARED)
 	} else {
 		_, err = unix.MmapPtr(-1, 0, as.hostPtr(v.Start), uintptr(n), unix.PROT_READ|unix.PROT_WRITE,

@@ -10,6 +10,10 @@ type VMA struct {
 	Anon       bool
 	Offset     int64
 	Name       string
+	// SysV is a System V shared memory segment's id + 1 (0: none); the
+	// segment's pages are the host kernel's (shmat), and a fork child
+	// attaches the same segment again.
+	SysV int
 }
 
 type vma = VMA
@@ -107,7 +111,7 @@ func (l *vmaList) merge() {
 		if n := len(out); n > 0 {
 			p := &out[n-1]
 			if p.End == v.Start && p.Prot == v.Prot && p.Shared == v.Shared && p.Anon == v.Anon &&
-				p.Name == v.Name && (p.Anon || p.Offset+int64(p.End-p.Start) == v.Offset) {
+				p.Name == v.Name && p.SysV == v.SysV && (p.Anon || p.Offset+int64(p.End-p.Start) == v.Offset) {
 				p.End = v.End
 				continue
 			}
