@@ -1,6 +1,7 @@
 package linuxuser
 
 import (
+	"encoding/binary"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -151,6 +152,8 @@ func sysIoctl(t *Thread, a *Args) uint64 {
 	case tiocgptpeer:
 		// The argument is open flags (drivers/tty/pty.c ptm_open_peer).
 		return ret(raw(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(t.p.abi.OpenFlags.ToHost(arg)), 0, 0, 0))
+	case siocgifconf:
+		return t.ifconf(fd, arg)
 	}
 	if size, found := passIoctls[req]; found {
 		host := uintptr(arg)
@@ -166,6 +169,39 @@ func sysIoctl(t *Thread, a *Args) uint64 {
 	t.p.unimp("gemu: ioctl %#x on fd %d not supported", req, fd)
 	return errno(unix.ENOTTY)
 }
+
+// ifconf is SIOCGIFCONF. struct ifconf is an int length and a pointer to
+// an array of struct ifreq (include/uapi/linux/if.h; 16 bytes on LP64):
+// the pointer becomes a host one, and the length the kernel writes back
+// is copied out. A NULL array asks for the length needed.
+func (t *Thread) ifconf(fd int, arg uint64) uint64 {
+	var c [16]byte
+	if t.p.as.Read(arg, c[:]) != nil {
+		return errno(unix.EFAULT)
+	}
+	n, buf := int32(binary.LittleEndian.Uint32(c[0:])), binary.LittleEndian.Uint64(c[8:])
+	var host uintptr
+	if buf != 0 {
+		p, ok := t.hostPtr(buf, uint64(max(n, 0)), translate.ProtWrite)
+		if !ok {
+			return errno(unix.EFAULT)
+		}
+		host = p
+	}
+	var hc [16]byte
+	binary.LittleEndian.PutUint32(hc[0:], uint32(n))
+	binary.LittleEndian.PutUint64(hc[8:], uint64(host))
+	r, err := raw(unix.SYS_IOCTL, uintptr(fd), siocgifconf, uintptr(unsafe.Pointer(&hc[0])), 0, 0, 0)
+	if err != nil {
+		return errRet(err)
+	}
+	if t.p.as.Write(arg, hc[0:4]) != nil {
+		return errno(unix.EFAULT)
+	}
+	return uint64(r)
+}
+
+const siocgifconf = 0x8912 // include/uapi/linux/sockios.h
 
 // ifreqSize is struct ifreq: a 16-byte name and a 24-byte union, on
 // x86_64 and both guests (Linux include/uapi/linux/if.h). Only requests

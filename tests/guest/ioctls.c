@@ -1,7 +1,7 @@
 /* ioctls: the terminal, pty and interface ioctls programs use, compared
  * with a native run: a pty pair (TIOCGPTN, TIOCSPTLCK, TIOCGPTPEER,
  * termios, FIONREAD, TIOCOUTQ, TCFLSH, TIOCEXCL, TIOCSCTTY in a new
- * session) and the loopback interface (SIOCGIF*).
+ * session) and the loopback interface (SIOCGIF*, SIOCGIFCONF).
  * usage: ioctls */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -106,6 +106,26 @@ static void interfaces(void)
 	printf("hw family: %d\n", ifr.ifr_hwaddr.sa_family);
 	strcpy(ifr.ifr_name, "nonexistent0");
 	show("SIOCGIFINDEX of a missing interface", ioctl(fd, SIOCGIFINDEX, &ifr));
+	struct ifconf ifc = {.ifc_len = 0, .ifc_buf = NULL};
+	show("SIOCGIFCONF without a buffer", ioctl(fd, SIOCGIFCONF, &ifc));
+	int need = ifc.ifc_len;
+	printf("length: a positive multiple of struct ifreq %d\n", need > 0 && need % (int)sizeof(struct ifreq) == 0);
+	struct ifreq reqs[64];
+	ifc.ifc_len = sizeof reqs;
+	ifc.ifc_req = reqs;
+	show("SIOCGIFCONF", ioctl(fd, SIOCGIFCONF, &ifc));
+	int lo = 0;
+	for (int i = 0; i < ifc.ifc_len / (int)sizeof(struct ifreq); i++)
+		if (!strcmp(reqs[i].ifr_name, "lo") &&
+		    ((struct sockaddr_in *)&reqs[i].ifr_addr)->sin_addr.s_addr == htonl(INADDR_LOOPBACK))
+			lo = 1;
+	printf("length as asked before %d, lo with 127.0.0.1 listed %d\n", ifc.ifc_len == need, lo);
+	ifc.ifc_len = sizeof(struct ifreq);
+	show("SIOCGIFCONF with room for one", ioctl(fd, SIOCGIFCONF, &ifc));
+	printf("length: %d, first entry %s\n", ifc.ifc_len, reqs[0].ifr_name[0] ? "named" : "empty");
+	ifc.ifc_len = sizeof reqs;
+	ifc.ifc_buf = (char *)16;
+	show("SIOCGIFCONF into a bad buffer", ioctl(fd, SIOCGIFCONF, &ifc));
 	show("an unknown ioctl", ioctl(fd, 0x12345678, 0));
 	close(fd);
 }
