@@ -68,6 +68,9 @@ var e2eCases = []e2eCase{
 	// #5: pty and terminal ioctls, SIOCGIF* on lo, ENOTTY for the unknown.
 	{name: "ioctls", prog: "ioctls",
 		qemuDiff: "qemu-user 7.2 fails TIOCSCTTY/TIOCGSID and gives ENOSYS for an unknown ioctl"},
+	// #5: getrusage, times, sysinfo, prlimit64, clock_getres,
+	// clock_nanosleep TIMER_ABSTIME, POSIX timers.
+	{name: "timeres", prog: "timeres"},
 	// #5: System V message queues, semaphores and shared memory.
 	{name: "sysvmsg", prog: "sysvmsg"},
 	{name: "sysvipc", prog: "sysvipc",
