@@ -97,8 +97,10 @@ static void semaphores(void)
 	pid_t pid = fork();
 	if (pid == 0)
 		_exit(semop1(id, 1, -10, 0) == 0 ? 3 : 4); /* waits for the parent */
-	usleep(50000);
-	show("GETNCNT 1 with the child waiting", semctl(id, 1, GETNCNT));
+	int waiting = 0; /* until the child blocks (10 s at most: it may be slow to start) */
+	for (int i = 0; i < 1000 && (waiting = semctl(id, 1, GETNCNT)) == 0; i++)
+		usleep(10000);
+	show("GETNCNT 1 with the child waiting", waiting);
 	show("semop 1 += 10", semop1(id, 1, 10, 0));
 	int st;
 	waitpid(pid, &st, 0);
