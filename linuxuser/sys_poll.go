@@ -11,8 +11,8 @@ import (
 	"github.com/gemu-project/gemu/translate"
 )
 
-// Readiness: epoll, eventfd, ppoll. Guest signal masks passed to the
-// waiting calls are ignored until signals are delivered (TODO(#4)).
+// Readiness: epoll, eventfd, ppoll. The waiting calls' sigmask arguments
+// hold while they wait and until the handler they let in has run.
 
 func init() {
 	register(
@@ -23,8 +23,8 @@ func init() {
 		row{"epoll_pwait2", sysEpollPwait2, kinds(aInt, aPtr, aInt, syscalls.ArgTimespec, aPtr, aLong), syscalls.RetInt,
 			syscalls.Full, ""},
 		row{"eventfd2", sysEventfd2, kinds(aInt, syscalls.ArgOpenFlags), syscalls.RetInt, syscalls.Full, ""},
-		row{"ppoll", sysPpoll, kinds(aPtr, aInt, aPtr, aPtr, aLong), syscalls.RetInt, syscalls.Partial,
-			"signal mask ignored"},
+		row{"ppoll", sysPpoll, kinds(aPtr, aInt, aPtr, aPtr, aLong), syscalls.RetInt, syscalls.Full,
+			"interruptible; the sigmask argument is honoured"},
 	)
 }
 
@@ -213,6 +213,9 @@ func (t *Thread) tempMask(addr, size uint64) uint64 {
 	t.p.mu.Lock()
 	t.savedMask, t.restoreMask = t.sigmask, true
 	t.sigmask = m &^ unblockable
+	if t.deliverable() != 0 {
+		t.wake.Store(true) // a pending signal the new mask unblocks ends the call at once
+	}
 	t.p.mu.Unlock()
 	return 0
 }

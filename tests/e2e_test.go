@@ -63,6 +63,10 @@ var e2eCases = []e2eCase{
 	// #5: xattrs, inotify, flock, splice/tee/copy_file_range, memfd,
 	// select/pselect6 with a signal, scheduling, capabilities, pidfd, ids.
 	{name: "fileext", prog: "fileext", dirArg: true},
+	// #5: fcntl record and OFD locks, F_DUPFD*, pipe size, seals, eventfd,
+	// ppoll with a sigmask, mknodat, fallocate, utimensat, chmod/chown
+	// family, statfs, getdents64, renameat2, faccessat2.
+	{name: "fdctl", prog: "fdctl", dirArg: true},
 	// #5: open flags that differ from x86_64's, through openat and openat2.
 	{name: "openflags", prog: "openflags", dirArg: true, qemuDiff: "qemu-user 7.2 has no openat2 (ENOSYS)"},
 	// #5: pty and terminal ioctls, SIOCGIF* on lo, ENOTTY for the unknown.
