@@ -83,7 +83,8 @@ type Process struct {
 
 	mu      sync.Mutex
 	threads map[int]*Thread
-	brk     uint64 // current program break
+	tracees map[int]*ptraceProxy // vfork children that called PTRACE_TRACEME, by pid
+	brk     uint64               // current program break
 	sigacts [syscalls.NSIG + 1]syscalls.Sigaction
 	shared  sigQueue     // process-directed pending signals
 	tramp   uint64       // the sigreturn trampoline page, once mapped

@@ -20,6 +20,7 @@ type spawnJob struct {
 	setsid     bool
 	setpgid    bool
 	pgid       int
+	traceme    bool   // PTRACE_TRACEME before the execve
 	mask       uint64 // the new program's signal mask
 	ignored    uint64 // signals that start SIG_IGN; the rest SIG_DFL
 	errFD      int    // close-on-exec pipe: an errno if execve fails
@@ -102,6 +103,9 @@ func spawnChild(j *spawnJob) {
 	}
 	if e == 0 && j.setpgid {
 		_, _, e = syscall.RawSyscall(syscall.SYS_SETPGID, 0, uintptr(j.pgid), 0)
+	}
+	if e == 0 && j.traceme {
+		_, _, e = syscall.RawSyscall(syscall.SYS_PTRACE, 0, 0, 0)
 	}
 	if e == 0 {
 		var act [4]uint64

@@ -29,6 +29,7 @@ type vforkState struct {
 	setpgid bool
 	pgid    int
 	setsid  bool
+	traceme bool   // PTRACE_TRACEME: the host child is traced by gemu's process
 	nsFlags uint64 // CLONE_NEW* of the clone, for the host child
 }
 
@@ -130,7 +131,7 @@ func zombie(code, sig int) (int, unix.Errno) {
 func (t *Thread) vforkExec(exe string, args, env []string, mask, ignored uint64) uint64 {
 	vs := t.p.vfork
 	j := &spawnJob{setsid: vs.setsid, setpgid: vs.setpgid, pgid: vs.pgid, mask: mask, ignored: ignored,
-		cloneFlags: vs.nsFlags}
+		cloneFlags: vs.nsFlags, traceme: vs.traceme}
 	// Descriptors: the thread's fd table, close-on-exec done by execve.
 	// The thread's own cwd (unshared CLONE_FS) is inherited as it is.
 	pid, err := spawn(exe, args, env, j)
@@ -138,9 +139,16 @@ func (t *Thread) vforkExec(exe string, args, env []string, mask, ignored uint64)
 		return errRet(err)
 	}
 	p := t.p
+	var px *ptraceProxy
+	if vs.traceme {
+		px = vs.parent.newPtraceProxy(pid) // before the parent can ask
+	}
 	p.doneOnce.Do(func() { p.ended.Store(true); close(p.done) })
 	p.vfork.done <- pid
 	t.exited = true
 	t.noResult = true
+	if px != nil {
+		px.serve() // this host thread is the tracer until the tracee ends
+	}
 	return 0
 }

@@ -67,6 +67,9 @@ var e2eCases = []e2eCase{
 	// ppoll with a sigmask, mknodat, fallocate, utimensat, chmod/chown
 	// family, statfs, getdents64, renameat2, faccessat2.
 	{name: "fdctl", prog: "fdctl", dirArg: true},
+	// ptrace before an exec: TRACEME in fork and vfork children, the exec
+	// SIGTRAP, PTRACE_CONT/KILL from the parent.
+	{name: "ptrace", prog: "ptrace", qemuDiff: "qemu-user 7.2 has no ptrace (ENOSYS)"},
 	// #5: open flags that differ from x86_64's, through openat and openat2.
 	{name: "openflags", prog: "openflags", dirArg: true, qemuDiff: "qemu-user 7.2 has no openat2 (ENOSYS)"},
 	// #5: pty and terminal ioctls, SIOCGIF* on lo, ENOTTY for the unknown.

@@ -1,0 +1,154 @@
+package linuxuser
+
+import (
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+)
+
+// ptrace: the part that acts on whole processes, which are host processes
+// here. PTRACE_TRACEME before an execve (os/exec's SysProcAttr.Ptrace,
+// debuggers' fork-and-exec) makes the new program stop with SIGTRAP for
+// its parent, and the parent may continue, detach or kill it. Requests
+// that read or write a tracee's registers or memory would see gemu's
+// host state, not the guest's, so they are not emulated: ENOSYS, and
+// attaching to a running process is refused with EPERM as a sandbox that
+// forbids tracing does.
+
+func init() {
+	register(row{"ptrace", sysPtrace, kinds(aInt, aInt, aHex, aHex), syscalls.RetInt, syscalls.Partial,
+		"TRACEME, CONT, DETACH, KILL; register and memory access unsupported"})
+}
+
+// Requests (Linux include/uapi/linux/ptrace.h).
+const (
+	ptraceTraceme = 0
+	ptraceCont    = 7
+	ptraceKill    = 8
+	ptraceAttach  = 16
+	ptraceDetach  = 17
+	ptraceSeize   = 0x4206
+)
+
+func sysPtrace(t *Thread, a *Args) uint64 {
+	req, pid := int(int32(a[0])), int(int32(a[1]))
+	switch req {
+	case ptraceTraceme:
+		if vs := t.p.vfork; vs != nil {
+			vs.traceme = true // for the host child its execve starts
+			return 0
+		}
+		return ptraceHost(ptraceTraceme, 0, 0)
+	case ptraceCont, ptraceDetach:
+		if a[3] > 64 {
+			return errno(unix.EIO) // kernel/ptrace.c ptrace_resume: !valid_signal
+		}
+		return t.p.ptraceRequest(req, pid, uintptr(a[3])) // asm-generic signal numbers are the host's
+	case ptraceKill:
+		return t.p.ptraceRequest(req, pid, 0)
+	case ptraceAttach, ptraceSeize:
+		t.p.unimp("gemu: ptrace attach (request %#x) refused: guest state cannot be traced", req)
+		return errno(unix.EPERM)
+	}
+	t.p.unimp("Unsupported ptrace request %#x", req)
+	return errno(unix.ENOSYS)
+}
+
+// ptraceRequest asks from the tracer thread of pid.
+func (p *Process) ptraceRequest(req, pid int, data uintptr) uint64 {
+	if px := p.tracerFor(pid); px != nil {
+		return px.call(req, data)
+	}
+	return ptraceHost(req, pid, data)
+}
+
+func ptraceHost(req, pid int, data uintptr) uint64 {
+	_, _, e := unix.Syscall6(unix.SYS_PTRACE, uintptr(req), uintptr(pid), 0, data, 0, 0)
+	if e != 0 {
+		return errno(e)
+	}
+	return 0
+}
+
+// A vfork child runs on a host thread of its own, so the program its
+// execve starts has that thread as its ptrace parent, and Linux accepts
+// ptrace requests only from the tracer thread itself (kernel/ptrace.c
+// ptrace_check_attach) and detaches tracees when it exits. The thread
+// therefore stays, serving the parent's requests for that pid, until the
+// tracee has ended; wait4 needs no help, as any thread of the group sees
+// a sibling's tracees.
+type ptraceProxy struct {
+	p    *Process
+	pid  int
+	reqs chan ptraceReq
+}
+
+type ptraceReq struct {
+	req   int
+	data  uintptr
+	reply chan uint64
+}
+
+func (p *Process) newPtraceProxy(pid int) *ptraceProxy {
+	px := &ptraceProxy{p: p, pid: pid, reqs: make(chan ptraceReq)}
+	p.mu.Lock()
+	if p.tracees == nil {
+		p.tracees = map[int]*ptraceProxy{}
+	}
+	p.tracees[pid] = px
+	p.mu.Unlock()
+	return px
+}
+
+// tracerFor is the proxy serving pid, or nil when this thread may ask.
+func (p *Process) tracerFor(pid int) *ptraceProxy {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.tracees[pid]
+}
+
+// serve runs requests on the calling (tracer) thread until the tracee
+// exits or is gone.
+func (px *ptraceProxy) serve() {
+	gone := make(chan struct{})
+	go func() {
+		// Not on this thread: its fd table is the vfork child's own.
+		if fd, err := unix.PidfdOpen(px.pid, 0); err == nil {
+			fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+			for {
+				if _, err := unix.Poll(fds, -1); err != unix.EINTR {
+					break
+				}
+			}
+			unix.Close(fd)
+		}
+		close(gone)
+	}()
+	defer func() {
+		px.p.mu.Lock()
+		delete(px.p.tracees, px.pid)
+		px.p.mu.Unlock()
+	}()
+	for {
+		select {
+		case r := <-px.reqs:
+			r.reply <- ptraceHost(r.req, px.pid, r.data)
+		case <-gone:
+			return
+		}
+	}
+}
+
+// call runs one request on the tracer thread; a tracee that ended in
+// between gets the host's answer from this thread (ESRCH).
+func (px *ptraceProxy) call(req int, data uintptr) uint64 {
+	r := ptraceReq{req: req, data: data, reply: make(chan uint64, 1)}
+	select {
+	case px.reqs <- r:
+		return <-r.reply
+	case <-time.After(time.Second):
+		return ptraceHost(req, px.pid, data)
+	}
+}
