@@ -172,6 +172,9 @@ func (t *Thread) execInPlace(exe string, args, env []string, mask, ignored uint6
 			unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&ign)), uintptr(unsafe.Pointer(&saved[sig])), 8, 0, 0)
 		}
 	}
+	if t.tracedSelf {
+		t.dropPreemption()
+	}
 	var old uint64
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&mask)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
 	err := unix.Exec(exe, args, env)

@@ -148,7 +148,11 @@ func (t *Thread) vforkExec(exe string, args, env []string, mask, ignored uint64)
 	t.exited = true
 	t.noResult = true
 	if px != nil {
-		px.serve() // this host thread is the tracer until the tracee ends
+		// This host thread is the tracer until the tracee ends. Its fd
+		// table is the child's own (unshared): closed, as the child's
+		// exit would, so that pipes the parent reads see EOF.
+		unix.CloseRange(0, ^uint(0), 0)
+		px.serve()
 	}
 	return 0
 }

@@ -1,7 +1,9 @@
 package linuxuser
 
 import (
+	"runtime"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -40,6 +42,13 @@ func sysPtrace(t *Thread, a *Args) uint64 {
 			vs.traceme = true // for the host child its execve starts
 			return 0
 		}
+		// Only this host thread is traced. Signals gemu's runtime sends
+		// it (preemption, kicks) would each stop it for the tracer, which
+		// a native child between TRACEME and execve never shows: they stay
+		// blocked on it; execve sets the guest's mask.
+		blocked := ^uint64(0) &^ syncSignals
+		unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, uintptr(unsafe.Pointer(&blocked)), 0, 8, 0, 0)
+		t.tracedSelf = true
 		return ptraceHost(ptraceTraceme, 0, 0)
 	case ptraceCont, ptraceDetach:
 		if a[3] > 64 {
@@ -150,5 +159,23 @@ func (px *ptraceProxy) call(req int, data uintptr) uint64 {
 		return <-r.reply
 	case <-time.After(time.Second):
 		return ptraceHost(req, px.pid, data)
+	}
+}
+
+// dropPreemption discards the signals gemu's runtime sends a thread
+// (Go's preemption SIGURG, kickSig) pending on a traced one, which
+// execve's mask would let in as a stop before the exec's SIGTRAP. The
+// Gosched first gives the goroutine a fresh time slice, so that sysmon
+// does not preempt it again before the execve.
+func (t *Thread) dropPreemption() {
+	runtime.Gosched()
+	set := uint64(1)<<(unix.SIGURG-1) | 1<<(kickSig-1)
+	var zero unix.Timespec
+	for {
+		_, _, e := unix.RawSyscall6(unix.SYS_RT_SIGTIMEDWAIT, uintptr(unsafe.Pointer(&set)), 0,
+			uintptr(unsafe.Pointer(&zero)), 8, 0, 0)
+		if e != 0 && e != unix.EINTR {
+			return
+		}
 	}
 }

@@ -18,6 +18,7 @@ type Thread struct {
 	cpu        *translate.CPU
 	tid        int
 	args       Args   // the current syscall's arguments
+	tracedSelf bool   // PTRACE_TRACEME on this host thread (sys_ptrace.go)
 	sinceYield uint32 // syscalls since the yield check (yieldSometimes)
 	lastYield  time.Duration
 

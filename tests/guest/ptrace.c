@@ -5,6 +5,7 @@
  * on every architecture. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,11 @@ int main(int argc, char **argv)
 	}
 	run("fork + TRACEME + exec sh", pid);
 
+	/* As os/exec does: the parent reads a close-on-exec pipe to EOF
+	 * before it waits, so no copy of the write end may outlive the exec. */
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return 1;
 	pid = vfork();
 	if (pid == 0) {
 		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
@@ -63,6 +69,10 @@ int main(int argc, char **argv)
 		execl(self, self, "child", (char *)NULL);
 		_exit(91);
 	}
+	close(p[1]);
+	char c;
+	printf("exec pipe EOF: %zd\n", read(p[0], &c, 1));
+	close(p[0]);
 	run("vfork + TRACEME + exec self", pid);
 
 	pid = vfork();
