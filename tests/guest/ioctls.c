@@ -17,13 +17,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-static void show(const char *label, long r)
-{
-	if (r < 0)
-		printf("%s: -1 %s\n", label, strerrorname_np(errno));
-	else
-		printf("%s: %ld\n", label, r);
-}
+#include "show.h"
 
 static void pty(void)
 {

@@ -24,19 +24,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "show.h"
+
 union semun {
 	int val;
 	struct semid_ds *buf;
 	unsigned short *array;
 };
-
-static void show(const char *label, long r)
-{
-	if (r < 0)
-		printf("%s: -1 %s\n", label, strerrorname_np(errno));
-	else
-		printf("%s: %ld\n", label, r);
-}
 
 static void on_alarm(int s) { (void)s; }
 

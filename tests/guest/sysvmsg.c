@@ -11,18 +11,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "show.h"
+
 struct msg {
 	long type;
 	char text[32];
 };
-
-static void show(const char *label, long r)
-{
-	if (r < 0)
-		printf("%s: -1 %s\n", label, strerrorname_np(errno));
-	else
-		printf("%s: %ld\n", label, r);
-}
 
 static void on_alarm(int s) { (void)s; }
 

@@ -16,13 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void show(const char *label, long r)
-{
-	if (r < 0)
-		printf("%s: -1 %s\n", label, strerrorname_np(errno));
-	else
-		printf("%s: %ld\n", label, r);
-}
+#include "show.h"
 
 static volatile sig_atomic_t fired;
 static void on_timer(int s) { (void)s; fired++; }
