@@ -208,15 +208,22 @@ static void signals(void)
 	kill(pid, SIGTERM);
 	show("blocked child killed by its parent", reap(pid));
 
-	/* A child's handler runs for a signal its parent sends. */
+	/* A child's handler runs for a signal its parent sends. SIGUSR1 is
+	 * blocked until sigsuspend: a signal landing between the flag's test
+	 * and pause() would leave the child paused forever. */
+	sigset_t usr1, unblocked;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &unblocked);
 	pid = fork();
 	if (pid == 0) {
 		handled = 0;
 		write(ready[1], "r", 1);
 		while (!handled)
-			pause();
+			sigsuspend(&unblocked);
 		_exit(40 + handled);
 	}
+	sigprocmask(SIG_SETMASK, &unblocked, NULL);
 	read(ready[0], &c, 1);
 	kill(pid, SIGUSR1);
 	show("child handling its parent's SIGUSR1", reap(pid));
@@ -515,8 +522,10 @@ static void clone3_vm(void)
 		printf("clone3 thread: error %ld\n", -r);
 		return;
 	}
-	while (tid != 0) /* CLONE_CHILD_CLEARTID clears it and wakes us */
-		syscall(SYS_futex, &tid, FUTEX_WAIT, tid, NULL, NULL, 0);
+	/* CLONE_CHILD_CLEARTID clears it and wakes us. One read per wait: a
+	 * second read could see the 0 after the wake and wait for 0 forever. */
+	for (pid_t v; (v = tid) != 0;)
+		syscall(SYS_futex, &tid, FUTEX_WAIT, v, NULL, NULL, 0);
 	printf("clone3 thread ran %d\n", ran);
 
 	memset(&args, 0, sizeof args);

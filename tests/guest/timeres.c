@@ -114,10 +114,17 @@ static void timers(void)
 	show("timer_gettime", timer_gettime(id, &left));
 	printf("left between 0 and 200 ms %d\n",
 	       left.it_value.tv_sec == 0 && left.it_value.tv_nsec > 0 && left.it_value.tv_nsec <= 200 * 1000000);
+	/* SIGUSR1 blocked until sigsuspend: a signal landing between the
+	 * flag's test and pause() would leave us paused forever. */
+	sigset_t usr1, unblocked;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &unblocked);
 	struct itimerspec soon = {{0, 0}, {0, 10 * 1000000}};
 	show("timer_settime 10 ms", timer_settime(id, 0, &soon, NULL));
 	while (!fired)
-		pause();
+		sigsuspend(&unblocked);
+	sigprocmask(SIG_SETMASK, &unblocked, NULL);
 	printf("fired %d\n", fired);
 	show("timer_getoverrun", timer_getoverrun(id));
 	show("timer_delete", timer_delete(id));
