@@ -2,7 +2,6 @@ package linuxuser
 
 import (
 	"runtime"
-	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -92,6 +91,7 @@ type ptraceProxy struct {
 	p    *Process
 	pid  int
 	reqs chan ptraceReq
+	done chan struct{} // closed when serve returns
 }
 
 type ptraceReq struct {
@@ -101,7 +101,7 @@ type ptraceReq struct {
 }
 
 func (p *Process) newPtraceProxy(pid int) *ptraceProxy {
-	px := &ptraceProxy{p: p, pid: pid, reqs: make(chan ptraceReq)}
+	px := &ptraceProxy{p: p, pid: pid, reqs: make(chan ptraceReq), done: make(chan struct{})}
 	p.mu.Lock()
 	if p.tracees == nil {
 		p.tracees = map[int]*ptraceProxy{}
@@ -139,6 +139,7 @@ func (px *ptraceProxy) serve() {
 		px.p.mu.Lock()
 		delete(px.p.tracees, px.pid)
 		px.p.mu.Unlock()
+		close(px.done)
 	}()
 	for {
 		select {
@@ -150,14 +151,14 @@ func (px *ptraceProxy) serve() {
 	}
 }
 
-// call runs one request on the tracer thread; a tracee that ended in
-// between gets the host's answer from this thread (ESRCH).
+// call runs one request on the tracer thread; once the tracee has ended
+// the host answers from this thread (ESRCH).
 func (px *ptraceProxy) call(req int, data uintptr) uint64 {
 	r := ptraceReq{req: req, data: data, reply: make(chan uint64, 1)}
 	select {
 	case px.reqs <- r:
 		return <-r.reply
-	case <-time.After(time.Second):
+	case <-px.done:
 		return ptraceHost(req, px.pid, data)
 	}
 }
