@@ -81,7 +81,7 @@ test: deps
 # Rules for one architecture: C programs from tests/guest/*.c and bench/*.c,
 # Go programs from tests/guest/NAME/ and bench/NAME/ (static, no cgo).
 define arch_rules
-tests/build/$(1)/%: tests/guest/%.c tests/guest/show.h
+tests/build/$(1)/%: tests/guest/%.c $(wildcard tests/guest/*.h)
 	@mkdir -p $$(@D)
 	$$(CC_$(1)) $$(FIXTURE_CFLAGS) -o $$@ $$< $$(FIXTURE_LDLIBS)
 

@@ -23,6 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "loopback.h"
+
 static void die(const char *what)
 {
 	printf("FAIL %s: %s\n", what, strerror(errno));
@@ -43,22 +45,6 @@ static void set_reuse(int fd)
 	int one = 1;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
 		die("setsockopt SO_REUSEADDR");
-}
-
-static struct sockaddr_in loop4(int port)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return a;
-}
-
-static int port_of(int fd)
-{
-	struct sockaddr_in a;
-	socklen_t l = sizeof a;
-	if (getsockname(fd, (struct sockaddr *)&a, &l) < 0)
-		die("getsockname");
-	return ntohs(a.sin_port);
 }
 
 /* listener on 127.0.0.1:port (0: any), with SO_REUSEADDR if asked;

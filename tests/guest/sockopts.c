@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "show.h"
+#include "loopback.h"
 
 static int geti(int fd, int level, int opt)
 {
@@ -36,21 +37,6 @@ static int geti(int fd, int level, int opt)
 static int seti(int fd, int level, int opt, int v)
 {
 	return setsockopt(fd, level, opt, &v, sizeof v);
-}
-
-static struct sockaddr_in loop4(int port)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return a;
-}
-
-static int port_of(int fd)
-{
-	struct sockaddr_in a;
-	socklen_t l = sizeof a;
-	getsockname(fd, (struct sockaddr *)&a, &l);
-	return ntohs(a.sin_port);
 }
 
 /* Two listeners on one port: only when both set SO_REUSEPORT. */
