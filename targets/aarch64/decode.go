@@ -19,14 +19,20 @@ import (
 type feature uint16
 
 const (
-	featLSE   feature = 1 << iota // FEAT_LSE atomics (ARMv8.1)
-	featCRC                       // FEAT_CRC32
-	featLRCPC                     // FEAT_LRCPC (LDAPR)
-	featRDM                       // FEAT_RDM (SQRDMLAH/SQRDMLSH)
-	featDot                       // FEAT_DotProd (SDOT/UDOT)
-	featJSCVT                     // FEAT_JSCVT (FJCVTZS)
-	featFlagM                     // FEAT_FlagM (CFINV, RMIF, SETF)
-	featAll   feature = 1<<iota - 1
+	featLSE    feature = 1 << iota // FEAT_LSE atomics (ARMv8.1)
+	featCRC                        // FEAT_CRC32
+	featLRCPC                      // FEAT_LRCPC (LDAPR)
+	featRDM                        // FEAT_RDM (SQRDMLAH/SQRDMLSH)
+	featDot                        // FEAT_DotProd (SDOT/UDOT)
+	featJSCVT                      // FEAT_JSCVT (FJCVTZS)
+	featFlagM                      // FEAT_FlagM (CFINV, RMIF, SETF)
+	featAES                        // FEAT_AES (AESE, AESD, AESMC, AESIMC)
+	featPMULL                      // FEAT_PMULL (PMULL/PMULL2 .1Q)
+	featSHA1                       // FEAT_SHA1
+	featSHA256                     // FEAT_SHA256
+	featSHA512                     // FEAT_SHA512
+	featSHA3                       // FEAT_SHA3 (EOR3, RAX1, XAR, BCAX)
+	featAll    feature = 1<<iota - 1
 )
 
 // lowerFn emits the micro-ops of one instruction; false means the encoding
@@ -129,7 +135,7 @@ func init() {
 func allRows() []*row {
 	var out []*row
 	for _, t := range [][]row{dpImmRows, branchRows, sysRows, dpRegRows, ldstRows,
-		atomicRows, fpRows, simdLdStRows, simdRows, simd2Rows, flagmRows} {
+		atomicRows, fpRows, simdLdStRows, simdRows, simd2Rows, flagmRows, cryptoRows} {
 		for i := range t {
 			out = append(out, &t[i])
 		}

@@ -22,19 +22,16 @@ func xarch(x uint32) (arm64asm.Inst, bool) {
 
 // notImplemented lists arm64asm mnemonics gemu does not implement (so they
 // raise SIGILL, and HWCAP does not advertise them).
-var notImplemented = map[string]string{
-	"AESD": "FEAT_AES", "AESE": "FEAT_AES", "AESIMC": "FEAT_AES", "AESMC": "FEAT_AES",
-	"SHA1C": "FEAT_SHA1", "SHA1H": "FEAT_SHA1", "SHA1M": "FEAT_SHA1", "SHA1P": "FEAT_SHA1",
-	"SHA1SU0": "FEAT_SHA1", "SHA1SU1": "FEAT_SHA1", "SHA256H": "FEAT_SHA256", "SHA256H2": "FEAT_SHA256",
-	"SHA256SU0": "FEAT_SHA256", "SHA256SU1": "FEAT_SHA256",
-}
+var notImplemented = map[string]string{}
 
 // ourExtras lists the instructions our decoder knows and arm64asm does not.
 var ourExtras = map[string]string{
 	"LDADD": "FEAT_LSE", "STXR": "FEAT_LSE CAS/CASP", "LDAPR": "FEAT_LRCPC", "UDF": "permanently undefined",
 	"CFINV": "FEAT_FlagM", "RMIF": "FEAT_FlagM", "SETF8": "FEAT_FlagM", "FCVTNS": "FEAT_JSCVT FJCVTZS", "scalar-three-same-extra": "FEAT_RDM",
 	"three-same-extra": "FEAT_RDM, FEAT_DotProd", "by-element": "FEAT_RDM, FEAT_DotProd",
-	"scalar-by-element": "FEAT_RDM",
+	"scalar-by-element": "FEAT_RDM", "SHA512H": "FEAT_SHA512", "SHA512H2": "FEAT_SHA512",
+	"SHA512SU0": "FEAT_SHA512", "SHA512SU1": "FEAT_SHA512",
+	"EOR3": "FEAT_SHA3", "BCAX": "FEAT_SHA3", "RAX1": "FEAT_SHA3", "XAR": "FEAT_SHA3",
 }
 
 // disagreement explains why the decoders may differ on x ("" = a bug).
@@ -42,11 +39,6 @@ func disagreement(x uint32, r *row, ours bool, in arm64asm.Inst) string {
 	if !ours {
 		if why, ok := notImplemented[in.Op.String()]; ok {
 			return why + " not implemented"
-		}
-		if in.Op.String() == "PMULL" || in.Op.String() == "PMULL2" {
-			if x>>22&3 == 3 {
-				return "PMULL 1Q (FEAT_PMULL) not implemented"
-			}
 		}
 		return knownXarchQuirk(x, in)
 	}

@@ -6,8 +6,8 @@ import (
 )
 
 // formatExtra renders the instructions our decoder knows and arm64asm does
-// not (FEAT_LSE, FEAT_LRCPC, UDF …) in GNU syntax where it is simple, and
-// as the mnemonic class plus the word otherwise.
+// not (FEAT_LSE, FEAT_LRCPC, FEAT_SHA512, FEAT_SHA3, UDF …) in GNU syntax
+// where it is simple, and as the mnemonic class plus the word otherwise.
 func formatExtra(x uint32, m *model) (string, bool) {
 	r, ok := decodeOnly(x, m)
 	if !ok {
@@ -46,6 +46,16 @@ func formatExtra(x uint32, m *model) (string, bool) {
 		return fmt.Sprintf("setf%d w%d", 8<<(x>>14&1), rn), true
 	case "CFINV":
 		return "cfinv", true
+	case "SHA512H", "SHA512H2":
+		return fmt.Sprintf("%s q%d, q%d, v%d.2d", strings.ToLower(r.name()), rt, rn, rs), true
+	case "SHA512SU1", "RAX1":
+		return fmt.Sprintf("%s v%d.2d, v%d.2d, v%d.2d", strings.ToLower(r.name()), rt, rn, rs), true
+	case "SHA512SU0":
+		return fmt.Sprintf("sha512su0 v%d.2d, v%d.2d", rt, rn), true
+	case "EOR3", "BCAX":
+		return fmt.Sprintf("%s v%d.16b, v%d.16b, v%d.16b, v%d.16b", strings.ToLower(r.name()), rt, rn, rs, x>>10&31), true
+	case "XAR":
+		return fmt.Sprintf("xar v%d.2d, v%d.2d, v%d.2d, #%d", rt, rn, rs, x>>10&63), true
 	case "UDF":
 		return fmt.Sprintf("udf #%d", x&0xffff), true
 	case "STXR":

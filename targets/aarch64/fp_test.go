@@ -141,7 +141,7 @@ func TestSysRegs(t *testing.T) {
 		{0xd53bd060, 0},          // mrs x0, tpidrro_el0
 		{0xd5380400, 0x11},       // mrs x0, id_aa64pfr0_el1
 		{0xd53800a0, 1 << 31},    // mrs x0, mpidr_el1
-		{0xd5380600, 1<<16 | 2<<20 | 1<<28 | 1<<44 | 1<<52}, // id_aa64isar0_el1: CRC32, LSE, RDM, DP, TS
+		{0xd5380600, 2<<4 | 1<<8 | 2<<12 | 1<<16 | 2<<20 | 1<<28 | 1<<32 | 1<<44 | 1<<52}, // id_aa64isar0_el1: AES+PMULL, SHA1, SHA2+SHA512, CRC32, LSE, RDM, SHA3, DP, TS
 	} {
 		if got := one(tc.w, regs(0, 99)); got != tc.want {
 			t.Errorf("%s = %#x, want %#x", disasm(tc.w), got, tc.want)
