@@ -89,6 +89,7 @@ type Process struct {
 	shared  sigQueue     // process-directed pending signals
 	tramp   uint64       // the sigreturn trampoline page, once mapped
 	inherit execState    // signal state from the execve that started us
+	persona uint32       // personality(2) flags kept off the host (sys_misc.go)
 	vfork   *vforkState  // set in a vfork child
 	backing *sharedFiles // descriptors of shared mappings (hostfd.go)
 	resume  *forkResume  // a fork child's first thread, until Run starts it

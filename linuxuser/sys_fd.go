@@ -110,8 +110,21 @@ const (
 	fioclex    = 0x5451
 )
 
+// fdUsable is the kernel's fdget: fd is open and not an O_PATH descriptor
+// (include/linux/file.h: fdget passes over FMODE_PATH files). The calls
+// that need a real file (ioctl, signalfd4) fail with EBADF otherwise.
+func fdUsable(fd int) bool {
+	fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+	return err == nil && fl&unix.O_PATH == 0
+}
+
+// sysIoctl checks the descriptor first, as fs/ioctl.c does, then runs the
+// request gemu knows.
 func sysIoctl(t *Thread, a *Args) uint64 {
 	fd, req, arg := fdArg(a[0]), uint32(a[1]), a[2]
+	if !fdUsable(fd) {
+		return errno(unix.EBADF)
+	}
 	switch req {
 	case tcgets:
 		tio, err := unix.IoctlGetTermios(fd, tcgets)

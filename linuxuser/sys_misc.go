@@ -32,6 +32,8 @@ func init() {
 		row{"setsid", sysSetsid, kinds(), syscalls.RetInt, syscalls.Full, ""},
 		row{"prctl", sysPrctl, kinds(aInt, aHex, aHex, aHex, aHex), syscalls.RetInt, syscalls.Partial,
 			"PR_SET_NAME/GET_NAME, dumpable, pdeathsig, no_new_privs, keepcaps, subreaper, securebits, capbset, …; others EINVAL"},
+		row{"personality", sysPersonality, kinds(aHex), syscalls.RetInt, syscalls.Full,
+			"UNAME26 and the exec-layout flags also on the host; ADDR_LIMIT_*, READ_IMPLIES_EXEC, MMAP_PAGE_ZERO kept by gemu"},
 		row{"riscv_flush_icache", sysRiscvFlushIcache, kinds(aPtr, aPtr, aHex), syscalls.RetInt, syscalls.Full,
 			"drops every translation"},
 		row{"riscv_hwprobe", nil, nil, syscalls.RetInt, syscalls.Unimplemented, "ENOSYS: glibc falls back to AT_HWCAP"},
@@ -247,8 +249,9 @@ func sysPrctl(t *Thread, a *Args) uint64 {
 		return t.putBytes(a[1], b)
 	case prGetDumpable, prSetDumpable, prSetNoNewPrivs, prGetNoNewPrivs, prGetPdeathsig:
 		if int(int32(a[0])) == prGetPdeathsig {
-			v, err := unix.PrctlRetInt(prGetPdeathsig, 0, 0, 0, 0)
-			if err != nil {
+			// The kernel stores the signal at arg2 (kernel/sys.c put_user).
+			var v int32
+			if err := unix.Prctl(prGetPdeathsig, uintptr(unsafe.Pointer(&v)), 0, 0, 0); err != nil {
 				return errRet(err)
 			}
 			return ok(t.store32(a[1], uint32(v)))
@@ -277,4 +280,38 @@ func sysRiscvFlushIcache(t *Thread, a *Args) uint64 {
 	}
 	t.p.engine.FlushAll()
 	return 0
+}
+
+// personality(2) flags gemu also sets on its host process (Linux
+// include/uapi/linux/personality.h): they only change what the kernel
+// reports (UNAME26 makes uname say 2.6.x) or the layout of a later exec,
+// and the host passes them on to children. The rest (ADDR_LIMIT_32BIT,
+// ADDR_LIMIT_3GB, READ_IMPLIES_EXEC, MMAP_PAGE_ZERO) would change gemu's own
+// memory, and the execution domain (the low byte) the host's ABI: gemu keeps
+// those for the guest in Process.persona.
+const (
+	personaHostFlags = 0x0020000 | 0x0040000 | 0x0080000 | 0x0200000 | 0x1000000 | 0x2000000 | 0x4000000
+	perLinux32       = 0x0008
+	personaQuery     = 0xffffffff
+)
+
+// sysPersonality (kernel/exec_domain.c): 0xffffffff asks; any other value
+// is set and the old one returned. arm64 refuses PER_LINUX32 without
+// 32-bit EL0 (arch/arm64/kernel/sys.c), which gemu does not run.
+func sysPersonality(t *Thread, a *Args) uint64 {
+	v := uint32(a[0])
+	p := t.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	host, _, _ := unix.RawSyscall(unix.SYS_PERSONALITY, personaQuery, 0, 0)
+	old := uint32(host) | p.persona
+	if v == personaQuery {
+		return uint64(old)
+	}
+	if v&0xff == perLinux32 && p.arch.Name() == "aarch64" {
+		return errno(unix.EINVAL)
+	}
+	unix.RawSyscall(unix.SYS_PERSONALITY, uintptr(v&personaHostFlags), 0, 0)
+	p.persona = v &^ personaHostFlags
+	return uint64(old)
 }

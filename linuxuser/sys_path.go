@@ -1,6 +1,7 @@
 package linuxuser
 
 import (
+	"runtime"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -34,6 +35,10 @@ func init() {
 		row{"chdir", sysChdir, kinds(aStr), syscalls.RetInt, syscalls.Full, ""},
 		row{"fchdir", sysFchdir, kinds(aInt), syscalls.RetInt, syscalls.Full, ""},
 		row{"chroot", sysChroot, kinds(aStr), syscalls.RetInt, syscalls.Full, ""},
+		row{"name_to_handle_at", sysNameToHandleAt, kinds(aDirFD, aStr, aPtr, aPtr, aHex), syscalls.RetInt,
+			syscalls.Full, "passed through"},
+		row{"open_by_handle_at", sysOpenByHandleAt, kinds(aInt, aPtr, syscalls.ArgOpenFlags), syscalls.RetInt,
+			syscalls.Full, "flags translated"},
 	)
 }
 
@@ -243,4 +248,52 @@ func sysChroot(t *Thread, a *Args) uint64 {
 		return e
 	}
 	return ok(unix.Chroot(name))
+}
+
+// File handles (fs/fhandle.c). struct file_handle {u32 handle_bytes; int
+// handle_type; u8 f_handle[]} is the same on every target; the host checks
+// the sizes (MAX_HANDLE_SZ, EOVERFLOW) and the pointers in its own order.
+const (
+	fileHandleHdr       = 8
+	maxHandleSz         = 128
+	atHandleMntIDUnique = 0x001 // the mount id is a u64 (include/uapi/linux/fcntl.h)
+)
+
+// handleArg is the host view of a guest struct file_handle.
+func (t *Thread) handleArg(addr uint64) uintptr {
+	n := uint64(maxHandleSz)
+	if v, err := t.p.as.Load32(addr); err == nil {
+		n = min(n, uint64(v))
+	}
+	return t.userRange(addr, fileHandleHdr+n)
+}
+
+// pathArg is a guest path for a host call that reads it: the -L prefixed
+// copy, or, when gemu cannot read it, the guest pointer itself, so the
+// host fails on it after its own argument checks. keep holds the copy.
+func (t *Thread) pathArg(addr uint64) (p uintptr, keep []byte) {
+	name, e := t.hostPath(addr)
+	if e != 0 {
+		p, _ = t.userPtr(addr, pathMax)
+		return p, nil
+	}
+	keep = append([]byte(name), 0)
+	return uintptr(unsafe.Pointer(&keep[0])), keep
+}
+
+func sysNameToHandleAt(t *Thread, a *Args) uint64 {
+	path, keep := t.pathArg(a[1])
+	idSize := uint64(4)
+	if a[4]&atHandleMntIDUnique != 0 {
+		idSize = 8
+	}
+	r := ret(raw(unix.SYS_NAME_TO_HANDLE_AT, uintptr(fdArg(a[0])), path, t.handleArg(a[2]),
+		t.userRange(a[3], idSize), uintptr(int32(a[4])), 0))
+	runtime.KeepAlive(keep)
+	return r
+}
+
+func sysOpenByHandleAt(t *Thread, a *Args) uint64 {
+	flags := t.p.abi.OpenFlags.ToHost(a[2])
+	return ret(raw(unix.SYS_OPEN_BY_HANDLE_AT, uintptr(fdArg(a[0])), t.handleArg(a[1]), uintptr(flags), 0, 0, 0))
 }

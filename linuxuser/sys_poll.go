@@ -40,17 +40,19 @@ func sysEpollCreate1(t *Thread, a *Args) uint64 {
 	return ret(unix.EpollCreate1(int(t.p.abi.OpenFlags.ToHost(a[0]))))
 }
 
+// sysEpollCtl: every op but EPOLL_CTL_DEL reads the event first, NULL
+// included, before any descriptor check (fs/eventpoll.c epoll_ctl).
 func sysEpollCtl(t *Thread, a *Args) uint64 {
-	var ev unix.EpollEvent
-	if a[3] != 0 && int(a[1]) != unix.EPOLL_CTL_DEL {
+	op := int(int32(a[1]))
+	var evp *unix.EpollEvent
+	if op != unix.EPOLL_CTL_DEL {
 		b, err := t.readBytes(a[3], epollEventSize)
 		if err != nil {
 			return errno(unix.EFAULT)
 		}
-		ev.Events = le.Uint32(b[0:])
-		ev.Fd, ev.Pad = int32(le.Uint32(b[8:])), int32(le.Uint32(b[12:]))
+		evp = &unix.EpollEvent{Events: le.Uint32(b[0:]), Fd: int32(le.Uint32(b[8:])), Pad: int32(le.Uint32(b[12:]))}
 	}
-	return ok(unix.EpollCtl(fdArg(a[0]), int(int32(a[1])), fdArg(a[2]), &ev))
+	return ok(unix.EpollCtl(fdArg(a[0]), op, fdArg(a[2]), evp))
 }
 
 func sysEpollPwait(t *Thread, a *Args) uint64 {
@@ -170,15 +172,11 @@ func sysPpoll(t *Thread, a *Args) uint64 {
 	if e := t.tempMask(a[3], a[4]); e != 0 {
 		return e
 	}
-	var r uintptr
-	err := t.hostCall(func() error {
-		var e unix.Errno
-		if r, _, e = unix.Syscall6(unix.SYS_PPOLL, uintptr(fdsp), uintptr(n), uintptr(tsp), 0, 0, 0); e != 0 {
-			return e
-		}
-		return nil
+	r, err := t.waitCall(func() (uintptr, unix.Errno) {
+		r, _, e := unix.Syscall6(unix.SYS_PPOLL, uintptr(fdsp), uintptr(n), uintptr(tsp), 0, 0, 0)
+		return r, e
 	})
-	if err == unix.EINTR && t.sigReady() {
+	if err == errGuestSignal {
 		return restartNoHand
 	}
 	t.endTempMask()
@@ -195,6 +193,31 @@ func sysPpoll(t *Thread, a *Args) uint64 {
 
 // errGuestSignal ends a wait a guest signal interrupted.
 var errGuestSignal = errors.New("interrupted by a guest signal")
+
+// waitCall runs a ppoll/pselect6 host call until it ends for a reason of
+// the guest's: a host signal that is not one (Go's preemption, a SIGCHLD
+// the guest ignores, a signal it blocks) only resumes the wait. The host
+// call updates its own timeout in place (fs/select.c
+// poll_select_finish) and leaves the sets alone on EINTR, so calling it
+// again waits for the time left.
+func (t *Thread) waitCall(call func() (uintptr, unix.Errno)) (uintptr, error) {
+	for {
+		var r uintptr
+		err := t.hostCall(func() error {
+			var e unix.Errno
+			if r, e = call(); e != 0 {
+				return e
+			}
+			return nil
+		})
+		if err != unix.EINTR {
+			return r, err
+		}
+		if t.sigReady() {
+			return 0, errGuestSignal
+		}
+	}
+}
 
 // tempMask installs the sigmask argument of ppoll/epoll_pwait (addr 0:
 // none) until the call ends or a handler's frame saves the old one
@@ -270,21 +293,16 @@ func sysPselect6(t *Thread, a *Args) uint64 {
 			return e
 		}
 	}
-	var r uintptr
-	err := t.hostCall(func() error {
-		var e unix.Errno
-		r, _, e = unix.Syscall6(unix.SYS_PSELECT6, uintptr(n), sets[0], sets[1], sets[2], uintptr(tsp), 0)
-		if e != 0 {
-			return e
-		}
-		return nil
+	r, err := t.waitCall(func() (uintptr, unix.Errno) {
+		r, _, e := unix.Syscall6(unix.SYS_PSELECT6, uintptr(n), sets[0], sets[1], sets[2], uintptr(tsp), 0)
+		return r, e
 	})
 	if tsp != nil {
 		var b [syscalls.TimespecSize]byte
 		syscalls.Timespec{Sec: ts.Sec, Nsec: ts.Nsec}.Encode(b[:])
 		t.writeBytes(a[4], b[:])
 	}
-	if err == unix.EINTR && t.sigReady() {
+	if err == errGuestSignal {
 		return restartNoHand
 	}
 	t.endTempMask()

@@ -61,13 +61,21 @@ func signalfdQueued(sig int) {
 }
 
 func sysSignalfd4(t *Thread, a *Args) uint64 {
+	// The kernel's order (fs/signalfd.c): the mask size, the mask, the
+	// flags, then the descriptor (EBADF) and its kind (EINVAL).
 	fd, flags := fdArg(a[0]), t.p.abi.OpenFlags.ToHost(a[3])
-	if a[2] != sigsetSize || flags&^uint64(unix.O_CLOEXEC|unix.O_NONBLOCK) != 0 {
+	if a[2] != sigsetSize {
 		return errno(unix.EINVAL)
 	}
 	m, err := t.p.as.Load64(a[1])
 	if err != nil {
 		return errno(unix.EFAULT)
+	}
+	if a[3]&^t.p.abi.OpenFlags.FromHost(unix.O_CLOEXEC|unix.O_NONBLOCK) != 0 {
+		return errno(unix.EINVAL)
+	}
+	if fd != -1 && !fdUsable(fd) {
+		return errno(unix.EBADF)
 	}
 	m &^= unblockable
 	signalfds.Lock()

@@ -58,23 +58,20 @@ func (t *Thread) hostPtr(addr, n uint64, prot int) (uintptr, bool) {
 	return uintptr(unsafe.Pointer(&s[0])), true
 }
 
-// sockaddrOut checks an (addr, *addrlen) result pair: the length word and
-// the buffer it sizes. The kernel writes both.
-func (t *Thread) sockaddrOut(addr, lenAddr uint64) (uintptr, uintptr, bool) {
-	if addr == 0 {
-		return 0, 0, true
+// sockaddrOut is an (addr, *addrlen) result pair for the host: the kernel
+// reads the length word, writes at most that much of the address (a
+// struct sockaddr_storage at most) and the length back, and fails on
+// either pointer in its own order (net/socket.c move_addr_to_user).
+func (t *Thread) sockaddrOut(addr, lenAddr uint64) (uintptr, uintptr) {
+	n := uint64(sockaddrStorageSize)
+	if v, err := t.p.as.Load32(lenAddr); err == nil && int32(v) >= 0 {
+		n = min(n, uint64(v))
 	}
-	lp, ok := t.hostPtr(lenAddr, 4, translate.ProtRead|translate.ProtWrite)
-	if !ok || lp == 0 {
-		return 0, 0, false
-	}
-	n := *(*int32)(hostPointer(lp))
-	if n < 0 {
-		return 0, lp, true // the kernel says EINVAL
-	}
-	ap, ok := t.hostPtr(addr, uint64(n), translate.ProtWrite)
-	return ap, lp, ok
+	return t.userRange(addr, n), t.userRange(lenAddr, 4)
 }
+
+// sockaddrStorageSize is sizeof(struct sockaddr_storage).
+const sockaddrStorageSize = 128
 
 // hostPointer turns the host address of guest memory (mmap'd outside the
 // Go heap, never moved or freed by the runtime) into a pointer.
@@ -132,10 +129,7 @@ func sysAccept(t *Thread, a *Args) uint64 {
 
 // accept4 blocks interruptibly; SA_RESTART restarts it (signal(7)).
 func sysAccept4(t *Thread, a *Args) uint64 {
-	ap, lp, ok := t.sockaddrOut(a[1], a[2])
-	if !ok {
-		return errno(unix.EFAULT)
-	}
+	ap, lp := t.sockaddrOut(a[1], a[2])
 	fd, flags := uintptr(fdArg(a[0])), uintptr(int32(a[3]))
 	return t.sockCall(int(fd), unix.SO_RCVTIMEO, func() (int, error) {
 		return raw(unix.SYS_ACCEPT4, fd, ap, lp, flags, 0, 0)
@@ -219,43 +213,28 @@ func sysGetsockname(t *Thread, a *Args) uint64 { return t.nameCall(unix.SYS_GETS
 func sysGetpeername(t *Thread, a *Args) uint64 { return t.nameCall(unix.SYS_GETPEERNAME, a) }
 
 func (t *Thread) nameCall(nr uintptr, a *Args) uint64 {
-	if a[1] == 0 {
-		return errno(unix.EFAULT)
-	}
-	ap, lp, ok := t.sockaddrOut(a[1], a[2])
-	if !ok {
-		return errno(unix.EFAULT)
-	}
+	ap, lp := t.sockaddrOut(a[1], a[2])
 	return ret(raw(nr, uintptr(fdArg(a[0])), ap, lp, 0, 0, 0))
 }
 
+// sendto and recvfrom hand the guest's pointers to the host (userPtr):
+// EFAULT, EINVAL and EBADF then come in the kernel's order (net/socket.c
+// __sys_sendto imports the buffer before it looks up the descriptor).
 func sysSendto(t *Thread, a *Args) uint64 {
-	buf, ok := t.hostPtr(a[1], a[2], translate.ProtRead)
-	if !ok {
-		return errno(unix.EFAULT)
-	}
-	to, ok := t.hostPtr(a[4], uint64(uint32(a[5])), translate.ProtRead)
-	if !ok {
-		return errno(unix.EFAULT)
-	}
+	buf, n := t.userPtr(a[1], a[2])
+	to := t.userRange(a[4], min(uint64(uint32(a[5])), sockaddrStorageSize))
 	fd, flags := uintptr(fdArg(a[0])), uintptr(int32(a[3]))
 	return t.raisePipe(t.sockCall(int(fd), unix.SO_SNDTIMEO, func() (int, error) {
-		return raw(unix.SYS_SENDTO, fd, buf, uintptr(a[2]), flags, to, uintptr(uint32(a[5])))
+		return raw(unix.SYS_SENDTO, fd, buf, uintptr(n), flags, to, uintptr(uint32(a[5])))
 	}))
 }
 
 func sysRecvfrom(t *Thread, a *Args) uint64 {
-	buf, ok := t.hostPtr(a[1], a[2], translate.ProtWrite)
-	if !ok {
-		return errno(unix.EFAULT)
-	}
-	ap, lp, ok := t.sockaddrOut(a[4], a[5])
-	if !ok {
-		return errno(unix.EFAULT)
-	}
+	buf, n := t.userPtr(a[1], a[2])
+	ap, lp := t.sockaddrOut(a[4], a[5])
 	fd, flags := uintptr(fdArg(a[0])), uintptr(int32(a[3]))
 	return t.sockCall(int(fd), unix.SO_RCVTIMEO, func() (int, error) {
-		return raw(unix.SYS_RECVFROM, fd, buf, uintptr(a[2]), flags, ap, lp)
+		return raw(unix.SYS_RECVFROM, fd, buf, uintptr(n), flags, ap, lp)
 	})
 }
 
@@ -272,16 +251,14 @@ func sysSetsockopt(t *Thread, a *Args) uint64 {
 		uintptr(n), 0))
 }
 
+// getsockopt: the kernel reads *optlen, writes at most that much of the
+// option and the length back (net/socket.c do_sock_getsockopt).
 func sysGetsockopt(t *Thread, a *Args) uint64 {
-	ap, lp, ok := t.sockaddrOut(a[3], a[4])
-	if !ok || (a[3] != 0 && lp == 0) {
-		return errno(unix.EFAULT)
+	n := uint64(0)
+	if v, err := t.p.as.Load32(a[4]); err == nil && int32(v) > 0 {
+		n = uint64(v)
 	}
-	if a[3] == 0 && a[4] != 0 { // the length word alone
-		if lp, ok = t.hostPtr(a[4], 4, translate.ProtRead|translate.ProtWrite); !ok {
-			return errno(unix.EFAULT)
-		}
-	}
+	ap, lp := t.userRange(a[3], n), t.userRange(a[4], 4)
 	return ret(raw(unix.SYS_GETSOCKOPT, uintptr(fdArg(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), ap, lp,
 		0))
 }

@@ -40,63 +40,47 @@ const (
 	mmsghdrSize   = 64 // msghdr, then unsigned msg_len, padded
 )
 
-// hostMsg is a guest msghdr translated for the host kernel.
+// hostMsg is a guest msghdr translated for the host kernel; bad, when
+// set, is the address to pass instead of a guest msghdr that cannot be read.
 type hostMsg struct {
 	m   unix.Msghdr
 	iov []unix.Iovec
+	bad uintptr
 }
 
-// loadMsg builds the host msghdr for the guest one at addr; out says the
-// kernel writes the buffers (recvmsg).
-func (t *Thread) loadMsg(addr uint64, out bool) (*hostMsg, uint64) {
+// loadMsg builds the host msghdr for the guest one at addr. Every pointer
+// in it becomes a userPtr, so the host kernel fails on a bad one (EFAULT)
+// or a bad length (EMSGSIZE, EINVAL) where and when the guest's would
+// (net/socket.c ___sys_recvmsg: the descriptor is looked up first).
+func (t *Thread) loadMsg(addr uint64) *hostMsg {
+	h := &hostMsg{}
 	g, err := t.p.as.Slice(addr, msghdrSize, translate.ProtRead)
 	if err != nil {
-		return nil, errno(unix.EFAULT)
+		h.bad = t.userRange(addr, msghdrSize)
+		return h
 	}
 	le := binary.LittleEndian
-	bufProt := translate.ProtRead
-	if out {
-		bufProt = translate.ProtWrite
-	}
-	h := &hostMsg{}
-	nameLen := uint64(le.Uint32(g[msgNamelen:]))
-	name, ok := t.hostPtr(le.Uint64(g[msgName:]), nameLen, bufProt)
-	if !ok {
-		return nil, errno(unix.EFAULT)
-	}
-	if name != 0 {
-		h.m.Name, h.m.Namelen = (*byte)(hostPointer(name)), uint32(nameLen)
-	}
-	n := le.Uint64(g[msgIovlen:])
-	if n > iovMax {
-		return nil, errno(unix.EMSGSIZE)
-	}
-	iovs, err := t.p.as.Slice(le.Uint64(g[msgIov:]), 16*n, translate.ProtRead)
-	if err != nil {
-		return nil, errno(unix.EFAULT)
-	}
-	h.iov = make([]unix.Iovec, n)
-	for i := range h.iov {
-		base, l := le.Uint64(iovs[16*i:]), le.Uint64(iovs[16*i+8:])
-		p, ok := t.hostPtr(base, l, bufProt)
-		if !ok {
-			return nil, errno(unix.EFAULT)
+	nameLen := le.Uint32(g[msgNamelen:])
+	name := t.userRange(le.Uint64(g[msgName:]), min(uint64(nameLen), sockaddrStorageSize))
+	h.m.Name, h.m.Namelen = (*byte)(hostPointer(name)), nameLen
+	n, iovAddr := le.Uint64(g[msgIovlen:]), le.Uint64(g[msgIov:])
+	if iovs, err := t.p.as.Slice(iovAddr, 16*n, translate.ProtRead); err == nil && n <= iovMax {
+		h.iov = make([]unix.Iovec, n)
+		for i := range h.iov {
+			p, l := t.userPtr(le.Uint64(iovs[16*i:]), le.Uint64(iovs[16*i+8:]))
+			h.iov[i] = unix.Iovec{Base: (*byte)(hostPointer(p)), Len: l}
 		}
-		h.iov[i] = unix.Iovec{Base: (*byte)(hostPointer(p)), Len: l}
+		if n > 0 {
+			h.m.Iov = &h.iov[0]
+		}
+	} else {
+		h.m.Iov = (*unix.Iovec)(hostPointer(t.userRange(iovAddr, 16*min(n, iovMax+1))))
 	}
-	if n > 0 {
-		h.m.Iov, h.m.Iovlen = &h.iov[0], n
-	}
-	ctlLen := le.Uint64(g[msgControllen:])
-	ctl, ok := t.hostPtr(le.Uint64(g[msgControl:]), ctlLen, translate.ProtRead|translate.ProtWrite)
-	if !ok {
-		return nil, errno(unix.EFAULT)
-	}
-	if ctl != 0 {
-		h.m.Control, h.m.Controllen = (*byte)(hostPointer(ctl)), ctlLen
-	}
+	h.m.Iovlen = n
+	ctl, ctlLen := t.userPtr(le.Uint64(g[msgControl:]), le.Uint64(g[msgControllen:]))
+	h.m.Control, h.m.Controllen = (*byte)(hostPointer(ctl)), ctlLen
 	h.m.Flags = int32(le.Uint32(g[msgFlags:]))
-	return h, 0
+	return h
 }
 
 // storeMsg writes back what recvmsg changes in the guest msghdr.
@@ -112,14 +96,15 @@ func (t *Thread) storeMsg(addr uint64, h *hostMsg) {
 }
 
 func msgCall(nr uintptr, fd int, h *hostMsg, flags uintptr) (int, error) {
-	return raw(nr, uintptr(fd), uintptr(unsafe.Pointer(&h.m)), flags, 0, 0, 0)
+	m := uintptr(unsafe.Pointer(&h.m))
+	if h.bad != 0 {
+		m = h.bad
+	}
+	return raw(nr, uintptr(fd), m, flags, 0, 0, 0)
 }
 
 func sysSendmsg(t *Thread, a *Args) uint64 {
-	h, e := t.loadMsg(a[1], false)
-	if e != 0 {
-		return e
-	}
+	h := t.loadMsg(a[1])
 	fd, flags := fdArg(a[0]), uintptr(int32(a[2]))
 	return t.raisePipe(t.sockCall(fd, unix.SO_SNDTIMEO, func() (int, error) {
 		return msgCall(unix.SYS_SENDMSG, fd, h, flags)
@@ -127,10 +112,7 @@ func sysSendmsg(t *Thread, a *Args) uint64 {
 }
 
 func sysRecvmsg(t *Thread, a *Args) uint64 {
-	h, e := t.loadMsg(a[1], true)
-	if e != 0 {
-		return e
-	}
+	h := t.loadMsg(a[1])
 	fd, flags := fdArg(a[0]), uintptr(int32(a[2]))
 	r := t.sockCall(fd, unix.SO_RCVTIMEO, func() (int, error) {
 		return msgCall(unix.SYS_RECVMSG, fd, h, flags)

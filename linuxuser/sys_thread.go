@@ -71,6 +71,11 @@ func (t *Thread) cloneWith(flags, newsp, ptid, tls, ctid, pidfdAt uint64) uint64
 	if flags&(syscalls.CloneThread|syscalls.CloneDetached) != 0 {
 		return errno(unix.EINVAL)
 	}
+	// The kernel stores the pidfd before the child may run and makes no
+	// child when it cannot (kernel/fork.c copy_process: put_user).
+	if _, err := t.p.as.Slice(pidfdAt, 4, translate.ProtWrite); err != nil {
+		return errno(unix.EFAULT)
+	}
 	r := t.cloneProcess(flags&^syscalls.ClonePidfd, newsp, ptid, tls, ctid)
 	if isErr(r) {
 		return r

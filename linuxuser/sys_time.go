@@ -109,7 +109,8 @@ func sysGettimeofday(t *Thread, a *Args) uint64 {
 
 // sysNanosleep sleeps on the host, interruptibly: a guest signal ends it
 // with EINTR and the time left (kernel/time/hrtimer.c: restart_block,
-// which a handler turns into EINTR). Go's own signals only resume it.
+// which a handler turns into EINTR), or EFAULT when the time left cannot
+// be written (nanosleep_copyout). Go's own signals only resume it.
 func sysNanosleep(t *Thread, a *Args) uint64 {
 	req, e := t.getTimespec(a[0])
 	if e != 0 {
@@ -118,54 +119,56 @@ func sysNanosleep(t *Thread, a *Args) uint64 {
 	if req.Nsec < 0 || req.Nsec >= 1e9 || req.Sec < 0 {
 		return errno(unix.EINVAL)
 	}
-	for {
-		rem := req
-		err := t.hostCall(func() error { return unix.Nanosleep(&req, &rem) })
-		if err != unix.EINTR {
-			return ok(err)
-		}
-		if t.sigReady() {
-			if a[1] != 0 {
-				t.putTimespec(a[1], rem.Sec, rem.Nsec)
-			}
-			return restartNoHand
-		}
-		req = rem
-	}
+	return t.sleep(unix.CLOCK_MONOTONIC, 0, req, a[1])
 }
 
 // timerAbstime is TIMER_ABSTIME (Linux include/uapi/linux/time.h).
 const timerAbstime = 1
 
+// sysClockNanosleep: a request gemu cannot read goes to the host as a
+// faulting pointer, so a bad clock is still EINVAL before the EFAULT
+// (kernel/time/posix-timers.c checks the clock first).
 func sysClockNanosleep(t *Thread, a *Args) uint64 {
 	req, e := t.getTimespec(a[2])
 	if e != 0 {
-		return e
+		return hostNanosleep(a[0], a[1], t.userRange(a[2], syscalls.TimespecSize), 0)
 	}
+	return t.sleep(a[0], a[1], req, a[3])
+}
+
+// sleep is clock_nanosleep(clock, flags, req, rem) on the host; the time
+// left goes to guest rem (relative sleeps only) when a guest signal ends it.
+func (t *Thread) sleep(clock, flags uint64, req unix.Timespec, rem uint64) uint64 {
 	for {
-		rem := req
-		err := t.hostCall(func() error {
-			_, _, en := unix.Syscall6(unix.SYS_CLOCK_NANOSLEEP, uintptr(a[0]), uintptr(a[1]),
-				uintptr(unsafe.Pointer(&req)), uintptr(unsafe.Pointer(&rem)), 0, 0)
-			if en != 0 {
-				return en
+		left := req
+		r := errno(unix.EINTR) // also when a pending signal stops hostCall from sleeping
+		t.hostCall(func() error {
+			r = hostNanosleep(clock, flags, uintptr(unsafe.Pointer(&req)), uintptr(unsafe.Pointer(&left)))
+			if r == errno(unix.EINTR) {
+				return unix.EINTR
 			}
 			return nil
 		})
 		switch {
-		case err == nil:
-			return 0
-		case err != unix.EINTR:
-			return errRet(err)
+		case r != errno(unix.EINTR):
+			return r
 		case t.sigReady():
-			if a[1]&timerAbstime == 0 && a[3] != 0 {
-				t.putTimespec(a[3], rem.Sec, rem.Nsec)
+			if flags&timerAbstime == 0 && rem != 0 && t.putTimespec(rem, left.Sec, left.Nsec) != 0 {
+				return errno(unix.EFAULT)
 			}
 			return restartNoHand
-		case a[1]&timerAbstime == 0:
-			req = rem
+		case flags&timerAbstime == 0:
+			req = left
 		}
 	}
+}
+
+func hostNanosleep(clock, flags uint64, req, rem uintptr) uint64 {
+	_, _, e := unix.Syscall6(unix.SYS_CLOCK_NANOSLEEP, uintptr(clock), uintptr(flags), req, rem, 0, 0)
+	if e != 0 {
+		return errno(e)
+	}
+	return 0
 }
 
 // struct rusage is 144 bytes with the same layout on x86_64 and the 64-bit

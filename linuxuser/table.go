@@ -139,6 +139,41 @@ func (t *Thread) ioSlice(addr, n uint64, prot int) ([]byte, error) {
 	return t.p.as.Slice(addr, min(n, end-addr), prot)
 }
 
+// badUserPtr is a host address no host call accepts: it is above the
+// host's user address space, so the kernel's access_ok fails on it.
+const badUserPtr = uintptr(1) << 63
+
+// userPtr is the host address of the guest buffer [addr, addr+n) for a
+// host call that checks and copies it itself, and the length to pass.
+// Guest protections are mirrored on the host reservation, so the host
+// kernel fails the access exactly where and when the guest's would (Linux
+// checks a range with access_ok when it imports it and faults on a page
+// when it copies), in its own order among the call's other errors. A
+// range running past the guest's address space is cut at its end, an
+// address beyond it becomes badUserPtr, and NULL stays NULL.
+func (t *Thread) userPtr(addr, n uint64) (uintptr, uint64) {
+	lim := t.p.as.Limit()
+	switch {
+	case addr == 0:
+		return 0, n
+	case addr >= lim:
+		return badUserPtr, n
+	case n > lim-addr:
+		n = lim - addr
+	}
+	return t.p.as.HostAddr(addr), n
+}
+
+// userRange is userPtr for a struct of n bytes whose size the host call
+// knows: a struct running past the guest's address space is badUserPtr.
+func (t *Thread) userRange(addr, n uint64) uintptr {
+	if lim := t.p.as.Limit(); addr != 0 && (addr >= lim || n > lim-addr) {
+		return badUserPtr
+	}
+	p, _ := t.userPtr(addr, n)
+	return p
+}
+
 // pathMax is PATH_MAX (Linux include/uapi/linux/limits.h).
 const pathMax = 4096
 

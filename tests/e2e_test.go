@@ -78,6 +78,11 @@ var e2eCases = []e2eCase{
 	// #5: getrusage, times, sysinfo, prlimit64, clock_getres,
 	// clock_nanosleep TIMER_ABSTIME, POSIX timers.
 	{name: "timeres", prog: "timeres"},
+	// #20: error returns in the kernel's order: clock_nanosleep/nanosleep
+	// bad pointers, epoll_ctl, PR_GET_PDEATHSIG, sendto/recvfrom/recvmsg
+	// buffers and lengths, signalfd4, ioctl on O_PATH, file handles,
+	// personality(UNAME26), select/ppoll across SIGCHLD, clone3's pidfd.
+	{name: "errpaths", prog: "errpaths", qemuDiff: "qemu-user 7.2 checks buffers before descriptors and clocks, and drops a bad nanosleep rem"},
 	// #5: System V message queues, semaphores and shared memory.
 	{name: "sysvmsg", prog: "sysvmsg"},
 	{name: "sysvipc", prog: "sysvipc",
