@@ -1,7 +1,5 @@
 package aarch64
 
-import "encoding/binary"
-
 // FEAT_AES (ARM ARM C7.2 AESE, AESD, AESMC, AESIMC and the shared
 // pseudocode AESSubBytes, AESShiftRows, AESMixColumns and their inverses).
 // The 128-bit register is the AES state with byte i = state[i mod 4][i/4]
@@ -12,106 +10,90 @@ import "encoding/binary"
 // (0 maps to 0) followed by the affine transformation.
 var aesSbox, aesInvSbox [256]byte
 
-// gmulK[x] is x·K in GF(2^8), for the MixColumns coefficients K.
-var gmul1, gmul2, gmul3, gmul9, gmul11, gmul13, gmul14 [256]byte
-
-// gfMul multiplies in GF(2^8) modulo x^8 + x^4 + x^3 + x + 1 (FIPS-197 §4.2).
-func gfMul(a, b byte) byte {
-	var p byte
-	for b != 0 {
-		if b&1 != 0 {
-			p ^= a
-		}
-		carry := a & 0x80
-		a <<= 1
-		if carry != 0 {
-			a ^= 0x1b
-		}
-		b >>= 1
-	}
-	return p
-}
-
+// The S-boxes are built from powers of the generator {03} of GF(2^8)'s
+// multiplicative group (FIPS-197 §4.2, modulo x^8 + x^4 + x^3 + x + 1):
+// the inverse of g^i is g^(255-i).
 func init() {
-	for x := 0; x < 256; x++ {
+	var exp [255]byte
+	var log [256]int
+	x := byte(1)
+	for i := range exp {
+		exp[i], log[x] = x, i
+		x ^= byte(xtimes(uint64(x))) // x·{03} = x·{02} ^ x
+	}
+	for v := 0; v < 256; v++ {
 		inv := byte(0)
-		for y := 1; y < 256 && x != 0; y++ {
-			if gfMul(byte(x), byte(y)) == 1 {
-				inv = byte(y)
-				break
-			}
+		if v != 0 {
+			inv = exp[(255-log[v])%255]
 		}
-		// b'_i = b_i ^ b_(i+4) ^ b_(i+5) ^ b_(i+6) ^ b_(i+7) ^ c_i, c = 0x63
+		// b'_i = b_i ^ b_(i+4) ^ b_(i+5) ^ b_(i+6) ^ b_(i+7) ^ c_i, c = {63}
 		s := inv ^ rotl8(inv, 1) ^ rotl8(inv, 2) ^ rotl8(inv, 3) ^ rotl8(inv, 4) ^ 0x63
-		aesSbox[x] = s
-		aesInvSbox[s] = byte(x)
-		b := byte(x)
-		gmul1[x], gmul2[x], gmul3[x], gmul9[x] = b, gfMul(b, 2), gfMul(b, 3), gfMul(b, 9)
-		gmul11[x], gmul13[x], gmul14[x] = gfMul(b, 11), gfMul(b, 13), gfMul(b, 14)
+		aesSbox[v] = s
+		aesInvSbox[s] = byte(v)
 	}
 }
 
 func rotl8(b byte, n uint) byte { return b<<n | b>>(8-n) }
 
-// aesShiftRowsSrc[i] is the state byte ShiftRows moves to byte i: row r
-// rotates left by r columns (FIPS-197 §5.1.2); aesInvShiftRowsSrc undoes it.
-var aesShiftRowsSrc, aesInvShiftRowsSrc [16]byte
+// subBytes64 applies the S-box to each byte of x.
+func subBytes64(x uint64, box *[256]byte) uint64 {
+	return uint64(box[byte(x)]) | uint64(box[byte(x>>8)])<<8 | uint64(box[byte(x>>16)])<<16 |
+		uint64(box[byte(x>>24)])<<24 | uint64(box[byte(x>>32)])<<32 | uint64(box[byte(x>>40)])<<40 |
+		uint64(box[byte(x>>48)])<<48 | uint64(box[byte(x>>56)])<<56
+}
 
-func init() {
-	for c := 0; c < 4; c++ {
-		for r := 0; r < 4; r++ {
-			aesShiftRowsSrc[r+4*c] = byte(r + 4*((c+r)%4))
-			aesInvShiftRowsSrc[r+4*c] = byte(r + 4*((c-r+4)%4))
-		}
+// shiftRows is ShiftRows (FIPS-197 §5.1.2: row r moves r columns left, so
+// byte r of column c comes from column c+r) or, with inverse, InvShiftRows
+// (§5.3.1: from column c-r). Column c is bits 32c+31:32c of the state; the
+// halves hold columns 0,1 and 2,3, a holds 1,2 and b holds 3,0.
+func shiftRows(v vec, inverse bool) vec {
+	const row0, row1, row2, row3 = 0x000000ff000000ff, 0x0000ff000000ff00, 0x00ff000000ff0000, 0xff000000ff000000
+	lo, hi := v[0], v[1]
+	a, b := lo>>32|hi<<32, hi>>32|lo<<32
+	if inverse {
+		a, b = b, a
 	}
-}
-
-type aesState = [16]byte
-
-func vecToState(v vec) (s aesState) {
-	binary.LittleEndian.PutUint64(s[:8], v[0])
-	binary.LittleEndian.PutUint64(s[8:], v[1])
-	return s
-}
-
-func stateToVec(s *aesState) vec {
-	return vec{binary.LittleEndian.Uint64(s[:8]), binary.LittleEndian.Uint64(s[8:])}
+	return vec{lo&row0 | a&row1 | hi&row2 | b&row3, hi&row0 | b&row1 | lo&row2 | a&row3}
 }
 
 // aesRound is AESE and AESD: the key added, then the (inverse) ShiftRows
 // and SubBytes (the two commute).
-func aesRound(d, n vec, shiftSrc *[16]byte, sbox *[256]byte) vec {
-	in := vecToState(vec{d[0] ^ n[0], d[1] ^ n[1]})
-	var out aesState
-	for i := range out {
-		out[i] = sbox[in[shiftSrc[i]]]
-	}
-	return stateToVec(&out)
+func aesRound(d, n vec, inverse bool, box *[256]byte) vec {
+	v := shiftRows(vec{d[0] ^ n[0], d[1] ^ n[1]}, inverse)
+	return vec{subBytes64(v[0], box), subBytes64(v[1], box)}
 }
 
-// mixColumns multiplies each column by the circulant matrix whose first
-// row's products are the tables k: MixColumns (FIPS-197 §5.1.3, {02}{03}
-// {01}{01}) and InvMixColumns (§5.3.3, {0e}{0b}{0d}{09}).
-func mixColumns(n vec, k *[4]*[256]byte) vec {
-	s := vecToState(n)
-	var out aesState
-	for c := 0; c < 16; c += 4 {
-		for i := 0; i < 4; i++ {
-			out[c+i] = k[0][s[c+i]] ^ k[1][s[c+(i+1)%4]] ^ k[2][s[c+(i+2)%4]] ^ k[3][s[c+(i+3)%4]]
-		}
-	}
-	return stateToVec(&out)
+// xtimes multiplies each byte by {02} (FIPS-197 §4.2.1 xtime).
+func xtimes(x uint64) uint64 {
+	const top = 0x8080808080808080
+	return (x&^top)<<1 ^ (x&top)>>7*0x1b
 }
 
-var (
-	mixCoeffs    = [4]*[256]byte{&gmul2, &gmul3, &gmul1, &gmul1}
-	invMixCoeffs = [4]*[256]byte{&gmul14, &gmul11, &gmul13, &gmul9}
-)
+// rotColumns turns each 32-bit column so that byte i takes byte i+k.
+func rotColumns(x uint64, k uint) uint64 {
+	s := 8 * k
+	low := (uint64(1)<<(32-s) - 1) * 0x0000000100000001
+	return x>>s&low | x<<(32-s)&^low
+}
+
+// mixColumns is MixColumns (FIPS-197 §5.1.3) on the two columns of one
+// half: byte i = {02}a_i ^ {03}a_(i+1) ^ a_(i+2) ^ a_(i+3).
+func mixColumns(x uint64) uint64 {
+	r1 := rotColumns(x, 1)
+	return xtimes(x^r1) ^ r1 ^ rotColumns(x, 2) ^ rotColumns(x, 3)
+}
+
+// invMixColumns is InvMixColumns (FIPS-197 §5.3.3): the matrix
+// {0e}{0b}{0d}{09} is MixColumns times {04}x^2 + {05} ("The Design of
+// Rijndael" §4.1.3), so a_i ^= {04}(a_i ^ a_(i+2)) first.
+func invMixColumns(x uint64) uint64 {
+	return mixColumns(x ^ xtimes(xtimes(x^rotColumns(x, 2))))
+}
 
 // The instructions (Vd is d, Vn is n).
-func aese(d, n vec) vec      { return aesRound(d, n, &aesShiftRowsSrc, &aesSbox) }
-func aesd(d, n vec) vec      { return aesRound(d, n, &aesInvShiftRowsSrc, &aesInvSbox) }
-func aesmc(_, n, _ vec) vec  { return mixColumns(n, &mixCoeffs) }
-func aesimc(_, n, _ vec) vec { return mixColumns(n, &invMixCoeffs) }
+func aese(d, n vec) vec      { return aesRound(d, n, false, &aesSbox) }
+func aesd(d, n vec) vec      { return aesRound(d, n, true, &aesInvSbox) }
 func aeseOp(d, n, _ vec) vec { return aese(d, n) }
 func aesdOp(d, n, _ vec) vec { return aesd(d, n) }
+func aesmc(_, n, _ vec) vec  { return vec{mixColumns(n[0]), mixColumns(n[1])} }
+func aesimc(_, n, _ vec) vec { return vec{invMixColumns(n[0]), invMixColumns(n[1])} }

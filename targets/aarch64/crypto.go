@@ -1,10 +1,6 @@
 package aarch64
 
-import (
-	"math/bits"
-
-	"github.com/gemu-project/gemu/translate"
-)
+import "github.com/gemu-project/gemu/translate"
 
 // The cryptographic extensions (ARM ARM C4.1.91 "Cryptographic AES",
 // "Cryptographic three-register SHA", "Cryptographic two-register SHA",
@@ -14,27 +10,27 @@ import (
 // model without it raises SIGILL. Helpers get the register slots in the
 // op: Dst = Vd, A = Vn, B = Vm.
 var cryptoRows = []row{
-	{mask: 0xfffffc00, match: 0x4e284800, names: "AESE", lower: cryptoCall(aeseOp), feat: featAES},
-	{mask: 0xfffffc00, match: 0x4e285800, names: "AESD", lower: cryptoCall(aesdOp), feat: featAES},
-	{mask: 0xfffffc00, match: 0x4e286800, names: "AESMC", lower: cryptoCall(aesmc), feat: featAES},
-	{mask: 0xfffffc00, match: 0x4e287800, names: "AESIMC", lower: cryptoCall(aesimc), feat: featAES},
+	{mask: 0xfffffc00, match: 0x4e284800, names: "AESE", lower: cryptoCall(aeseHelper), feat: featAES},
+	{mask: 0xfffffc00, match: 0x4e285800, names: "AESD", lower: cryptoCall(aesdHelper), feat: featAES},
+	{mask: 0xfffffc00, match: 0x4e286800, names: "AESMC", lower: cryptoCall(aesmcHelper), feat: featAES},
+	{mask: 0xfffffc00, match: 0x4e287800, names: "AESIMC", lower: cryptoCall(aesimcHelper), feat: featAES},
 
-	{mask: 0xffe0fc00, match: 0x5e000000, names: "SHA1C", lower: cryptoCall(sha1c), feat: featSHA1},
-	{mask: 0xffe0fc00, match: 0x5e001000, names: "SHA1P", lower: cryptoCall(sha1p), feat: featSHA1},
-	{mask: 0xffe0fc00, match: 0x5e002000, names: "SHA1M", lower: cryptoCall(sha1m), feat: featSHA1},
-	{mask: 0xffe0fc00, match: 0x5e003000, names: "SHA1SU0", lower: cryptoCall(sha1su0), feat: featSHA1},
-	{mask: 0xfffffc00, match: 0x5e280800, names: "SHA1H", lower: cryptoCall(sha1h), feat: featSHA1},
-	{mask: 0xfffffc00, match: 0x5e281800, names: "SHA1SU1", lower: cryptoCall(sha1su1), feat: featSHA1},
+	{mask: 0xffe0fc00, match: 0x5e000000, names: "SHA1C", lower: cryptoCall(sha1cHelper), feat: featSHA1},
+	{mask: 0xffe0fc00, match: 0x5e001000, names: "SHA1P", lower: cryptoCall(sha1pHelper), feat: featSHA1},
+	{mask: 0xffe0fc00, match: 0x5e002000, names: "SHA1M", lower: cryptoCall(sha1mHelper), feat: featSHA1},
+	{mask: 0xffe0fc00, match: 0x5e003000, names: "SHA1SU0", lower: cryptoCall(sha1su0Helper), feat: featSHA1},
+	{mask: 0xfffffc00, match: 0x5e280800, names: "SHA1H", lower: cryptoCall(sha1hHelper), feat: featSHA1},
+	{mask: 0xfffffc00, match: 0x5e281800, names: "SHA1SU1", lower: cryptoCall(sha1su1Helper), feat: featSHA1},
 
-	{mask: 0xffe0fc00, match: 0x5e004000, names: "SHA256H", lower: cryptoCall(sha256h), feat: featSHA256},
-	{mask: 0xffe0fc00, match: 0x5e005000, names: "SHA256H2", lower: cryptoCall(sha256h2), feat: featSHA256},
-	{mask: 0xffe0fc00, match: 0x5e006000, names: "SHA256SU1", lower: cryptoCall(sha256su1), feat: featSHA256},
-	{mask: 0xfffffc00, match: 0x5e282800, names: "SHA256SU0", lower: cryptoCall(sha256su0), feat: featSHA256},
+	{mask: 0xffe0fc00, match: 0x5e004000, names: "SHA256H", lower: cryptoCall(sha256hHelper), feat: featSHA256},
+	{mask: 0xffe0fc00, match: 0x5e005000, names: "SHA256H2", lower: cryptoCall(sha256h2Helper), feat: featSHA256},
+	{mask: 0xffe0fc00, match: 0x5e006000, names: "SHA256SU1", lower: cryptoCall(sha256su1Helper), feat: featSHA256},
+	{mask: 0xfffffc00, match: 0x5e282800, names: "SHA256SU0", lower: cryptoCall(sha256su0Helper), feat: featSHA256},
 
-	{mask: 0xffe0fc00, match: 0xce608000, names: "SHA512H", lower: cryptoCall(sha512h), feat: featSHA512},
-	{mask: 0xffe0fc00, match: 0xce608400, names: "SHA512H2", lower: cryptoCall(sha512h2), feat: featSHA512},
-	{mask: 0xffe0fc00, match: 0xce608800, names: "SHA512SU1", lower: cryptoCall(sha512su1), feat: featSHA512},
-	{mask: 0xfffffc00, match: 0xcec08000, names: "SHA512SU0", lower: cryptoCall(sha512su0), feat: featSHA512},
+	{mask: 0xffe0fc00, match: 0xce608000, names: "SHA512H", lower: cryptoCall(sha512hHelper), feat: featSHA512},
+	{mask: 0xffe0fc00, match: 0xce608400, names: "SHA512H2", lower: cryptoCall(sha512h2Helper), feat: featSHA512},
+	{mask: 0xffe0fc00, match: 0xce608800, names: "SHA512SU1", lower: cryptoCall(sha512su1Helper), feat: featSHA512},
+	{mask: 0xfffffc00, match: 0xcec08000, names: "SHA512SU0", lower: cryptoCall(sha512su0Helper), feat: featSHA512},
 
 	{mask: 0xffe08000, match: 0xce000000, names: "EOR3", lower: lowerEOR3, feat: featSHA3},
 	{mask: 0xffe08000, match: 0xce200000, names: "BCAX", lower: lowerBCAX, feat: featSHA3},
@@ -44,10 +40,9 @@ var cryptoRows = []row{
 	{mask: 0xbfe0fc00, match: 0x0ee0e000, names: "PMULL PMULL2", lower: lowerPMULL64, feat: featPMULL},
 }
 
-// cryptoCall lowers an instruction to a helper computing f, with the
-// vector slots of Vd, Vn and Vm in the op.
-func cryptoCall(f vecOp) lowerFn {
-	fn := vecHelper(f)
+// cryptoCall lowers an instruction to its helper, with the vector slots
+// of Vd, Vn and Vm in the op.
+func cryptoCall(fn translate.HelperFn) lowerFn {
 	return func(b *translate.Builder, d *inst) bool {
 		call(b, fn, op{Dst: vlo(d.rd()), A: vlo(d.rn()), B: vlo(d.rm())})
 		return true
@@ -116,17 +111,16 @@ func pmull64Helper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 }
 
 // clmul64 is the carry-less product of a and b (ARM ARM PolynomialMult),
-// four bits of b at a time against a table of a's multiples.
+// four bits of b at a time against a table of a's multiples by 0..15.
 func clmul64(a, b uint64) (lo, hi uint64) {
 	var tlo, thi [16]uint64
-	for i := 1; i < 16; i++ {
-		k := bits.TrailingZeros(uint(i))
-		if i == 1<<k {
-			tlo[i], thi[i] = a<<k, a>>(64-k)&ones(uint(k))
-			continue
+	tlo[1] = a
+	for k := 1; k < 4; k++ {
+		p := 1 << k
+		tlo[p], thi[p] = a<<k, a>>(64-k)
+		for i := 1; i < p; i++ {
+			tlo[p+i], thi[p+i] = tlo[p]^tlo[i], thi[p]^thi[i]
 		}
-		top := 1 << (bits.Len(uint(i)) - 1)
-		tlo[i], thi[i] = tlo[top]^tlo[i-top], thi[top]^thi[i-top]
 	}
 	for s := 60; s >= 0; s -= 4 {
 		// (lo, hi) <<= 4, then add the multiple for the next nibble.

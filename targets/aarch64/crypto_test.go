@@ -1,6 +1,7 @@
 package aarch64
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"math/bits"
 	"math/rand"
@@ -138,7 +139,7 @@ func vecHex(t *testing.T, s string) vec {
 	if err != nil || len(b) != 16 {
 		t.Fatalf("bad vector %q", s)
 	}
-	return stateToVec((*aesState)(b))
+	return vec{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])}
 }
 
 // runVec runs one instruction with the vector registers set and returns
