@@ -20,6 +20,14 @@ type Block struct {
 	// incoming lists the op links chained to this block, so invalidation
 	// can cut them (guarded by the block cache's lock).
 	incoming []*unsafe.Pointer
+
+	// Tier 2 (jit.go): the compiled code, the run count that makes the
+	// block hot, whether it stays in tier 1, and the compiled jumps
+	// chained to it (guarded by the block cache's lock).
+	native   atomic.Pointer[nativeBlock]
+	hits     atomic.Uint32
+	noJIT    atomic.Bool
+	nativeIn []*chainSite
 }
 
 // Valid reports whether the block's translation still stands.
@@ -245,6 +253,7 @@ func (b *Block) unlink() {
 		atomic.StorePointer(l, nil)
 	}
 	b.incoming = nil
+	b.unlinkNative()
 }
 
 // link chains op (a direct exit of a cached block) to nb.

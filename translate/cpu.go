@@ -79,6 +79,8 @@ type CPU struct {
 	Env any
 
 	dbg *cpuDebug // debugger state (debug.go), nil until used
+
+	jit jitCPU // tier-2 state (jit.go)
 }
 
 // NewCPU makes a CPU bound to an engine and its address space.

@@ -268,7 +268,7 @@ func (e *Engine) debugLoop(c *CPU, d *debugState) ExitKind {
 		}
 		cd.hit, cd.hitW = DebugStop{}, nil
 		c.block = b
-		r := exec(c, b)
+		r := exec(c, &b.Ops[0])
 		switch r {
 		case nextExit:
 			c.PC = uint64(c.exitOp.Imm)

@@ -26,12 +26,20 @@ type Engine struct {
 
 	// dbg is the attached debugger's state (debug.go), nil without one.
 	dbg atomic.Pointer[debugState]
+
+	// jit is tier 2's mode (jit.go); OnCompile, when set, sees the host
+	// code of every compiled block (-d out_asm).
+	jit       JITMode
+	OnCompile func(b *Block, code []byte, addr uintptr)
 }
 
 // NewEngine makes an engine for target over mem and hooks invalidation.
 func NewEngine(t Target, mem *AddressSpace) *Engine {
 	e := &Engine{mem: mem, target: t, cache: newBlockCache()}
 	mem.SetInvalidator(e.Invalidate)
+	if m, ok := JITModeFromEnv(); ok && m != JITOff {
+		e.SetJIT(m)
+	}
 	return e
 }
 
@@ -184,7 +192,12 @@ func (e *Engine) loop(c *CPU) ExitKind {
 			e.OnExec(c, b)
 		}
 		c.block = b
-		r := exec(c, b)
+		var r int
+		if n := jitFor(e, c, b); n != nil {
+			r = e.runNative(c, n, n.entry)
+		} else {
+			r = exec(c, &b.Ops[0])
+		}
 		if r >= 0 {
 			return ExitKind(r)
 		}
@@ -192,9 +205,15 @@ func (e *Engine) loop(c *CPU) ExitKind {
 		switch r {
 		case nextExit:
 			op := c.exitOp
+			if nb := (*Block)(atomic.LoadPointer(&op.link)); nb != nil && nb.valid.Load() {
+				e.chainNative(c, b, op, nb)
+				b = nb
+				break
+			}
 			nb, ok := e.find(uint64(op.Imm))
 			if ok && c.chain && e.cacheable(b) {
 				e.cache.link(op, nb)
+				e.chainNative(c, b, op, nb)
 			}
 			b = nb
 		case nextIndirect:
@@ -202,6 +221,10 @@ func (e *Engine) loop(c *CPU) ExitKind {
 			b, ok = e.find(c.PC)
 			if ok && c.chain {
 				c.jumpCache[(c.PC>>1)&(jumpCacheSize-1)] = b
+				if e.jit != JITOff {
+					e.wantsNative(b)
+					c.jitIndirectFill(c.PC, b)
+				}
 			}
 		case nextRefetch:
 			b, _ = e.find(c.PC)

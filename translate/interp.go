@@ -24,14 +24,14 @@ func b2u(b bool) uint64 {
 	return 0
 }
 
-// exec runs one block. It returns an ExitKind (>= 0) to leave the loop, or
-// one of the next* codes naming the successor.
+// exec runs c.block from op (its first op, or where tier 2 left it). It
+// returns an ExitKind (>= 0) to leave the loop, or one of the next* codes
+// naming the successor.
 //
 // Every block ends in a terminator, so the op pointer simply advances: the
 // loop carries only c, r and op, which keeps the dispatch free of spills.
-func exec(c *CPU, b *Block) int {
+func exec(c *CPU, op *Op) int {
 	r := &c.R
-	op := &b.Ops[0]
 	for {
 		switch op.Code {
 		case OpNop:
@@ -310,7 +310,8 @@ func exec(c *CPU, b *Block) int {
 		case OpJumpReg:
 			pc := (r[op.A] + uint64(op.Imm)) &^ uint64(op.C)
 			nb := c.jumpCache[(pc>>1)&(jumpCacheSize-1)]
-			if nb == nil || nb.PC != pc || !nb.valid.Load() || c.exitReq.Load() != 0 || !c.chain {
+			if nb == nil || nb.PC != pc || !nb.valid.Load() || c.exitReq.Load() != 0 || !c.chain ||
+				c.engine.jit != JITOff && c.engine.jitWanted(nb) {
 				c.PC = pc
 				return nextIndirect
 			}
@@ -341,7 +342,7 @@ func exec(c *CPU, b *Block) int {
 	taken: // a direct exit (OpJump or a taken branch): follow its chain
 		{
 			nb := (*Block)(atomic.LoadPointer(&op.link))
-			if nb == nil || c.exitReq.Load() != 0 {
+			if nb == nil || c.exitReq.Load() != 0 || c.engine.jit != JITOff && c.engine.jitWanted(nb) {
 				c.exitOp = op
 				return nextExit
 			}

@@ -54,12 +54,18 @@ type AddressSpace struct {
 	invalidate func(lo, hi uint64)
 }
 
+// GuardSize is the PROT_NONE tail past the guest's limit that is never
+// mapped: compiled code checks only that an address is below the limit, and
+// an access that starts below it and runs over faults here instead of
+// touching whatever the host has after the reservation.
+const GuardSize = 64 << 10
+
 // NewAddressSpace reserves limit bytes of host address space for the guest.
 func NewAddressSpace(limit uint64) (*AddressSpace, error) {
 	if limit == 0 || limit%PageSize != 0 {
 		return nil, fmt.Errorf("address space size %#x is not a positive multiple of the page size", limit)
 	}
-	p, err := unix.MmapPtr(-1, 0, nil, uintptr(limit), unix.PROT_NONE,
+	p, err := unix.MmapPtr(-1, 0, nil, uintptr(limit+GuardSize), unix.PROT_NONE,
 		unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
 	if err != nil {
 		return nil, fmt.Errorf("cannot reserve %#x bytes of host address space for the guest: %v", limit, err)
@@ -72,7 +78,7 @@ func NewAddressSpace(limit uint64) (*AddressSpace, error) {
 // Close releases the host reservation.
 func (as *AddressSpace) Close() {
 	if as.base != nil {
-		unix.MunmapPtr(as.base, uintptr(as.limit))
+		unix.MunmapPtr(as.base, uintptr(as.limit+GuardSize))
 		as.base = nil
 	}
 }

@@ -14,13 +14,15 @@ import (
 
 // logItems are the -d items gemu understands, with qemu's names.
 var logItems = map[string]string{
-	"in_asm": "show guest code as it is translated",
-	"exec":   "show each translated block as it runs",
-	"cpu":    "show the CPU registers before each block",
-	"strace": "log system calls (same as -strace)",
-	"unimp":  "log unimplemented system calls and features",
-	"page":   "show the guest memory layout after loading",
-	"gdb":    "trace the gdbstub's packets (-g)",
+	"in_asm":  "show guest code as it is translated",
+	"exec":    "show each translated block as it runs",
+	"cpu":     "show the CPU registers before each block",
+	"strace":  "log system calls (same as -strace)",
+	"unimp":   "log unimplemented system calls and features",
+	"page":    "show the guest memory layout after loading",
+	"gdb":     "trace the gdbstub's packets (-g)",
+	"out_asm": "show the host code tier 2 generates",
+	"nochain": "do not chain compiled blocks to each other",
 }
 
 type logConfig struct {

@@ -77,6 +77,8 @@ type config struct {
 	uname       string
 	strace      bool
 	oneInsn     bool
+	jit         string // -jit as given ("" = default)
+	jitMode     translate.JITMode
 	logs        *logConfig
 	stopProfile func()
 	gdb         *hostsock.Listener // -g: the gdbstub's listener
@@ -93,8 +95,14 @@ func buildConfig(c *cli.Context, forcedArch string, logs *logConfig) (*config, e
 		uname:      c.String("r"),
 		strace:     c.Bool("strace") || logs.on("strace"),
 		oneInsn:    c.Bool("one-insn-per-tb"),
+		jit:        c.String("jit"),
 		logs:       logs,
 	}
+	mode, err := parseJIT(cfg.jit, logs)
+	if err != nil {
+		return nil, err
+	}
+	cfg.jitMode = mode
 	if a0 := c.String("0"); a0 != "" {
 		cfg.argv[0] = a0
 	}
@@ -165,6 +173,7 @@ func runGuest(cfg *config) (int, error) {
 		Engine: func(e *translate.Engine) {
 			e.SingleStep = cfg.oneInsn
 			cfg.logs.hook(e, arch)
+			setJIT(e, cfg)
 		},
 	}
 	if cfg.strace {
@@ -245,6 +254,7 @@ func reexec(cfg *config) func(path string, argv, env []string) (string, []string
 	if cfg.oneInsn {
 		flags = append(flags, "-one-insn-per-tb")
 	}
+	add("jit", cfg.jit)
 	if cfg.strace && cfg.logs.out == os.Stderr {
 		flags = append(flags, "-strace")
 	}

@@ -1,0 +1,445 @@
+package translate
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// Tier 2 (DESIGN.md "The translator core"): hot blocks are compiled from
+// their micro-ops into amd64 code (jitcompile.go) in a process-wide arena.
+//
+//   - Entry and exit. jitCall (jit_amd64.s) enters compiled code with the
+//     CPU's registers (R15), the guest memory base (R14) and the guest
+//     limit (R13) pinned; compiled code never calls Go. It leaves with RET
+//     and an exit word (kind, op index, block id) that runNative acts on.
+//   - State. Guest registers stay in CPU.R between ops, so at every op
+//     boundary the CPU is exactly what the interpreter would hold there:
+//     any exit can resume the interpreter at any op of the block.
+//   - What compiled code does not do it leaves to Go: helpers, atomics and
+//     rare ops run in Go one op at a time (exitStep) and compiled code is
+//     re-entered after them; terminators such as syscalls and traps, and
+//     accesses at or above the guest limit, resume the interpreter at that
+//     op (exitInterp), which then gives exactly tier 1's behaviour.
+//   - Faults. A compiled access to a PROT_NONE or unmapped page faults in
+//     hardware; jitSigHandler sends it to the fault stub and the
+//     interpreter re-runs that op, raising the guest signal itself.
+//   - Chaining. Direct exits are rel32 jumps patched to the successor's
+//     entry; indirect jumps probe a per-CPU native jump cache inline.
+//   - Invalidation. The entry of an invalidated block is patched into a
+//     jump to its poll stub, and chained jumps into it are patched back, so
+//     its code is never entered again; the bytes stay until the arena is
+//     reset.
+//   - The Go runtime. Every block entry checks the CPU's exit request and
+//     the goroutine's stackguard0 (Go's preemption request, also used for
+//     stop-the-world); either leaves compiled code through the poll stub.
+
+// jitBias is added to &CPU.R[0] for R15, so R[0..31] are 8-bit
+// displacements from it.
+const jitBias = 128
+
+// Exit kinds in the low byte of the exit word.
+const (
+	exitChain    = 1 // direct exit op not chained: follow it (nextExit)
+	exitIndirect = 2 // CPU.PC holds an indirect target (nextIndirect)
+	exitPoll     = 3 // exit/preemption request or invalidated block: refetch CPU.PC
+	exitInterp   = 4 // resume the interpreter at the op
+	exitStep     = 5 // run the op in Go, then re-enter compiled code after it
+	exitFault    = 6 // a compiled access faulted (jitSigHandler); PC in CPU.jit.faultPC
+)
+
+func exitWord(kind int, op int, id uint32) uint64 {
+	return uint64(id)<<32 | uint64(op)<<8 | uint64(kind)
+}
+
+// jitCPU is a CPU's tier-2 state. Compiled code reads and writes it at
+// offsets from R15.
+type jitCPU struct {
+	g         uintptr // the goroutine running the CPU (stackguard0 at +16)
+	faultPC   uintptr // host PC of a faulting compiled access
+	faultAddr uintptr // its si_addr
+	scratch   [2]Op   // one op and an OpExit, for exitStep of plain ops
+	jc        [jitJCSize]jitJCEntry
+	jcReady   bool // jc's empty slots point at the miss stub
+}
+
+// jitJCEntry is one slot of the native jump cache: a guest PC and the
+// compiled entry for it. An empty slot holds the miss stub, so a "hit" on
+// its PC 0 leaves compiled code like a miss.
+type jitJCEntry struct {
+	pc    uint64
+	entry uintptr
+}
+
+const jitJCSize = 4096
+
+// Mode selects how tier 2 runs.
+type JITMode uint8
+
+const (
+	JITOff     JITMode = iota
+	JITOn              // compile blocks that ran jitThreshold times
+	JITForce           // compile every block on its first run
+	JITNochain         // compile, but leave compiled code at every block end (-d nochain)
+)
+
+// jitThreshold is how many runs make a block hot.
+const jitThreshold = 50
+
+// nativeBlock is a compiled block.
+type nativeBlock struct {
+	id     uint32
+	block  *Block
+	entry  uintptr // start of the code (8-aligned: its first 5 bytes are the patchable entry NOP)
+	end    uintptr
+	off    int       // arena offset of entry
+	poll   int       // arena offset of the poll stub, where an invalidated entry jumps
+	memOps []memSite // host offset of each guest access, in order
+	resume []uint32  // per op: offset to re-enter at after exitStep (0: none)
+	sites  []chainSite
+}
+
+// memSite maps the host offset of a compiled access to its op.
+type memSite struct {
+	off uint32
+	op  uint32
+}
+
+// chainSite is a direct exit's rel32 field and the stub it jumps to when
+// not chained, as arena offsets.
+type chainSite struct {
+	op    int
+	field int
+	stub  int
+}
+
+// The process-wide arena and the table of compiled blocks (ids in arena
+// order, so a host PC maps to its block by binary search).
+var jitState struct {
+	mu     sync.Mutex
+	arena  []byte
+	used   int
+	blocks []*nativeBlock // guarded by mu for writes
+	view   atomic.Pointer[[]*nativeBlock]
+	full   bool
+	stub   uintptr // shared fault stub
+	miss   uintptr // shared stub for empty jump-cache slots
+
+	compiled  atomic.Uint64
+	compileNs atomic.Uint64
+}
+
+// jitBlockByID returns compiled block id.
+func jitBlockByID(id uint32) *nativeBlock { return (*jitState.view.Load())[id] }
+
+// jitBlockAt returns the compiled block containing host pc and the op of
+// the access at pc.
+func jitBlockAt(pc uintptr) (*nativeBlock, int, bool) {
+	v := *jitState.view.Load()
+	i := sort.Search(len(v), func(i int) bool { return v[i].end > pc })
+	if i == len(v) || v[i].entry > pc {
+		return nil, 0, false
+	}
+	n := v[i]
+	off := uint32(pc - n.entry)
+	for _, m := range n.memOps {
+		if m.off == off {
+			return n, int(m.op), true
+		}
+	}
+	return nil, 0, false
+}
+
+// SetJIT selects tier 2's mode for this engine. It returns an error when
+// the host cannot run compiled code.
+func (e *Engine) SetJIT(m JITMode) error {
+	if m != JITOff {
+		if !jitHostOK() {
+			return fmt.Errorf("tier 2 needs an x86-64 host with BMI1, BMI2 and POPCNT")
+		}
+		if err := jitInit(); err != nil {
+			return fmt.Errorf("tier 2: %v", err)
+		}
+	}
+	e.jit = m
+	return nil
+}
+
+// JITModeFromEnv reads GEMU_JIT (on, off, force, nochain), the default
+// of every new engine: test suites set it to run everything in one tier.
+func JITModeFromEnv() (JITMode, bool) {
+	switch os.Getenv("GEMU_JIT") {
+	case "on":
+		return JITOn, true
+	case "off":
+		return JITOff, true
+	case "force":
+		return JITForce, true
+	case "nochain":
+		return JITNochain, true
+	}
+	return JITOff, false
+}
+
+// JIT is the engine's tier-2 mode.
+func (e *Engine) JIT() JITMode { return e.jit }
+
+func jitInit() error {
+	mem, err := jitArena()
+	if err != nil {
+		return err
+	}
+	jitState.mu.Lock()
+	defer jitState.mu.Unlock()
+	if jitState.arena == nil {
+		jitState.arena = mem
+		empty := []*nativeBlock{}
+		jitState.view.Store(&empty)
+		// The shared fault stub: leave compiled code with exitFault.
+		stub := jitStubCode(exitFault)
+		copy(mem, stub)
+		jitState.stub = uintptr(unsafe.Pointer(&mem[0]))
+		copy(mem[32:], jitStubCode(exitIndirect))
+		jitState.miss = uintptr(unsafe.Pointer(&mem[32]))
+		jitState.used = 64
+		jitFaultStub = jitState.stub
+	}
+	return nil
+}
+
+// JITStats reports blocks compiled, arena bytes used and compile time.
+func JITStats() (blocks uint64, bytes int, compile time.Duration) {
+	jitState.mu.Lock()
+	used := jitState.used
+	jitState.mu.Unlock()
+	return jitState.compiled.Load(), used, time.Duration(jitState.compileNs.Load())
+}
+
+// wantsNative reports whether b should run compiled, compiling it once it
+// is hot.
+func (e *Engine) wantsNative(b *Block) *nativeBlock {
+	if n := b.native.Load(); n != nil {
+		return n
+	}
+	if b.noJIT.Load() {
+		return nil
+	}
+	if e.jit != JITForce && b.hits.Add(1) < jitThreshold {
+		return nil
+	}
+	return e.compile(b)
+}
+
+// jitWanted reports, for the interpreter about to chain into b, whether
+// b runs in tier 2 (now or, counting this run, from now on): the
+// interpreter then hands it to the loop.
+func (e *Engine) jitWanted(b *Block) bool {
+	if b.native.Load() != nil {
+		return true
+	}
+	if b.noJIT.Load() {
+		return false
+	}
+	return e.jit == JITForce || b.hits.Add(1) >= jitThreshold
+}
+
+// jitFor returns b's compiled code when c runs it in tier 2.
+func jitFor(e *Engine, c *CPU, b *Block) *nativeBlock {
+	if e.jit == JITOff || !c.chain {
+		return nil
+	}
+	return e.wantsNative(b)
+}
+
+// chainNative patches b's compiled direct exit op to nb's compiled code,
+// when both are compiled.
+func (e *Engine) chainNative(c *CPU, b *Block, op *Op, nb *Block) {
+	if e.jit == JITOff || e.jit == JITNochain || !c.chain {
+		return
+	}
+	n := b.native.Load()
+	if n == nil || e.wantsNative(nb) == nil {
+		return
+	}
+	i := int((uintptr(unsafe.Pointer(op)) - uintptr(unsafe.Pointer(&b.Ops[0]))) / unsafe.Sizeof(Op{}))
+	if i < 0 || i >= len(b.Ops) {
+		return
+	}
+	e.cache.mu.Lock()
+	linkNative(n, i, nb)
+	e.cache.mu.Unlock()
+}
+
+// compile makes b's native code, or marks it as staying in tier 1.
+func (e *Engine) compile(b *Block) *nativeBlock {
+	jitState.mu.Lock()
+	defer jitState.mu.Unlock()
+	if n := b.native.Load(); n != nil || b.noJIT.Load() {
+		return n
+	}
+	if !b.valid.Load() || jitState.full {
+		return nil
+	}
+	start := time.Now()
+	id := uint32(len(jitState.blocks))
+	code, n := compileBlock(b, id, e.jit == JITNochain)
+	if n == nil {
+		b.noJIT.Store(true)
+		return nil
+	}
+	at := (jitState.used + 15) &^ 15
+	if at+len(code) > len(jitState.arena) {
+		jitState.full = true
+		if os.Getenv("GEMU_JIT_DEBUG") != "" {
+			fmt.Fprintf(os.Stderr, "gemu: tier-2 code arena full (%d bytes); new blocks stay in tier 1\n", at)
+		}
+		return nil
+	}
+	copy(jitState.arena[at:], code)
+	base := uintptr(unsafe.Pointer(&jitState.arena[at]))
+	n.entry, n.end, n.off = base, base+uintptr(len(code)), at
+	n.poll += at
+	for i := range n.sites {
+		n.sites[i].field += at
+		n.sites[i].stub += at
+	}
+	jitState.used = at + len(code)
+	blocks := append(jitState.blocks, n)
+	jitState.blocks = blocks
+	jitState.view.Store(&blocks)
+	b.native.Store(n)
+	jitState.compiled.Add(1)
+	jitState.compileNs.Add(uint64(time.Since(start)))
+	if e.OnCompile != nil {
+		e.OnCompile(b, jitState.arena[at:at+len(code)], base)
+	}
+	return n
+}
+
+// arenaWord is the 4-byte-aligned word at arena offset off.
+func arenaWord(off int) *uint32 { return (*uint32)(unsafe.Pointer(&jitState.arena[off])) }
+
+// patchRel32 points the rel32 field at arena offset field to target.
+func patchRel32(field, target int) {
+	atomic.StoreUint32(arenaWord(field), uint32(int32(target-(field+4))))
+}
+
+// linkNative chains direct exit site of n to the compiled entry of nb.
+// Caller holds the block cache lock.
+func linkNative(n *nativeBlock, siteOp int, nb *Block) {
+	t := nb.native.Load()
+	if t == nil || !nb.valid.Load() || !n.block.valid.Load() {
+		return
+	}
+	for i := range n.sites {
+		s := &n.sites[i]
+		if s.op != siteOp {
+			continue
+		}
+		if cur := s.field + 4 + int(int32(atomic.LoadUint32(arenaWord(s.field)))); cur != s.stub {
+			return // already chained
+		}
+		patchRel32(s.field, t.off)
+		nb.nativeIn = append(nb.nativeIn, s)
+		return
+	}
+}
+
+// unlinkNative cuts every chained jump into b and patches b's entry into a
+// jump to its poll stub. Caller holds the block cache lock.
+func (b *Block) unlinkNative() {
+	for _, s := range b.nativeIn {
+		patchRel32(s.field, s.stub)
+	}
+	b.nativeIn = nil
+	n := b.native.Load()
+	if n == nil {
+		return
+	}
+	// The entry's first 8 bytes (8-aligned): a 5-byte NOP and 3 bytes of
+	// the poll check become a jmp rel32 to the poll stub and the same 3
+	// bytes, in one atomic store.
+	p := (*uint64)(unsafe.Pointer(&jitState.arena[n.off]))
+	old := atomic.LoadUint64(p)
+	rel := uint32(int32(n.poll - (n.off + 5)))
+	word := uint64(0xe9) | uint64(rel)<<8 | old&^(1<<40-1)
+	atomic.StoreUint64(p, word)
+}
+
+// runNative runs compiled code from entry of n until it needs Go. It
+// returns what exec would: an ExitKind or a next* code.
+func (e *Engine) runNative(c *CPU, n *nativeBlock, entry uintptr) int {
+	c.jit.g = jitG()
+	if !c.jit.jcReady {
+		for i := range c.jit.jc {
+			c.jit.jc[i] = jitJCEntry{entry: jitState.miss}
+		}
+		c.jit.jcReady = true
+	}
+	regs := uintptr(unsafe.Pointer(&c.R[0])) + jitBias
+	base, limit := uintptr(c.memBase), uintptr(c.memLimit)
+	for {
+		w := jitCall(regs, base, limit, entry)
+		kind, opi := int(w&0xff), int(w>>8&0xffffff)
+		if kind == exitIndirect {
+			return nextIndirect
+		}
+		if kind == exitFault {
+			fn, fop, ok := jitBlockAt(c.jit.faultPC)
+			if !ok {
+				panic(fmt.Sprintf("tier 2: fault at host pc %#x (address %#x) outside a compiled access", c.jit.faultPC, c.jit.faultAddr))
+			}
+			c.block = fn.block
+			return exec(c, &fn.block.Ops[fop])
+		}
+		n = jitBlockByID(uint32(w >> 32))
+		b := n.block
+		c.block = b
+		switch kind {
+		case exitChain:
+			c.exitOp = &b.Ops[opi]
+			return nextExit
+		case exitPoll:
+			c.PC = b.PC
+			return nextRefetch
+		case exitInterp:
+			return exec(c, &b.Ops[opi])
+		case exitStep:
+			op := &b.Ops[opi]
+			if k := c.stepOp(op); k != ExitNone {
+				return int(k)
+			}
+			if !b.valid.Load() {
+				return exec(c, &b.Ops[opi+1])
+			}
+			entry = n.entry + uintptr(n.resume[opi])
+		default:
+			panic(fmt.Sprintf("tier 2: bad exit word %#x", w))
+		}
+	}
+}
+
+// stepOp runs one non-control op in Go for compiled code.
+func (c *CPU) stepOp(op *Op) ExitKind {
+	if op.Code == OpCall {
+		c.curOp = op
+		return op.Fn(c, op)
+	}
+	s := &c.jit.scratch
+	s[0] = *op
+	s[1] = Op{Code: OpExit, Aux: uint8(ExitNone), PCOff: op.PCOff}
+	r := exec(c, &s[0])
+	c.curOp = nil
+	return ExitKind(r)
+}
+
+// jitIndirectFill records nb in the CPU's native jump cache.
+func (c *CPU) jitIndirectFill(pc uint64, nb *Block) {
+	if n := nb.native.Load(); n != nil {
+		c.jit.jc[(pc>>1)&(jitJCSize-1)] = jitJCEntry{pc: pc, entry: n.entry}
+	}
+}

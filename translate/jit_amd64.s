@@ -1,0 +1,67 @@
+#include "textflag.h"
+
+// Tier-2 host glue (jit.go): entering compiled code and catching its
+// memory faults. Compiled code runs with R15 = the CPU's register file
+// (biased, jitBias), R14 = guest memory base, R13 = guest address limit;
+// it returns to jitCall with RET and the exit word in AX.
+
+// func jitCall(regs, base, limit, entry uintptr) uint64
+TEXT ·jitCall(SB), NOSPLIT, $8-40
+	MOVQ regs+0(FP), R15
+	MOVQ base+8(FP), R14
+	MOVQ limit+16(FP), R13
+	MOVQ entry+24(FP), AX
+	CALL AX
+	MOVQ AX, ret+32(FP)
+	RET
+
+// func jitG() uintptr: the running goroutine's g, whose stackguard0 the
+// compiled code polls for preemption requests.
+TEXT ·jitG(SB), NOSPLIT, $0-8
+	MOVQ (TLS), AX
+	MOVQ AX, ret+0(FP)
+	RET
+
+// jitSigHandler is installed for SIGSEGV and SIGBUS (jitsig.go). Entered by
+// the kernel with DI = signal, SI = *siginfo_t, DX = *ucontext_t. A fault
+// raised by the kernel (si_code > 0) at a PC inside the code arena is a
+// guest access that compiled code made: it records the PC and si_addr in
+// the CPU (found through the interrupted R15) and resumes at the arena's
+// fault stub, which leaves compiled code. Anything else goes on to the
+// handler that was there before (Go's), as if the kernel had called it.
+// ucontext_t offsets: uc_mcontext.gregs at 40, REG_R15 = 7, REG_RIP = 16
+// (Linux arch/x86/include/uapi/asm/sigcontext.h, glibc sys/ucontext.h).
+TEXT ·jitSigHandler(SB), NOSPLIT|NOFRAME, $0
+	MOVL 8(SI), AX          // si_code
+	CMPL AX, $0
+	JLE  chain
+	MOVQ 168(DX), AX        // RIP
+	MOVQ ·jitArenaLo(SB), CX
+	CMPQ AX, CX
+	JB   chain
+	MOVQ ·jitArenaHi(SB), CX
+	CMPQ AX, CX
+	JAE  chain
+	MOVQ 96(DX), R8         // R15: the biased CPU registers
+	MOVQ ·jitFaultPCOff(SB), CX
+	MOVQ AX, (R8)(CX*1)
+	MOVQ 16(SI), AX         // si_addr
+	MOVQ ·jitFaultAddrOff(SB), CX
+	MOVQ AX, (R8)(CX*1)
+	MOVQ ·jitFaultStub(SB), AX
+	MOVQ AX, 168(DX)
+	RET
+chain:
+	CMPL DI, $7             // SIGBUS
+	JEQ  bus
+	MOVQ ·jitOldSegv(SB), AX
+	JMP  AX
+bus:
+	MOVQ ·jitOldBus(SB), AX
+	JMP  AX
+
+// func jitSigHandlerPC() uintptr
+TEXT ·jitSigHandlerPC(SB), NOSPLIT, $0-8
+	MOVQ $·jitSigHandler(SB), AX
+	MOVQ AX, ret+0(FP)
+	RET

@@ -1,0 +1,281 @@
+package translate
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand"
+	"os"
+	"strconv"
+	"testing"
+)
+
+// The random-block differential test of tier 2: programs of random blocks
+// of micro-ops run once in the interpreter and once with every block
+// compiled, each in an address space of its own with the same contents;
+// registers, PC, exit and memory must agree.
+
+// script is a Target whose blocks are given as op lists by PC; each op
+// stands for one 4-byte instruction.
+type script map[uint64][]Op
+
+func (script) Name() string { return "script" }
+
+func (s script) Translate(b *Builder) {
+	ops, ok := s[b.PC()]
+	if !ok {
+		b.EndFault(SIGSEGV, SEGV_MAPERR, b.PC())
+		return
+	}
+	for _, op := range ops {
+		b.Emit(op)
+		b.Next(4)
+		if b.Ended() {
+			return
+		}
+	}
+}
+
+const (
+	scriptCode   = 0x10000
+	scriptData   = 0x40000
+	scriptBlocks = 12
+	scriptStride = 0x400
+	regCount     = 20 // step counter
+	regDataBase  = 21 // data base address, never written by random ops
+	regFlagsT    = 9  // packed NZCV
+)
+
+// helperMix is an OpCall helper: Dst = A*3 + B, or SIGFPE when A is 7.
+func helperMix(c *CPU, op *Op) ExitKind {
+	if c.R[op.A] == 7 {
+		return c.Signal(op, SIGFPE, 1, c.InsnPC(op))
+	}
+	c.R[op.Dst] = c.R[op.A]*3 + c.R[op.B]
+	return ExitNone
+}
+
+type opGen struct {
+	r *rand.Rand
+}
+
+func (g *opGen) reg() uint8 {
+	switch n := g.r.Intn(20); {
+	case n == 0:
+		return RegZero
+	case n < 2:
+		return regFlagsT
+	default:
+		return uint8(g.r.Intn(9))
+	}
+}
+
+func (g *opGen) dst() uint8 {
+	if g.r.Intn(15) == 0 {
+		return RegSink
+	}
+	return uint8(g.r.Intn(9))
+}
+
+func (g *opGen) imm() int64 {
+	switch g.r.Intn(5) {
+	case 0:
+		return int64(g.r.Intn(64))
+	case 1:
+		return -int64(g.r.Intn(4096))
+	case 2:
+		return int64(g.r.Uint64())
+	case 3:
+		return int64(int32(g.r.Uint32()))
+	}
+	return int64(g.r.Intn(8))
+}
+
+var randomALU = []Code{OpMovI, OpMov, OpAdd, OpSub, OpAnd, OpOr, OpXor, OpSll, OpSrl, OpSra, OpSlt, OpSltu,
+	OpMul, OpMulh, OpMulhu, OpMulhsu, OpDivRV, OpDivuRV, OpRemRV, OpRemuRV, OpAndn, OpOrn, OpXnor,
+	OpMin, OpMax, OpMinu, OpMaxu, OpRol, OpRor, OpShAdd, OpShAddUW, OpAddI, OpAndI, OpOrI, OpXorI,
+	OpSllI, OpSrlI, OpSraI, OpSltI, OpSltuI, OpRorI, OpAddW, OpSubW, OpSllW, OpSrlW, OpSraW, OpMulW,
+	OpDivW, OpDivuW, OpRemW, OpRemuW, OpRolW, OpRorW, OpAddIW, OpSllIW, OpSrlIW, OpSraIW, OpRorIW,
+	OpClz, OpCtz, OpCpop, OpClzW, OpCtzW, OpCpopW, OpRev8, OpOrcB, OpSext8, OpSext16, OpSext32,
+	OpZext8, OpZext16, OpZext32, OpSDivA64, OpUDivA64, OpExtr, OpRbit,
+	OpAddFlags, OpSubFlags, OpAdcFlags, OpSbcFlags, OpAdc, OpSbc, OpLogicFlags, OpCondSel, OpSetFlags}
+
+// op makes one random non-control op.
+func (g *opGen) op() Op {
+	r := g.r
+	size := uint8(8)
+	if r.Intn(2) == 0 {
+		size = 4
+	}
+	switch k := r.Intn(10); {
+	case k < 2: // memory, mostly inside the data page, sometimes anywhere
+		code := []Code{OpLoad8, OpLoad8S, OpLoad16, OpLoad16S, OpLoad32, OpLoad32S, OpLoad64,
+			OpStore8, OpStore16, OpStore32, OpStore64}[r.Intn(11)]
+		op := Op{Code: code, Dst: g.dst(), A: regDataBase, B: g.reg(), Imm: int64(r.Intn(4096 - 8))}
+		if r.Intn(40) == 0 {
+			op.A, op.Imm = g.reg(), g.imm()
+		}
+		return op
+	case k == 2 && r.Intn(4) == 0:
+		if r.Intn(2) == 0 {
+			return Op{Code: OpCall, Fn: helperMix, Dst: g.dst(), A: g.reg(), B: g.reg()}
+		}
+		return Op{Code: OpAmo, Aux: uint8(r.Intn(9)), Size: size, Dst: g.dst(), A: regDataBase, B: g.reg()}
+	}
+	code := randomALU[r.Intn(len(randomALU))]
+	op := Op{Code: code, Dst: g.dst(), A: g.reg(), B: g.reg(), C: regFlagsT, Size: size, Imm: g.imm()}
+	switch code {
+	case OpShAdd, OpShAddUW:
+		op.Imm &= 3
+	case OpExtr:
+		op.Imm &= int64(size*8 - 1)
+	case OpCondSel:
+		op.Aux, op.Imm = uint8(r.Intn(16)), int64(r.Intn(4))
+	case OpSetFlags:
+		op.Aux, op.Imm = uint8(r.Intn(16)), int64(r.Intn(16))<<28
+		op.Size |= uint8(r.Intn(2)) << 4
+	}
+	return op
+}
+
+// program makes the blocks: a step-counter check, random ops, a random
+// side exit, and a direct or indirect jump to another block.
+func (g *opGen) program() script {
+	s := script{}
+	exitPC := uint64(scriptCode + scriptBlocks*scriptStride)
+	s[exitPC] = []Op{{Code: OpSyscall, Imm: int64(exitPC + 4)}}
+	blockPC := func() uint64 { return scriptCode + uint64(g.r.Intn(scriptBlocks))*scriptStride }
+	for i := 0; i < scriptBlocks; i++ {
+		ops := []Op{
+			{Code: OpAddI, Dst: regCount, A: regCount, Imm: -1},
+			{Code: OpBranch, Aux: CondEQ, A: regCount, B: RegZero, Imm: int64(exitPC)},
+		}
+		for n := g.r.Intn(30); n > 0; n-- {
+			ops = append(ops, g.op())
+			if g.r.Intn(12) == 0 {
+				ops = append(ops, g.branch(blockPC()))
+			}
+		}
+		if g.r.Intn(3) == 0 {
+			ops = append(ops, Op{Code: OpMovI, Dst: 10, Imm: int64(blockPC() + 1)},
+				Op{Code: OpJumpReg, A: 10, C: 1})
+		} else {
+			ops = append(ops, Op{Code: OpJump, Imm: int64(blockPC())})
+		}
+		s[scriptCode+uint64(i)*scriptStride] = ops
+	}
+	return s
+}
+
+func (g *opGen) branch(to uint64) Op {
+	switch g.r.Intn(3) {
+	case 0:
+		return Op{Code: OpBranch, Aux: CondArm + uint8(g.r.Intn(15)), A: regFlagsT, Imm: int64(to)}
+	case 1:
+		return Op{Code: OpBranch, Aux: CondBitSet + uint8(g.r.Intn(2)), A: g.reg(), B: uint8(g.r.Intn(64)), Imm: int64(to)}
+	}
+	return Op{Code: OpBranch, Aux: uint8(g.r.Intn(6)), A: g.reg(), B: g.reg(), Imm: int64(to)}
+}
+
+type scriptRun struct {
+	cpu  *CPU
+	kind ExitKind
+	data []byte
+}
+
+func runScript(t *testing.T, s script, mode JITMode, seed int64) scriptRun {
+	t.Helper()
+	as, err := NewAddressSpace(1 << 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer as.Close()
+	for _, m := range []MapSpec{
+		{Addr: scriptCode, Length: 0x10000, Prot: ProtRead | ProtExec, Fixed: true, FD: -1},
+		{Addr: scriptData, Length: 0x1000, Prot: ProtRead | ProtWrite, Fixed: true, FD: -1},
+	} {
+		if _, err := as.Map(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data := make([]byte, 0x1000)
+	rand.New(rand.NewSource(seed)).Read(data)
+	if err := as.Write(scriptData, data); err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine(s, as)
+	if err := e.SetJIT(mode); err != nil {
+		t.Skipf("no tier 2 here: %v", err)
+	}
+	c := e.NewCPU()
+	r := rand.New(rand.NewSource(seed))
+	for i := 0; i < 9; i++ {
+		c.R[i] = []uint64{0, 1, 7, ^uint64(0), 1 << 63, 1 << 31, uint64(r.Intn(100)), r.Uint64()}[r.Intn(8)]
+	}
+	c.R[regFlagsT] = uint64(r.Intn(16)) << 28
+	c.R[regCount] = 200
+	c.R[regDataBase] = scriptData
+	c.PC = scriptCode
+	k := e.Run(c)
+	out := make([]byte, 0x1000)
+	if err := as.Read(scriptData, out); err != nil {
+		t.Fatal(err)
+	}
+	return scriptRun{cpu: c, kind: k, data: out}
+}
+
+func TestJITRandomBlocks(t *testing.T) {
+	n := 300
+	if s := os.Getenv("GEMU_JIT_SEEDS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	if testing.Short() {
+		n = 60
+	}
+	for seed := int64(1); seed <= int64(n); seed++ {
+		g := &opGen{r: rand.New(rand.NewSource(seed))}
+		s := g.program()
+		want := runScript(t, s, JITOff, seed)
+		for _, mode := range []JITMode{JITForce, JITNochain} {
+			got := runScript(t, s, mode, seed)
+			if d := diffRuns(want, got); d != "" {
+				t.Fatalf("seed %d, mode %d: %s\nprogram:\n%s", seed, mode, d, dumpScript(s))
+			}
+		}
+	}
+}
+
+func diffRuns(want, got scriptRun) string {
+	if want.kind != got.kind {
+		return fmt.Sprintf("exit %d, want %d", got.kind, want.kind)
+	}
+	if want.cpu.PC != got.cpu.PC {
+		return fmt.Sprintf("pc %#x, want %#x", got.cpu.PC, want.cpu.PC)
+	}
+	if want.cpu.Exit != got.cpu.Exit {
+		return fmt.Sprintf("exit info %+v, want %+v", got.cpu.Exit, want.cpu.Exit)
+	}
+	for i := 0; i < 32; i++ {
+		if want.cpu.R[i] != got.cpu.R[i] {
+			return fmt.Sprintf("R[%d] = %#x, want %#x", i, got.cpu.R[i], want.cpu.R[i])
+		}
+	}
+	if !bytes.Equal(want.data, got.data) {
+		for i := range want.data {
+			if want.data[i] != got.data[i] {
+				return fmt.Sprintf("data[%#x] = %#x, want %#x", i, got.data[i], want.data[i])
+			}
+		}
+	}
+	return ""
+}
+
+func dumpScript(s script) string {
+	var b bytes.Buffer
+	for pc := uint64(scriptCode); pc <= scriptCode+scriptBlocks*scriptStride; pc += scriptStride {
+		fmt.Fprintf(&b, "%#x:\n", pc)
+		for _, op := range s[pc] {
+			fmt.Fprintf(&b, "  %+v\n", op)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,536 @@
+package translate
+
+import (
+	"unsafe"
+
+	"github.com/gemu-project/gemu/translate/x64"
+)
+
+// Lowering of micro-ops to amd64 (jit.go has the conventions). Each op
+// reads its guest registers from CPU.R, computes in x64.RAX/x64.RCX/x64.RDX/x64.RSI and
+// writes its result back, so the state between ops is the interpreter's.
+
+// Fixed registers of compiled code.
+const (
+	regsPtr  = x64.R15 // &CPU.R[0] + jitBias
+	memBase  = x64.R14 // guest memory base
+	memLimit = x64.R13 // guest address limit
+)
+
+// stackPreempt is the value Go's runtime puts in g.stackguard0 to ask a
+// goroutine to stop (runtime/stack.go: uintptrMask & -1314).
+const stackPreempt = -1314
+
+type jitCompiler struct {
+	a       x64.Asm
+	b       *Block
+	id      uint32
+	n       *nativeBlock
+	nochain bool
+	stubs   []stub // out-of-line exits bound after the body
+	cpuOff  func(p unsafe.Pointer) int32
+}
+
+// stub is an out-of-line exit: the rel32 fields that jump to it and its
+// exit word. A chain stub's single field is also its site.
+type stub struct {
+	fields []int
+	word   uint64
+	site   bool
+	op     int
+}
+
+// Offsets from x64.R15 of the CPU fields compiled code touches.
+var (
+	offExitReq, offPC, offG, offJC int32
+)
+
+func init() {
+	var c CPU
+	base := uintptr(unsafe.Pointer(&c.R[0])) + jitBias
+	off := func(p unsafe.Pointer) int32 { return int32(uintptr(p) - base) }
+	offExitReq = off(unsafe.Pointer(&c.exitReq))
+	offPC = off(unsafe.Pointer(&c.PC))
+	offG = off(unsafe.Pointer(&c.jit.g))
+	offJC = off(unsafe.Pointer(&c.jit.jc))
+}
+
+func regMem(r uint8) x64.Mem { return x64.M(regsPtr, int32(r)*8-jitBias) }
+
+// jitStubCode is a shared stub that leaves compiled code with kind (no
+// block): jitSigHandler resumes at the exitFault one, empty jump-cache
+// slots point at the exitIndirect one.
+func jitStubCode(kind int) []byte {
+	var a x64.Asm
+	a.MovImm(x64.RAX, uint64(kind))
+	a.Ret()
+	return a.Buf
+}
+
+// compileBlock lowers b. It returns nil when no op at the start of the
+// block can be compiled (the block then stays in tier 1).
+func compileBlock(b *Block, id uint32, nochain bool) ([]byte, *nativeBlock) {
+	if len(b.Ops) == 0 || !jitCompilable(&b.Ops[0]) {
+		return nil, nil
+	}
+	c := &jitCompiler{b: b, id: id, nochain: nochain,
+		n: &nativeBlock{id: id, block: b, resume: make([]uint32, len(b.Ops))}}
+	c.prologue()
+	for i := range b.Ops {
+		if !c.op(i, &b.Ops[i]) {
+			break
+		}
+	}
+	c.epilogue()
+	return c.a.Buf, c.n
+}
+
+// jitCompilable reports whether op gets code of its own (rather than an
+// immediate exit to the interpreter).
+func jitCompilable(op *Op) bool {
+	switch op.Code {
+	case OpSyscall, OpTrap, OpFlushAll, OpExit:
+		return false
+	case OpBranch:
+		return op.Aux == CondBitSet || op.Aux == CondBitClear
+	}
+	return op.Code < numCodes
+}
+
+// prologue: the patchable entry NOP, then the poll of the exit request and
+// of the goroutine's preemption request.
+func (c *jitCompiler) prologue() {
+	c.a.Nop(5)
+	c.a.AluMI(false, x64.CMP, x64.M(regsPtr, offExitReq), 0)
+	c.exitIf(x64.CondNE, exitPoll, 0)
+	c.a.Load(true, x64.RAX, x64.M(regsPtr, offG))
+	c.a.AluMI(true, x64.CMP, x64.M(x64.RAX, 16), stackPreempt)
+	c.exitIf(x64.CondE, exitPoll, 0)
+}
+
+// exitIf leaves compiled code with (kind, op) when cond holds.
+func (c *jitCompiler) exitIf(cond x64.Cond, kind, op int) {
+	f := c.a.Jcc32(cond)
+	c.addStub(f, exitWord(kind, op, c.id), false, op)
+}
+
+// exitNow leaves compiled code with (kind, op).
+func (c *jitCompiler) exitNow(kind, op int) {
+	f := c.a.Jmp32()
+	c.addStub(f, exitWord(kind, op, c.id), false, op)
+}
+
+func (c *jitCompiler) addStub(field int, word uint64, site bool, op int) {
+	if !site {
+		for i := range c.stubs {
+			if s := &c.stubs[i]; !s.site && s.word == word {
+				s.fields = append(s.fields, field)
+				return
+			}
+		}
+	}
+	c.stubs = append(c.stubs, stub{fields: []int{field}, word: word, site: site, op: op})
+}
+
+// chainSite emits a direct exit for op: a jump (cond: a jcc) with its
+// rel32 aligned for patching.
+func (c *jitCompiler) chainSite(op int, cond x64.Cond, always bool) {
+	var f int
+	if always {
+		c.a.AlignRel32(1)
+		f = c.a.Jmp32()
+	} else {
+		c.a.AlignRel32(2)
+		f = c.a.Jcc32(cond)
+	}
+	c.addStub(f, exitWord(exitChain, op, c.id), !c.nochain, op)
+}
+
+// epilogue emits the out-of-line stubs and records the chain sites.
+func (c *jitCompiler) epilogue() {
+	c.a.Int3()
+	for _, s := range c.stubs {
+		at := c.a.Len()
+		for _, f := range s.fields {
+			c.a.Bind32(f, at)
+		}
+		if s.word&0xff == exitPoll && c.n.poll == 0 {
+			c.n.poll = at
+		}
+		if s.site {
+			c.n.sites = append(c.n.sites, chainSite{op: s.op, field: s.fields[0], stub: at})
+		}
+		c.a.MovImm64(x64.RAX, s.word)
+		c.a.Ret()
+	}
+}
+
+// ld loads guest register r into x (RegZero reads 0).
+func (c *jitCompiler) ld(x x64.Reg, r uint8) {
+	if r == RegZero {
+		c.a.AluRR(false, x64.XOR, x, x)
+		return
+	}
+	c.a.Load(true, x, regMem(r))
+}
+
+// ld32 loads the low 32 bits of r zero-extended.
+func (c *jitCompiler) ld32(x x64.Reg, r uint8) {
+	if r == RegZero {
+		c.a.AluRR(false, x64.XOR, x, x)
+		return
+	}
+	c.a.Load(false, x, regMem(r))
+}
+
+// st stores x into guest register r (RegSink discards it).
+func (c *jitCompiler) st(r uint8, x x64.Reg) {
+	if r == RegSink || r == RegZero {
+		return
+	}
+	c.a.Store(8, regMem(r), x)
+}
+
+// aluB applies a two-operand x64.ALU op with guest register r as the source.
+func (c *jitCompiler) aluB(w bool, k x64.ALU, x x64.Reg, r uint8) {
+	if r == RegZero {
+		c.a.AluRI(w, k, x, 0)
+		return
+	}
+	c.a.AluRM(w, k, x, regMem(r))
+}
+
+// aluImm applies k with a 64-bit immediate.
+func (c *jitCompiler) aluImm(w bool, k x64.ALU, x x64.Reg, imm int64) {
+	if imm == int64(int32(imm)) || !w {
+		c.a.AluRI(w, k, x, int32(imm))
+		return
+	}
+	c.a.MovImm(x64.RSI, uint64(imm))
+	c.a.AluRR(w, k, x, x64.RSI)
+}
+
+// op lowers ops[i]. It returns false when the block's code ends here.
+func (c *jitCompiler) op(i int, op *Op) bool {
+	if !jitCompilable(op) {
+		c.exitNow(exitInterp, i)
+		return false
+	}
+	if c.intOp(op) || c.flagOp(i, op) || c.memOp(i, op) {
+		return true
+	}
+	if done, ok := c.controlOp(i, op); ok {
+		return !done
+	}
+	// Everything else (helpers, atomics, rare ops) runs in Go.
+	c.exitNow(exitStep, i)
+	c.n.resume[i] = uint32(c.a.Len())
+	return true
+}
+
+var aluOf = map[Code]x64.ALU{OpAdd: x64.ADD, OpSub: x64.SUB, OpAnd: x64.AND, OpOr: x64.OR, OpXor: x64.XOR,
+	OpAddI: x64.ADD, OpAndI: x64.AND, OpOrI: x64.OR, OpXorI: x64.XOR, OpAddW: x64.ADD, OpSubW: x64.SUB, OpAddIW: x64.ADD}
+
+var shiftOf = map[Code]x64.Shift{OpSll: x64.SHL, OpSrl: x64.SHR, OpSra: x64.SAR, OpRol: x64.ROL, OpRor: x64.ROR,
+	OpSllW: x64.SHL, OpSrlW: x64.SHR, OpSraW: x64.SAR, OpRolW: x64.ROL, OpRorW: x64.ROR,
+	OpSllI: x64.SHL, OpSrlI: x64.SHR, OpSraI: x64.SAR, OpRorI: x64.ROR,
+	OpSllIW: x64.SHL, OpSrlIW: x64.SHR, OpSraIW: x64.SAR, OpRorIW: x64.ROR}
+
+// intOp lowers the integer x64.ALU ops.
+func (c *jitCompiler) intOp(op *Op) bool {
+	a := &c.a
+	switch op.Code {
+	case OpNop:
+	case OpMovI:
+		if op.Dst == RegSink {
+			break
+		}
+		if op.Imm == int64(int32(op.Imm)) {
+			a.MovMI(true, regMem(op.Dst), int32(op.Imm))
+			break
+		}
+		a.MovImm(x64.RAX, uint64(op.Imm))
+		c.st(op.Dst, x64.RAX)
+	case OpMov:
+		c.ld(x64.RAX, op.A)
+		c.st(op.Dst, x64.RAX)
+	case OpAdd, OpSub, OpAnd, OpOr, OpXor:
+		c.ld(x64.RAX, op.A)
+		c.aluB(true, aluOf[op.Code], x64.RAX, op.B)
+		c.st(op.Dst, x64.RAX)
+	case OpAddW, OpSubW:
+		c.ld(x64.RAX, op.A)
+		c.aluB(false, aluOf[op.Code], x64.RAX, op.B)
+		a.Movsxd(x64.RAX, x64.RAX)
+		c.st(op.Dst, x64.RAX)
+	case OpAddI, OpAndI, OpOrI, OpXorI:
+		c.ld(x64.RAX, op.A)
+		c.aluImm(true, aluOf[op.Code], x64.RAX, op.Imm)
+		c.st(op.Dst, x64.RAX)
+	case OpAddIW:
+		c.ld(x64.RAX, op.A)
+		a.AluRI(false, x64.ADD, x64.RAX, int32(op.Imm))
+		a.Movsxd(x64.RAX, x64.RAX)
+		c.st(op.Dst, x64.RAX)
+	case OpSll, OpSrl, OpSra, OpRol, OpRor:
+		c.ld(x64.RCX, op.B)
+		c.ld(x64.RAX, op.A)
+		a.ShiftCL(true, shiftOf[op.Code], x64.RAX)
+		c.st(op.Dst, x64.RAX)
+	case OpSllW, OpSrlW, OpSraW, OpRolW, OpRorW:
+		c.ld(x64.RCX, op.B)
+		c.ld(x64.RAX, op.A)
+		a.ShiftCL(false, shiftOf[op.Code], x64.RAX)
+		a.Movsxd(x64.RAX, x64.RAX)
+		c.st(op.Dst, x64.RAX)
+	case OpSllI, OpSrlI, OpSraI, OpRorI:
+		c.ld(x64.RAX, op.A)
+		a.ShiftI(true, shiftOf[op.Code], x64.RAX, uint8(op.Imm&63))
+		c.st(op.Dst, x64.RAX)
+	case OpSllIW, OpSrlIW, OpSraIW, OpRorIW:
+		c.ld(x64.RAX, op.A)
+		a.ShiftI(false, shiftOf[op.Code], x64.RAX, uint8(op.Imm&31))
+		a.Movsxd(x64.RAX, x64.RAX)
+		c.st(op.Dst, x64.RAX)
+	case OpSlt, OpSltu, OpSltI, OpSltuI:
+		c.ld(x64.RAX, op.A)
+		if op.Code == OpSlt || op.Code == OpSltu {
+			c.ld(x64.RCX, op.B)
+		} else {
+			a.MovImm(x64.RCX, uint64(op.Imm))
+		}
+		a.AluRR(false, x64.XOR, x64.RDX, x64.RDX)
+		a.AluRR(true, x64.CMP, x64.RAX, x64.RCX)
+		if op.Code == OpSlt || op.Code == OpSltI {
+			a.Setcc(x64.CondL, x64.RDX)
+		} else {
+			a.Setcc(x64.CondB, x64.RDX)
+		}
+		c.st(op.Dst, x64.RDX)
+	case OpMul, OpMulW:
+		c.ld(x64.RAX, op.A)
+		c.ld(x64.RCX, op.B)
+		a.IMulRR(true, x64.RAX, x64.RCX)
+		if op.Code == OpMulW {
+			a.Movsxd(x64.RAX, x64.RAX)
+		}
+		c.st(op.Dst, x64.RAX)
+	case OpMulh, OpMulhu, OpMulhsu:
+		c.ld(x64.RAX, op.A)
+		c.ld(x64.RCX, op.B)
+		if op.Code == OpMulh {
+			a.IMul1R(true, x64.RCX)
+		} else {
+			a.MulR(true, x64.RCX)
+		}
+		if op.Code == OpMulhsu { // signed A: hi -= B when A < 0
+			c.ld(x64.RAX, op.A)
+			a.ShiftI(true, x64.SAR, x64.RAX, 63)
+			a.AluRR(true, x64.AND, x64.RAX, x64.RCX)
+			a.AluRR(true, x64.SUB, x64.RDX, x64.RAX)
+		}
+		c.st(op.Dst, x64.RDX)
+	case OpAndn, OpOrn, OpXnor:
+		c.ld(x64.RAX, op.A)
+		c.ld(x64.RCX, op.B)
+		switch op.Code {
+		case OpAndn:
+			a.Not(true, x64.RCX)
+			a.AluRR(true, x64.AND, x64.RAX, x64.RCX)
+		case OpOrn:
+			a.Not(true, x64.RCX)
+			a.AluRR(true, x64.OR, x64.RAX, x64.RCX)
+		default:
+			a.AluRR(true, x64.XOR, x64.RAX, x64.RCX)
+			a.Not(true, x64.RAX)
+		}
+		c.st(op.Dst, x64.RAX)
+	case OpMin, OpMax, OpMinu, OpMaxu:
+		c.ld(x64.RAX, op.A)
+		c.ld(x64.RCX, op.B)
+		a.AluRR(true, x64.CMP, x64.RAX, x64.RCX)
+		a.Cmov(true, map[Code]x64.Cond{OpMin: x64.CondG, OpMax: x64.CondL, OpMinu: x64.CondA, OpMaxu: x64.CondB}[op.Code], x64.RAX, x64.RCX)
+		c.st(op.Dst, x64.RAX)
+	case OpShAdd, OpShAddUW:
+		if op.Code == OpShAdd {
+			c.ld(x64.RAX, op.A)
+		} else {
+			c.ld32(x64.RAX, op.A)
+		}
+		a.ShiftI(true, x64.SHL, x64.RAX, uint8(op.Imm&63))
+		c.aluB(true, x64.ADD, x64.RAX, op.B)
+		c.st(op.Dst, x64.RAX)
+	default:
+		return c.unaryOp(op) || c.divOp(op)
+	}
+	return true
+}
+
+// unaryOp lowers bit counts, byte swaps and extensions.
+func (c *jitCompiler) unaryOp(op *Op) bool {
+	a := &c.a
+	switch op.Code {
+	case OpClz, OpCtz, OpCpop, OpClzW, OpCtzW, OpCpopW:
+		c.ld(x64.RCX, op.A)
+		w := op.Code == OpClz || op.Code == OpCtz || op.Code == OpCpop
+		switch op.Code {
+		case OpClz, OpClzW:
+			a.Lzcnt(w, x64.RAX, x64.RCX)
+		case OpCtz, OpCtzW:
+			a.Tzcnt(w, x64.RAX, x64.RCX)
+		default:
+			a.Popcnt(w, x64.RAX, x64.RCX)
+		}
+	case OpRev8:
+		c.ld(x64.RAX, op.A)
+		a.Bswap(true, x64.RAX)
+	case OpSext8, OpSext16, OpSext32, OpZext8, OpZext16, OpZext32:
+		c.ld(x64.RCX, op.A)
+		switch op.Code {
+		case OpSext8:
+			a.Movsx8(x64.RAX, x64.RCX)
+		case OpSext16:
+			a.Movsx16(x64.RAX, x64.RCX)
+		case OpSext32:
+			a.Movsxd(x64.RAX, x64.RCX)
+		case OpZext8:
+			a.Movzx8(x64.RAX, x64.RCX)
+		case OpZext16:
+			a.Movzx16(x64.RAX, x64.RCX)
+		default:
+			a.MovRR(false, x64.RAX, x64.RCX)
+		}
+	case OpExtr:
+		c.ld(x64.RAX, op.B)
+		c.ld(x64.RDX, op.A)
+		a.Shrd(op.Size != 4, x64.RAX, x64.RDX, uint8(op.Imm))
+		if op.Size == 4 {
+			a.MovRR(false, x64.RAX, x64.RAX)
+		}
+	default:
+		return false
+	}
+	c.st(op.Dst, x64.RAX)
+	return true
+}
+
+// divOp lowers the divisions: the divisor's special cases (zero, and -1
+// whose quotient is a negation that cannot trap) branch around the host
+// divide.
+func (c *jitCompiler) divOp(op *Op) bool {
+	type rule struct {
+		w, signed, rem bool
+		zero           int  // result for x/0: 0 zero, 1 all ones, 2 the dividend
+		sext           bool // sign-extend a 32-bit result
+	}
+	rules := map[Code]rule{
+		OpDivRV:  {w: true, signed: true, zero: 1},
+		OpDivuRV: {w: true, zero: 1},
+		OpRemRV:  {w: true, signed: true, rem: true, zero: 2},
+		OpRemuRV: {w: true, rem: true, zero: 2},
+		OpDivW:   {signed: true, zero: 1, sext: true},
+		OpDivuW:  {zero: 1, sext: true},
+		OpRemW:   {signed: true, rem: true, zero: 2, sext: true},
+		OpRemuW:  {rem: true, zero: 2, sext: true},
+	}
+	r, ok := rules[op.Code]
+	switch op.Code {
+	case OpSDivA64:
+		r, ok = rule{w: op.Size != 4, signed: true}, true
+	case OpUDivA64:
+		r, ok = rule{w: op.Size != 4}, true
+	}
+	if !ok {
+		return false
+	}
+	a := &c.a
+	c.ld(x64.RAX, op.A)
+	c.ld(x64.RCX, op.B)
+	a.TestRR(r.w, x64.RCX, x64.RCX)
+	jZero := a.Jcc8(x64.CondE)
+	jNeg := -1
+	if r.signed {
+		a.AluRI(r.w, x64.CMP, x64.RCX, -1)
+		jNeg = a.Jcc8(x64.CondE)
+	}
+	if r.signed {
+		a.Cqo(r.w)
+		a.IDivR(r.w, x64.RCX)
+	} else {
+		a.AluRR(false, x64.XOR, x64.RDX, x64.RDX)
+		a.DivR(r.w, x64.RCX)
+	}
+	if r.rem {
+		a.MovRR(true, x64.RAX, x64.RDX)
+	}
+	jDone := a.Jmp8()
+	a.Bind8(jZero)
+	switch r.zero {
+	case 0:
+		a.AluRR(false, x64.XOR, x64.RAX, x64.RAX)
+	case 1:
+		a.MovImm(x64.RAX, ^uint64(0))
+	}
+	if r.signed {
+		jDone2 := a.Jmp8()
+		a.Bind8(jNeg)
+		if r.rem {
+			a.AluRR(false, x64.XOR, x64.RAX, x64.RAX)
+		} else {
+			a.Neg(r.w, x64.RAX)
+		}
+		a.Bind8(jDone2)
+	}
+	a.Bind8(jDone)
+	if r.sext {
+		a.Movsxd(x64.RAX, x64.RAX)
+	} else if !r.w {
+		a.MovRR(false, x64.RAX, x64.RAX)
+	}
+	c.st(op.Dst, x64.RAX)
+	return true
+}
+
+// memOp lowers loads and stores: address = R[A] + Imm, checked against
+// the guest limit (the reservation's guard catches an access that starts
+// below it and runs over); a host fault at the access maps back to the op.
+func (c *jitCompiler) memOp(i int, op *Op) bool {
+	size, load, signed := 0, false, false
+	switch {
+	case op.Code >= OpLoad8 && op.Code <= OpLoad64: // 8, 8S, 16, 16S, 32, 32S, 64
+		k := op.Code - OpLoad8
+		size, load, signed = 1<<(k/2), true, k%2 == 1
+	case op.Code >= OpStore8 && op.Code <= OpStore64:
+		size = 1 << (op.Code - OpStore8)
+	default:
+		return false
+	}
+	a := &c.a
+	if op.A == RegZero {
+		a.MovImm(x64.RAX, uint64(op.Imm))
+	} else {
+		c.ld(x64.RAX, op.A)
+		if op.Imm != 0 {
+			c.aluImm(true, x64.ADD, x64.RAX, op.Imm)
+		}
+	}
+	a.AluRR(true, x64.CMP, x64.RAX, memLimit)
+	c.exitIf(x64.CondAE, exitInterp, i)
+	m := x64.MI(memBase, x64.RAX, 1, 0)
+	if !load {
+		c.ld(x64.RCX, op.B)
+	}
+	c.n.memOps = append(c.n.memOps, memSite{off: uint32(a.Len()), op: uint32(i)})
+	switch {
+	case !load:
+		a.Store(size, m, x64.RCX)
+	case signed:
+		a.LoadSX(size, x64.RCX, m)
+	default:
+		a.LoadZX(size, x64.RCX, m)
+	}
+	if load {
+		c.st(op.Dst, x64.RCX)
+	}
+	return true
+}

@@ -1,0 +1,86 @@
+package translate
+
+import (
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+	"golang.org/x/sys/unix"
+)
+
+// Host side of tier 2 on amd64: the entry stub, the fault handler and the
+// code arena (jit_amd64.s, jit.go).
+
+func jitCall(regs, base, limit, entry uintptr) uint64
+func jitG() uintptr
+func jitSigHandler()
+func jitSigHandlerPC() uintptr
+
+// Read by jitSigHandler.
+var (
+	jitArenaLo, jitArenaHi         uintptr
+	jitFaultPCOff, jitFaultAddrOff uintptr
+	jitFaultStub                   uintptr
+	jitOldSegv, jitOldBus          uintptr
+)
+
+// jitHostOK reports whether this host can run tier-2 code: the flag
+// materialisation uses BMI2's PEXT, and bit counts use LZCNT/TZCNT/POPCNT.
+func jitHostOK() bool {
+	return cpu.X86.HasBMI2 && cpu.X86.HasBMI1 && cpu.X86.HasPOPCNT
+}
+
+// jitArenaSize is the code arena's size: reserved once per process and
+// shared by every engine (DESIGN.md: the cache is bounded).
+const jitArenaSize = 256 << 20
+
+var arenaOnce struct {
+	sync.Once
+	mem []byte
+	err error
+}
+
+// jitArena maps the code arena and installs the fault handler, once.
+func jitArena() ([]byte, error) {
+	arenaOnce.Do(func() {
+		m, err := unix.Mmap(-1, 0, jitArenaSize, unix.PROT_READ|unix.PROT_WRITE|unix.PROT_EXEC,
+			unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
+		if err != nil {
+			arenaOnce.err = err
+			return
+		}
+		arenaOnce.mem = m
+		jitArenaLo = uintptr(unsafe.Pointer(&m[0]))
+		jitArenaHi = jitArenaLo + uintptr(len(m))
+		var c CPU
+		jitFaultPCOff = unsafe.Offsetof(c.jit) + unsafe.Offsetof(c.jit.faultPC) - jitBias
+		jitFaultAddrOff = unsafe.Offsetof(c.jit) + unsafe.Offsetof(c.jit.faultAddr) - jitBias
+		arenaOnce.err = installFaultHandler()
+	})
+	return arenaOnce.mem, arenaOnce.err
+}
+
+// installFaultHandler puts jitSigHandler in front of Go's SIGSEGV and
+// SIGBUS handlers, keeping their flags, mask and restorer (x86_64 struct
+// kernel_sigaction: handler, flags, restorer, mask).
+func installFaultHandler() error {
+	for _, s := range []struct {
+		sig int
+		old *uintptr
+	}{{int(unix.SIGSEGV), &jitOldSegv}, {int(unix.SIGBUS), &jitOldBus}} {
+		var old [4]uint64
+		if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(s.sig), 0, uintptr(unsafe.Pointer(&old)), 8, 0, 0); e != 0 {
+			return e
+		}
+		if old[0] <= 1 { // SIG_DFL or SIG_IGN: not Go's; leave it alone
+			return unix.EINVAL
+		}
+		*s.old = uintptr(old[0])
+		act := old
+		act[0] = uint64(jitSigHandlerPC())
+		if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(s.sig), uintptr(unsafe.Pointer(&act)), 0, 8, 0, 0); e != 0 {
+			return e
+		}
+	}
+	return nil
+}

@@ -1,0 +1,148 @@
+package x64
+
+import (
+	"testing"
+
+	"golang.org/x/arch/x86/x86asm"
+)
+
+// Each encoder form must decode (x86asm, Intel syntax) to what was meant,
+// over the registers whose encodings are special (RSP/R12 need a SIB,
+// RBP/R13 an explicit displacement, R8-R15 REX bits, SPL..DIL a REX).
+func TestEncodings(t *testing.T) {
+	cases := []struct {
+		emit func(a *Asm)
+		want string
+	}{
+		{func(a *Asm) { a.AluRR(true, ADD, RAX, RCX) }, "add rax, rcx"},
+		{func(a *Asm) { a.AluRR(false, SUB, R9, R15) }, "sub r9d, r15d"},
+		{func(a *Asm) { a.AluRM(true, XOR, RDX, M(R15, -128)) }, "xor rdx, qword ptr [r15-0x80]"},
+		{func(a *Asm) { a.AluRM(true, CMP, R8, M(R12, 8)) }, "cmp r8, qword ptr [r12+0x8]"},
+		{func(a *Asm) { a.AluRM(true, ADD, RAX, M(R13, 0)) }, "add rax, qword ptr [r13]"},
+		{func(a *Asm) { a.AluRM(false, AND, RAX, M(RBP, 0)) }, "and eax, dword ptr [rbp]"},
+		{func(a *Asm) { a.AluRM(true, OR, RSI, M(RSP, 0x1000)) }, "or rsi, qword ptr [rsp+0x1000]"},
+		{func(a *Asm) { a.AluMR(true, ADD, M(R15, 16), RBX) }, "add qword ptr [r15+0x10], rbx"},
+		{func(a *Asm) { a.AluRI(true, ADD, RAX, 5) }, "add rax, 0x5"},
+		{func(a *Asm) { a.AluRI(true, CMP, R11, -200000) }, "cmp r11, -0x30d40"},
+		{func(a *Asm) { a.AluRI(false, AND, RCX, 0xff) }, "and ecx, 0xff"},
+		{func(a *Asm) { a.AluMI(false, CMP, M(R15, 0x900), 0) }, "cmp dword ptr [r15+0x900], 0x0"},
+		{func(a *Asm) { a.AluMI(true, CMP, M(RAX, 16), -1314) }, "cmp qword ptr [rax+0x10], -0x522"},
+		{func(a *Asm) { a.MovRR(true, R10, RAX) }, "mov r10, rax"},
+		{func(a *Asm) { a.Load(true, RCX, MI(R14, RAX, 1, 0)) }, "mov rcx, qword ptr [r14+rax]"},
+		{func(a *Asm) { a.Load(true, RCX, MI(R13, R9, 8, 0)) }, "mov rcx, qword ptr [r13+8*r9]"},
+		{func(a *Asm) { a.Load(false, R8, M(R15, -8)) }, "mov r8d, dword ptr [r15-0x8]"},
+		{func(a *Asm) { a.LoadZX(1, RCX, MI(R14, RAX, 1, 0)) }, "movzx ecx, byte ptr [r14+rax]"},
+		{func(a *Asm) { a.LoadZX(2, R9, MI(R14, RAX, 1, 0)) }, "movzx r9d, word ptr [r14+rax]"},
+		{func(a *Asm) { a.LoadSX(1, RCX, MI(R14, RAX, 1, 0)) }, "movsx rcx, byte ptr [r14+rax]"},
+		{func(a *Asm) { a.LoadSX(2, RCX, MI(R14, RAX, 1, 0)) }, "movsx rcx, word ptr [r14+rax]"},
+		{func(a *Asm) { a.LoadSX(4, RCX, MI(R14, RAX, 1, 0)) }, "movsxd rcx, dword ptr [r14+rax]"},
+		{func(a *Asm) { a.Store(1, MI(R14, RAX, 1, 0), RSI) }, "mov byte ptr [r14+rax], sil"},
+		{func(a *Asm) { a.Store(1, MI(R14, RAX, 1, 0), RCX) }, "mov byte ptr [r14+rax], cl"},
+		{func(a *Asm) { a.Store(2, MI(R14, RAX, 1, 0), R9) }, "mov word ptr [r14+rax], r9w"},
+		{func(a *Asm) { a.Store(4, M(R15, 8), RCX) }, "mov dword ptr [r15+0x8], ecx"},
+		{func(a *Asm) { a.Store(8, M(R15, 8), RCX) }, "mov qword ptr [r15+0x8], rcx"},
+		{func(a *Asm) { a.MovMI(true, M(R15, 8), -1) }, "mov qword ptr [r15+0x8], -0x1"},
+		{func(a *Asm) { a.MovImm(RAX, 0) }, "xor eax, eax"},
+		{func(a *Asm) { a.MovImm(R9, 0x12345678) }, "mov r9d, 0x12345678"},
+		{func(a *Asm) { a.MovImm(RAX, 0xfffffffffffffff0) }, "mov rax, -0x10"},
+		{func(a *Asm) { a.MovImm(R12, 0x123456789a) }, "mov r12, 0x123456789a"},
+		{func(a *Asm) { a.Lea(RAX, M(RCX, 0x40)) }, "lea rax, ptr [rcx+0x40]"},
+		{func(a *Asm) { a.ShiftCL(true, SHL, RAX) }, "shl rax, cl"},
+		{func(a *Asm) { a.ShiftCL(false, SAR, R8) }, "sar r8d, cl"},
+		{func(a *Asm) { a.ShiftI(true, ROR, RDX, 13) }, "ror rdx, 0xd"},
+		{func(a *Asm) { a.Shrd(true, RAX, RDX, 7) }, "shrd rax, rdx, 0x7"},
+		{func(a *Asm) { a.Not(true, RCX) }, "not rcx"},
+		{func(a *Asm) { a.Neg(false, R10) }, "neg r10d"},
+		{func(a *Asm) { a.MulR(true, RCX) }, "mul rcx"},
+		{func(a *Asm) { a.IMul1R(true, RCX) }, "imul rcx"},
+		{func(a *Asm) { a.DivR(false, RCX) }, "div ecx"},
+		{func(a *Asm) { a.IDivR(true, R8) }, "idiv r8"},
+		{func(a *Asm) { a.IMulRR(true, RAX, R9) }, "imul rax, r9"},
+		{func(a *Asm) { a.Cqo(true) }, "cqo"},
+		{func(a *Asm) { a.Cqo(false) }, "cdq"},
+		{func(a *Asm) { a.TestRR(true, RAX, RAX) }, "test rax, rax"},
+		{func(a *Asm) { a.TestRI8(RAX, 1) }, "test al, 0x1"},
+		{func(a *Asm) { a.Setcc(CondL, RAX) }, "setl al"},
+		{func(a *Asm) { a.Setcc(CondB, RSI) }, "setb sil"},
+		{func(a *Asm) { a.Setcc(CondO, R9) }, "seto r9b"},
+		{func(a *Asm) { a.Cmov(true, CondNE, RAX, R11) }, "cmovnz rax, r11"},
+		{func(a *Asm) { a.Movzx8(RAX, RDI) }, "movzx eax, dil"},
+		{func(a *Asm) { a.Movzx16(RAX, RCX) }, "movzx eax, cx"},
+		{func(a *Asm) { a.Movsx8(RAX, RCX) }, "movsx rax, cl"},
+		{func(a *Asm) { a.Movsx16(RAX, RCX) }, "movsx rax, cx"},
+		{func(a *Asm) { a.Movsxd(RAX, R12) }, "movsxd rax, r12d"},
+		{func(a *Asm) { a.Lzcnt(true, RAX, RCX) }, "lzcnt rax, rcx"},
+		{func(a *Asm) { a.Tzcnt(false, RAX, RCX) }, "tzcnt eax, ecx"},
+		{func(a *Asm) { a.Popcnt(true, R8, RCX) }, "popcnt r8, rcx"},
+		{func(a *Asm) { a.Bswap(true, RAX) }, "bswap rax"},
+		{func(a *Asm) { a.Bswap(false, R9) }, "bswap r9d"},
+		{func(a *Asm) { a.BtI(false, RCX, 29) }, "bt ecx, 0x1d"},
+		{func(a *Asm) { a.Cmc() }, "cmc"},
+		{func(a *Asm) { a.Lahf() }, "lahf"},
+		{func(a *Asm) { a.Pext(false, RAX, RAX, RCX) }, "pext eax, eax, ecx"},
+		{func(a *Asm) { a.Pext(true, R9, R10, R11) }, "pext r9, r10, r11"},
+		{func(a *Asm) { a.Ret() }, "ret"},
+		{func(a *Asm) { a.JmpR(RAX) }, "jmp rax"},
+		{func(a *Asm) { a.JmpM(MI(R15, RCX, 1, 0x800)) }, "jmp qword ptr [r15+rcx+0x800]"},
+		{func(a *Asm) { a.Jmp32() }, "jmp .+0x0"},
+		{func(a *Asm) { a.Jcc32(CondGE) }, "jnl .+0x0"},
+		{func(a *Asm) { a.Jcc8(CondNE) }, "jnz .+0x0"},
+		{func(a *Asm) { a.Jmp8() }, "jmp .+0x0"},
+	}
+	for i, c := range cases {
+		var a Asm
+		c.emit(&a)
+		inst, err := x86asm.Decode(a.Buf, 64)
+		if err != nil {
+			t.Errorf("case %d (%s): % x does not decode: %v", i, c.want, a.Buf, err)
+			continue
+		}
+		if inst.Len != len(a.Buf) {
+			t.Errorf("case %d (%s): decoded %d of %d bytes (% x)", i, c.want, inst.Len, len(a.Buf), a.Buf)
+		}
+		if got := x86asm.IntelSyntax(inst, 0, nil); got != c.want {
+			t.Errorf("case %d: % x decodes to %q, want %q", i, a.Buf, got, c.want)
+		}
+	}
+}
+
+// Every NOP length decodes as one NOP per up-to-8-byte piece, and the
+// rel32 alignment puts the field on a 4-byte boundary.
+func TestNopAndAlign(t *testing.T) {
+	for n := 1; n <= 8; n++ {
+		var a Asm
+		a.Nop(n)
+		inst, err := x86asm.Decode(a.Buf, 64)
+		if err != nil || inst.Op != x86asm.NOP || inst.Len != n {
+			t.Errorf("nop %d: % x -> %v %v", n, a.Buf, inst, err)
+		}
+	}
+	for pre := 0; pre < 4; pre++ {
+		var a Asm
+		a.Nop(pre)
+		a.AlignRel32(2)
+		f := a.Jcc32(CondE)
+		if f%4 != 0 {
+			t.Errorf("after %d bytes: rel32 at %d", pre, f)
+		}
+	}
+}
+
+// Bound labels land where they say.
+func TestLabels(t *testing.T) {
+	var a Asm
+	j := a.Jcc8(CondE)
+	a.Ret()
+	a.Bind8(j)
+	k := a.Jmp32()
+	a.Ret()
+	a.Bind32(k, 0)
+	inst, _ := x86asm.Decode(a.Buf, 64)
+	if got := x86asm.IntelSyntax(inst, 0, nil); got != "jz .+0x1" && got != "je .+0x1" {
+		t.Errorf("jcc8 bound to %q", got)
+	}
+	inst, _ = x86asm.Decode(a.Buf[3:], 64)
+	if rel := int32(inst.Args[0].(x86asm.Rel)); rel != -8 {
+		t.Errorf("jmp32 rel %d, want -8", rel)
+	}
+}
