@@ -82,6 +82,20 @@ func TestCryptoDecode(t *testing.T) {
 	}
 }
 
+// TestCryptoInDiffRows: the differential tester against qemu-aarch64
+// (diff_test.go) draws the crypto instructions too.
+func TestCryptoInDiffRows(t *testing.T) {
+	in := map[*row]bool{}
+	for _, r := range dtRows("") {
+		in[r] = true
+	}
+	for _, w := range cryptoWords {
+		if !in[lookup(w.x)] {
+			t.Errorf("%s: not drawn by the differential tester", w.text)
+		}
+	}
+}
+
 // TestCryptoModels: without the feature the instructions are SIGILL;
 // HWCAP, ID_AA64ISAR0_EL1 and /proc/cpuinfo follow the model.
 func TestCryptoModels(t *testing.T) {
