@@ -105,6 +105,8 @@ var e2eCases = []e2eCase{
 	{name: "gonet", prog: "gonet"},
 	{name: "gofix", prog: "gofix", wantCode: 3,
 		args: []string{"p", "q r"}, env: []string{"GEMU_TEST_A=alpha"}},
+	// #15: Go's crypto on arm64 through the AES/PMULL/SHA instructions.
+	{name: "gocrypto", prog: "gocrypto"},
 }
 
 func TestGuestPrograms(t *testing.T) {
