@@ -58,7 +58,7 @@ func shiftRows(v vec, inverse bool) vec {
 
 // aesRound is AESE and AESD: the key added, then the (inverse) ShiftRows
 // and SubBytes (the two commute).
-func aesRound(d, n vec, inverse bool, box *[256]byte) vec {
+func aesRound(d, n *vec, inverse bool, box *[256]byte) vec {
 	v := shiftRows(vec{d[0] ^ n[0], d[1] ^ n[1]}, inverse)
 	return vec{subBytes64(v[0], box), subBytes64(v[1], box)}
 }
@@ -91,9 +91,9 @@ func invMixColumns(x uint64) uint64 {
 }
 
 // The instructions (Vd is d, Vn is n).
-func aese(d, n vec) vec      { return aesRound(d, n, false, &aesSbox) }
-func aesd(d, n vec) vec      { return aesRound(d, n, true, &aesInvSbox) }
-func aeseOp(d, n, _ vec) vec { return aese(d, n) }
-func aesdOp(d, n, _ vec) vec { return aesd(d, n) }
-func aesmc(_, n, _ vec) vec  { return vec{mixColumns(n[0]), mixColumns(n[1])} }
-func aesimc(_, n, _ vec) vec { return vec{invMixColumns(n[0]), invMixColumns(n[1])} }
+func aese(d, n *vec) vec      { return aesRound(d, n, false, &aesSbox) }
+func aesd(d, n *vec) vec      { return aesRound(d, n, true, &aesInvSbox) }
+func aeseOp(d, n, _ *vec) vec { return aese(d, n) }
+func aesdOp(d, n, _ *vec) vec { return aesd(d, n) }
+func aesmc(_, n, _ *vec) vec  { return vec{mixColumns(n[0]), mixColumns(n[1])} }
+func aesimc(_, n, _ *vec) vec { return vec{invMixColumns(n[0]), invMixColumns(n[1])} }

@@ -301,7 +301,7 @@ func TestCryptoOperands(t *testing.T) {
 				if !ok {
 					t.Fatalf("no model for %s", w.text)
 				}
-				want = f(vd, vn, vm)
+				want = f(&vd, &vn, &vm)
 			}
 			if got := getV(runVec(t, x, vs), d); got != want {
 				t.Fatalf("%08x %s (d=%d n=%d m=%d a=%d): %x, want %x", x, disasm(x), d, n, m, a, got, want)
