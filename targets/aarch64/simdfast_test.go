@@ -50,3 +50,33 @@ func TestByteFastPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestVRev: REV64, REV32 and REV16 for every element size and Q against a
+// per-lane reversal.
+func TestVRev(t *testing.T) {
+	r := rand.New(rand.NewSource(32))
+	for _, form := range []struct {
+		base      uint32
+		container int
+	}{{0x0e200800, 64}, {0x2e200800, 32}, {0x0e201800, 16}} { // rev64, rev32, rev16 v1, v2
+		for size := uint32(0); size < 3; size++ {
+			es := 8 << size
+			if es >= form.container {
+				continue
+			}
+			for q := uint32(0); q < 2; q++ {
+				x := form.base | q<<30 | size<<22 | 2<<5 | 1
+				in := vec{r.Uint64(), r.Uint64()}
+				c := exec(t, regs(uint64(vlo(2)), in[0], uint64(vhi(2)), in[1], uint64(vhi(1)), ^uint64(0)), x)
+				var want vec
+				per, n := form.container/es, 64*(int(q)+1)/es
+				for i := 0; i < n; i++ {
+					setLane(&want, i, uint(es), lane(&in, i/per*per+per-1-i%per, uint(es)))
+				}
+				if got := (vec{c.R[vlo(1)], c.R[vhi(1)]}); got != want {
+					t.Errorf("%08x %s: %x -> %x, want %x", x, disasm(x), in, got, want)
+				}
+			}
+		}
+	}
+}
