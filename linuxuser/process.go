@@ -95,9 +95,11 @@ type Process struct {
 	resume  *forkResume  // a fork child's first thread, until Run starts it
 	// forkImage: private memory may be mapped from a fork's memory image
 	// (forkresume.go), so MADV_DONTNEED must not re-read it.
-	forkImage bool
-	itimer    itimerState
-	timers    map[int]*posixTimer
+	forkImage   bool
+	itimer      itimerState
+	timers      map[int]*posixTimer
+	nextTimerID int          // the id timer_create tries next
+	sigpending  *unix.Rlimit // the guest's RLIMIT_SIGPENDING once it sets one (sys_misc.go)
 
 	logMu    sync.Mutex // serializes strace/unimp lines
 	doneOnce sync.Once

@@ -44,6 +44,8 @@ type sigInfo struct {
 	addr        uint64
 	raw         []byte // rt_sigqueueinfo: the caller's bytes
 	seen        bool   // already shown to the debugger (debug.go)
+	sys         uint64 // si_sys_private: the arming of the timer that sent it
+	lost        bool   // queued past RLIMIT_SIGPENDING: its siginfo was dropped
 }
 
 // encode lays the info out as the 128-byte siginfo_t of the 64-bit
@@ -135,13 +137,19 @@ func (t *Thread) deliverable() uint64 {
 
 // dequeue takes a signal in set from t's queue, then the process's. Call with p.mu held.
 func (t *Thread) dequeue(set uint64) (sigInfo, bool) {
-	if s := t.pending.mask & set; s != 0 {
-		return t.pending.take(nextSignal(s)), true
+	q := &t.pending
+	s := q.mask & set
+	if s == 0 {
+		q = &t.p.shared
+		if s = q.mask & set; s == 0 {
+			return sigInfo{}, false
+		}
 	}
-	if s := t.p.shared.mask & set; s != 0 {
-		return t.p.shared.take(nextSignal(s)), true
+	info := q.take(nextSignal(s))
+	if info.code == siTimer {
+		t.p.timerTaken(&info)
 	}
-	return sigInfo{}, false
+	return info, true
 }
 
 // sigReady reports whether a guest signal is deliverable to t; a stale
@@ -188,7 +196,11 @@ func fatal(act syscalls.Sigaction, sig int) bool {
 // send generates a signal: for thread target, or for the process when
 // target is nil (then from, the sending guest thread or nil, is
 // preferred as in kernel/signal.c complete_signal).
-func (p *Process) send(target, from *Thread, info sigInfo) {
+func (p *Process) send(target, from *Thread, info sigInfo) { p.post(target, from, info) }
+
+// post is send that reports whether the signal was queued, and the error
+// of a real-time signal the queue limit refuses (sigpendingFull).
+func (p *Process) post(target, from *Thread, info sigInfo) (bool, uint64) {
 	sig := int(info.signo)
 	p.mu.Lock()
 	act := p.sigacts[sig]
@@ -210,23 +222,32 @@ func (p *Process) send(target, from *Thread, info sigInfo) {
 		if act.Handler == syscalls.SigDfl && syscalls.SignalDefault(sig) == syscalls.ActStop {
 			p.mu.Unlock()
 			hostStop(sig)
-			return
+			return false, 0
 		}
 		if ignored(act, sig) {
 			p.mu.Unlock()
-			return
+			return false, 0
 		}
 		if fatal(act, sig) {
 			p.mu.Unlock()
 			p.exit(Status{Signal: sig})
-			return
+			return false, 0
 		}
 	}
+	q := &p.shared
 	if target != nil {
-		target.pending.add(info)
-	} else {
-		p.shared.add(info)
+		q = &target.pending
 	}
+	if sig >= syscalls.SIGRTMIN || q.mask&sigBit(sig) == 0 {
+		if p.sigpendingFull(&info) {
+			if sig >= syscalls.SIGRTMIN && info.code != siUser {
+				p.mu.Unlock()
+				return false, errno(unix.EAGAIN)
+			}
+			info = sigInfo{signo: info.signo, code: siUser, lost: true}
+		}
+	}
+	q.add(info)
 	signalfdQueued(sig)
 	if to == nil {
 		// Every thread blocks it: wake one waiting for it in
@@ -241,6 +262,38 @@ func (p *Process) send(target, from *Thread, info sigInfo) {
 	if to != nil {
 		to.interrupt()
 	}
+	return true, 0
+}
+
+// sigpendingFull reports whether queueing info would pass RLIMIT_SIGPENDING
+// (kernel/signal.c __sigqueue_alloc): standard signals from kill or the
+// kernel (si_code >= 0) are queued past it, and a timer's signal was paid
+// for when the timer was made. The kernel counts per user; gemu counts
+// the queued signals of this process. Call with p.mu held.
+func (p *Process) sigpendingFull(info *sigInfo) bool {
+	if info.code == siTimer || (int(info.signo) < syscalls.SIGRTMIN && info.code >= 0) {
+		return false
+	}
+	rl := p.sigpendingLimit()
+	if rl.Cur == unix.RLIM_INFINITY {
+		return false
+	}
+	n := p.shared.counted()
+	for _, t := range p.threads {
+		n += t.pending.counted()
+	}
+	return uint64(n) >= rl.Cur
+}
+
+// counted is how many queued signals count against RLIMIT_SIGPENDING.
+func (q *sigQueue) counted() int {
+	n := 0
+	for _, in := range q.infos {
+		if in.code != siTimer && !in.lost {
+			n++
+		}
+	}
+	return n
 }
 
 // interrupt makes t look at its pending signals soon: at the next block
@@ -362,7 +415,8 @@ func (t *Thread) setupFrame(sig int, info *sigInfo, act syscalls.Sigaction) erro
 	}
 	t.sigmask &^= unblockable
 	if act.Flags&syscalls.SaResethand != 0 {
-		p.sigacts[sig] = syscalls.Sigaction{}
+		// Only the handler is reset; the flags stay (kernel/signal.c get_signal).
+		p.sigacts[sig].Handler = syscalls.SigDfl
 	}
 	c.ClearReservation()
 	return nil

@@ -97,6 +97,9 @@ func sysPrlimit64(t *Thread, a *Args) uint64 {
 			nl = nil
 		}
 	}
+	if (pid == 0 || pid == t.p.pid) && res == unix.RLIMIT_SIGPENDING && (a[2] == 0 || nl != nil) {
+		return t.prlimitSigpending(nl, a[3])
+	}
 	var old unix.Rlimit
 	if err := unix.Prlimit(pid, res, nl, &old); err != nil {
 		return errRet(err)
@@ -107,6 +110,60 @@ func sysPrlimit64(t *Thread, a *Args) uint64 {
 		return t.putBytes(a[3], b[:])
 	}
 	return 0
+}
+
+// RLIMIT_SIGPENDING is the guest's alone: gemu counts the guest's queued
+// signals against it (Process.sigpendingFull), while the host process keeps
+// its own, because the Go runtime signals its threads with queued
+// real-time signals (syscall.AllThreadsSyscall for setuid and its kin) and
+// would wait forever for one the limit refused.
+func (t *Thread) prlimitSigpending(nl *unix.Rlimit, oldAddr uint64) uint64 {
+	p := t.p
+	p.mu.Lock()
+	old := p.sigpendingLimit()
+	if nl != nil {
+		// kernel/sys.c do_prlimit: soft above hard is EINVAL; raising the
+		// hard limit needs CAP_SYS_RESOURCE.
+		if nl.Cur > nl.Max {
+			p.mu.Unlock()
+			return errno(unix.EINVAL)
+		}
+		if nl.Max > old.Max && !hasCap(unix.CAP_SYS_RESOURCE) {
+			p.mu.Unlock()
+			return errno(unix.EPERM)
+		}
+		p.sigpending = nl
+	}
+	p.mu.Unlock()
+	if oldAddr != 0 {
+		var b [syscalls.RlimitSize]byte
+		syscalls.Rlimit{Cur: old.Cur, Max: old.Max}.Encode(b[:])
+		return t.putBytes(oldAddr, b[:])
+	}
+	return 0
+}
+
+// sigpendingLimit is the guest's RLIMIT_SIGPENDING: the host's until the
+// guest sets its own. Call with p.mu held.
+func (p *Process) sigpendingLimit() unix.Rlimit {
+	if p.sigpending != nil {
+		return *p.sigpending
+	}
+	var rl unix.Rlimit
+	if unix.Getrlimit(unix.RLIMIT_SIGPENDING, &rl) != nil {
+		rl = unix.Rlimit{Cur: unix.RLIM_INFINITY, Max: unix.RLIM_INFINITY}
+	}
+	return rl
+}
+
+// hasCap reports whether gemu holds capability c in its effective set.
+func hasCap(c int) bool {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if unix.Capget(&hdr, &data[0]) != nil {
+		return false
+	}
+	return data[c/32].Effective&(1<<(c%32)) != 0
 }
 
 func sysGetrlimit(t *Thread, a *Args) uint64 {

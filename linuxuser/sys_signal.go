@@ -321,8 +321,11 @@ func sysRtSigqueueinfo(t *Thread, a *Args) uint64 {
 		binary.LittleEndian.PutUint32(info.raw, uint32(sig))
 		return ret(raw(unix.SYS_RT_SIGQUEUEINFO, uintptr(pid), uintptr(sig), uintptr(unsafe.Pointer(&info.raw[0])), 0, 0, 0))
 	}
-	t.p.send(nil, t, info)
-	return 0
+	if e == errno(unix.EFAULT) {
+		return e
+	}
+	_, e = t.p.post(nil, t, info)
+	return e
 }
 
 func sysRtTgsigqueueinfo(t *Thread, a *Args) uint64 {
@@ -335,11 +338,11 @@ func sysRtTgsigqueueinfo(t *Thread, a *Args) uint64 {
 	if tgid != t.p.pid || target == nil {
 		return errno(unix.ESRCH)
 	}
-	if e != 0 && target != t {
+	if e != 0 && (target != t || e == errno(unix.EFAULT)) {
 		return e
 	}
-	t.p.send(target, t, info)
-	return 0
+	_, e = t.p.post(target, t, info)
+	return e
 }
 
 func sysKill(t *Thread, a *Args) uint64 {
@@ -394,7 +397,8 @@ func (t *Thread) tkill(tid, sig int) uint64 {
 		return errno(unix.ESRCH)
 	}
 	if sig != 0 {
-		t.p.send(target, t, t.senderInfo(sig, siTkill))
+		_, e := t.p.post(target, t, t.senderInfo(sig, siTkill))
+		return e
 	}
 	return 0
 }

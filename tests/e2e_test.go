@@ -83,6 +83,10 @@ var e2eCases = []e2eCase{
 	// buffers and lengths, signalfd4, ioctl on O_PATH, file handles,
 	// personality(UNAME26), select/ppoll across SIGCHLD, clone3's pidfd.
 	{name: "errpaths", prog: "errpaths", qemuDiff: "qemu-user 7.2 checks buffers before descriptors and clocks, and drops a bad nanosleep rem"},
+	// #20: POSIX timers on every clock and sigevent kind, their ids and
+	// errors, overrun saturation, tgkill/sigqueue EAGAIN at
+	// RLIMIT_SIGPENDING, SA_RESETHAND as the handler sees it; needs root.
+	{name: "errsignals", prog: "errsignals", qemuDiff: "qemu-user 7.2 hands out its own timer ids (reused, from 0)"},
 	// #5: System V message queues, semaphores and shared memory.
 	{name: "sysvmsg", prog: "sysvmsg"},
 	{name: "sysvipc", prog: "sysvipc",
