@@ -80,3 +80,28 @@ func TestVRev(t *testing.T) {
 		}
 	}
 }
+
+// TestVExt: EXT .16B at every position, Vd alone and aliasing Vn or Vm,
+// against a byte-by-byte extraction from Vm:Vn.
+func TestVExt(t *testing.T) {
+	r := rand.New(rand.NewSource(43))
+	for pos := uint32(0); pos < 16; pos++ {
+		for _, d := range []uint32{1, 2, 3} { // ext vd.16b, v2.16b, v3.16b, #pos
+			x := 0x6e000000 | 3<<16 | pos<<11 | 2<<5 | d
+			n, m := vec{r.Uint64(), r.Uint64()}, vec{r.Uint64(), r.Uint64()}
+			c := exec(t, regs(uint64(vlo(2)), n[0], uint64(vhi(2)), n[1], uint64(vlo(3)), m[0], uint64(vhi(3)), m[1]), x)
+			var want vec
+			for i := 0; i < 16; i++ {
+				j := int(pos) + i
+				src := &n
+				if j >= 16 {
+					src, j = &m, j-16
+				}
+				setLane(&want, i, 8, lane(src, j, 8))
+			}
+			if got := (vec{c.R[vlo(d)], c.R[vhi(d)]}); got != want {
+				t.Errorf("%08x %s: n %x m %x -> %x, want %x", x, disasm(x), n, m, got, want)
+			}
+		}
+	}
+}

@@ -197,20 +197,22 @@ func lowerVExt(b *translate.Builder, d *inst) bool {
 		movI(b, v.d+1, 0)
 		return true
 	}
-	return vcall(b, func(c *translate.CPU, _ *translate.Op) translate.ExitKind {
-		a, m := readV(c, v.n), readV(c, v.m)
-		var r vec
-		for i := uint(0); i < 16; i++ {
-			j := pos + i
-			src := &a
-			if j >= 16 {
-				src, j = &m, j-16
-			}
-			setLane(&r, int(i), 8, lane(src, int(j), 8))
+	// 128-bit: the halves are 64-bit windows of the words n.lo, n.hi,
+	// m.lo, m.hi, computed into temporaries (Vd may be Vn or Vm). GCM's
+	// Karatsuba and SHA-512's operand pairing make EXT hot.
+	words := [4]uint8{v.n, v.n + 1, v.m, v.m + 1}
+	w, sh := pos/8, int64(8*(pos%8))
+	for h, t := range [2]uint8{tmp0, tmp1} {
+		lo := words[w+uint(h)]
+		if sh == 0 {
+			mov(b, t, lo)
+		} else {
+			b.Emit(op{Code: translate.OpExtr, Dst: t, A: words[w+uint(h)+1], B: lo, Imm: sh, Size: 8})
 		}
-		writeV(c, v.d, r, true)
-		return translate.ExitNone
-	})
+	}
+	mov(b, v.d, tmp0)
+	mov(b, v.d+1, tmp1)
+	return true
 }
 
 // ARM ARM C7.2.335 TBL, C7.2.336 TBX: byte lookup in 1-4 consecutive
