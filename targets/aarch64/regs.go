@@ -17,6 +17,11 @@
 //   - IC IVAU drops the translations of one 64-byte line; ISB ends a block.
 //   - CPU models ("max", "v8.0", "cortex-a53") gate optional instructions;
 //     HWCAP and the ID registers Linux's MRS emulation shows follow them.
+//   - The crypto extensions (AES, PMULL, SHA1, SHA256, SHA512, SHA3) are in
+//     max, and AES, PMULL, SHA1, SHA256 in cortex-a53 (as QEMU's models).
+//     They are helpers reading the vector registers in place (SHA3's
+//     bitwise EOR3/BCAX/RAX1/XAR are generic ops), tested by guest
+//     programs that hash and encrypt against Go's crypto packages.
 package aarch64
 
 import "github.com/gemu-project/gemu/translate"
