@@ -132,11 +132,10 @@ func (p *Process) forkCommand() (*forkJob, error) {
 // forkWith snapshots the state into a memfd and clones the host process.
 func (t *Thread) forkWith(job *forkJob, flags, newsp, tls, ctid uint64) (int, unix.Errno) {
 	p := t.p
-	mfd, err := unix.MemfdCreate("gemu-fork", unix.MFD_CLOEXEC)
+	mfd, err := hostFD(func() (int, error) { return unix.MemfdCreate("gemu-fork", unix.MFD_CLOEXEC) })
 	if err != nil {
 		return 0, err.(unix.Errno)
 	}
-	mfd = moveHigh(mfd)
 	defer unix.Close(mfd)
 	cloexec := guestCloexecFDs(p, mfd)
 	syscall.ForkLock.Lock()

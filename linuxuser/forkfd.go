@@ -32,17 +32,6 @@ func fdIdentity(fd int) (fdID, bool) {
 	return fdID{dev: st.Dev, ino: st.Ino}, true
 }
 
-// moveHigh moves fd to a close-on-exec descriptor at HostFDFloor or
-// above, when the limit allows; it returns the descriptor to use.
-func moveHigh(fd int) int {
-	nfd, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, HostFDFloor)
-	if err != nil {
-		return fd
-	}
-	unix.Close(fd)
-	return nfd
-}
-
 // markHostFD adds fd to gemu's own descriptors (hostfd.go), which the
 // guest cannot close or replace, or removes it.
 func markHostFD(fd int, own bool) {
@@ -98,7 +87,9 @@ func isInternal(fd int) bool {
 
 // listFDs returns the open descriptor numbers, from /proc/self/fd.
 func listFDs() ([]int, error) {
-	dir, err := unix.Open("/proc/self/fd", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	dir, err := hostFD(func() (int, error) {
+		return unix.Open("/proc/self/fd", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -156,13 +147,10 @@ func (s *sharedFiles) add(fd int) {
 	if old, ok := s.fds[id]; ok && (old.writable || !writable) {
 		return
 	}
-	nfd, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, HostFDFloor)
+	nfd, err := ownFD(func() (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0) })
 	if err != nil {
-		if nfd, err = unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0); err != nil {
-			return
-		}
+		return
 	}
-	markHostFD(nfd, true)
 	if old, ok := s.fds[id]; ok {
 		markHostFD(old.fd, false)
 		unix.Close(old.fd)
@@ -217,10 +205,11 @@ type hostMapping struct {
 // (proc(5): "address perms offset dev inode pathname", dev as major:minor
 // in hex).
 func hostFileMappings(lo, hi uintptr) ([]hostMapping, error) {
-	f, err := os.Open("/proc/self/maps")
+	fd, err := hostFD(func() (int, error) { return unix.Open("/proc/self/maps", unix.O_RDONLY|unix.O_CLOEXEC, 0) })
 	if err != nil {
 		return nil, err
 	}
+	f := os.NewFile(uintptr(fd), "/proc/self/maps")
 	defer f.Close()
 	var out []hostMapping
 	sc := bufio.NewScanner(f)

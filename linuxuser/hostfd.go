@@ -38,25 +38,36 @@ var hostFDs struct {
 }
 
 // ParkHostFDs runs open (gemu's own file opens) with descriptors 3 up to
-// HostFDFloor taken, after starting the runtime's network poller there.
+// the parking floor taken, after starting the runtime's network poller
+// there, all with the soft RLIMIT_NOFILE raised (withRaisedNofile): gemu
+// starts even when the descriptors it inherited fill the guest's limit.
 // Descriptors inherited from the parent stay where they are: they are the
 // guest's. It may be called again (the gdbstub accepts its connection
 // before the first guest instruction); the sets add up.
 func ParkHostFDs(open func() error) error {
+	nofile.Lock()
+	rl, ok := guestNofile()
+	floor := HostFDFloor
+	if ok {
+		floor = parkFloor(rl)
+		if nofile.held == nil && rl.Max > rl.Cur && unix.Setrlimit(unix.RLIMIT_NOFILE, &unix.Rlimit{Cur: rl.Max, Max: rl.Max}) == nil {
+			nofile.held = &rl
+		}
+	}
+	nofile.Unlock()
+	return parkHostFDs(floor, open)
+}
+
+func parkHostFDs(floor int, open func() error) error {
 	before := openFDs()
 	null, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return err
 	}
 	var placeholders []int
-	limit := HostFDFloor
-	var rl unix.Rlimit
-	if unix.Getrlimit(unix.RLIMIT_NOFILE, &rl) == nil && rl.Cur < uint64(limit)+64 {
-		limit = int(rl.Cur) / 2
-	}
 	for {
 		fd, err := unix.FcntlInt(uintptr(null), unix.F_DUPFD_CLOEXEC, 0)
-		if err != nil || fd >= limit {
+		if err != nil || fd >= floor {
 			if err == nil {
 				unix.Close(fd)
 			}
@@ -83,20 +94,111 @@ func ParkHostFDs(open func() error) error {
 	return err
 }
 
-// parkFD moves one of gemu's descriptors to HostFDFloor or above (where
-// the limit allows) and records it; it returns the new descriptor.
-func parkFD(fd int) int {
-	if high, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, HostFDFloor); err == nil {
-		unix.Close(fd)
-		fd = high
+// The guest's RLIMIT_NOFILE and gemu's descriptors (docs/decisions.md).
+// The host process runs under the guest's soft limit, so the kernel
+// enforces exactly the guest's limit on the guest's descriptors. gemu's own
+// descriptors live at parkFloor or above, which is at least that soft
+// limit, where the guest cannot have any: to make one, gemu raises the soft
+// limit to the hard one for the moment, moves the new descriptor up and
+// puts the limit back (a descriptor above the soft limit stays valid).
+// So the guest opens as many descriptors as natively, and gemu's fork,
+// exec and shared mappings work when the guest has used them all.
+
+// nofile serializes the raises with each other and with the guest's own
+// RLIMIT_NOFILE changes. held is the guest's limit while gemu's start-up
+// keeps the soft limit raised: from ParkHostFDs until the guest's first
+// instruction (releaseNofile), as loading the program opens files even
+// when the descriptors gemu inherited fill the guest's limit.
+var nofile struct {
+	sync.Mutex
+	held *unix.Rlimit
+}
+
+// guestNofile is the guest's RLIMIT_NOFILE. Call with nofile held.
+func guestNofile() (unix.Rlimit, bool) {
+	if nofile.held != nil {
+		return *nofile.held, true
 	}
-	hostFDs.Lock()
-	if hostFDs.set == nil {
-		hostFDs.set = map[int]bool{}
+	var rl unix.Rlimit
+	return rl, unix.Getrlimit(unix.RLIMIT_NOFILE, &rl) == nil
+}
+
+// releaseNofile gives the guest its soft limit back after start-up.
+func releaseNofile() {
+	nofile.Lock()
+	defer nofile.Unlock()
+	if nofile.held != nil {
+		unix.Setrlimit(unix.RLIMIT_NOFILE, nofile.held)
+		nofile.held = nil
 	}
-	hostFDs.set[fd] = true
-	hostFDs.Unlock()
-	return fd
+}
+
+// withRaisedNofile runs fn with the soft RLIMIT_NOFILE at the hard limit;
+// floor is where gemu's descriptors go.
+func withRaisedNofile(fn func(floor int)) {
+	nofile.Lock()
+	defer nofile.Unlock()
+	rl, ok := guestNofile()
+	if !ok {
+		fn(HostFDFloor)
+		return
+	}
+	if nofile.held == nil && rl.Max > rl.Cur &&
+		unix.Setrlimit(unix.RLIMIT_NOFILE, &unix.Rlimit{Cur: rl.Max, Max: rl.Max}) == nil {
+		defer unix.Setrlimit(unix.RLIMIT_NOFILE, &rl)
+	}
+	fn(parkFloor(rl))
+}
+
+// parkFloor is the lowest descriptor gemu parks at under limit rl:
+// HostFDFloor or the soft limit, whichever is higher, where the hard limit
+// leaves room; just the soft limit when it leaves a little; else (soft and
+// hard limits equal) half the limit, taking from the guest's budget.
+func parkFloor(rl unix.Rlimit) int {
+	switch floor := max(uint64(HostFDFloor), rl.Cur); {
+	case floor+64 <= rl.Max:
+		return int(floor)
+	case rl.Cur+8 <= rl.Max:
+		return int(rl.Cur)
+	}
+	return int(rl.Cur / 2)
+}
+
+// hostFD makes one of gemu's descriptors with create, out of the guest's
+// way: at parkFloor or above, close-on-exec. It is not recorded (parkFD):
+// for descriptors gemu closes again soon.
+func hostFD(create func() (int, error)) (int, error) {
+	var fd int
+	var err error
+	withRaisedNofile(func(floor int) {
+		if fd, err = create(); err == nil {
+			fd = moveUp(fd, floor)
+		}
+	})
+	return fd, err
+}
+
+// moveUp moves fd to floor or above (close-on-exec) when it is below.
+func moveUp(fd, floor int) int {
+	if fd >= floor {
+		return fd
+	}
+	nfd, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, floor)
+	if err != nil {
+		return fd
+	}
+	unix.Close(fd)
+	return nfd
+}
+
+// ownFD is hostFD for a descriptor gemu keeps: it is recorded, so the
+// guest can neither see nor close it.
+func ownFD(create func() (int, error)) (int, error) {
+	fd, err := hostFD(create)
+	if err == nil {
+		markHostFD(fd, true)
+	}
+	return fd, err
 }
 
 // unparkFD closes one of gemu's parked descriptors.

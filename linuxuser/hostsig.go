@@ -68,12 +68,11 @@ func catchHostSignals() {
 	if err != nil {
 		return
 	}
-	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC)
+	efd, err := ownFD(func() (int, error) { return unix.Eventfd(0, unix.EFD_CLOEXEC) })
 	if err != nil {
 		unix.Munmap(ring)
 		return
 	}
-	efd = parkFD(efd)
 	*(*uint64)(unsafe.Pointer(&ring[8])) = uint64(efd)
 	*(*uint64)(unsafe.Pointer(&ring[16])) = 1
 	hostSigs.ring, hostSigs.efd = ring, efd

@@ -25,11 +25,10 @@ func peerAddr(pid int) *unix.SockaddrUnix {
 // serveProc starts answering for this process; without it, other
 // guests see the host's view of it.
 func (p *Process) serveProc() {
-	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	fd, err := ownFD(func() (int, error) { return unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0) })
 	if err != nil {
 		return
 	}
-	fd = parkFD(fd)
 	if unix.Bind(fd, peerAddr(p.pid)) != nil || unix.Listen(fd, 16) != nil {
 		unix.Close(fd)
 		return
@@ -43,14 +42,16 @@ func (p *Process) serveProc() {
 			if _, err := unix.Poll(pfd, -1); err != nil && err != unix.EINTR {
 				return
 			}
-			c, _, err := unix.Accept4(fd, unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK)
+			c, err := ownFD(func() (int, error) {
+				c, _, err := unix.Accept4(fd, unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK)
+				return c, err
+			})
 			if err == unix.EINTR || err == unix.ECONNABORTED || err == unix.EAGAIN {
 				continue
 			}
 			if err != nil {
 				return
 			}
-			c = parkFD(c)
 			go p.answerPeer(c)
 		}
 	}()
@@ -109,11 +110,10 @@ func (p *Process) peerProcFile(dirfd int, name string) (pid int, file string, ok
 // askPeer gets file of the gemu running pid; ok is false when pid is not
 // a gemu process that answers.
 func askPeer(pid int, file string) ([]byte, bool) {
-	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	fd, err := ownFD(func() (int, error) { return unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0) })
 	if err != nil {
 		return nil, false
 	}
-	fd = parkFD(fd)
 	defer unparkFD(fd)
 	tv := unix.Timeval{Sec: 2}
 	unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)

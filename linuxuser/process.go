@@ -215,6 +215,7 @@ func (p *Process) Run() {
 		t = p.newThread(cpu, unix.Gettid())
 		p.applyExecState(t)
 	}
+	releaseNofile()
 	t.loop()
 	<-p.done
 	select {} // the thread that ended the process is exiting the emulator

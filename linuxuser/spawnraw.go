@@ -42,7 +42,12 @@ func spawn(exe string, args, env []string, j *spawnJob) (int, error) {
 	var p [2]int
 	syscall.ForkLock.Lock()
 	defer syscall.ForkLock.Unlock()
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+	withRaisedNofile(func(floor int) {
+		if err = unix.Pipe2(p[:], unix.O_CLOEXEC); err == nil {
+			p[0], p[1] = moveUp(p[0], floor), moveUp(p[1], floor)
+		}
+	})
+	if err != nil {
 		return 0, err
 	}
 	j.errFD = p[1]

@@ -66,10 +66,11 @@ const (
 // classify looks at a file's start: ELF by e_machine, or "#!" with its
 // interpreter (binfmt_script: one level, one optional argument).
 func (p *Process) classify(host string, depth int) (execKind, uint64) {
-	f, err := os.Open(host)
+	fd, err := hostFD(func() (int, error) { return unix.Open(host, unix.O_RDONLY|unix.O_CLOEXEC, 0) })
 	if err != nil {
 		return 0, errRet(err)
 	}
+	f := os.NewFile(uintptr(fd), host)
 	defer f.Close()
 	var hdr [256]byte
 	n, _ := f.Read(hdr[:])

@@ -86,7 +86,7 @@ func sysMmap(t *Thread, a *Args) uint64 {
 // "fork"). Linux names such a mapping "/dev/zero (deleted)" (mm/shmem.c
 // shmem_zero_setup).
 func (t *Thread) mmapSharedAnon(spec translate.MapSpec) uint64 {
-	mfd, err := unix.MemfdCreate("gemu-shared", unix.MFD_CLOEXEC)
+	mfd, err := hostFD(func() (int, error) { return unix.MemfdCreate("gemu-shared", unix.MFD_CLOEXEC) })
 	if err != nil {
 		return errRet(err)
 	}

@@ -14,7 +14,7 @@ func init() {
 		row{"uname", sysUname, kinds(aPtr), syscalls.RetInt, syscalls.Full, "machine is the guest's"},
 		row{"getrandom", sysGetrandom, kinds(aHex, aLong, aHex), syscalls.RetInt, syscalls.Full, ""},
 		row{"prlimit64", sysPrlimit64, kinds(aInt, aInt, aPtr, aPtr), syscalls.RetInt, syscalls.Partial,
-			"RLIMIT_AS/DATA/STACK changes are accepted but not applied"},
+			"RLIMIT_AS/DATA/STACK changes are accepted but not applied; RLIMIT_SIGPENDING is kept by gemu"},
 		row{"getrlimit", sysGetrlimit, kinds(aInt, aPtr), syscalls.RetInt, syscalls.Full, ""},
 		row{"setrlimit", sysSetrlimit, kinds(aInt, aPtr), syscalls.RetInt, syscalls.Partial, "as prlimit64"},
 		row{"umask", sysUmask, kinds(aOct), syscalls.RetInt, syscalls.Full, ""},
@@ -99,6 +99,10 @@ func sysPrlimit64(t *Thread, a *Args) uint64 {
 	}
 	if (pid == 0 || pid == t.p.pid) && res == unix.RLIMIT_SIGPENDING && (a[2] == 0 || nl != nil) {
 		return t.prlimitSigpending(nl, a[3])
+	}
+	if res == unix.RLIMIT_NOFILE && (pid == 0 || pid == t.p.pid) {
+		nofile.Lock() // not while gemu has raised it for itself (hostfd.go)
+		defer nofile.Unlock()
 	}
 	var old unix.Rlimit
 	if err := unix.Prlimit(pid, res, nl, &old); err != nil {

@@ -124,7 +124,7 @@ func (px *ptraceProxy) serve() {
 	gone := make(chan struct{})
 	go func() {
 		// Not on this thread: its fd table is the vfork child's own.
-		if fd, err := unix.PidfdOpen(px.pid, 0); err == nil {
+		if fd, err := hostFD(func() (int, error) { return unix.PidfdOpen(px.pid, 0) }); err == nil {
 			fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
 			for {
 				if _, err := unix.Poll(fds, -1); err != unix.EINTR {
