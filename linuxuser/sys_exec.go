@@ -64,11 +64,14 @@ const (
 )
 
 // classify looks at a file's start: ELF by e_machine, or "#!" with its
-// interpreter (binfmt_script: one level, one optional argument).
-func (p *Process) classify(host string, depth int) (execKind, uint64) {
+// interpreter. For a script it also returns the program that runs it and
+// that program's argv, as fs/binfmt_script.c builds it: the interpreter,
+// its one optional argument, the script's path as execve got it, then the
+// script's arguments after argv[0]; up to four levels.
+func (p *Process) classify(host, path string, argv []string, depth int) (execKind, string, []string, uint64) {
 	fd, err := hostFD(func() (int, error) { return unix.Open(host, unix.O_RDONLY|unix.O_CLOEXEC, 0) })
 	if err != nil {
-		return 0, errRet(err)
+		return 0, "", nil, errRet(err)
 	}
 	f := os.NewFile(uintptr(fd), host)
 	defer f.Close()
@@ -78,23 +81,32 @@ func (p *Process) classify(host string, depth int) (execKind, uint64) {
 	switch {
 	case bytes.HasPrefix(b, []byte("#!")) && depth < 4:
 		line, _, _ := bytes.Cut(b[2:], []byte("\n"))
-		fields := strings.Fields(string(line))
-		if len(fields) == 0 {
-			return 0, errno(unix.ENOEXEC)
+		interp, arg, _ := strings.Cut(strings.TrimLeft(string(line), " \t"), " ")
+		interp, _, _ = strings.Cut(interp, "\t")
+		if interp == "" {
+			return 0, "", nil, errno(unix.ENOEXEC)
 		}
-		return p.classify(p.prefixed(fields[0]), depth+1)
+		next := []string{interp}
+		if arg = strings.Trim(arg, " \t"); arg != "" {
+			next = append(next, arg)
+		}
+		next = append(next, path)
+		if len(argv) > 1 {
+			next = append(next, argv[1:]...)
+		}
+		return p.classify(p.prefixed(interp), interp, next, depth+1)
 	case bytes.HasPrefix(b, []byte(elf.ELFMAG)) && n >= 20:
 		m := elf.Machine(uint16(b[18]) | uint16(b[19])<<8)
 		if m == elf.EM_X86_64 {
-			return execNative, 0
+			return execNative, host, argv, 0
 		}
 		if _, err := targets.ByMachine(m); err == nil {
-			return execForeign, 0
+			return execForeign, host, argv, 0
 		}
-		return 0, errno(unix.ENOEXEC)
+		return 0, "", nil, errno(unix.ENOEXEC)
 	}
 	// Anything else is the host's business (it fails with ENOEXEC there).
-	return execNative, 0
+	return execNative, host, argv, 0
 }
 
 func sysExecve(t *Thread, a *Args) uint64 {
@@ -118,17 +130,23 @@ func sysExecve(t *Thread, a *Args) uint64 {
 	if err := unix.Access(host, unix.X_OK); err != nil {
 		return errRet(err)
 	}
-	kind, e := p.classify(host, 0)
+	kind, prog, progArgv, e := p.classify(host, path, argv, 0)
 	if e != 0 {
 		return e
 	}
 	exe, args, env := host, argv, envp
 	if kind == execForeign {
+		if e := execCheck(host); e != 0 {
+			return e
+		}
+		if e := execCheck(prog); prog != host && e != 0 {
+			return e
+		}
 		if p.opts.Reexec == nil {
 			p.unimp("gemu: execve of foreign %s needs Options.Reexec", host)
 			return errno(unix.ENOEXEC)
 		}
-		exe, args, env = p.opts.Reexec(host, argv, envp)
+		exe, args, env = p.opts.Reexec(prog, progArgv, envp)
 		p.mu.Lock()
 		env = append(env, p.execStateFor(t).String())
 		p.mu.Unlock()
@@ -141,6 +159,30 @@ func sysExecve(t *Thread, a *Args) uint64 {
 		return t.vforkExec(exe, args, env, mask, ignored)
 	}
 	return errRet(t.execInPlace(exe, args, env, mask, ignored))
+}
+
+// atExecveCheck is AT_EXECVE_CHECK (Linux 6.14, include/uapi/linux/fcntl.h).
+const atExecveCheck = 0x10000
+
+// atFDCWD is AT_FDCWD as a system call argument.
+var atFDCWD = uintptr(unix.AT_FDCWD & (1<<64 - 1))
+
+// execCheck asks the host kernel whether it would execute host, for a
+// foreign program gemu runs itself: the checks of execve's
+// do_open_execat, ETXTBSY for a file open for writing among them
+// (fs/exec.c deny_write_access). A kernel without AT_EXECVE_CHECK says
+// EINVAL: then only gemu's own checks apply.
+func execCheck(host string) uint64 {
+	b, err := unix.BytePtrFromString(host)
+	if err != nil {
+		return errno(unix.EINVAL)
+	}
+	_, _, e := unix.Syscall6(unix.SYS_EXECVEAT, atFDCWD, uintptr(unsafe.Pointer(b)), 0, 0,
+		atExecveCheck, 0)
+	if e != 0 && e != unix.EINVAL {
+		return errno(e)
+	}
+	return 0
 }
 
 // syncSignals are never set to SIG_IGN in gemu itself (a fault there

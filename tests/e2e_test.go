@@ -91,6 +91,11 @@ var e2eCases = []e2eCase{
 	// limit of 64, it opens as many pipes as natively, and fork,
 	// posix_spawn, a shared mapping and exec work at the limit.
 	{name: "fdbudget", prog: "fdbudget", qemuDiff: "qemu-user 7.2 cannot exec /proc/self/exe, a foreign program, without binfmt_misc"},
+	// #20: execve of a program or script open for writing is ETXTBSY, a
+	// script with a foreign interpreter runs, dnotify (F_NOTIFY) signals,
+	// connect to a listener in a loop.
+	{name: "execbusy", prog: "execbusy", dirArg: true,
+		qemuDiff: "qemu-user 7.2 cannot exec a foreign program without binfmt_misc"},
 	// #5: System V message queues, semaphores and shared memory.
 	{name: "sysvmsg", prog: "sysvmsg"},
 	{name: "sysvipc", prog: "sysvipc",
