@@ -34,59 +34,39 @@ static int copy(const char *path)
 	return out;
 }
 
-static void exec_busy(void)
+/* run executes path with the argument "ran" in a child and prints the
+ * exit status, or the error of a failed execve. */
+static void run(const char *label, const char *path)
 {
-	int w = copy("prog");
 	fflush(stdout);
 	pid_t c = fork();
 	if (c == 0) {
-		execl("./prog", "prog", "ran", (char *)NULL);
-		printf("execve while open for writing: -1 %s\n", strerrorname_np(errno));
+		execl(path, path, "ran", (char *)NULL);
+		printf("%s: -1 %s\n", label, strerrorname_np(errno));
 		fflush(stdout);
 		_exit(1);
 	}
 	int st;
 	waitpid(c, &st, 0);
+	if (WEXITSTATUS(st) != 1)
+		printf("%s: exit %d\n", label, WEXITSTATUS(st));
+}
+
+static void exec_busy(void)
+{
+	int w = copy("prog");
+	run("execve while open for writing", "./prog");
 	close(w);
-	fflush(stdout);
-	c = fork();
-	if (c == 0) {
-		execl("./prog", "prog", "ran", (char *)NULL);
-		_exit(1);
-	}
-	waitpid(c, &st, 0);
-	printf("execve after close: exit %d\n", WEXITSTATUS(st));
+	run("execve after close", "./prog");
 	int r = open("prog", O_RDONLY);
-	fflush(stdout);
-	c = fork();
-	if (c == 0) {
-		execl("./prog", "prog", "ran", (char *)NULL);
-		_exit(1);
-	}
-	waitpid(c, &st, 0);
-	printf("execve with a reader: exit %d\n", WEXITSTATUS(st));
+	run("execve with a reader", "./prog");
 	close(r);
 	int sw = open("script", O_CREAT | O_RDWR | O_TRUNC, 0755);
 	if (write(sw, "#!./prog\n", 9) != 9)
 		return;
-	fflush(stdout);
-	c = fork();
-	if (c == 0) {
-		execl("./script", "script", (char *)NULL);
-		printf("execve of a script open for writing: -1 %s\n", strerrorname_np(errno));
-		fflush(stdout);
-		_exit(1);
-	}
-	waitpid(c, &st, 0);
+	run("execve of a script open for writing", "./script");
 	close(sw);
-	fflush(stdout);
-	c = fork();
-	if (c == 0) {
-		execl("./script", "script", (char *)NULL);
-		_exit(1);
-	}
-	waitpid(c, &st, 0);
-	printf("execve of the script after close: exit %d\n", WEXITSTATUS(st));
+	run("execve of the script after close", "./script");
 }
 
 static volatile sig_atomic_t got_sig, got_fd;
