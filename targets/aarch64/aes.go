@@ -1,5 +1,7 @@
 package aarch64
 
+import "math/bits"
+
 // FEAT_AES (ARM ARM C7.2 AESE, AESD, AESMC, AESIMC and the shared
 // pseudocode AESSubBytes, AESShiftRows, AESMixColumns and their inverses).
 // The 128-bit register is the AES state with byte i = state[i mod 4][i/4]
@@ -97,3 +99,51 @@ func aeseOp(d, n, _ *vec) vec { return aese(d, n) }
 func aesdOp(d, n, _ *vec) vec { return aesd(d, n) }
 func aesmc(_, n, _ *vec) vec  { return vec{mixColumns(n[0]), mixColumns(n[1])} }
 func aesimc(_, n, _ *vec) vec { return vec{invMixColumns(n[0]), invMixColumns(n[1])} }
+
+// aesemc and aesdimc are AESE then AESMC, AESD then AESIMC, on Vd: a whole
+// round but the key, by tables of each input byte's contribution to its
+// output column (SubBytes, then MixColumns or InvMixColumns: the 32-bit
+// table form the Rijndael proposal describes), ShiftRows choosing the
+// columns. (The init that fills the tables runs after the S-boxes': Go
+// runs a file's init functions in order.)
+func aesemc(d, n, _ *vec) vec  { return aesTableRound(d, n, &aesEncColumn, false) }
+func aesdimc(d, n, _ *vec) vec { return aesTableRound(d, n, &aesDecColumn, true) }
+
+// aesEncColumn[x] is the column MixColumns makes of S(x) in row 0 and
+// zeros elsewhere ({02}, {01}, {01}, {03} times S(x), row 0 in the low
+// byte); aesDecColumn the same for InvSubBytes and InvMixColumns ({0e},
+// {09}, {0d}, {0b}). A byte in row r contributes the column rotated by r.
+var aesEncColumn, aesDecColumn [256]uint32
+
+func init() {
+	mul := func(b byte, k int) uint32 { // b·k in GF(2^8), k < 16
+		var p byte
+		for i := 0; i < 4; i++ {
+			if k>>i&1 != 0 {
+				p ^= b
+			}
+			b = byte(xtimes(uint64(b)))
+		}
+		return uint32(p)
+	}
+	for x := 0; x < 256; x++ {
+		s, si := aesSbox[x], aesInvSbox[x]
+		aesEncColumn[x] = mul(s, 2) | mul(s, 1)<<8 | mul(s, 1)<<16 | mul(s, 3)<<24
+		aesDecColumn[x] = mul(si, 14) | mul(si, 9)<<8 | mul(si, 13)<<16 | mul(si, 11)<<24
+	}
+}
+
+func aesTableRound(d, n *vec, t *[256]uint32, inverse bool) vec {
+	v0, v1 := d[0]^n[0], d[1]^n[1]
+	col := [4]uint32{uint32(v0), uint32(v0 >> 32), uint32(v1), uint32(v1 >> 32)}
+	var out [4]uint32
+	for c := 0; c < 4; c++ {
+		c1, c2, c3 := (c+1)&3, (c+2)&3, (c+3)&3 // row r from column c+r
+		if inverse {
+			c1, c3 = c3, c1 // row r from column c-r
+		}
+		out[c] = t[byte(col[c])] ^ bits.RotateLeft32(t[byte(col[c1]>>8)], 8) ^
+			bits.RotateLeft32(t[byte(col[c2]>>16)], 16) ^ bits.RotateLeft32(t[byte(col[c3]>>24)], 24)
+	}
+	return vec{uint64(out[0]) | uint64(out[1])<<32, uint64(out[2]) | uint64(out[3])<<32}
+}

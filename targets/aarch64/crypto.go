@@ -10,8 +10,8 @@ import "github.com/gemu-project/gemu/translate"
 // model without it raises SIGILL. Helpers get the register slots in the
 // op: Dst = Vd, A = Vn, B = Vm.
 var cryptoRows = []row{
-	{mask: 0xfffffc00, match: 0x4e284800, names: "AESE", lower: cryptoCall(aeseHelper), feat: featAES},
-	{mask: 0xfffffc00, match: 0x4e285800, names: "AESD", lower: cryptoCall(aesdHelper), feat: featAES},
+	{mask: 0xfffffc00, match: 0x4e284800, names: "AESE", lower: lowerAESE, feat: featAES},
+	{mask: 0xfffffc00, match: 0x4e285800, names: "AESD", lower: lowerAESD, feat: featAES},
 	{mask: 0xfffffc00, match: 0x4e286800, names: "AESMC", lower: cryptoCall(aesmcHelper), feat: featAES},
 	{mask: 0xfffffc00, match: 0x4e287800, names: "AESIMC", lower: cryptoCall(aesimcHelper), feat: featAES},
 
@@ -47,6 +47,25 @@ func cryptoCall(fn translate.HelperFn) lowerFn {
 		call(b, fn, op{Dst: vlo(d.rd()), A: vlo(d.rn()), B: vlo(d.rm())})
 		return true
 	}
+}
+
+// AESE followed by AESMC of its result in place (AESD by AESIMC) is how
+// AES code runs its rounds (ARM recommends the pairing, cores fuse it):
+// one helper for both.
+func lowerAESE(b *translate.Builder, d *inst) bool {
+	return lowerAESRound(b, d, aeseHelper, 0x4e286800, aesemcHelper)
+}
+
+func lowerAESD(b *translate.Builder, d *inst) bool {
+	return lowerAESRound(b, d, aesdHelper, 0x4e287800, aesdimcHelper)
+}
+
+func lowerAESRound(b *translate.Builder, d *inst, round translate.HelperFn, mix uint32, fused translate.HelperFn) bool {
+	if x, ok := nextToFuse(b, d); ok && x == mix|d.rd()<<5|d.rd() {
+		round, d.consumed = fused, 1
+	}
+	call(b, round, op{Dst: vlo(d.rd()), A: vlo(d.rn()), B: vlo(d.rm())})
+	return true
 }
 
 // The SHA3 instructions are bitwise on both 64-bit halves: generic ops

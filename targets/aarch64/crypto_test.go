@@ -309,3 +309,40 @@ func TestCryptoOperands(t *testing.T) {
 		}
 	}
 }
+
+// TestAESFusedPairs: AESE+AESMC and AESD+AESIMC on the same register are
+// one helper when not first in the block; other pairings stay apart.
+func TestAESFusedPairs(t *testing.T) {
+	const nop = 0xd503201f
+	r := rand.New(rand.NewSource(12))
+	for i := 0; i < 20; i++ {
+		v1, v2, v3 := vec{r.Uint64(), r.Uint64()}, vec{r.Uint64(), r.Uint64()}, vec{r.Uint64(), r.Uint64()}
+		vs := map[uint32]vec{1: v1, 2: v2, 3: v3}
+		e, dd := aese(&v1, &v2), aesd(&v1, &v2)
+		for _, tc := range []struct {
+			name string
+			code []uint32
+			reg  uint32
+			want vec
+		}{
+			{"aese; aesmc v1, v1", []uint32{nop, 0x4e284841, 0x4e286821}, 1, aesmc(nil, &e, nil)},
+			{"aesd; aesimc v1, v1", []uint32{nop, 0x4e285841, 0x4e287821}, 1, aesimc(nil, &dd, nil)},
+			{"first in block", []uint32{0x4e284841, 0x4e286821}, 1, aesmc(nil, &e, nil)},
+			{"aesmc v3, v1", []uint32{nop, 0x4e284841, 0x4e286823}, 3, aesmc(nil, &e, nil)},
+			{"aesmc v1, v3", []uint32{nop, 0x4e284841, 0x4e286861}, 1, aesmc(nil, &v3, nil)},
+			{"aese; aesimc v1, v1", []uint32{nop, 0x4e284841, 0x4e287821}, 1, aesimc(nil, &e, nil)},
+		} {
+			c := exec(t, func(c *translate.CPU) {
+				for r, v := range vs {
+					c.R[vlo(r)], c.R[vhi(r)] = v[0], v[1]
+				}
+			}, tc.code...)
+			if got := getV(c, tc.reg); got != tc.want {
+				t.Fatalf("%s: v%d = %x, want %x", tc.name, tc.reg, got, tc.want)
+			}
+			if tc.reg == 3 && getV(c, 1) != e {
+				t.Fatalf("%s: v1 = %x, want the AESE result %x", tc.name, getV(c, 1), e)
+			}
+		}
+	}
+}

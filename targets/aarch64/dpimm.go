@@ -42,15 +42,26 @@ func lowerADR(b *translate.Builder, d *inst) bool {
 // that starts a block is left alone, so single-stepping (one instruction
 // per block) still sees two instructions.
 func fuseADRPAdd(b *translate.Builder, d *inst) (int64, bool) {
-	if d.scratch || d.x>>31 == 0 || b.PC() == b.StartPC() || (d.pc+4)%translate.PageSize == 0 || b.Full(d.pc+4) {
+	if d.x>>31 == 0 {
 		return 0, false
 	}
-	x, ok, _ := b.Fetch(d.pc+4, 4)
+	x, ok := nextToFuse(b, d)
 	r := d.rd()
 	if !ok || x&0xff800000 != 0x91000000 || x&31 != r || x>>5&31 != r {
 		return 0, false
 	}
 	return int64(field(x, 10, 12)) << (12 * field(x, 22, 1)), true
+}
+
+// nextToFuse returns the instruction after d when the lowering may fold it
+// in: in the same block and page, and d not the first instruction of its
+// block (so single-stepping still sees both).
+func nextToFuse(b *translate.Builder, d *inst) (uint32, bool) {
+	if d.scratch || b.PC() == b.StartPC() || (d.pc+4)%translate.PageSize == 0 || b.Full(d.pc+4) {
+		return 0, false
+	}
+	x, ok, _ := b.Fetch(d.pc+4, 4)
+	return x, ok
 }
 
 // ARM ARM C6.2.5 ADD (immediate), C6.2.9 ADDS, C6.2.357 SUB, C6.2.363 SUBS.

@@ -201,6 +201,14 @@ func aesmcHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	return put(c, o, aesmc(operands(c, o)))
 }
 
+func aesemcHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
+	return put(c, o, aesemc(operands(c, o)))
+}
+
+func aesdimcHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
+	return put(c, o, aesdimc(operands(c, o)))
+}
+
 func aesimcHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	return put(c, o, aesimc(operands(c, o)))
 }
