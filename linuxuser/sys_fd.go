@@ -20,7 +20,7 @@ func init() {
 		row{"dup3", sysDup3, kinds(aInt, aInt, syscalls.ArgOpenFlags), syscalls.RetInt, syscalls.Full, ""},
 		row{"pipe2", sysPipe2, kinds(aPtr, syscalls.ArgOpenFlags), syscalls.RetInt, syscalls.Full, ""},
 		row{"ioctl", sysIoctl, kinds(aInt, aHex, aHex), syscalls.RetInt, syscalls.Partial,
-			"terminal and pty ioctls (TCGETS, TCSETS*, TIOCGWINSZ, TIOCSCTTY, TIOCGPTN, ...), FIO*, SIOCGIF*; others ENOTTY"},
+			"terminal and pty ioctls (TCGETS, TCSETS*, TIOCGWINSZ, TIOCSCTTY, TIOCGPTN, ...), FIO*, SIOCGIF*, loop devices (LOOP_*), BLK* queries; others ENOTTY"},
 	)
 }
 
@@ -167,6 +167,8 @@ func sysIoctl(t *Thread, a *Args) uint64 {
 		return ret(raw(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(t.p.abi.OpenFlags.ToHost(arg)), 0, 0, 0))
 	case siocgifconf:
 		return t.ifconf(fd, arg)
+	case loopSetStatus, loopGetStatus:
+		return t.loopInfo(fd, req, arg)
 	}
 	if size, found := passIoctls[req]; found {
 		host := uintptr(arg)

@@ -270,3 +270,53 @@ func (s StackT) Encode(b []byte) {
 func DecodeStackT(b []byte) StackT {
 	return StackT{SP: le.Uint64(b[0:]), Flags: int32(le.Uint32(b[8:])), Size: le.Uint64(b[16:])}
 }
+
+// Loop devices (Linux include/uapi/linux/loop.h). struct loop_info64 and
+// struct loop_config use fixed-width types only and are the same on
+// x86_64 and the guests; the old struct loop_info is not: its
+// __kernel_old_dev_t fields are an unsigned long on x86_64 and an unsigned
+// int on the asm-generic targets (include/uapi/asm-generic/posix_types.h),
+// which moves every field after lo_number.
+const (
+	LoopInfo64Size   = 232
+	LoopConfigSize   = 304
+	LoopInfoSize     = 160 // the guests' struct loop_info
+	HostLoopInfoSize = 168 // x86_64's
+)
+
+// loopInfoFields are the runs of struct loop_info: guest offset, host
+// offset, guest size, host size.
+var loopInfoFields = [...][4]int{
+	{0, 0, 4, 4},       // lo_number
+	{4, 8, 4, 8},       // lo_device
+	{8, 16, 8, 8},      // lo_inode
+	{16, 24, 4, 8},     // lo_rdevice
+	{20, 32, 16, 16},   // lo_offset, lo_encrypt_type, lo_encrypt_key_size, lo_flags
+	{36, 48, 96, 96},   // lo_name[64], lo_encrypt_key[32]
+	{136, 144, 16, 16}, // lo_init[2]
+	{152, 160, 4, 4},   // reserved[4]
+}
+
+// LoopInfoToHost converts a guest struct loop_info to x86_64's.
+func LoopInfoToHost(g []byte) []byte {
+	h := make([]byte, HostLoopInfoSize)
+	for _, f := range loopInfoFields {
+		copy(h[f[1]:f[1]+f[3]], g[f[0]:f[0]+f[2]])
+	}
+	return h
+}
+
+// LoopInfoFromHost converts x86_64's struct loop_info to the guests'; ok
+// is false when a device number does not fit the guests' 32 bits (the
+// kernel's loop_info64_to_old says EOVERFLOW then).
+func LoopInfoFromHost(h []byte) (g []byte, ok bool) {
+	g = make([]byte, LoopInfoSize)
+	ok = true
+	for _, f := range loopInfoFields {
+		copy(g[f[0]:f[0]+f[2]], h[f[1]:f[1]+f[3]])
+		for _, c := range h[f[1]+f[2] : f[1]+f[3]] {
+			ok = ok && c == 0
+		}
+	}
+	return g, ok
+}

@@ -2,7 +2,9 @@ package syscalls
 
 import (
 	"encoding/binary"
+	"slices"
 	"testing"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -155,5 +157,79 @@ func TestIovecSigactionStackLayout(t *testing.T) {
 	st.Encode(b)
 	if u64(b, 0) != 0x7000 || u32(b, 8) != 2 || u64(b, 16) != 8192 || DecodeStackT(b) != st {
 		t.Fatalf("stack_t %x", b)
+	}
+}
+
+// struct loop_info64 and struct loop_config have these offsets on every
+// target (include/uapi/linux/loop.h: fixed-width fields only), which the
+// host's types must match for the loop ioctls to pass through; the
+// loopdev fixture prints the same table from each guest's own headers.
+func TestLoopInfo64Layout(t *testing.T) {
+	var li unix.LoopInfo64
+	got := []uintptr{unsafe.Sizeof(li), unsafe.Offsetof(li.Device), unsafe.Offsetof(li.Inode),
+		unsafe.Offsetof(li.Rdevice), unsafe.Offsetof(li.Offset), unsafe.Offsetof(li.Sizelimit),
+		unsafe.Offsetof(li.Number), unsafe.Offsetof(li.Encrypt_type), unsafe.Offsetof(li.Encrypt_key_size),
+		unsafe.Offsetof(li.Flags), unsafe.Offsetof(li.File_name), unsafe.Offsetof(li.Crypt_name),
+		unsafe.Offsetof(li.Encrypt_key), unsafe.Offsetof(li.Init)}
+	want := []uintptr{LoopInfo64Size, 0, 8, 16, 24, 32, 40, 44, 48, 52, 56, 120, 184, 216}
+	if !slices.Equal(got, want) {
+		t.Errorf("host struct loop_info64 size and offsets %v, want %v", got, want)
+	}
+	var lc unix.LoopConfig
+	// __reserved[8] follows info: the struct ends 64 bytes after it.
+	got = []uintptr{unsafe.Sizeof(lc), unsafe.Offsetof(lc.Fd), unsafe.Offsetof(lc.Size), unsafe.Offsetof(lc.Info),
+		unsafe.Offsetof(lc.Info) + unsafe.Sizeof(lc.Info)}
+	if want := []uintptr{LoopConfigSize, 0, 4, 8, 240}; !slices.Equal(got, want) {
+		t.Errorf("host struct loop_config size and offsets %v, want %v", got, want)
+	}
+}
+
+// The old struct loop_info: guest offsets (asm-generic: 32-bit
+// __kernel_old_dev_t) and x86_64's, field by field, both ways.
+func TestLoopInfoLayout(t *testing.T) {
+	g := make([]byte, LoopInfoSize)
+	put32 := func(off int, v uint32) { binary.LittleEndian.PutUint32(g[off:], v) }
+	put32(0, 7)                                        // lo_number
+	put32(4, 0x0801)                                   // lo_device
+	binary.LittleEndian.PutUint64(g[8:], 0x1122334455) // lo_inode
+	put32(16, 0x0702)                                  // lo_rdevice
+	put32(20, 4096)                                    // lo_offset
+	put32(32, 0x4)                                     // lo_flags
+	copy(g[36:], "name")                               // lo_name
+	g[100] = 0xaa                                      // lo_encrypt_key[0]
+	binary.LittleEndian.PutUint64(g[136:], 9)          // lo_init[0]
+	g[152] = 0x5a                                      // reserved[0]
+	h := LoopInfoToHost(g)
+	checks := []struct {
+		name      string
+		off, size int
+		want      uint64
+	}{
+		{"lo_number", 0, 4, 7}, {"lo_device", 8, 8, 0x0801}, {"lo_inode", 16, 8, 0x1122334455},
+		{"lo_rdevice", 24, 8, 0x0702}, {"lo_offset", 32, 4, 4096}, {"lo_flags", 44, 4, 4},
+		{"lo_name", 48, 4, uint64(u32([]byte("name"), 0))}, {"lo_encrypt_key", 112, 1, 0xaa},
+		{"lo_init", 144, 8, 9}, {"reserved", 160, 1, 0x5a},
+	}
+	for _, c := range checks {
+		var v uint64
+		switch c.size {
+		case 8:
+			v = u64(h, c.off)
+		case 4:
+			v = uint64(u32(h, c.off))
+		default:
+			v = uint64(h[c.off])
+		}
+		if v != c.want {
+			t.Errorf("host %s at %d = %#x, want %#x", c.name, c.off, v, c.want)
+		}
+	}
+	back, ok := LoopInfoFromHost(h)
+	if !ok || !slices.Equal(back, g) {
+		t.Errorf("round trip: ok %v\n got %x\nwant %x", ok, back, g)
+	}
+	binary.LittleEndian.PutUint64(h[8:], 1<<32) // a device number the guests cannot hold
+	if _, ok := LoopInfoFromHost(h); ok {
+		t.Error("a 33-bit lo_device converted without EOVERFLOW")
 	}
 }
