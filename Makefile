@@ -72,11 +72,16 @@ deps:
 fixtures: $(FIXTURES)
 
 # Sub-makes keep the order deps -> build -> fixtures, and build the fixtures
-# two at a time.
+# two at a time. The guest-running packages then run again with tier 2
+# forced on for every block and with it off (GEMU_JIT; the default is on
+# for hot blocks).
+JIT_SUITE := ./tests/ ./targets/... ./linuxuser/ ./gdbstub/
 test: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory -j2 fixtures
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+	GEMU_JIT=force $(GO) test -timeout $(TEST_TIMEOUT) $(JIT_SUITE)
+	GEMU_JIT=off $(GO) test -timeout $(TEST_TIMEOUT) $(JIT_SUITE)
 
 # Rules for one architecture: C programs from tests/guest/*.c and bench/*.c,
 # Go programs from tests/guest/NAME/ and bench/NAME/ (static, no cgo).

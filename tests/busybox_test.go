@@ -174,7 +174,17 @@ func compareSections(t *testing.T, who string, want, got result, ignore map[stri
 		bad = append(bad, s.name)
 	}
 	if len(gs) != len(ws) {
-		t.Errorf("%s: %d sections, native %d", who, len(gs), len(ws))
+		wantBy := map[string]int{}
+		for _, s := range ws {
+			wantBy[s.name]++
+		}
+		var extra []string
+		for _, s := range gs {
+			if wantBy[s.name]--; wantBy[s.name] < 0 {
+				extra = append(extra, fmt.Sprintf("%q: %q", s.name, s.lines))
+			}
+		}
+		t.Errorf("%s: %d sections, native %d; extra: %v", who, len(gs), len(ws), extra)
 	}
 	if got.code != want.code {
 		t.Errorf("%s: script exit status %d, native %d", who, got.code, want.code)

@@ -172,8 +172,13 @@ func runIn(t *testing.T, argv []string, env []string, dir string, netns bool) re
 
 // baseEnv is the whole environment of every run, so that native and emulated
 // runs see the same variables (and no QEMU_* from the caller leaks in).
+// GEMU_JIT is passed on: `make test` runs the suite with tier 2 forced on
+// and off through it.
 func baseEnv(tmp string, extra ...string) []string {
 	env := []string{"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C", "LC_ALL=C", "HOME=" + tmp, "TMPDIR=" + tmp}
+	if v := os.Getenv("GEMU_JIT"); v != "" {
+		env = append(env, "GEMU_JIT="+v)
+	}
 	return append(env, extra...)
 }
 

@@ -90,17 +90,29 @@ const (
 // jitThreshold is how many runs make a block hot.
 const jitThreshold = 50
 
+// JITThreshold is jitThreshold for `gemu info tiers`.
+const JITThreshold = jitThreshold
+
+// JITAvailable reports why tier 2 cannot run here, or nil.
+func JITAvailable() error {
+	if !jitHostOK() {
+		return fmt.Errorf("tier 2 needs an x86-64 host with BMI1, BMI2 and POPCNT")
+	}
+	return nil
+}
+
 // nativeBlock is a compiled block.
 type nativeBlock struct {
-	id     uint32
-	block  *Block
-	entry  uintptr // start of the code (8-aligned: its first 5 bytes are the patchable entry NOP)
-	end    uintptr
-	off    int       // arena offset of entry
-	poll   int       // arena offset of the poll stub, where an invalidated entry jumps
-	memOps []memSite // host offset of each guest access, in order
-	resume []uint32  // per op: offset to re-enter at after exitStep (0: none)
-	sites  []chainSite
+	id      uint32
+	block   *Block
+	entry   uintptr // start of the code (8-aligned: its first 5 bytes are the patchable entry NOP)
+	end     uintptr
+	off     int       // arena offset of entry
+	poll    int       // arena offset of the poll stub, where an invalidated entry jumps
+	memOps  []memSite // host offset of each guest access, in order
+	resume  []uint32  // per op starting a run of ops that run in Go: offset to re-enter at after them
+	stepEnd []uint32  // and the op after the run
+	sites   []chainSite
 }
 
 // memSite maps the host offset of a compiled access to its op.
@@ -131,6 +143,9 @@ var jitState struct {
 
 	compiled  atomic.Uint64
 	compileNs atomic.Uint64
+	// perfMap is /tmp/perf-PID.map when GEMU_JIT_PERFMAP is set, so perf
+	// names compiled blocks by guest PC.
+	perfMap *os.File
 }
 
 // jitBlockByID returns compiled block id.
@@ -158,8 +173,8 @@ func jitBlockAt(pc uintptr) (*nativeBlock, int, bool) {
 // the host cannot run compiled code.
 func (e *Engine) SetJIT(m JITMode) error {
 	if m != JITOff {
-		if !jitHostOK() {
-			return fmt.Errorf("tier 2 needs an x86-64 host with BMI1, BMI2 and POPCNT")
+		if err := JITAvailable(); err != nil {
+			return err
 		}
 		if err := jitInit(); err != nil {
 			return fmt.Errorf("tier 2: %v", err)
@@ -207,6 +222,9 @@ func jitInit() error {
 		jitState.miss = uintptr(unsafe.Pointer(&mem[32]))
 		jitState.used = 64
 		jitFaultStub = jitState.stub
+		if os.Getenv("GEMU_JIT_PERFMAP") != "" {
+			jitState.perfMap, _ = os.Create(fmt.Sprintf("/tmp/perf-%d.map", os.Getpid()))
+		}
 	}
 	return nil
 }
@@ -317,6 +335,9 @@ func (e *Engine) compile(b *Block) *nativeBlock {
 	if e.OnCompile != nil {
 		e.OnCompile(b, jitState.arena[at:at+len(code)], base)
 	}
+	if jitState.perfMap != nil {
+		fmt.Fprintf(jitState.perfMap, "%x %x guest_%x\n", base, len(code), b.PC)
+	}
 	return n
 }
 
@@ -409,12 +430,13 @@ func (e *Engine) runNative(c *CPU, n *nativeBlock, entry uintptr) int {
 		case exitInterp:
 			return exec(c, &b.Ops[opi])
 		case exitStep:
-			op := &b.Ops[opi]
-			if k := c.stepOp(op); k != ExitNone {
-				return int(k)
-			}
-			if !b.valid.Load() {
-				return exec(c, &b.Ops[opi+1])
+			for i := opi; i < int(n.stepEnd[opi]); i++ {
+				if k := c.stepOp(&b.Ops[i]); k != ExitNone {
+					return int(k)
+				}
+				if !b.valid.Load() {
+					return exec(c, &b.Ops[i+1])
+				}
 			}
 			entry = n.entry + uintptr(n.resume[opi])
 		default:

@@ -110,7 +110,8 @@ func (g *opGen) op() Op {
 	case k < 2: // memory, mostly inside the data page, sometimes anywhere
 		code := []Code{OpLoad8, OpLoad8S, OpLoad16, OpLoad16S, OpLoad32, OpLoad32S, OpLoad64,
 			OpStore8, OpStore16, OpStore32, OpStore64}[r.Intn(11)]
-		op := Op{Code: code, Dst: g.dst(), A: regDataBase, B: g.reg(), Imm: int64(r.Intn(4096 - 8))}
+		// Offsets up to 16 past the page run into the PROT_NONE page after it.
+		op := Op{Code: code, Dst: g.dst(), A: regDataBase, B: g.reg(), Imm: int64(r.Intn(4096 + 16))}
 		if r.Intn(40) == 0 {
 			op.A, op.Imm = g.reg(), g.imm()
 		}
@@ -192,6 +193,7 @@ func runScript(t *testing.T, s script, mode JITMode, seed int64) scriptRun {
 	for _, m := range []MapSpec{
 		{Addr: scriptCode, Length: 0x10000, Prot: ProtRead | ProtExec, Fixed: true, FD: -1},
 		{Addr: scriptData, Length: 0x1000, Prot: ProtRead | ProtWrite, Fixed: true, FD: -1},
+		{Addr: scriptData + 0x1000, Length: 0x1000, Prot: 0, Fixed: true, FD: -1},
 	} {
 		if _, err := as.Map(m); err != nil {
 			t.Fatal(err)
@@ -231,10 +233,29 @@ func TestJITRandomBlocks(t *testing.T) {
 	if testing.Short() {
 		n = 60
 	}
+	ends := map[string]int{}
+	defer func() {
+		t.Logf("how the programs ended: %v", ends)
+		if ends["SIGSEGV"] == 0 || ends["syscall"] == 0 || ends["SIGFPE"] == 0 {
+			t.Errorf("the programs do not reach every kind of end: %v", ends)
+		}
+	}()
 	for seed := int64(1); seed <= int64(n); seed++ {
 		g := &opGen{r: rand.New(rand.NewSource(seed))}
 		s := g.program()
 		want := runScript(t, s, JITOff, seed)
+		switch {
+		case want.kind == ExitSyscall:
+			ends["syscall"]++
+		case want.kind == ExitSignal && want.cpu.Exit.Signal == SIGSEGV:
+			ends["SIGSEGV"]++
+		case want.kind == ExitSignal && want.cpu.Exit.Signal == SIGFPE:
+			ends["SIGFPE"]++
+		case want.kind == ExitSignal && want.cpu.Exit.Signal == SIGBUS:
+			ends["SIGBUS"]++
+		default:
+			ends[fmt.Sprint("exit ", want.kind)]++
+		}
 		for _, mode := range []JITMode{JITForce, JITNochain} {
 			got := runScript(t, s, mode, seed)
 			if d := diffRuns(want, got); d != "" {

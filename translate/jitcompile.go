@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"fmt"
 	"unsafe"
 
 	"github.com/gemu-project/gemu/translate/x64"
@@ -28,7 +29,7 @@ type jitCompiler struct {
 	n       *nativeBlock
 	nochain bool
 	stubs   []stub // out-of-line exits bound after the body
-	cpuOff  func(p unsafe.Pointer) int32
+	rc      regCache
 }
 
 // stub is an out-of-line exit: the rel32 fields that jump to it and its
@@ -74,10 +75,11 @@ func compileBlock(b *Block, id uint32, nochain bool) ([]byte, *nativeBlock) {
 		return nil, nil
 	}
 	c := &jitCompiler{b: b, id: id, nochain: nochain,
-		n: &nativeBlock{id: id, block: b, resume: make([]uint32, len(b.Ops))}}
+		n: &nativeBlock{id: id, block: b, resume: make([]uint32, len(b.Ops)), stepEnd: make([]uint32, len(b.Ops))}}
+	c.rc.reset()
 	c.prologue()
-	for i := range b.Ops {
-		if !c.op(i, &b.Ops[i]) {
+	for i := 0; i < len(b.Ops); {
+		if i = c.op(i, &b.Ops[i]); i < 0 {
 			break
 		}
 	}
@@ -165,36 +167,47 @@ func (c *jitCompiler) epilogue() {
 	}
 }
 
-// ld loads guest register r into x (RegZero reads 0).
+// ld puts guest register r into scratch x (RegZero reads 0).
 func (c *jitCompiler) ld(x x64.Reg, r uint8) {
 	if r == RegZero {
 		c.a.AluRR(false, x64.XOR, x, x)
 		return
 	}
-	c.a.Load(true, x, regMem(r))
+	c.a.MovRR(true, x, c.reg(r))
 }
 
-// ld32 loads the low 32 bits of r zero-extended.
+// ld32 puts the low 32 bits of r zero-extended into x.
 func (c *jitCompiler) ld32(x x64.Reg, r uint8) {
 	if r == RegZero {
 		c.a.AluRR(false, x64.XOR, x, x)
 		return
 	}
-	c.a.Load(false, x, regMem(r))
+	c.a.MovRR(false, x, c.reg(r))
 }
 
-// st stores x into guest register r (RegSink discards it).
+// st writes x to guest register r (RegSink discards it): into r's cache
+// register, dirty until the next flush. Flags are left alone.
 func (c *jitCompiler) st(r uint8, x x64.Reg) {
 	if r == RegSink || r == RegZero {
 		return
 	}
-	c.a.Store(8, regMem(r), x)
+	h, ok := c.rc.lookup(r)
+	if !ok {
+		h = c.take(x)
+		c.rc.assign(r, h)
+	}
+	c.a.MovRR(true, h, x)
+	c.rc.dirty[h] = true
 }
 
-// aluB applies a two-operand x64.ALU op with guest register r as the source.
+// aluB applies a two-operand ALU op with guest register r as the source.
 func (c *jitCompiler) aluB(w bool, k x64.ALU, x x64.Reg, r uint8) {
 	if r == RegZero {
 		c.a.AluRI(w, k, x, 0)
+		return
+	}
+	if h, ok := c.rc.lookup(r); ok {
+		c.a.AluRR(w, k, x, h)
 		return
 	}
 	c.a.AluRM(w, k, x, regMem(r))
@@ -211,21 +224,57 @@ func (c *jitCompiler) aluImm(w bool, k x64.ALU, x x64.Reg, imm int64) {
 }
 
 // op lowers ops[i]. It returns false when the block's code ends here.
-func (c *jitCompiler) op(i int, op *Op) bool {
+func (c *jitCompiler) op(i int, op *Op) int {
+	if jitMayLeave(op) {
+		c.flush()
+	}
 	if !jitCompilable(op) {
 		c.exitNow(exitInterp, i)
-		return false
+		return -1
+	}
+	if jitInGo(op) {
+		// Helpers, atomics and rare ops run in Go (runNative), a run of
+		// them at a time; Go may change any register.
+		j := i + 1
+		for j < len(c.b.Ops) && jitInGo(&c.b.Ops[j]) {
+			j++
+		}
+		c.exitNow(exitStep, i)
+		c.n.resume[i] = uint32(c.a.Len())
+		c.n.stepEnd[i] = uint32(j)
+		c.rc.reset()
+		return j
 	}
 	if c.intOp(op) || c.flagOp(i, op) || c.memOp(i, op) {
-		return true
+		return i + 1
 	}
 	if done, ok := c.controlOp(i, op); ok {
-		return !done
+		if done {
+			return -1
+		}
+		return i + 1
 	}
-	// Everything else (helpers, atomics, rare ops) runs in Go.
-	c.exitNow(exitStep, i)
-	c.n.resume[i] = uint32(c.a.Len())
-	return true
+	panic(fmt.Sprintf("tier 2: no lowering for op %d", op.Code))
+}
+
+// jitMayLeave reports whether compiled code can be left at op (a fault,
+// a limit miss, a side exit, a jump, a step in Go or the interpreter), so
+// CPU.R must be exact before it.
+func jitMayLeave(op *Op) bool {
+	switch {
+	case op.Code >= OpLoad8 && op.Code <= OpStore64, op.Code >= OpJump, jitInGo(op), !jitCompilable(op):
+		return true
+	}
+	return false
+}
+
+// jitInGo reports whether op runs in Go rather than compiled.
+func jitInGo(op *Op) bool {
+	switch op.Code {
+	case OpCall, OpAmo, OpLR, OpSC, OpOrcB, OpRbit:
+		return true
+	}
+	return false
 }
 
 var aluOf = map[Code]x64.ALU{OpAdd: x64.ADD, OpSub: x64.SUB, OpAnd: x64.AND, OpOr: x64.OR, OpXor: x64.XOR,
@@ -243,10 +292,6 @@ func (c *jitCompiler) intOp(op *Op) bool {
 	case OpNop:
 	case OpMovI:
 		if op.Dst == RegSink {
-			break
-		}
-		if op.Imm == int64(int32(op.Imm)) {
-			a.MovMI(true, regMem(op.Dst), int32(op.Imm))
 			break
 		}
 		a.MovImm(x64.RAX, uint64(op.Imm))

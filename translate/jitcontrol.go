@@ -17,6 +17,15 @@ const pextNZCV = 0xc101
 // guest register r. invertC turns x86's borrow into Arm's carry (ARM ARM:
 // SUBS sets C when no borrow occurs). Clobbers RAX and RCX.
 func (c *jitCompiler) nzcv(r uint8, invertC bool) {
+	if r == RegSink {
+		return // the op wanted only its result, not the flags
+	}
+	c.nzcvRAX(invertC)
+	c.st(r, x64.RAX)
+}
+
+// nzcvRAX leaves the packed NZCV of the host flags in RAX.
+func (c *jitCompiler) nzcvRAX(invertC bool) {
 	a := &c.a
 	if invertC {
 		a.Cmc()
@@ -26,7 +35,6 @@ func (c *jitCompiler) nzcv(r uint8, invertC bool) {
 	a.MovImm(x64.RCX, pextNZCV) // mov ecx, imm32: flags unchanged
 	a.Pext(false, x64.RAX, x64.RAX, x64.RCX)
 	a.ShiftI(false, x64.SHL, x64.RAX, 28)
-	c.st(r, x64.RAX)
 }
 
 // condTable loads into AL whether Arm condition cc holds for the packed
@@ -91,22 +99,25 @@ func (c *jitCompiler) flagOp(i int, op *Op) bool {
 		}
 		c.st(op.Dst, x64.RDX)
 	case OpSetFlags:
-		c.condHolds(op.Aux, op.C)
-		skip := a.Jcc8(x64.CondNE)
-		a.MovImm(x64.RAX, uint64(op.Imm))
-		c.st(op.C, x64.RAX)
-		done := a.Jmp32()
-		a.Bind8(skip)
+		// Both operands are read before the branch, and both paths leave
+		// the new flags in RAX, so the register cache is the same on both.
 		c.ld(x64.RDX, op.A)
+		c.ld(x64.RSI, op.B)
+		c.condHolds(op.Aux, op.C)
+		compute := a.Jcc8(x64.CondNE)
+		a.MovImm(x64.RAX, uint64(op.Imm))
+		done := a.Jmp8()
+		a.Bind8(compute)
 		w = op.Size&0xf != 4
 		if op.Size&0x10 != 0 {
-			c.aluB(w, x64.ADD, x64.RDX, op.B)
-			c.nzcv(op.C, false)
+			a.AluRR(w, x64.ADD, x64.RDX, x64.RSI)
+			c.nzcvRAX(false)
 		} else {
-			c.aluB(w, x64.SUB, x64.RDX, op.B)
-			c.nzcv(op.C, true)
+			a.AluRR(w, x64.SUB, x64.RDX, x64.RSI)
+			c.nzcvRAX(true)
 		}
-		a.Bind32(done, a.Len())
+		a.Bind8(done)
+		c.st(op.C, x64.RAX)
 	default:
 		return false
 	}

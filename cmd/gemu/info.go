@@ -30,6 +30,10 @@ func infoCommand() *cli.Command {
 				&cli.StringFlag{Name: "arch", Value: "riscv64", Usage: "guest CPU"},
 			},
 			Action: func(c *cli.Context) error { return printSyscalls(c.String("os"), c.String("arch")) },
+		}, {
+			Name:   "tiers",
+			Usage:  "list the execution tiers and which one runs by default",
+			Action: func(c *cli.Context) error { printTiers(); return nil },
 		}},
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // jitDefault is tier 2's mode when neither -jit nor GEMU_JIT says.
-const jitDefault = translate.JITOff
+const jitDefault = translate.JITOn
 
 // parseJIT reads -jit (or GEMU_JIT): on, off, force; -d nochain keeps
 // compiled blocks unchained.
@@ -71,4 +71,15 @@ func (l *logConfig) outAsm(b *translate.Block, code []byte, addr uintptr) {
 		off += inst.Len
 	}
 	fmt.Fprintln(l.out)
+}
+
+// printTiers is `gemu info tiers`.
+func printTiers() {
+	host := "available on this host"
+	if err := translate.JITAvailable(); err != nil {
+		host = err.Error()
+	}
+	fmt.Println("tier 1  interpreter over pre-decoded micro-ops: every block, cold code, and whatever tier 2 leaves to it")
+	fmt.Printf("tier 2  amd64 code for blocks run %d times (-jit on, the default), every block (-jit force) or none (-jit off): %s\n",
+		translate.JITThreshold, host)
 }

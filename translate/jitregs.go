@@ -1,0 +1,118 @@
+package translate
+
+import "github.com/gemu-project/gemu/translate/x64"
+
+// The register cache of compiled code. Guest registers a block reads or
+// writes are kept in host registers along the block's straight-line code.
+// Writes are stored back to CPU.R before every op that can leave compiled
+// code (memory ops, which may fault or miss the limit check, branches,
+// jumps, steps in Go, exits to the interpreter) and when a dirty register
+// is evicted. So CPU.R is exact wherever compiled code can be left: a
+// fault, a side exit or the interpreter taking over at an op sees tier 1's
+// state, and a register written twice between two such ops is stored once.
+//
+// The cache is forgotten where control can arrive from elsewhere: at the
+// block entry, after a step in Go (which may change any register) and
+// after an op with internal branches whose paths cached different things.
+
+// cacheRegs are the host registers that hold cached guest registers. RAX,
+// RCX, RDX and RSI are the lowering's scratch; R13-R15 are pinned.
+var cacheRegs = []x64.Reg{x64.RBX, x64.RDI, x64.R8, x64.R9, x64.R10, x64.R11, x64.R12}
+
+type regCache struct {
+	guest [16]int   // host register -> guest register, -1 none
+	host  [256]int8 // guest register -> host register, -1 none
+	dirty [16]bool  // host register holds a value not yet in CPU.R
+	next  int       // round-robin victim among cacheRegs
+}
+
+func (rc *regCache) reset() {
+	for i := range rc.guest {
+		rc.guest[i] = -1
+		rc.dirty[i] = false
+	}
+	for i := range rc.host {
+		rc.host[i] = -1
+	}
+}
+
+// lookup returns the host register caching guest register r.
+func (rc *regCache) lookup(r uint8) (x64.Reg, bool) {
+	if h := rc.host[r]; h >= 0 {
+		return x64.Reg(h), true
+	}
+	return 0, false
+}
+
+// assign makes h the cache of r (dropping whatever both held).
+func (rc *regCache) assign(r uint8, h x64.Reg) {
+	if old := rc.guest[h]; old >= 0 {
+		rc.host[old] = -1
+	}
+	if oh := rc.host[r]; oh >= 0 {
+		rc.guest[oh] = -1
+	}
+	rc.guest[h] = int(r)
+	rc.host[r] = int8(h)
+}
+
+// victim picks a cache register for a new guest register, preferring a
+// free one, never one of keep.
+func (rc *regCache) victim(keep ...x64.Reg) x64.Reg {
+	for _, h := range cacheRegs {
+		if rc.guest[h] < 0 && !hasReg(keep, h) {
+			return h
+		}
+	}
+	for {
+		h := cacheRegs[rc.next%len(cacheRegs)]
+		rc.next++
+		if !hasReg(keep, h) {
+			return h
+		}
+	}
+}
+
+func hasReg(l []x64.Reg, r x64.Reg) bool {
+	for _, x := range l {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// reg returns a host register holding guest register r, loading it into
+// the cache when it is not there. keep are host registers the caller still
+// needs (not evicted).
+func (c *jitCompiler) reg(r uint8, keep ...x64.Reg) x64.Reg {
+	if h, ok := c.rc.lookup(r); ok {
+		return h
+	}
+	h := c.take(keep...)
+	c.a.Load(true, h, regMem(r))
+	c.rc.assign(r, h)
+	return h
+}
+
+// take frees a cache register for a new guest register, storing the value
+// it held when that is dirty. The code it emits leaves the flags alone.
+func (c *jitCompiler) take(keep ...x64.Reg) x64.Reg {
+	h := c.rc.victim(keep...)
+	if g := c.rc.guest[h]; g >= 0 && c.rc.dirty[h] {
+		c.a.Store(8, regMem(uint8(g)), h)
+	}
+	c.rc.dirty[h] = false
+	return h
+}
+
+// flush stores every dirty cached register to CPU.R (the cache stays
+// valid). Emitted before anything that can leave compiled code.
+func (c *jitCompiler) flush() {
+	for _, h := range cacheRegs {
+		if g := c.rc.guest[h]; g >= 0 && c.rc.dirty[h] {
+			c.a.Store(8, regMem(uint8(g)), h)
+			c.rc.dirty[h] = false
+		}
+	}
+}
