@@ -108,6 +108,7 @@ type nativeBlock struct {
 	entry   uintptr // start of the code (8-aligned: its first 5 bytes are the patchable entry NOP)
 	end     uintptr
 	off     int       // arena offset of entry
+	fast    int       // offset from entry of the code after the poll
 	poll    int       // arena offset of the poll stub, where an invalidated entry jumps
 	memOps  []memSite // host offset of each guest access, in order
 	resume  []uint32  // per op starting a run of ops that run in Go: offset to re-enter at after them
@@ -304,7 +305,11 @@ func (e *Engine) compile(b *Block) *nativeBlock {
 	}
 	start := time.Now()
 	id := uint32(len(jitState.blocks))
-	code, n := compileBlock(b, id, e.jit == JITNochain)
+	zero := uint8(RegZero)
+	if z, ok := e.target.(interface{ ZeroRegister() uint8 }); ok {
+		zero = z.ZeroRegister()
+	}
+	code, n := compileBlock(b, id, e.jit == JITNochain, zero)
 	if n == nil {
 		b.noJIT.Store(true)
 		return nil
@@ -364,7 +369,13 @@ func linkNative(n *nativeBlock, siteOp int, nb *Block) {
 		if cur := s.field + 4 + int(int32(atomic.LoadUint32(arenaWord(s.field)))); cur != s.stub {
 			return // already chained
 		}
-		patchRel32(s.field, t.off)
+		// Only edges to a block at or below this one's start poll: every
+		// cycle of blocks has one, so a loop polls once per iteration.
+		to := t.off
+		if nb.PC > n.block.PC {
+			to += t.fast
+		}
+		patchRel32(s.field, to)
 		nb.nativeIn = append(nb.nativeIn, s)
 		return
 	}

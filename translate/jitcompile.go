@@ -30,6 +30,7 @@ type jitCompiler struct {
 	nochain bool
 	stubs   []stub // out-of-line exits bound after the body
 	rc      regCache
+	zero    uint8 // a register slot the target keeps at 0 besides RegZero
 }
 
 // stub is an out-of-line exit: the rel32 fields that jump to it and its
@@ -70,14 +71,15 @@ func jitStubCode(kind int) []byte {
 
 // compileBlock lowers b. It returns nil when no op at the start of the
 // block can be compiled (the block then stays in tier 1).
-func compileBlock(b *Block, id uint32, nochain bool) ([]byte, *nativeBlock) {
+func compileBlock(b *Block, id uint32, nochain bool, zero uint8) ([]byte, *nativeBlock) {
 	if len(b.Ops) == 0 || !jitCompilable(&b.Ops[0]) {
 		return nil, nil
 	}
-	c := &jitCompiler{b: b, id: id, nochain: nochain,
+	c := &jitCompiler{b: b, id: id, nochain: nochain, zero: zero,
 		n: &nativeBlock{id: id, block: b, resume: make([]uint32, len(b.Ops)), stepEnd: make([]uint32, len(b.Ops))}}
 	c.rc.reset()
 	c.prologue()
+	c.n.fast = c.a.Len()
 	for i := 0; i < len(b.Ops); {
 		if i = c.op(i, &b.Ops[i]); i < 0 {
 			break
@@ -169,7 +171,7 @@ func (c *jitCompiler) epilogue() {
 
 // ld puts guest register r into scratch x (RegZero reads 0).
 func (c *jitCompiler) ld(x x64.Reg, r uint8) {
-	if r == RegZero {
+	if r == RegZero || r == c.zero {
 		c.a.AluRR(false, x64.XOR, x, x)
 		return
 	}
@@ -178,7 +180,7 @@ func (c *jitCompiler) ld(x x64.Reg, r uint8) {
 
 // ld32 puts the low 32 bits of r zero-extended into x.
 func (c *jitCompiler) ld32(x x64.Reg, r uint8) {
-	if r == RegZero {
+	if r == RegZero || r == c.zero {
 		c.a.AluRR(false, x64.XOR, x, x)
 		return
 	}
@@ -202,7 +204,7 @@ func (c *jitCompiler) st(r uint8, x x64.Reg) {
 
 // aluB applies a two-operand ALU op with guest register r as the source.
 func (c *jitCompiler) aluB(w bool, k x64.ALU, x x64.Reg, r uint8) {
-	if r == RegZero {
+	if r == RegZero || r == c.zero {
 		c.a.AluRI(w, k, x, 0)
 		return
 	}

@@ -116,3 +116,36 @@ func (c *jitCompiler) flush() {
 		}
 	}
 }
+
+// def returns the cache register that will hold a new value of guest
+// register r (its old value is not loaded), marked dirty. keep are host
+// registers the caller still needs.
+func (c *jitCompiler) def(r uint8, keep ...x64.Reg) x64.Reg {
+	h, ok := c.rc.lookup(r)
+	if !ok {
+		h = c.take(keep...)
+		c.rc.assign(r, h)
+	}
+	c.rc.dirty[h] = true
+	return h
+}
+
+// dstFromA returns Dst's cache register holding a copy of A, ready for an
+// op to work on in place (Dst = A op ...). The caller makes sure B is not
+// Dst unless it is also A.
+func (c *jitCompiler) dstFromA(op *Op) x64.Reg {
+	if op.A == op.Dst {
+		h := c.reg(op.Dst)
+		c.rc.dirty[h] = true
+		return h
+	}
+	if op.A == RegZero || op.A == c.zero {
+		h := c.def(op.Dst)
+		c.a.AluRR(false, x64.XOR, h, h)
+		return h
+	}
+	hA := c.reg(op.A)
+	h := c.def(op.Dst, hA)
+	c.a.MovRR(true, h, hA)
+	return h
+}

@@ -5,6 +5,10 @@ import "github.com/gemu-project/gemu/translate"
 // Translate decodes and lowers the block starting at b.PC(): up to a
 // terminator, an illegal instruction, a fetch fault, the instruction cap
 // or the end of the page.
+// ZeroRegister tells the translator that R[0] (x0) always reads 0: the
+// lowering reads it as a source and never writes it (regs.go).
+func (*Arch) ZeroRegister() uint8 { return RegX0 }
+
 func (a *Arch) Translate(b *translate.Builder) {
 	var d inst
 	for {
