@@ -7,9 +7,10 @@ import (
 	"github.com/gemu-project/gemu/translate/x64"
 )
 
-// Lowering of micro-ops to amd64 (jit.go has the conventions). Each op
-// reads its guest registers from CPU.R, computes in x64.RAX/x64.RCX/x64.RDX/x64.RSI and
-// writes its result back, so the state between ops is the interpreter's.
+// Lowering of micro-ops to amd64 (jit.go has the conventions). Ops read
+// guest registers through the register cache (jitregs.go), compute in
+// their destination's cache register or in the scratch RAX/RCX/RDX/RSI,
+// and leave the result in the cache.
 
 // Fixed registers of compiled code.
 const (
@@ -42,7 +43,7 @@ type stub struct {
 	op     int
 }
 
-// Offsets from x64.R15 of the CPU fields compiled code touches.
+// Offsets from R15 of the CPU fields compiled code touches.
 var (
 	offExitReq, offPC, offG, offJC int32
 )
@@ -287,8 +288,84 @@ var shiftOf = map[Code]x64.Shift{OpSll: x64.SHL, OpSrl: x64.SHR, OpSra: x64.SAR,
 	OpSllI: x64.SHL, OpSrlI: x64.SHR, OpSraI: x64.SAR, OpRorI: x64.ROR,
 	OpSllIW: x64.SHL, OpSrlIW: x64.SHR, OpSraIW: x64.SAR, OpRorIW: x64.ROR}
 
-// intOp lowers the integer x64.ALU ops.
+// pureIntOps are the integer ops with no effect but their result (no
+// flags, no memory, no trap: divisions by zero have defined results).
+var pureIntOps = func() (m [numCodes]bool) {
+	for k := OpMovI; k <= OpZext32; k++ {
+		m[k] = true
+	}
+	for _, k := range []Code{OpSDivA64, OpUDivA64, OpExtr} {
+		m[k] = true
+	}
+	return
+}()
+
+// inPlace lowers the common ops in Dst's own cache register (two-address
+// form), with no scratch round trip. It declines when B is Dst but not A.
+func (c *jitCompiler) inPlace(op *Op) bool {
+	a := &c.a
+	if pureIntOps[op.Code] && (op.Dst == RegSink || op.Dst == RegZero) {
+		return true // nothing to compute
+	}
+	if op.B == op.Dst && op.A != op.B {
+		switch op.Code {
+		case OpAdd, OpSub, OpAnd, OpOr, OpXor, OpAddW, OpSubW:
+			return false
+		}
+	}
+	switch op.Code {
+	case OpMovI:
+		a.MovImm(c.def(op.Dst), uint64(op.Imm))
+	case OpMov:
+		c.dstFromA(op)
+	case OpAdd, OpSub, OpAnd, OpOr, OpXor:
+		h := c.dstFromA(op)
+		c.aluB(true, aluOf[op.Code], h, op.B)
+	case OpAddW, OpSubW:
+		h := c.dstFromA(op)
+		c.aluB(false, aluOf[op.Code], h, op.B)
+		a.Movsxd(h, h)
+	case OpAddI, OpAndI, OpOrI, OpXorI:
+		c.aluImm(true, aluOf[op.Code], c.dstFromA(op), op.Imm)
+	case OpAddIW:
+		h := c.dstFromA(op)
+		a.AluRI(false, x64.ADD, h, int32(op.Imm))
+		a.Movsxd(h, h)
+	case OpSllI, OpSrlI, OpSraI, OpRorI:
+		a.ShiftI(true, shiftOf[op.Code], c.dstFromA(op), uint8(op.Imm&63))
+	case OpSllIW, OpSrlIW, OpSraIW, OpRorIW:
+		h := c.dstFromA(op)
+		a.ShiftI(false, shiftOf[op.Code], h, uint8(op.Imm&31))
+		a.Movsxd(h, h)
+	case OpZext32:
+		h := c.dstFromA(op)
+		a.MovRR(false, h, h)
+	case OpSext32:
+		h := c.dstFromA(op)
+		a.Movsxd(h, h)
+	case OpSext8:
+		h := c.dstFromA(op)
+		a.Movsx8(h, h)
+	case OpSext16:
+		h := c.dstFromA(op)
+		a.Movsx16(h, h)
+	case OpZext8:
+		h := c.dstFromA(op)
+		a.Movzx8(h, h)
+	case OpZext16:
+		h := c.dstFromA(op)
+		a.Movzx16(h, h)
+	default:
+		return false
+	}
+	return true
+}
+
+// intOp lowers the integer ALU ops.
 func (c *jitCompiler) intOp(op *Op) bool {
+	if c.inPlace(op) {
+		return true
+	}
 	a := &c.a
 	switch op.Code {
 	case OpNop:
