@@ -73,6 +73,10 @@ type forkState struct {
 	VMAs     []forkVMA
 	Cloexec  []int32 // guest fds to mark close-on-exec again
 	Shared   []int32 // kept descriptors of shared mappings
+	// Persona and Sigpending are what gemu keeps of personality(2) and
+	// RLIMIT_SIGPENDING instead of the host (sys_misc.go); fork inherits them.
+	Persona    uint32
+	Sigpending *unix.Rlimit
 }
 
 // forkVMA is one guest mapping: private ones have their pages at Data
@@ -171,7 +175,8 @@ func (t *Thread) forkState(flags, newsp, tls, ctid uint64) forkState {
 		p.arch.SetTLS(c, tls)
 	}
 	st := forkState{Arch: p.arch.Name(), Image: *p.img, R: c.R, PC: c.PC, Brk: p.brk, Tramp: p.tramp,
-		Sigacts: p.sigacts, Mask: t.sigmask, Alt: t.altstack, MmapBase: p.as.MmapBase, MinAddr: p.as.MinAddr}
+		Sigacts: p.sigacts, Mask: t.sigmask, Alt: t.altstack, MmapBase: p.as.MmapBase, MinAddr: p.as.MinAddr,
+		Persona: p.persona, Sigpending: p.sigpending}
 	c.R = saved
 	if flags&cloneClearSighand != 0 {
 		clearHandlers(&st.Sigacts)

@@ -152,21 +152,27 @@ func withRaisedNofile(fn func(floor int)) {
 
 // parkFloor is the lowest descriptor gemu parks at under limit rl:
 // HostFDFloor or the soft limit, whichever is higher, where the hard limit
-// leaves room; just the soft limit when it leaves a little; else (soft and
-// hard limits equal) half the limit, taking from the guest's budget.
+// leaves room; just the soft limit when it leaves a little. With no room
+// above the soft limit (soft and hard equal), gemu's descriptors take from
+// the guest's budget: at HostFDFloor under a large limit, else at half the
+// limit.
 func parkFloor(rl unix.Rlimit) int {
 	switch floor := max(uint64(HostFDFloor), rl.Cur); {
 	case floor+64 <= rl.Max:
 		return int(floor)
 	case rl.Cur+8 <= rl.Max:
 		return int(rl.Cur)
+	case rl.Cur >= HostFDFloor+64:
+		return HostFDFloor
 	}
 	return int(rl.Cur / 2)
 }
 
 // hostFD makes one of gemu's descriptors with create, out of the guest's
-// way: at parkFloor or above, close-on-exec. It is not recorded (parkFD):
-// for descriptors gemu closes again soon.
+// way: at parkFloor or above, close-on-exec. It is not recorded (ownFD):
+// for descriptors gemu closes again soon. create runs under nofile's lock
+// and must not block (a FIFO opens with O_NONBLOCK, a listener is
+// non-blocking).
 func hostFD(create func() (int, error)) (int, error) {
 	var fd int
 	var err error

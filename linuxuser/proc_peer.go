@@ -29,7 +29,9 @@ func (p *Process) serveProc() {
 	if err != nil {
 		return
 	}
-	if unix.Bind(fd, peerAddr(p.pid)) != nil || unix.Listen(fd, 16) != nil {
+	// Non-blocking: accept runs with the NOFILE limit raised (ownFD) and
+	// must never wait there; poll does the waiting.
+	if unix.Bind(fd, peerAddr(p.pid)) != nil || unix.Listen(fd, 16) != nil || unix.SetNonblock(fd, true) != nil {
 		unix.Close(fd)
 		return
 	}

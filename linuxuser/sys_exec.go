@@ -69,7 +69,7 @@ const (
 // its one optional argument, the script's path as execve got it, then the
 // script's arguments after argv[0]; up to four levels.
 func (p *Process) classify(host, path string, argv []string, depth int) (execKind, string, []string, uint64) {
-	fd, err := hostFD(func() (int, error) { return unix.Open(host, unix.O_RDONLY|unix.O_CLOEXEC, 0) })
+	fd, err := hostFD(func() (int, error) { return unix.Open(host, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0) })
 	if err != nil {
 		return 0, "", nil, errRet(err)
 	}

@@ -219,6 +219,14 @@ static void sigpending_limit(void)
 		struct rlimit now;
 		getrlimit(RLIMIT_SIGPENDING, &now);
 		printf("limit %ld/%ld\n", (long)now.rlim_cur, (long)now.rlim_max);
+		fflush(stdout);
+		pid_t g = fork(); /* the limit is inherited */
+		if (g == 0) {
+			getrlimit(RLIMIT_SIGPENDING, &now);
+			printf("fork child's limit %ld/%ld\n", (long)now.rlim_cur, (long)now.rlim_max);
+			_exit(0);
+		}
+		waitpid(g, NULL, 0);
 		rl.rlim_max = 6;
 		show("raise the hard limit unprivileged", setrlimit(RLIMIT_SIGPENDING, &rl));
 		rl.rlim_cur = 7;
