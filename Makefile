@@ -48,7 +48,7 @@ FIXTURES := $(foreach a,$(ARCHES),$(addprefix tests/build/$(a)/,$(C_FIXTURES) $(
 
 C_BENCH := $(basename $(notdir $(wildcard bench/*.c)))
 GO_BENCH := $(patsubst bench/%/main.go,%,$(wildcard bench/*/main.go))
-bench_bins = $(addprefix bench/build/$(1)/,$(C_BENCH) $(GO_BENCH))
+bench_bins = $(addprefix bench/build/$(1)/,$(C_BENCH) $(GO_BENCH) gosha-asm)
 
 .PHONY: all build deps fixtures test demo bench bench-build difftest conformance fuzz clean
 .DELETE_ON_ERROR:
@@ -105,6 +105,9 @@ $(foreach a,$(ARCHES),$(eval $(call arch_rules,$(a))))
 $(foreach a,$(ARCHES),$(foreach g,$(GO_FIXTURES),$(eval $(call go_rule,$(a),tests,$(g),))))
 # purego: the same portable Go code on every arch (no SHA-NI on x86_64)
 $(foreach a,$(ARCHES),$(foreach g,$(GO_BENCH),$(eval $(call go_rule,$(a),bench,$(g),-tags purego))))
+# gosha-asm: the same program with each arch's SHA instructions (SHA-NI
+# natively, the Arm crypto extensions on aarch64; riscv64 has none)
+$(foreach a,$(ARCHES),$(eval bench/build/$(a)/gosha-asm: $(wildcard bench/gosha/*.go) go.mod ; @mkdir -p $$(@D) && CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH_$(a)) $(GO) build -trimpath -o $$@ ./bench/gosha))
 
 DEMO_BINS := tests/build/riscv64/hello tests/build/riscv64/args tests/build/riscv64/gofix
 

@@ -6,8 +6,8 @@
 # Environment:
 #   BENCH_ARCH       guest architecture: riscv64 (default) or aarch64
 #   BENCH_REPS       runs per workload and runner (default 5); the median counts
-#   BENCH_WORKLOADS  which workloads (default: "intmark fpmark gosha pipeio tcprr
-#                    forkexec spawn sigrt")
+#   BENCH_WORKLOADS  which workloads (default: "intmark fpmark gosha gosha-asm
+#                    pipeio tcprr forkexec spawn sigrt")
 #   BENCH_ARGS       extra arguments for every workload (e.g. a smaller count)
 #   GEMU             emulator to measure (default: bin/gemu)
 #   QEMU             reference emulator (default: qemu-$BENCH_ARCH)
@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.."
 
 arch=${BENCH_ARCH:-riscv64}
 reps=${BENCH_REPS:-5}
-workloads=${BENCH_WORKLOADS:-intmark fpmark gosha pipeio tcprr forkexec spawn sigrt}
+workloads=${BENCH_WORKLOADS:-intmark fpmark gosha gosha-asm pipeio tcprr forkexec spawn sigrt}
 gemu=${GEMU:-bin/gemu}
 qemu=${QEMU:-qemu-$arch}
 read -r -a extra <<<"${BENCH_ARGS:-}"

@@ -300,3 +300,17 @@ func dumpScript(s script) string {
 	}
 	return b.String()
 }
+
+// FuzzJITBlocks runs the random-block comparison from fuzzer-chosen seeds
+// (make fuzz).
+func FuzzJITBlocks(f *testing.F) {
+	f.Add(int64(1))
+	f.Add(int64(-7))
+	f.Fuzz(func(t *testing.T, seed int64) {
+		s := (&opGen{r: rand.New(rand.NewSource(seed))}).program()
+		want := runScript(t, s, JITOff, seed)
+		if got := runScript(t, s, JITForce, seed); diffRuns(want, got) != "" {
+			t.Fatalf("seed %d: %s\nprogram:\n%s", seed, diffRuns(want, got), dumpScript(s))
+		}
+	})
+}

@@ -313,6 +313,9 @@ func (c *jitCompiler) inPlace(op *Op) bool {
 			return false
 		}
 	}
+	if (op.Code == OpShAdd || op.Code == OpShAddUW) && op.B == op.Dst {
+		return false // A is shifted in place before B is read
+	}
 	switch op.Code {
 	case OpMovI:
 		a.MovImm(c.def(op.Dst), uint64(op.Imm))
@@ -337,6 +340,13 @@ func (c *jitCompiler) inPlace(op *Op) bool {
 		h := c.dstFromA(op)
 		a.ShiftI(false, shiftOf[op.Code], h, uint8(op.Imm&31))
 		a.Movsxd(h, h)
+	case OpShAdd, OpShAddUW:
+		h := c.dstFromA(op)
+		if op.Code == OpShAddUW {
+			a.MovRR(false, h, h)
+		}
+		a.ShiftI(true, x64.SHL, h, uint8(op.Imm&63))
+		c.aluB(true, x64.ADD, h, op.B)
 	case OpZext32:
 		h := c.dstFromA(op)
 		a.MovRR(false, h, h)
