@@ -171,13 +171,12 @@ func sysIoctl(t *Thread, a *Args) uint64 {
 		return t.loopInfo(fd, req, arg)
 	}
 	if size, found := passIoctls[req]; found {
+		// A buffer goes as the host view of the guest's (userRange): the
+		// host reads or writes it with the guest's protections, in the
+		// driver's order.
 		host := uintptr(arg)
 		if size > 0 {
-			b, err := t.p.as.Slice(arg, size, translate.ProtRead|translate.ProtWrite)
-			if err != nil {
-				return errno(unix.EFAULT)
-			}
-			host = uintptr(unsafe.Pointer(&b[0]))
+			host = t.userRange(arg, size)
 		}
 		return ret(raw(unix.SYS_IOCTL, uintptr(fd), uintptr(req), host, 0, 0, 0))
 	}

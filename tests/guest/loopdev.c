@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "show.h"
@@ -168,6 +169,12 @@ int main(int argc, char **argv)
 	printf(" offset %llu name %s\n", (unsigned long long)li.lo_offset, (char *)li.lo_file_name);
 	ioctl(dev, BLKGETSIZE64, &size);
 	printf(" size %llu\n", (unsigned long long)size);
+	struct loop_info64 *ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ro->lo_offset = 2 * MIB;
+	mprotect(ro, 4096, PROT_READ);
+	show("LOOP_SET_STATUS64 from read-only memory", ioctl(dev, LOOP_SET_STATUS64, ro));
+	show("LOOP_GET_STATUS64 into read-only memory", ioctl(dev, LOOP_GET_STATUS64, ro));
+	show("BLKGETSIZE64 into read-only memory", ioctl(dev, BLKGETSIZE64, ro));
 	show("LOOP_CLR_FD", ioctl(dev, LOOP_CLR_FD, 0));
 	show("LOOP_CTL_GET_FREE on a device", ioctl(dev, LOOP_CTL_GET_FREE));
 	close(dev);
