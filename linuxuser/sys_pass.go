@@ -142,22 +142,14 @@ func (t *Thread) passArg(s pk, a *Args, i int) (uintptr, []byte, uint64) {
 		copy(b, p)
 		return uintptr(unsafe.Pointer(&b[0])), b, 0
 	}
+	// A buffer goes as the host view of the guest's (userRange): the host
+	// kernel reads or writes only what the call needs, with the guest's
+	// protections, and fails in its own order (EFAULT after EBADF, ENOENT...).
 	n := s.size
 	if s.lenArg >= 0 {
 		n = uint64(uint32(a[s.lenArg]))*s.elem + s.extra
 	}
-	prot := translate.ProtRead
-	switch s.kind {
-	case pkOut:
-		prot = translate.ProtWrite
-	case pkInOut:
-		prot |= translate.ProtWrite
-	}
-	p, ok := t.hostPtr(a[i], n, prot)
-	if !ok {
-		return 0, nil, errno(unix.EFAULT)
-	}
-	return p, nil, 0
+	return t.userRange(a[i], n), nil, 0
 }
 
 // Sizes of the structs these calls take (the same on LP64 x86_64 and

@@ -33,6 +33,7 @@
 #include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -365,6 +366,22 @@ static void clone3s(void)
 	show("clone3 bad args", syscall(SYS_clone3, BAD, sizeof(ca)));
 }
 
+/* Pass-through calls: the buffer is the kernel's to check, after the
+ * descriptor and the path. */
+static void passthrough(void)
+{
+	show("fgetxattr bad fd, bad buffer", fgetxattr(999, "user.x", BAD, 16));
+	show("getxattr missing path, bad buffer", getxattr("missing", "user.x", BAD, 16));
+	int fd = open("xattr-file", O_CREAT | O_RDWR, 0644);
+	show("fsetxattr", fsetxattr(fd, "user.k", "value", 5, 0));
+	show("fgetxattr size past the mapping", fgetxattr(fd, "user.k", edge + 4096 - 8, 64));
+	show("fgetxattr into PROT_NONE", fgetxattr(fd, "user.k", none, 64));
+	show("fsetxattr from PROT_NONE", fsetxattr(fd, "user.k", none, 5, 0));
+	unsigned cpu = 99;
+	show("getcpu bad node pointer", syscall(SYS_getcpu, &cpu, BAD, NULL));
+	close(fd);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -381,5 +398,6 @@ int main(void)
 	personas();
 	waits();
 	clone3s();
+	passthrough();
 	return 0;
 }
