@@ -50,7 +50,7 @@ func sysRead(t *Thread, a *Args) uint64 {
 	}
 	b, err := t.ioSlice(a[1], a[2], translate.ProtWrite)
 	if err != nil {
-		return errRet(err)
+		return t.unmappedIO(unix.SYS_READ, a)
 	}
 	// A socket with SO_RCVTIMEO fails with EINTR rather than restart
 	// (net/core/sock.c sock_intr_errno, for read as for recv).
@@ -60,7 +60,7 @@ func sysRead(t *Thread, a *Args) uint64 {
 func sysWrite(t *Thread, a *Args) uint64 {
 	b, err := t.ioSlice(a[1], a[2], translate.ProtRead)
 	if err != nil {
-		return errRet(err)
+		return t.unmappedIO(unix.SYS_WRITE, a)
 	}
 	return t.raisePipe(t.bufCall(unix.SYS_WRITE, fdArg(a[0]), b, unix.SO_SNDTIMEO))
 }
@@ -77,7 +77,7 @@ func (t *Thread) raisePipe(r uint64) uint64 {
 func sysPread(t *Thread, a *Args) uint64 {
 	b, err := t.ioSlice(a[1], a[2], translate.ProtWrite)
 	if err != nil {
-		return errRet(err)
+		return t.unmappedIO(unix.SYS_PREAD64, a)
 	}
 	return ret(unix.Pread(fdArg(a[0]), b, int64(a[3])))
 }
@@ -85,9 +85,21 @@ func sysPread(t *Thread, a *Args) uint64 {
 func sysPwrite(t *Thread, a *Args) uint64 {
 	b, err := t.ioSlice(a[1], a[2], translate.ProtRead)
 	if err != nil {
-		return errRet(err)
+		return t.unmappedIO(unix.SYS_PWRITE64, a)
 	}
 	return ret(unix.Pwrite(fdArg(a[0]), b, int64(a[3])))
+}
+
+// unmappedIO runs read, write, pread64 or pwrite64 (nr) for a buffer whose
+// first byte the guest cannot access: the host gets the buffer's host view
+// (userRange), so it answers as the kernel would for the guest's: EBADF
+// for a bad descriptor, 0 at end of file without touching the buffer,
+// EFAULT when it does touch it (fs/read_write.c).
+func (t *Thread) unmappedIO(nr uintptr, a *Args) uint64 {
+	buf := t.userRange(a[1], a[2])
+	return t.interruptible(restartSys, func() (int, error) {
+		return raw(nr, uintptr(fdArg(a[0])), buf, uintptr(a[2]), uintptr(a[3]), 0, 0)
+	})
 }
 
 // iovMax is UIO_MAXIOV (Linux include/uapi/linux/uio.h).

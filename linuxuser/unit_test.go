@@ -159,9 +159,21 @@ func TestMemorySyscalls(t *testing.T) {
 func TestGuestPointers(t *testing.T) {
 	p, th := testProcess(t)
 	scratch(t, p, 0x100000)
-	// A bad buffer is EFAULT, never a crash.
-	if r := sysRead(th, &Args{0, 0x5000000, 16}); r != errno(unix.EFAULT) {
+	// A bad buffer is EFAULT, never a crash: where the kernel touches it
+	// (with data to read), not at end of file (fs/read_write.c).
+	var pfd [2]int
+	if err := unix.Pipe(pfd[:]); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(pfd[0])
+	unix.Write(pfd[1], []byte("data"))
+	if r := sysRead(th, &Args{uint64(pfd[0]), 0x5000000, 16}); r != errno(unix.EFAULT) {
 		t.Errorf("read into unmapped = %d", int64(r))
+	}
+	unix.Close(pfd[1])
+	unix.Read(pfd[0], make([]byte, 4))
+	if r := sysRead(th, &Args{uint64(pfd[0]), 0x5000000, 16}); r != 0 {
+		t.Errorf("read into unmapped at end of file = %d", int64(r))
 	}
 	if r := sysWrite(th, &Args{1, 0x5000000, 16}); r != errno(unix.EFAULT) {
 		t.Errorf("write from unmapped = %d", int64(r))

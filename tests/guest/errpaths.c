@@ -377,6 +377,12 @@ static void passthrough(void)
 	show("fgetxattr size past the mapping", fgetxattr(fd, "user.k", edge + 4096 - 8, 64));
 	show("fgetxattr into PROT_NONE", fgetxattr(fd, "user.k", none, 64));
 	show("fsetxattr from PROT_NONE", fsetxattr(fd, "user.k", none, 5, 0));
+	show("read bad fd, bad buffer", read(999, BAD, 16));
+	show("read at end of file into PROT_NONE", read(fd, none, 16));
+	show("pread past the end into PROT_NONE", pread(fd, none, 16, 1 << 20));
+	show("write from PROT_NONE", write(fd, none, 16));
+	show("write bad fd, bad buffer", write(999, BAD, 16));
+	show("read into PROT_NONE", pread(open("/proc/self/exe", O_RDONLY), none, 16, 0));
 	unsigned cpu = 99;
 	show("getcpu bad node pointer", syscall(SYS_getcpu, &cpu, BAD, NULL));
 	close(fd);
