@@ -441,13 +441,24 @@ func (e *Engine) runNative(c *CPU, n *nativeBlock, entry uintptr) int {
 		case exitInterp:
 			return exec(c, &b.Ops[opi])
 		case exitStep:
-			for i := opi; i < int(n.stepEnd[opi]); i++ {
-				if k := c.stepOp(&b.Ops[i]); k != ExitNone {
+			// The run goes on even if a helper invalidates the block, as
+			// in the interpreter; the block's code is left after it.
+			end := int(n.stepEnd[opi])
+			for i := opi; i < end; i++ {
+				op := &b.Ops[i]
+				var k ExitKind
+				if op.Code == OpCall {
+					c.curOp = op
+					k = op.Fn(c, op)
+				} else {
+					k = c.stepOp(op)
+				}
+				if k != ExitNone {
 					return int(k)
 				}
-				if !b.valid.Load() {
-					return exec(c, &b.Ops[i+1])
-				}
+			}
+			if !b.valid.Load() {
+				return exec(c, &b.Ops[end])
 			}
 			entry = n.entry + uintptr(n.resume[opi])
 		default:

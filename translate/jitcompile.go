@@ -73,7 +73,7 @@ func jitStubCode(kind int) []byte {
 // compileBlock lowers b. It returns nil when no op at the start of the
 // block can be compiled (the block then stays in tier 1).
 func compileBlock(b *Block, id uint32, nochain bool, zero uint8) ([]byte, *nativeBlock) {
-	if len(b.Ops) == 0 || !jitCompilable(&b.Ops[0]) {
+	if len(b.Ops) == 0 || !jitCompilable(&b.Ops[0]) || mostlyInGo(b) {
 		return nil, nil
 	}
 	c := &jitCompiler{b: b, id: id, nochain: nochain, zero: zero,
@@ -88,6 +88,21 @@ func compileBlock(b *Block, id uint32, nochain bool, zero uint8) ([]byte, *nativ
 	}
 	c.epilogue()
 	return c.a.Buf, c.n
+}
+
+// mostlyInGo reports whether at least half of b's ops would run in Go
+// (vector and FP helpers): every run of them costs compiled code an exit
+// and a re-entry, which the interpreter's dispatch does not pay, so such a
+// block stays in tier 1 (Go's SHA-256 with the Arm crypto extensions: 10%
+// slower compiled).
+func mostlyInGo(b *Block) bool {
+	n := 0
+	for i := range b.Ops {
+		if jitInGo(&b.Ops[i]) {
+			n++
+		}
+	}
+	return 2*n >= len(b.Ops)
 }
 
 // jitCompilable reports whether op gets code of its own (rather than an

@@ -83,3 +83,11 @@ func printTiers() {
 	fmt.Printf("tier 2  amd64 code for blocks run %d times (-jit on, the default), every block (-jit force) or none (-jit off): %s\n",
 		translate.JITThreshold, host)
 }
+
+// jitTotals prints tier 2's totals (-d jit).
+func (l *logConfig) jitTotals() {
+	blocks, bytes, compile := translate.JITStats()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fmt.Fprintf(l.out, "tier 2: %d blocks compiled, %d bytes of code, %v compiling\n", blocks, bytes, compile)
+}

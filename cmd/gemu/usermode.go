@@ -199,6 +199,9 @@ func runGuest(cfg *config) (int, error) {
 	}
 	opts.Exit = func(st linuxuser.Status) {
 		stop()
+		if cfg.logs.on("jit") {
+			cfg.logs.jitTotals()
+		}
 		if f, ok := cfg.logs.out.(*os.File); ok && f != os.Stderr {
 			f.Close()
 		}
