@@ -32,6 +32,7 @@ type jitCompiler struct {
 	stubs   []stub // out-of-line exits bound after the body
 	rc      regCache
 	zero    uint8 // a register slot the target keeps at 0 besides RegZero
+	cur     int   // the op being lowered
 }
 
 // stub is an out-of-line exit: the rel32 fields that jump to it and its
@@ -82,6 +83,7 @@ func compileBlock(b *Block, id uint32, nochain bool, zero uint8) ([]byte, *nativ
 	c.prologue()
 	c.n.fast = c.a.Len()
 	for i := 0; i < len(b.Ops); {
+		c.cur = i
 		if i = c.op(i, &b.Ops[i]); i < 0 {
 			break
 		}

@@ -23,7 +23,6 @@ type regCache struct {
 	guest [16]int   // host register -> guest register, -1 none
 	host  [256]int8 // guest register -> host register, -1 none
 	dirty [16]bool  // host register holds a value not yet in CPU.R
-	next  int       // round-robin victim among cacheRegs
 }
 
 func (rc *regCache) reset() {
@@ -56,21 +55,42 @@ func (rc *regCache) assign(r uint8, h x64.Reg) {
 	rc.host[r] = int8(h)
 }
 
-// victim picks a cache register for a new guest register, preferring a
-// free one, never one of keep.
-func (rc *regCache) victim(keep ...x64.Reg) x64.Reg {
+// victim picks a cache register for a new guest register: a free one, or
+// else the one whose guest register the block uses again furthest ahead
+// (Belady's choice: the block's future ops are known), a clean one first
+// among equals.
+func (c *jitCompiler) victim(keep ...x64.Reg) x64.Reg {
+	best, bestDist := x64.NoReg, -1
 	for _, h := range cacheRegs {
-		if rc.guest[h] < 0 && !hasReg(keep, h) {
+		if hasReg(keep, h) {
+			continue
+		}
+		g := c.rc.guest[h]
+		if g < 0 {
 			return h
 		}
-	}
-	for {
-		h := cacheRegs[rc.next%len(cacheRegs)]
-		rc.next++
-		if !hasReg(keep, h) {
-			return h
+		d := 2 * c.nextUse(uint8(g))
+		if !c.rc.dirty[h] {
+			d++
+		}
+		if d > bestDist {
+			best, bestDist = h, d
 		}
 	}
+	return best
+}
+
+// nextUse is how many ops ahead guest register r is next named by an op
+// (from the current one), up to a horizon.
+func (c *jitCompiler) nextUse(r uint8) int {
+	const horizon = 64
+	ops := c.b.Ops
+	for j := c.cur; j < len(ops) && j < c.cur+horizon; j++ {
+		if op := &ops[j]; op.A == r || op.B == r || op.C == r || op.Dst == r {
+			return j - c.cur
+		}
+	}
+	return horizon
 }
 
 func hasReg(l []x64.Reg, r x64.Reg) bool {
@@ -98,7 +118,7 @@ func (c *jitCompiler) reg(r uint8, keep ...x64.Reg) x64.Reg {
 // take frees a cache register for a new guest register, storing the value
 // it held when that is dirty. The code it emits leaves the flags alone.
 func (c *jitCompiler) take(keep ...x64.Reg) x64.Reg {
-	h := c.rc.victim(keep...)
+	h := c.victim(keep...)
 	if g := c.rc.guest[h]; g >= 0 && c.rc.dirty[h] {
 		c.a.Store(8, regMem(uint8(g)), h)
 	}
