@@ -300,6 +300,9 @@ func jitInGo(op *Op) bool {
 var aluOf = map[Code]x64.ALU{OpAdd: x64.ADD, OpSub: x64.SUB, OpAnd: x64.AND, OpOr: x64.OR, OpXor: x64.XOR,
 	OpAddI: x64.ADD, OpAndI: x64.AND, OpOrI: x64.OR, OpXorI: x64.XOR, OpAddW: x64.ADD, OpSubW: x64.SUB, OpAddIW: x64.ADD}
 
+// minMaxTakeB is when Min/Max/Minu/Maxu take B after CMP A, B.
+var minMaxTakeB = map[Code]x64.Cond{OpMin: x64.CondG, OpMax: x64.CondL, OpMinu: x64.CondA, OpMaxu: x64.CondB}
+
 var shiftOf = map[Code]x64.Shift{OpSll: x64.SHL, OpSrl: x64.SHR, OpSra: x64.SAR, OpRol: x64.ROL, OpRor: x64.ROR,
 	OpSllW: x64.SHL, OpSrlW: x64.SHR, OpSraW: x64.SAR, OpRolW: x64.ROL, OpRorW: x64.ROR,
 	OpSllI: x64.SHL, OpSrlI: x64.SHR, OpSraI: x64.SAR, OpRorI: x64.ROR,
@@ -364,31 +367,26 @@ func (c *jitCompiler) inPlace(op *Op) bool {
 		}
 		a.ShiftI(true, x64.SHL, h, uint8(op.Imm&63))
 		c.aluB(true, x64.ADD, h, op.B)
-	case OpZext32:
+	case OpSext8, OpSext16, OpSext32, OpZext8, OpZext16, OpZext32:
 		h := c.dstFromA(op)
-		a.MovRR(false, h, h)
-	case OpSext32:
-		h := c.dstFromA(op)
-		a.Movsxd(h, h)
-	case OpSext8:
-		h := c.dstFromA(op)
-		a.Movsx8(h, h)
-	case OpSext16:
-		h := c.dstFromA(op)
-		a.Movsx16(h, h)
-	case OpZext8:
-		h := c.dstFromA(op)
-		a.Movzx8(h, h)
-	case OpZext16:
-		h := c.dstFromA(op)
-		a.Movzx16(h, h)
+		extendOf[op.Code](a, h, h)
 	default:
 		return false
 	}
 	return true
 }
 
-// intOp lowers the integer ALU ops.
+// extendOf emits each extension op from a register into a register.
+var extendOf = map[Code]func(a *x64.Asm, d, s x64.Reg){
+	OpSext8:  (*x64.Asm).Movsx8,
+	OpSext16: (*x64.Asm).Movsx16,
+	OpSext32: (*x64.Asm).Movsxd,
+	OpZext8:  (*x64.Asm).Movzx8,
+	OpZext16: (*x64.Asm).Movzx16,
+	OpZext32: func(a *x64.Asm, d, s x64.Reg) { a.MovRR(false, d, s) },
+}
+
+// intOp lowers the integer ALU ops that inPlace declines or leaves.
 func (c *jitCompiler) intOp(op *Op) bool {
 	if c.inPlace(op) {
 		return true
@@ -396,15 +394,6 @@ func (c *jitCompiler) intOp(op *Op) bool {
 	a := &c.a
 	switch op.Code {
 	case OpNop:
-	case OpMovI:
-		if op.Dst == RegSink {
-			break
-		}
-		a.MovImm(x64.RAX, uint64(op.Imm))
-		c.st(op.Dst, x64.RAX)
-	case OpMov:
-		c.ld(x64.RAX, op.A)
-		c.st(op.Dst, x64.RAX)
 	case OpAdd, OpSub, OpAnd, OpOr, OpXor:
 		c.ld(x64.RAX, op.A)
 		c.aluB(true, aluOf[op.Code], x64.RAX, op.B)
@@ -412,15 +401,6 @@ func (c *jitCompiler) intOp(op *Op) bool {
 	case OpAddW, OpSubW:
 		c.ld(x64.RAX, op.A)
 		c.aluB(false, aluOf[op.Code], x64.RAX, op.B)
-		a.Movsxd(x64.RAX, x64.RAX)
-		c.st(op.Dst, x64.RAX)
-	case OpAddI, OpAndI, OpOrI, OpXorI:
-		c.ld(x64.RAX, op.A)
-		c.aluImm(true, aluOf[op.Code], x64.RAX, op.Imm)
-		c.st(op.Dst, x64.RAX)
-	case OpAddIW:
-		c.ld(x64.RAX, op.A)
-		a.AluRI(false, x64.ADD, x64.RAX, int32(op.Imm))
 		a.Movsxd(x64.RAX, x64.RAX)
 		c.st(op.Dst, x64.RAX)
 	case OpSll, OpSrl, OpSra, OpRol, OpRor:
@@ -432,15 +412,6 @@ func (c *jitCompiler) intOp(op *Op) bool {
 		c.ld(x64.RCX, op.B)
 		c.ld(x64.RAX, op.A)
 		a.ShiftCL(false, shiftOf[op.Code], x64.RAX)
-		a.Movsxd(x64.RAX, x64.RAX)
-		c.st(op.Dst, x64.RAX)
-	case OpSllI, OpSrlI, OpSraI, OpRorI:
-		c.ld(x64.RAX, op.A)
-		a.ShiftI(true, shiftOf[op.Code], x64.RAX, uint8(op.Imm&63))
-		c.st(op.Dst, x64.RAX)
-	case OpSllIW, OpSrlIW, OpSraIW, OpRorIW:
-		c.ld(x64.RAX, op.A)
-		a.ShiftI(false, shiftOf[op.Code], x64.RAX, uint8(op.Imm&31))
 		a.Movsxd(x64.RAX, x64.RAX)
 		c.st(op.Dst, x64.RAX)
 	case OpSlt, OpSltu, OpSltI, OpSltuI:
@@ -500,7 +471,7 @@ func (c *jitCompiler) intOp(op *Op) bool {
 		c.ld(x64.RAX, op.A)
 		c.ld(x64.RCX, op.B)
 		a.AluRR(true, x64.CMP, x64.RAX, x64.RCX)
-		a.Cmov(true, map[Code]x64.Cond{OpMin: x64.CondG, OpMax: x64.CondL, OpMinu: x64.CondA, OpMaxu: x64.CondB}[op.Code], x64.RAX, x64.RCX)
+		a.Cmov(true, minMaxTakeB[op.Code], x64.RAX, x64.RCX)
 		c.st(op.Dst, x64.RAX)
 	case OpShAdd, OpShAddUW:
 		if op.Code == OpShAdd {
@@ -517,7 +488,7 @@ func (c *jitCompiler) intOp(op *Op) bool {
 	return true
 }
 
-// unaryOp lowers bit counts, byte swaps and extensions.
+// unaryOp lowers bit counts, byte swaps and EXTR.
 func (c *jitCompiler) unaryOp(op *Op) bool {
 	a := &c.a
 	switch op.Code {
@@ -535,22 +506,6 @@ func (c *jitCompiler) unaryOp(op *Op) bool {
 	case OpRev8:
 		c.ld(x64.RAX, op.A)
 		a.Bswap(true, x64.RAX)
-	case OpSext8, OpSext16, OpSext32, OpZext8, OpZext16, OpZext32:
-		c.ld(x64.RCX, op.A)
-		switch op.Code {
-		case OpSext8:
-			a.Movsx8(x64.RAX, x64.RCX)
-		case OpSext16:
-			a.Movsx16(x64.RAX, x64.RCX)
-		case OpSext32:
-			a.Movsxd(x64.RAX, x64.RCX)
-		case OpZext8:
-			a.Movzx8(x64.RAX, x64.RCX)
-		case OpZext16:
-			a.Movzx16(x64.RAX, x64.RCX)
-		default:
-			a.MovRR(false, x64.RAX, x64.RCX)
-		}
 	case OpExtr:
 		c.ld(x64.RAX, op.B)
 		c.ld(x64.RDX, op.A)
@@ -569,27 +524,12 @@ func (c *jitCompiler) unaryOp(op *Op) bool {
 // whose quotient is a negation that cannot trap) branch around the host
 // divide.
 func (c *jitCompiler) divOp(op *Op) bool {
-	type rule struct {
-		w, signed, rem bool
-		zero           int  // result for x/0: 0 zero, 1 all ones, 2 the dividend
-		sext           bool // sign-extend a 32-bit result
-	}
-	rules := map[Code]rule{
-		OpDivRV:  {w: true, signed: true, zero: 1},
-		OpDivuRV: {w: true, zero: 1},
-		OpRemRV:  {w: true, signed: true, rem: true, zero: 2},
-		OpRemuRV: {w: true, rem: true, zero: 2},
-		OpDivW:   {signed: true, zero: 1, sext: true},
-		OpDivuW:  {zero: 1, sext: true},
-		OpRemW:   {signed: true, rem: true, zero: 2, sext: true},
-		OpRemuW:  {rem: true, zero: 2, sext: true},
-	}
-	r, ok := rules[op.Code]
+	r, ok := divRules[op.Code]
 	switch op.Code {
 	case OpSDivA64:
-		r, ok = rule{w: op.Size != 4, signed: true}, true
+		r, ok = divRule{w: op.Size != 4, signed: true}, true
 	case OpUDivA64:
-		r, ok = rule{w: op.Size != 4}, true
+		r, ok = divRule{w: op.Size != 4}, true
 	}
 	if !ok {
 		return false
@@ -640,6 +580,24 @@ func (c *jitCompiler) divOp(op *Op) bool {
 	}
 	c.st(op.Dst, x64.RAX)
 	return true
+}
+
+// divRule describes a division op's host divide and special cases.
+type divRule struct {
+	w, signed, rem bool
+	zero           int  // result for x/0: 0 zero, 1 all ones, 2 the dividend
+	sext           bool // sign-extend a 32-bit result
+}
+
+var divRules = map[Code]divRule{
+	OpDivRV:  {w: true, signed: true, zero: 1},
+	OpDivuRV: {w: true, zero: 1},
+	OpRemRV:  {w: true, signed: true, rem: true, zero: 2},
+	OpRemuRV: {w: true, rem: true, zero: 2},
+	OpDivW:   {signed: true, zero: 1, sext: true},
+	OpDivuW:  {zero: 1, sext: true},
+	OpRemW:   {signed: true, rem: true, zero: 2, sext: true},
+	OpRemuW:  {rem: true, zero: 2, sext: true},
 }
 
 // memOp lowers loads and stores: address = R[A] + Imm, checked against
