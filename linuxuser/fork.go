@@ -77,6 +77,7 @@ type forkState struct {
 	// RLIMIT_SIGPENDING instead of the host (sys_misc.go); fork inherits them.
 	Persona    uint32
 	Sigpending *unix.Rlimit
+	Stack      *unix.Rlimit // the guest's RLIMIT_STACK, kept likewise
 }
 
 // forkVMA is one guest mapping: private ones have their pages at Data
@@ -176,7 +177,7 @@ func (t *Thread) forkState(flags, newsp, tls, ctid uint64) forkState {
 	}
 	st := forkState{Arch: p.arch.Name(), Image: *p.img, R: c.R, PC: c.PC, Brk: p.brk, Tramp: p.tramp,
 		Sigacts: p.sigacts, Mask: t.sigmask, Alt: t.altstack, MmapBase: p.as.MmapBase, MinAddr: p.as.MinAddr,
-		Persona: p.persona, Sigpending: p.sigpending}
+		Persona: p.persona, Sigpending: p.sigpending.Load(), Stack: p.stackLimit.Load()}
 	c.R = saved
 	if flags&cloneClearSighand != 0 {
 		clearHandlers(&st.Sigacts)

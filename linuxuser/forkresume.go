@@ -85,7 +85,9 @@ func resumeProcess(p *Process, fd int) error {
 	p.forkImage = true
 	img := st.Image
 	p.img, p.brk, p.tramp, p.sigacts = &img, st.Brk, st.Tramp, st.Sigacts
-	p.persona, p.sigpending = st.Persona, st.Sigpending
+	p.persona = st.Persona
+	p.sigpending.Store(st.Sigpending)
+	p.stackLimit.Store(st.Stack)
 	p.resume = &forkResume{r: st.R, pc: st.PC, mask: st.Mask, alt: st.Alt, clearTID: st.ClearTID, setTID: st.SetTID}
 	return nil
 }

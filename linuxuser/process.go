@@ -98,8 +98,9 @@ type Process struct {
 	forkImage   bool
 	itimer      itimerState
 	timers      map[int]*posixTimer
-	nextTimerID int          // the id timer_create tries next
-	sigpending  *unix.Rlimit // the guest's RLIMIT_SIGPENDING once it sets one (sys_misc.go)
+	nextTimerID int                         // the id timer_create tries next
+	sigpending  atomic.Pointer[unix.Rlimit] // the guest's RLIMIT_SIGPENDING once it sets one (sys_misc.go)
+	stackLimit  atomic.Pointer[unix.Rlimit] // the guest's RLIMIT_STACK once it sets one
 
 	logMu    sync.Mutex // serializes strace/unimp lines
 	doneOnce sync.Once
@@ -173,8 +174,10 @@ func newProcess(arch targets.Arch, opts Options) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Process{arch: arch, abi: abi, as: as, table: table, opts: opts, pid: unix.Getpid(),
-		threads: map[int]*Thread{}, done: make(chan struct{}), backing: &sharedFiles{}}, nil
+	p := &Process{arch: arch, abi: abi, as: as, table: table, opts: opts, pid: unix.Getpid(),
+		threads: map[int]*Thread{}, done: make(chan struct{}), backing: &sharedFiles{}}
+	as.StackGrowth = p.stackGrowth
+	return p, nil
 }
 
 // load maps the program and builds its stack.

@@ -18,14 +18,14 @@ func init() {
 		row{"mprotect", sysMprotect, kinds(aPtr, aLong, prot), syscalls.RetInt, syscalls.Full, ""},
 		row{"madvise", sysMadvise, kinds(aPtr, aLong, syscalls.ArgMadvise), syscalls.RetInt, syscalls.Full,
 			"passed to the host pages"},
-		row{"mremap", sysMremap, kinds(aPtr, aLong, aLong, aHex, aPtr), syscalls.RetPtr, syscalls.Partial,
-			"no MREMAP_FIXED or MREMAP_DONTUNMAP"},
+		row{"mremap", sysMremap, kinds(aPtr, aLong, aLong, aHex, aPtr), syscalls.RetPtr, syscalls.Full, ""},
 		row{"brk", sysBrk, kinds(aPtr), syscalls.RetPtr, syscalls.Full, ""},
 		row{"msync", sysMsync, kinds(aPtr, aLong, aHex), syscalls.RetInt, syscalls.Full, ""},
-		row{"mlock", sysMemStub, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Stub, "succeeds without locking"},
-		row{"munlock", sysMemStub, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Stub, "succeeds without locking"},
-		row{"mlockall", sysMemStub, kinds(aHex), syscalls.RetInt, syscalls.Stub, "succeeds without locking"},
-		row{"munlockall", sysMemStub, kinds(), syscalls.RetInt, syscalls.Stub, "succeeds without locking"},
+		row{"mlock", sysMlock, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Full, "the host locks the guest's pages"},
+		row{"mlock2", sysMlock2, kinds(aPtr, aLong, aHex), syscalls.RetInt, syscalls.Full, "the host locks the guest's pages"},
+		row{"munlock", sysMunlock, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"mlockall", sysMlockall, kinds(aHex), syscalls.RetInt, syscalls.Full, "the guest's mappings, not gemu's"},
+		row{"munlockall", sysMunlockall, kinds(), syscalls.RetInt, syscalls.Full, ""},
 	)
 }
 
@@ -160,20 +160,86 @@ func sysMadvise(t *Thread, a *Args) uint64 {
 	return ok(unix.Madvise(s, advice))
 }
 
+// sysMremap checks the arguments as mm/mremap.c check_mremap_params does;
+// the address space does the rest (translate/remap.go).
 func sysMremap(t *Thread, a *Args) uint64 {
-	old, oldLen, newLen, flags := a[0], a[1], a[2], a[3]
-	if old&pageMask != 0 || flags&^uint64(syscalls.MremapMaymove|syscalls.MremapFixed|syscalls.MremapDontunmap) != 0 {
+	old, oldLen, newLen, flags, newAddr := a[0], a[1], a[2], a[3], a[4]
+	const known = syscalls.MremapMaymove | syscalls.MremapFixed | syscalls.MremapDontunmap
+	if flags&^uint64(known) != 0 || old&pageMask != 0 || pageUp(newLen) == 0 {
 		return errno(unix.EINVAL)
 	}
-	if flags&(syscalls.MremapFixed|syscalls.MremapDontunmap) != 0 {
-		t.p.unimp("gemu: mremap flags %#x not supported", flags)
-		return errno(unix.EINVAL)
+	r := translate.RemapRequest{Addr: old, OldLen: pageUp(oldLen), NewLen: pageUp(newLen), NewAddr: newAddr,
+		MayMove: flags&syscalls.MremapMaymove != 0, Fixed: flags&syscalls.MremapFixed != 0,
+		DontUnmap: flags&syscalls.MremapDontunmap != 0}
+	if r.Fixed || r.DontUnmap {
+		if newAddr&pageMask != 0 || !r.MayMove || (r.DontUnmap && oldLen != newLen) {
+			return errno(unix.EINVAL)
+		}
 	}
-	got, err := t.p.as.Remap(old, oldLen, newLen, flags&syscalls.MremapMaymove != 0)
+	got, err := t.p.as.Remap(r)
 	if err != nil {
 		return errRet(err)
 	}
 	return got
+}
+
+// mlock2's flag and mlockall's (Linux include/uapi/asm-generic/mman-common.h, mman.h).
+const (
+	mlockOnfault = 1
+	mclCurrent   = 1
+	mclFuture    = 2
+	mclOnfault   = 4
+)
+
+// lockRange is mm/mlock.c do_mlock's rounding: from addr's page over len
+// bytes more.
+func lockRange(addr, n uint64) (uint64, uint64) {
+	return addr &^ pageMask, pageUp(n + addr&pageMask)
+}
+
+func sysMlock(t *Thread, a *Args) uint64 {
+	lo, n := lockRange(a[0], a[1])
+	return ok(t.p.as.Lock(lo, n, 0))
+}
+
+func sysMlock2(t *Thread, a *Args) uint64 {
+	if a[2]&^mlockOnfault != 0 {
+		return errno(unix.EINVAL)
+	}
+	lo, n := lockRange(a[0], a[1])
+	return ok(t.p.as.Lock(lo, n, int(a[2])))
+}
+
+func sysMunlock(t *Thread, a *Args) uint64 {
+	lo, n := lockRange(a[0], a[1])
+	return ok(t.p.as.Unlock(lo, n))
+}
+
+// sysMlockall: without CAP_IPC_LOCK, MCL_CURRENT needs the whole mapped
+// size under RLIMIT_MEMLOCK (mm/mlock.c mlockall; root stands for the
+// capability here).
+func sysMlockall(t *Thread, a *Args) uint64 {
+	f := a[0]
+	if f == 0 || f&^uint64(mclCurrent|mclFuture|mclOnfault) != 0 || f == mclOnfault {
+		return errno(unix.EINVAL)
+	}
+	if f&mclCurrent != 0 && unix.Geteuid() != 0 {
+		var rl unix.Rlimit
+		unix.Getrlimit(unix.RLIMIT_MEMLOCK, &rl)
+		if rl.Cur == 0 {
+			return errno(unix.EPERM)
+		}
+		if t.p.guestVMSize() > rl.Cur {
+			return errno(unix.ENOMEM)
+		}
+	}
+	t.p.as.LockAll(f&mclCurrent != 0, f&mclFuture != 0, f&mclOnfault != 0)
+	return 0
+}
+
+func sysMunlockall(t *Thread, a *Args) uint64 {
+	t.p.as.UnlockAll()
+	return 0
 }
 
 // sysBrk moves the program break: the heap VMA grows (never over another
@@ -224,5 +290,3 @@ func sysMsync(t *Thread, a *Args) uint64 {
 	}
 	return ok(unix.Msync(s, int(a[2])))
 }
-
-func sysMemStub(t *Thread, a *Args) uint64 { return 0 }

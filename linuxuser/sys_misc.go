@@ -1,6 +1,7 @@
 package linuxuser
 
 import (
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -93,12 +94,17 @@ func sysPrlimit64(t *Thread, a *Args) uint64 {
 		}
 		g := syscalls.DecodeRlimit(b)
 		nl = &unix.Rlimit{Cur: g.Cur, Max: g.Max}
-		if (pid == 0 || pid == t.p.pid) && emulatorOwnsLimit(res) {
+		if (pid == 0 || pid == t.p.pid) && emulatorOwnsLimit(res) && res != unix.RLIMIT_STACK {
 			nl = nil
 		}
 	}
 	if (pid == 0 || pid == t.p.pid) && res == unix.RLIMIT_SIGPENDING && (a[2] == 0 || nl != nil) {
-		return t.prlimitSigpending(nl, a[3])
+		return t.prlimitKept(&t.p.sigpending, res, nl, a[3])
+	}
+	if (pid == 0 || pid == t.p.pid) && res == unix.RLIMIT_STACK {
+		// Kept for the guest (its MAP_GROWSDOWN mappings): gemu's own
+		// stacks stay under the host's.
+		return t.prlimitKept(&t.p.stackLimit, res, nl, a[3])
 	}
 	if res == unix.RLIMIT_NOFILE && (pid == 0 || pid == t.p.pid) {
 		nofile.Lock() // not while gemu has raised it for itself (hostfd.go)
@@ -120,11 +126,13 @@ func sysPrlimit64(t *Thread, a *Args) uint64 {
 // signals against it (Process.sigpendingFull), while the host process keeps
 // its own, because the Go runtime signals its threads with queued
 // real-time signals (syscall.AllThreadsSyscall for setuid and its kin) and
-// would wait forever for one the limit refused.
-func (t *Thread) prlimitSigpending(nl *unix.Rlimit, oldAddr uint64) uint64 {
+// would wait forever for one the limit refused. RLIMIT_STACK too: it bounds
+// the guest's MAP_GROWSDOWN mappings (translate/memgrow.go). prlimitKept
+// gets or sets such a limit, kept in *kept.
+func (t *Thread) prlimitKept(kept *atomic.Pointer[unix.Rlimit], res int, nl *unix.Rlimit, oldAddr uint64) uint64 {
 	p := t.p
 	p.mu.Lock()
-	old := p.sigpendingLimit()
+	old := keptLimit(kept.Load(), res)
 	if nl != nil {
 		// kernel/sys.c do_prlimit: soft above hard is EINVAL; raising the
 		// hard limit needs CAP_SYS_RESOURCE.
@@ -136,7 +144,7 @@ func (t *Thread) prlimitSigpending(nl *unix.Rlimit, oldAddr uint64) uint64 {
 			p.mu.Unlock()
 			return errno(unix.EPERM)
 		}
-		p.sigpending = nl
+		kept.Store(nl)
 	}
 	p.mu.Unlock()
 	if oldAddr != 0 {
@@ -147,17 +155,31 @@ func (t *Thread) prlimitSigpending(nl *unix.Rlimit, oldAddr uint64) uint64 {
 	return 0
 }
 
-// sigpendingLimit is the guest's RLIMIT_SIGPENDING: the host's until the
-// guest sets its own. Call with p.mu held.
-func (p *Process) sigpendingLimit() unix.Rlimit {
-	if p.sigpending != nil {
-		return *p.sigpending
+// keptLimit is a limit gemu keeps for the guest: the host's until the
+// guest sets its own.
+func keptLimit(kept *unix.Rlimit, res int) unix.Rlimit {
+	if kept != nil {
+		return *kept
 	}
 	var rl unix.Rlimit
-	if unix.Getrlimit(unix.RLIMIT_SIGPENDING, &rl) != nil {
+	if unix.Getrlimit(res, &rl) != nil {
 		rl = unix.Rlimit{Cur: unix.RLIM_INFINITY, Max: unix.RLIM_INFINITY}
 	}
 	return rl
+}
+
+// sigpendingLimit is the guest's RLIMIT_SIGPENDING. Call with p.mu held.
+func (p *Process) sigpendingLimit() unix.Rlimit {
+	return keptLimit(p.sigpending.Load(), unix.RLIMIT_SIGPENDING)
+}
+
+// stackGrowth is the address space's StackGrowth (no lock: it runs
+// while signal frames are written under p.mu): the guest's
+// RLIMIT_STACK, and Linux's default stack_guard_gap of 256 pages
+// (mm/mmap.c).
+func (p *Process) stackGrowth() (uint64, uint64) {
+	rl := keptLimit(p.stackLimit.Load(), unix.RLIMIT_STACK)
+	return rl.Cur, 256 * translate.PageSize
 }
 
 // hasCap reports whether gemu holds capability c in its effective set.

@@ -161,6 +161,8 @@ func (t *Thread) userPtr(addr, n uint64) (uintptr, uint64) {
 	case n > lim-addr:
 		n = lim - addr
 	}
+	// The host's copy faults below a MAP_GROWSDOWN mapping would grow it.
+	t.p.as.GrowDown(addr)
 	return t.p.as.HostAddr(addr), n
 }
 

@@ -104,6 +104,12 @@ var e2eCases = []e2eCase{
 	// architecture's headers, equal to x86_64's. Needs root.
 	{name: "loopdev", prog: "loopdev", dirArg: true, needs: "/dev/loop-control",
 		qemuDiff: "qemu-user 7.2 converts the old struct loop_info wrongly (lo_rdevice keeps stale bytes)"},
+	// #20 class 5: SIGBUS past the end of a mapped file, MAP_GROWSDOWN
+	// growth and its limits, mremap (FIXED over mappings, moves spanning
+	// mappings, DONTUNMAP, shrinking across mappings, errors), partial
+	// munmaps under faulting threads, mlock/mlockall in VmLck; needs root
+	// (mlockall).
+	{name: "memedge", prog: "memedge", qemuDiff: "qemu-user 7.2 does not grow MAP_GROWSDOWN mappings, leaves no old mapping after DONTUNMAP, fails old_len 0 and has no mlock2"},
 	// #5: System V message queues, semaphores and shared memory.
 	{name: "sysvmsg", prog: "sysvmsg"},
 	{name: "sysvipc", prog: "sysvipc",

@@ -33,6 +33,7 @@ const (
 	SEGV_MAPERR = 1
 	SEGV_ACCERR = 2
 	BUS_ADRALN  = 1
+	BUS_ADRERR  = 2
 )
 
 // ExitInfo details a synchronous signal exit.

@@ -134,8 +134,8 @@ func (e *Engine) runProtected(c *CPU) (kind ExitKind) {
 	return e.loop(c)
 }
 
-// memoryFault turns a recovered access fault into a guest SIGSEGV at the
-// faulting instruction. Anything else is an emulator bug and re-panics.
+// memoryFault turns a recovered access fault into a guest SIGSEGV or
+// SIGBUS at the faulting instruction, or grows a MAP_GROWSDOWN mapping. Anything else is an emulator bug and re-panics.
 func (e *Engine) memoryFault(c *CPU, r any) ExitKind {
 	var addr uint64
 	switch f := r.(type) {
@@ -159,12 +159,27 @@ func (e *Engine) memoryFault(c *CPU, r any) ExitKind {
 	if c.curOp == nil || c.block == nil {
 		panic(fmt.Sprintf("guest fault at %#x outside a memory op: %v", addr, r))
 	}
-	code := SEGV_MAPERR
-	if _, mapped := e.mem.ProtAt(addr); mapped {
-		code = SEGV_ACCERR
-	}
 	c.PC = c.InsnPC(c.curOp)
-	c.Exit = ExitInfo{Signal: SIGSEGV, Code: code, Addr: addr}
+	sig, code := SIGSEGV, SEGV_MAPERR
+	prot, mapped := e.mem.ProtAt(addr)
+	switch {
+	case !mapped && e.mem.GrowDown(addr):
+		// A MAP_GROWSDOWN mapping grew: the instruction runs again.
+		c.curOp = nil
+		return ExitNone
+	case !mapped:
+	case prot&(ProtRead|ProtWrite|ProtExec) == 0 || e.mem.readable(addr) ||
+		(writes(c.curOp) && prot&ProtWrite == 0):
+		// A protection fault: the host can read the page, or a store
+		// hit a read-only one (checked before the page, as in Linux's
+		// access_error).
+		code = SEGV_ACCERR
+	default:
+		// A mapped page the host cannot read: a file mapping's page
+		// wholly past the end of the file (mm/filemap.c filemap_fault).
+		sig, code = SIGBUS, BUS_ADRERR
+	}
+	c.Exit = ExitInfo{Signal: sig, Code: code, Addr: addr}
 	c.curOp = nil
 	return ExitSignal
 }

@@ -52,6 +52,15 @@ type AddressSpace struct {
 	// invalidate is called (outside mu) for ranges whose code may have
 	// changed, so the block cache can drop translations.
 	invalidate func(lo, hi uint64)
+
+	// StackGrowth, when set, lets MAP_GROWSDOWN mappings grow (memgrow.go):
+	// it gives the largest size such a mapping may reach (Linux:
+	// RLIMIT_STACK) and the gap it must keep below it (stack_guard_gap).
+	StackGrowth func() (limit, gap uint64)
+
+	// lockNew is the mlock2 flag word + 1 every new host mapping is locked
+	// with (mlockall MCL_FUTURE), 0 for none; see SetLockFuture.
+	lockNew atomic.Int32
 }
 
 // GuardSize is the PROT_NONE tail past the guest's limit that is never
@@ -163,8 +172,13 @@ func (as *AddressSpace) Map(s MapSpec) (uint64, error) {
 	}
 	err := as.hostMap(addr, length, s)
 	if err == nil {
+		anon := s.FD < 0 && s.Attach == nil
+		off := s.Offset
+		if anon {
+			off = int64(addr) // Linux: an anonymous VMA's vm_pgoff is its first page
+		}
 		as.vmas.insert(vma{Start: addr, End: addr + length, Prot: s.Prot, Shared: s.Shared,
-			Name: s.Name, Offset: s.Offset, Anon: s.FD < 0 && s.Attach == nil, SysV: s.SysV})
+			Name: s.Name, Offset: off, Anon: anon, SysV: s.SysV, Grows: s.Grows})
 		as.publish()
 	}
 	as.mu.Unlock()
@@ -194,7 +208,29 @@ func (as *AddressSpace) hostMap(addr, length uint64, s MapSpec) error {
 	if err != nil {
 		return err
 	}
+	as.lockFuture(addr, length)
 	return nil
+}
+
+// SetLockFuture makes every later mapping locked (mlockall MCL_FUTURE,
+// with MLOCK_ONFAULT when onFault) or stops it.
+func (as *AddressSpace) SetLockFuture(on, onFault bool) {
+	switch {
+	case !on:
+		as.lockNew.Store(0)
+	case onFault:
+		as.lockNew.Store(1 + unix.MLOCK_ONFAULT)
+	default:
+		as.lockNew.Store(1)
+	}
+}
+
+// lockFuture locks new host pages under SetLockFuture; as on Linux, a
+// mapping stays even when the lock fails (RLIMIT_MEMLOCK).
+func (as *AddressSpace) lockFuture(addr, length uint64) {
+	if f := as.lockNew.Load(); f != 0 {
+		as.hostLock(addr, length, int(f-1))
+	}
 }
 
 // Unmap removes guest mappings in [addr, addr+length), returning the pages to
@@ -205,14 +241,20 @@ func (as *AddressSpace) Unmap(addr, length uint64) error {
 		return err
 	}
 	as.mu.Lock()
+	err := as.unmapLocked(addr, length)
+	as.mu.Unlock()
+	as.notify(addr, addr+length)
+	return err
+}
+
+// unmapLocked is Unmap with mu held and the range checked.
+func (as *AddressSpace) unmapLocked(addr, length uint64) error {
 	_, err := unix.MmapPtr(-1, 0, as.hostPtr(addr), uintptr(length), unix.PROT_NONE,
 		unix.MAP_FIXED|unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
 	if err == nil {
 		as.vmas.remove(addr, addr+length)
 		as.publish()
 	}
-	as.mu.Unlock()
-	as.notify(addr, addr+length)
 	return err
 }
 
@@ -234,81 +276,6 @@ func (as *AddressSpace) Protect(addr, length uint64, prot int) error {
 	}
 	as.mu.Unlock()
 	as.notify(addr, addr+length)
-	return err
-}
-
-// Remap implements mremap: grow or shrink in place, or move when allowed.
-func (as *AddressSpace) Remap(old, oldLen, newLen uint64, mayMove bool) (uint64, error) {
-	oldLen, newLen = pageAlign(oldLen), pageAlign(newLen)
-	if err := as.checkRange(old, max(oldLen, PageSize)); err != nil || newLen == 0 {
-		return 0, ErrInvalid
-	}
-	as.mu.Lock()
-	v, ok := as.vmas.find(old)
-	if !ok || v.End < old+oldLen {
-		as.mu.Unlock()
-		return 0, ErrFault
-	}
-	if newLen <= oldLen {
-		as.mu.Unlock()
-		if newLen < oldLen {
-			return old, as.Unmap(old+newLen, oldLen-newLen)
-		}
-		return old, nil
-	}
-	inPlace := old+newLen <= as.limit && !as.vmas.overlaps(old+oldLen, old+newLen)
-	if !inPlace && !mayMove {
-		as.mu.Unlock()
-		return 0, ErrNoMem
-	}
-	dst, found := as.vmas.findFree(newLen, as.MinAddr, as.MmapBase)
-	if !found {
-		as.mu.Unlock()
-		return 0, ErrNoMem
-	}
-	err := as.hostMove(old, oldLen, dst, newLen)
-	if err == nil && inPlace {
-		// Growing in place: the host range after old is our reservation,
-		// so move out and back (each mremap replaces its target atomically).
-		err = as.hostMove(dst, newLen, old, newLen)
-		dst = old
-	}
-	if err == nil {
-		nv := v
-		nv.Start, nv.End = dst, dst+newLen
-		nv.Offset = v.Offset + int64(old-v.Start)
-		as.vmas.remove(old, old+oldLen)
-		as.vmas.insert(nv)
-		as.publish()
-	}
-	as.mu.Unlock()
-	as.notify(old, old+oldLen)
-	if err != nil {
-		return 0, err
-	}
-	return dst, nil
-}
-
-// hostMove moves host pages with mremap and puts reservation back over the
-// hole the move leaves at the source.
-func (as *AddressSpace) hostMove(src, srcLen, dst, dstLen uint64) error {
-	_, err := unix.MremapPtr(as.hostPtr(src), uintptr(srcLen), as.hostPtr(dst), uintptr(dstLen),
-		unix.MREMAP_MAYMOVE|unix.MREMAP_FIXED)
-	if err != nil {
-		return err
-	}
-	lo, hi := src, src+srcLen
-	if dst < hi && dst+dstLen > lo { // only the part not covered by dst is a hole
-		if dst <= lo {
-			lo = dst + dstLen
-		} else {
-			hi = dst
-		}
-	}
-	if lo < hi {
-		_, err = unix.MmapPtr(-1, 0, as.hostPtr(lo), uintptr(hi-lo), unix.PROT_NONE,
-			unix.MAP_FIXED|unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
-	}
 	return err
 }
 
@@ -375,7 +342,7 @@ func (as *AddressSpace) Slice(addr, n uint64, prot int) ([]byte, error) {
 	if n == 0 {
 		return nil, nil
 	}
-	if !as.rangeHas(addr, n, prot) {
+	if !as.rangeHas(addr, n, prot) && !(as.GrowDown(addr) && as.rangeHas(addr, n, prot)) {
 		return nil, ErrFault
 	}
 	return as.hostSlice(addr, n), nil

@@ -69,12 +69,12 @@ func TestRemapGrowsAndMovesKeepingData(t *testing.T) {
 	as := newAS(t)
 	as.Map(anon(0x200000, PageSize, ProtRead|ProtWrite))
 	as.Write(0x200000, []byte("hello"))
-	a, err := as.Remap(0x200000, PageSize, 3*PageSize, false)
+	a, err := as.Remap(RemapRequest{Addr: 0x200000, OldLen: PageSize, NewLen: 3 * PageSize})
 	if err != nil || a != 0x200000 {
 		t.Fatalf("grow in place: %#x %v", a, err)
 	}
 	as.Map(anon(0x203000, PageSize, ProtRead))
-	b, err := as.Remap(0x200000, 3*PageSize, 8*PageSize, true)
+	b, err := as.Remap(RemapRequest{Addr: 0x200000, OldLen: 3 * PageSize, NewLen: 8 * PageSize, MayMove: true})
 	if err != nil || b == 0x200000 {
 		t.Fatalf("move: %#x %v", b, err)
 	}

@@ -14,6 +14,9 @@ type VMA struct {
 	// segment's pages are the host kernel's (shmat), and a fork child
 	// attaches the same segment again.
 	SysV int
+	// Grows is a MAP_GROWSDOWN mapping (VM_GROWSDOWN): a fault just below
+	// it extends it downwards (memgrow.go).
+	Grows bool
 }
 
 type vma = VMA
@@ -104,14 +107,17 @@ func (l *vmaList) setProt(lo, hi uint64, prot int) {
 	}
 }
 
-// merge joins neighbours that are indistinguishable.
+// merge joins neighbours that are indistinguishable, as Linux's
+// vma_merge does: the offsets must run on, also for anonymous mappings,
+// whose offset is where they were first mapped (mm/mmap.c: an anonymous
+// VMA's vm_pgoff), so a mapping moved by mremap stays apart.
 func (l *vmaList) merge() {
 	out := l.v[:0]
 	for _, v := range l.v {
 		if n := len(out); n > 0 {
 			p := &out[n-1]
 			if p.End == v.Start && p.Prot == v.Prot && p.Shared == v.Shared && p.Anon == v.Anon &&
-				p.Name == v.Name && p.SysV == v.SysV && (p.Anon || p.Offset+int64(p.End-p.Start) == v.Offset) {
+				p.Name == v.Name && p.SysV == v.SysV && p.Grows == v.Grows && p.Offset+int64(p.End-p.Start) == v.Offset {
 				p.End = v.End
 				continue
 			}
