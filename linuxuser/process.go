@@ -57,9 +57,13 @@ type Options struct {
 
 // Status is how the guest ended.
 type Status struct {
-	Code   int // exit_group / exit status (0-255)
-	Signal int // non-zero: killed by this signal
+	Code   int       // exit_group / exit status (0-255)
+	Signal int       // non-zero: killed by this signal
+	core   *hostCore // the guest dumped core: the host dumps too (corehost.go)
 }
+
+// CoreDumped reports whether the guest dumped core.
+func (s Status) CoreDumped() bool { return s.core != nil }
 
 // ExitCode is what a shell shows: the code, or 128+signal.
 func (s Status) ExitCode() int {
@@ -226,7 +230,11 @@ func (p *Process) Run() {
 
 // exit ends the whole process (exit_group, last thread, fatal signal):
 // the other threads are asked to stop and the emulator exits from here.
-func (p *Process) exit(s Status) {
+func (p *Process) exit(s Status) { p.exitWith(s, nil) }
+
+// exitWith is exit, calling dump (when not nil) once the other threads
+// have been told to stop, before anything else ends.
+func (p *Process) exitWith(s Status, dump func(*Status)) {
 	p.doneOnce.Do(func() {
 		p.status = s
 		p.mu.Lock()
@@ -236,6 +244,10 @@ func (p *Process) exit(s Status) {
 		p.mu.Unlock()
 		p.ended.Store(true)
 		close(p.done)
+		if dump != nil {
+			dump(&s)
+			p.status = s
+		}
 		if p.vfork != nil {
 			p.vforkExit(s)
 			return
@@ -277,13 +289,21 @@ func (s Status) Exit() {
 
 // Reraise makes the emulator die from the guest's fatal signal, so the
 // parent sees the same wait status as for a native run (e.g. 139 for
-// SIGSEGV in a shell). It returns only if the signal did not kill us.
-// Flush logs first. A core dump of the emulator is never wanted.
+// SIGSEGV in a shell, WCOREDUMP when the guest dumped core). It returns
+// only if the signal did not kill us. Flush logs first. A core dump of
+// the emulator's own memory is never wanted (corehost.go).
 func (s Status) Reraise() {
 	if s.Signal == 0 {
 		return
 	}
-	unix.Setrlimit(unix.RLIMIT_CORE, &unix.Rlimit{})
+	if s.core != nil {
+		startCoreWatcher(unix.Getpid(), s.core.watch)
+		dieDumping(s.core, s.Signal)
+		return
+	}
+	var rl unix.Rlimit
+	unix.Getrlimit(unix.RLIMIT_CORE, &rl)
+	unix.Setrlimit(unix.RLIMIT_CORE, &unix.Rlimit{Max: rl.Max})
 	// Raw calls: the Go runtime must not see this. x86_64 struct
 	// kernel_sigaction {handler, flags, restorer, mask}; SIG_DFL is 0.
 	var act [4]uint64

@@ -228,11 +228,13 @@ func (p *Process) post(target, from *Thread, info sigInfo) (bool, uint64) {
 			p.mu.Unlock()
 			return false, 0
 		}
-		if fatal(act, sig) {
+		if fatal(act, sig) && syscalls.SignalDefault(sig) != syscalls.ActCore {
 			p.mu.Unlock()
 			p.exit(Status{Signal: sig})
 			return false, 0
 		}
+		// A core-dumping signal is taken by the thread it goes to, which
+		// dumps (kernel/signal.c complete_signal leaves those to get_signal).
 	}
 	q := &p.shared
 	if target != nil {
@@ -337,7 +339,7 @@ func (t *Thread) handleSignals() {
 		switch {
 		case fatal(act, sig):
 			p.mu.Unlock()
-			p.exit(Status{Signal: sig})
+			p.exitSignal(t, info)
 			t.exited = true
 			return
 		case ignored(act, sig):
@@ -348,7 +350,7 @@ func (t *Thread) handleSignals() {
 		p.mu.Unlock()
 		if err != nil {
 			// force_sigsegv: the frame could not be written.
-			p.exit(Status{Signal: syscalls.SIGSEGV})
+			p.exitSignal(t, sigInfo{signo: syscalls.SIGSEGV, code: siKernel})
 			t.exited = true
 			return
 		}
@@ -477,7 +479,7 @@ func (t *Thread) syncSignal() {
 	if act.Handler == syscalls.SigDfl || act.Handler == syscalls.SigIgn || t.sigmask&sigBit(e.Signal) != 0 {
 		p.mu.Unlock()
 		t.traceSignal(&info) // the handled case is shown when it is taken
-		p.exit(Status{Signal: e.Signal})
+		p.exitSignal(t, info)
 		t.exited = true
 		return
 	}

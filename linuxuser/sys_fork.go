@@ -90,10 +90,13 @@ func (t *Thread) vfork(flags, newsp, ptid, tls, ctid uint64) uint64 {
 // vforkExit ends a vfork child that did not exec: a real host child
 // exits with its status so that the parent can wait for it.
 func (p *Process) vforkExit(s Status) {
-	pid, e := zombie(s.Code, s.Signal)
+	pid, e := zombie(s.Code, s.Signal, s.core)
 	if e != 0 {
 		p.vfork.done <- -int(e)
 		return
+	}
+	if s.core != nil {
+		startCoreWatcher(pid, s.core.watch)
 	}
 	p.vfork.done <- pid
 }
@@ -102,18 +105,26 @@ func (p *Process) vforkExit(s Status) {
 // A copy-on-write child (no CLONE_VM: a vfork child would clobber the
 // stack frames the parent resumes in) runs only raw calls, as Go's
 // forkAndExecInChild does, with every signal blocked until it resets
-// sig to SIG_DFL and sends it to itself.
+// sig to SIG_DFL and sends it to itself: dumping a small core of its own
+// when the guest dumped core (core), none otherwise.
 //
 //go:nosplit
 //go:norace
-func zombie(code, sig int) (int, unix.Errno) {
+func zombie(code, sig int, core *hostCore) (int, unix.Errno) {
 	all := ^uint64(0)
 	var old uint64
 	var dfl [4]uint64
 	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
 	r, _, e := syscall.RawSyscall6(syscall.SYS_CLONE, uintptr(unix.SIGCHLD), 0, 0, 0, 0, 0)
 	if e == 0 && r == 0 {
+		if core != nil {
+			dieDumping(core, sig)
+		}
 		if sig != 0 {
+			var rl [2]uint64 // RLIMIT_CORE soft 0: no host core of this copy of gemu
+			syscall.RawSyscall6(syscall.SYS_PRLIMIT64, 0, uintptr(unix.RLIMIT_CORE), 0, uintptr(unsafe.Pointer(&rl)), 0, 0)
+			rl[0] = 0
+			syscall.RawSyscall6(syscall.SYS_PRLIMIT64, 0, uintptr(unix.RLIMIT_CORE), uintptr(unsafe.Pointer(&rl)), 0, 0, 0)
 			none := uint64(0)
 			syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&dfl)), 0, 8, 0, 0)
 			self, _, _ := syscall.RawSyscall(syscall.SYS_GETPID, 0, 0, 0)

@@ -422,7 +422,7 @@ func sysRtSigreturn(t *Thread, a *Args) uint64 {
 		f, err = fr.RestoreSignalFrame(c, p.as)
 	}
 	if !ok || err != nil {
-		p.exit(Status{Signal: syscalls.SIGSEGV})
+		p.exitSignal(t, sigInfo{signo: syscalls.SIGSEGV, code: siKernel})
 		t.exited = true
 		return 0
 	}

@@ -38,9 +38,10 @@ type Thread struct {
 	blockSeq    atomic.Uint64 // odd while in an interruptible host call
 	kick        chan struct{} // wakes sigsuspend-like waits
 
-	exited   bool // the thread called exit (or the process is dying)
-	exitCode int  // exit's status, used when this is the last thread
-	noResult bool // the handler set the registers itself
+	inRun    atomic.Bool // running guest code (Engine.Run): a core dump waits for it to stop
+	exited   bool        // the thread called exit (or the process is dying)
+	exitCode int         // exit's status, used when this is the last thread
+	noResult bool        // the handler set the registers itself
 
 	connecting int // fd+1 of a connect a signal interrupted (sys_socket.go), else 0
 
@@ -65,7 +66,9 @@ func (t *Thread) loop() {
 		if t.dbg != nil {
 			t.debugEnter()
 		}
+		t.inRun.Store(true)
 		k := t.p.engine.Run(t.cpu)
+		t.inRun.Store(false)
 		if t.dbg != nil {
 			t.dbg.Leave()
 		}
@@ -81,7 +84,7 @@ func (t *Thread) loop() {
 			// Exit requests: pending signals, or a dying process.
 		default:
 			t.p.unimp("gemu: unexpected CPU exit %d at pc %#x", k, t.cpu.PC)
-			t.p.exit(Status{Signal: syscalls.SIGILL})
+			t.p.exitSignal(t, sigInfo{signo: syscalls.SIGILL, code: siKernel})
 		}
 		if t.wake.Load() || t.restart.code != 0 || t.restoreMask {
 			t.handleSignals()

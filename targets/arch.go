@@ -123,6 +123,24 @@ type SigFrame struct {
 	StackFlg int32
 }
 
+// CoreRegs is implemented by targets whose Linux ELF core-file notes are
+// known (include/uapi/linux/elf.h, the arch's asm/elf.h and asm/ptrace.h).
+type CoreRegs interface {
+	// CoreGRegs is elf_gregset_t, the pr_reg of an NT_PRSTATUS note.
+	CoreGRegs(c *translate.CPU) []byte
+	// CoreFPRegs is the NT_FPREGSET (NT_PRFPREG) note's contents.
+	CoreFPRegs(c *translate.CPU) []byte
+	// CoreExtra are further per-thread notes, such as arm64's NT_ARM_TLS.
+	CoreExtra(c *translate.CPU) []CoreNote
+}
+
+// CoreNote is one ELF note of a core file; the extra register notes are
+// named "LINUX" (fs/binfmt_elf.c fill_thread_core_info).
+type CoreNote struct {
+	Type uint32
+	Desc []byte
+}
+
 // CPUInfo is implemented by targets that describe their CPU in
 // /proc/cpuinfo: one processor's block, blank line included.
 type CPUInfo interface {

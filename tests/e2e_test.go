@@ -104,6 +104,12 @@ var e2eCases = []e2eCase{
 	// architecture's headers, equal to x86_64's. Needs root.
 	{name: "loopdev", prog: "loopdev", dirArg: true, needs: "/dev/loop-control",
 		qemuDiff: "qemu-user 7.2 converts the old struct loop_info wrongly (lo_rdevice keeps stale bytes)"},
+	// #20 class 2: children killed by core-dumping signals: WCOREDUMP,
+	// CLD_DUMPED from waitid and SIGCHLD, and the core file, as
+	// RLIMIT_CORE, PR_SET_DUMPABLE and the signal allow (coredump_test.go
+	// reads a core with gdb-multiarch).
+	{name: "coredump", prog: "coredump",
+		qemuDiff: "qemu-user 7.2 prints \"qemu: uncaught target signal\" on stderr and leaves a core of itself beside the guest's"},
 	// #20 class 5: SIGBUS past the end of a mapped file, MAP_GROWSDOWN
 	// growth and its limits, mremap (FIXED over mappings, moves spanning
 	// mappings, DONTUNMAP, shrinking across mappings, errors), partial

@@ -18,6 +18,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gemu-project/gemu/linuxuser"
 	_ "github.com/gemu-project/gemu/targets/aarch64"
 	_ "github.com/gemu-project/gemu/targets/riscv64"
 )
@@ -38,6 +39,7 @@ func (e *exitError) Error() string { return e.msg }
 func init() { runtime.LockOSThread() }
 
 func main() {
+	linuxuser.CoreWatcherMain() // returns unless gemu runs as a core watcher
 	restoreNofile()
 	os.Exit(run(os.Args))
 }
