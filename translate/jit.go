@@ -142,8 +142,9 @@ var jitState struct {
 	stub   uintptr // shared fault stub
 	miss   uintptr // shared stub for empty jump-cache slots
 
-	compiled  atomic.Uint64
-	compileNs atomic.Uint64
+	compiled   atomic.Uint64
+	compileNs  atomic.Uint64
+	hostFloats atomic.Uint64 // FP helper calls compiled to host form
 	// perfMap is /tmp/perf-PID.map when GEMU_JIT_PERFMAP is set, so perf
 	// names compiled blocks by guest PC.
 	perfMap *os.File
@@ -238,6 +239,10 @@ func JITStats() (blocks uint64, bytes int, compile time.Duration) {
 	return jitState.compiled.Load(), used, time.Duration(jitState.compileNs.Load())
 }
 
+// JITHostFloatOps is how many FP helper calls tier 2 has compiled to their
+// host form (jitfloat.go).
+func JITHostFloatOps() uint64 { return jitState.hostFloats.Load() }
+
 // wantsNative reports whether b should run compiled, compiling it once it
 // is hot.
 func (e *Engine) wantsNative(b *Block) *nativeBlock {
@@ -293,6 +298,19 @@ func (e *Engine) chainNative(c *CPU, b *Block, op *Op, nb *Block) {
 	e.cache.mu.Unlock()
 }
 
+// jitOptions are the target's settings for compileBlock.
+func (e *Engine) jitOptions() jitOptions {
+	o := jitOptions{nochain: e.jit == JITNochain, zero: RegZero}
+	if z, ok := e.target.(interface{ ZeroRegister() uint8 }); ok {
+		o.zero = z.ZeroRegister()
+	}
+	if f, ok := e.target.(interface{ FloatEnv() FloatEnv }); ok {
+		env := f.FloatEnv()
+		o.fenv = &env
+	}
+	return o
+}
+
 // compile makes b's native code, or marks it as staying in tier 1.
 func (e *Engine) compile(b *Block) *nativeBlock {
 	jitState.mu.Lock()
@@ -305,11 +323,7 @@ func (e *Engine) compile(b *Block) *nativeBlock {
 	}
 	start := time.Now()
 	id := uint32(len(jitState.blocks))
-	zero := uint8(RegZero)
-	if z, ok := e.target.(interface{ ZeroRegister() uint8 }); ok {
-		zero = z.ZeroRegister()
-	}
-	code, n := compileBlock(b, id, e.jit == JITNochain, zero)
+	code, n := compileBlock(b, id, e.jitOptions())
 	if n == nil {
 		b.noJIT.Store(true)
 		return nil

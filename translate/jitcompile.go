@@ -33,6 +33,15 @@ type jitCompiler struct {
 	rc      regCache
 	zero    uint8 // a register slot the target keeps at 0 besides RegZero
 	cur     int   // the op being lowered
+	fenv    *FloatEnv   // the target's FP state, nil: FP helpers stay opaque
+	slow    []*slowPath // host-form FP ops' helper calls (jitfloat.go)
+}
+
+// jitOptions are a compilation's engine-wide settings.
+type jitOptions struct {
+	nochain bool
+	zero    uint8     // a register slot the target keeps at 0 besides RegZero
+	fenv    *FloatEnv // nil: FP helpers stay opaque
 }
 
 // stub is an out-of-line exit: the rel32 fields that jump to it and its
@@ -73,12 +82,12 @@ func jitStubCode(kind int) []byte {
 
 // compileBlock lowers b. It returns nil when no op at the start of the
 // block can be compiled (the block then stays in tier 1).
-func compileBlock(b *Block, id uint32, nochain bool, zero uint8) ([]byte, *nativeBlock) {
-	if len(b.Ops) == 0 || !jitCompilable(&b.Ops[0]) || mostlyInGo(b) {
+func compileBlock(b *Block, id uint32, o jitOptions) ([]byte, *nativeBlock) {
+	c := &jitCompiler{b: b, id: id, nochain: o.nochain, zero: o.zero, fenv: o.fenv}
+	if len(b.Ops) == 0 || !jitCompilable(&b.Ops[0]) || c.mostlyInGo() {
 		return nil, nil
 	}
-	c := &jitCompiler{b: b, id: id, nochain: nochain, zero: zero,
-		n: &nativeBlock{id: id, block: b, resume: make([]uint32, len(b.Ops)), stepEnd: make([]uint32, len(b.Ops))}}
+	c.n = &nativeBlock{id: id, block: b, resume: make([]uint32, len(b.Ops)), stepEnd: make([]uint32, len(b.Ops))}
 	c.rc.reset()
 	c.prologue()
 	c.n.fast = c.a.Len()
@@ -97,10 +106,10 @@ func compileBlock(b *Block, id uint32, nochain bool, zero uint8) ([]byte, *nativ
 // and a re-entry, which the interpreter's dispatch does not pay, so such a
 // block stays in tier 1 (Go's SHA-256 with the Arm crypto extensions: 10%
 // slower compiled).
-func mostlyInGo(b *Block) bool {
-	n := 0
+func (c *jitCompiler) mostlyInGo() bool {
+	b, n := c.b, 0
 	for i := range b.Ops {
-		if jitInGo(&b.Ops[i]) {
+		if c.inGo(&b.Ops[i]) {
 			n++
 		}
 	}
@@ -185,6 +194,7 @@ func (c *jitCompiler) epilogue() {
 		c.a.MovImm64(x64.RAX, s.word)
 		c.a.Ret()
 	}
+	c.emitSlowPaths()
 }
 
 // ld puts guest register r into scratch x (RegZero reads 0).
@@ -245,18 +255,22 @@ func (c *jitCompiler) aluImm(w bool, k x64.ALU, x x64.Reg, imm int64) {
 
 // op lowers ops[i]. It returns false when the block's code ends here.
 func (c *jitCompiler) op(i int, op *Op) int {
-	if jitMayLeave(op) {
+	if c.mayLeave(op) {
 		c.flush()
 	}
 	if !jitCompilable(op) {
 		c.exitNow(exitInterp, i)
 		return -1
 	}
-	if jitInGo(op) {
+	if c.hostFloat(op) {
+		c.floatOp(i, op)
+		return i + 1
+	}
+	if c.inGo(op) {
 		// Helpers, atomics and rare ops run in Go (runNative), a run of
 		// them at a time; Go may change any register.
 		j := i + 1
-		for j < len(c.b.Ops) && jitInGo(&c.b.Ops[j]) {
+		for j < len(c.b.Ops) && c.inGo(&c.b.Ops[j]) {
 			j++
 		}
 		c.exitNow(exitStep, i)
@@ -277,18 +291,27 @@ func (c *jitCompiler) op(i int, op *Op) int {
 	panic(fmt.Sprintf("tier 2: no lowering for op %d", op.Code))
 }
 
-// jitMayLeave reports whether compiled code can be left at op (a fault,
-// a limit miss, a side exit, a jump, a step in Go or the interpreter), so
-// CPU.R must be exact before it.
-func jitMayLeave(op *Op) bool {
+// mayLeave reports whether compiled code can be left at op (a fault, a
+// limit miss, a side exit, a jump, a step in Go or the interpreter), so
+// CPU.R must be exact before it. A host-form FP op stores what its slow
+// path needs itself.
+func (c *jitCompiler) mayLeave(op *Op) bool {
 	switch {
-	case op.Code >= OpLoad8 && op.Code <= OpStore64, op.Code >= OpJump, jitInGo(op), !jitCompilable(op):
+	case op.Code >= OpLoad8 && op.Code <= OpStore64, op.Code >= OpJump, c.inGo(op), !jitCompilable(op):
 		return true
 	}
 	return false
 }
 
-// jitInGo reports whether op runs in Go rather than compiled.
+// inGo reports whether op runs in Go rather than compiled.
+func (c *jitCompiler) inGo(op *Op) bool {
+	if c.hostFloat(op) {
+		return false
+	}
+	return jitInGo(op)
+}
+
+// jitInGo reports whether op is of a kind that runs in Go.
 func jitInGo(op *Op) bool {
 	switch op.Code {
 	case OpCall, OpAmo, OpLR, OpSC, OpOrcB, OpRbit:

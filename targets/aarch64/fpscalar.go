@@ -64,7 +64,9 @@ func lowerFP1(b *translate.Builder, d *inst) bool {
 		lowerFPMove(b, d, opc, size)
 		return true
 	case opc == 3:
-		call(b, fp1Helper, fpOp(d, fSqrt, size))
+		o := fpOp(d, fSqrt, size)
+		o.Float = hostForm(translate.FSqrt, size)
+		call(b, fp1Helper, o)
 		return true
 	case opc >= 8 && opc <= 15 && opc != 13:
 		o := fpOp(d, fRint, size)
@@ -175,8 +177,35 @@ func lowerFP2(b *translate.Builder, d *inst) bool {
 	if f, ok := fp2Fast[fastKey{uint8(opc), size}]; ok {
 		fn = f
 	}
-	call(b, fn, fpOp(d, uint8(opc), size)) // opcodes match the selectors
+	o := fpOp(d, uint8(opc), size) // opcodes match the selectors
+	if k, ok := hostKinds[uint8(opc)]; ok {
+		o.Float = hostForm(k, size)
+	}
+	call(b, fn, o)
 	return true
+}
+
+// hostKinds are the FP2 selectors tier 2 may compute on the host.
+var hostKinds = map[uint8]translate.FloatKind{fAdd: translate.FAdd, fSub: translate.FSub, fMul: translate.FMul, fDiv: translate.FDiv}
+
+// fusedKinds maps FP3's o1:o0 to the fused forms: FMADD a + n*m, FMSUB
+// a - n*m, FNMADD -a - n*m, FNMSUB -a + n*m (ARM ARM C7.2.106 ...).
+var fusedKinds = [4]translate.FloatKind{translate.FMulAdd, translate.FNegMulAdd, translate.FNegMulSub, translate.FMulSub}
+
+// hostForm describes a scalar helper for tier 2: the rounding is FPCR's
+// and the write clears the upper half of the vector register.
+func hostForm(k translate.FloatKind, size uint8) translate.FloatForm {
+	f := translate.FloatForm{Kind: k, Flags: translate.FloatZeroHigh | translate.FloatDynamicRM}
+	if size == 8 {
+		f.Flags |= translate.FloatDouble
+	}
+	return f
+}
+
+// FloatEnv tells tier 2 where FPSR.IXC and the FPCR fields that change
+// rounding or flush subnormals live (translate/float.go).
+func (*Arch) FloatEnv() translate.FloatEnv {
+	return translate.FloatEnv{Inexact: RegFPSR, InexactBit: fpsrIXC, Mode: RegFPCR, ModeMask: fpcrRMode | fpcrFZ}
 }
 
 type fastKey struct{ sel, size uint8 }
@@ -226,7 +255,9 @@ func lowerFP3(b *translate.Builder, d *inst) bool {
 	if !ok {
 		return false
 	}
-	call(b, fp3Helper, fpOp(d, uint8(d.x>>21&1<<1|d.x>>15&1), size))
+	o := fpOp(d, uint8(d.x>>21&1<<1|d.x>>15&1), size)
+	o.Float = hostForm(fusedKinds[o.Aux], size)
+	call(b, fp3Helper, o)
 	return true
 }
 
@@ -266,6 +297,12 @@ func lowerFCmp(b *translate.Builder, d *inst) bool {
 		return false
 	}
 	o := fpOp(d, uint8(field(d.x, 3, 2)), size)
+	o.Dst = RegNZCV
+	if o.Aux&1 != 0 {
+		o.B = translate.RegZero
+	}
+	o.Float = hostForm(translate.FCmpNZCV, size)
+	o.Float.Flags &^= translate.FloatZeroHigh
 	call(b, fcmpHelper, o)
 	return true
 }

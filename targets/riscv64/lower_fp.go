@@ -86,7 +86,45 @@ func lowerFPCall(b *translate.Builder, d *inst) {
 	if d.row.flags&flagRM != 0 {
 		op.Aux = d.rm
 	}
+	op.Float = floatForm(d)
 	b.Emit(op)
+}
+
+// hostKinds are the selectors tier 2 may compute on the host (float.go).
+var hostKinds = map[uint8]translate.FloatKind{
+	selAdd: translate.FAdd, selSub: translate.FSub, selMul: translate.FMul, selDiv: translate.FDiv,
+	selSqrt: translate.FSqrt, selMadd: translate.FMulAdd, selMsub: translate.FMulSub,
+	selNmsub: translate.FNegMulAdd, selNmadd: translate.FNegMulSub,
+	selEq: translate.FCmpEQ, selLt: translate.FCmpLT, selLe: translate.FCmpLE,
+}
+
+// floatForm describes the helper call of d for tier 2: an IEEE operation
+// rounding to nearest-even, statically (rm 0) or by frm (rm 7, dynamic);
+// binary32 values are NaN-boxed.
+func floatForm(d *inst) translate.FloatForm {
+	k, ok := hostKinds[d.row.aux&^selDouble]
+	if !ok {
+		return translate.FloatForm{}
+	}
+	f := translate.FloatForm{Kind: k, Flags: translate.FloatBoxed}
+	if d.row.aux&selDouble != 0 {
+		f.Flags = translate.FloatDouble
+	}
+	if d.row.flags&flagRM != 0 {
+		switch d.rm {
+		case 0:
+		case 7:
+			f.Flags |= translate.FloatDynamicRM
+		default:
+			return translate.FloatForm{}
+		}
+	}
+	return f
+}
+
+// FloatEnv tells tier 2 where fflags.NX and frm live (float.go).
+func (*Arch) FloatEnv() translate.FloatEnv {
+	return translate.FloatEnv{Inexact: RegFflags, InexactBit: 1, Mode: RegFrm, ModeMask: 7}
 }
 
 const signBit64 = math.MinInt64

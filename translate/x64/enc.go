@@ -62,6 +62,8 @@ const (
 	CondA  Cond = 0x7
 	CondS  Cond = 0x8
 	CondNS Cond = 0x9
+	CondP  Cond = 0xa // parity: an unordered UCOMISD
+	CondNP Cond = 0xb
 	CondL  Cond = 0xc // signed <
 	CondGE Cond = 0xd
 	CondLE Cond = 0xe
@@ -353,6 +355,18 @@ func (a *Asm) TestRI8(r Reg, imm uint8) {
 	a.b(imm)
 }
 
+// TestRI sets the flags of r & imm.
+func (a *Asm) TestRI(w bool, r Reg, imm int32) {
+	a.opRR(w, []byte{0xf7}, 0, r, false)
+	a.u32(uint32(imm))
+}
+
+// TestMI sets the flags of [m] & imm.
+func (a *Asm) TestMI(w bool, m Mem, imm int32) {
+	a.opMem(w, []byte{0xf7}, 0, m, false)
+	a.u32(uint32(imm))
+}
+
 // Setcc sets the low byte of r to the condition.
 func (a *Asm) Setcc(c Cond, r Reg) { a.opRR(false, []byte{0x0f, 0x90 | byte(c)}, 0, r, true) }
 
@@ -400,22 +414,26 @@ func (a *Asm) Lahf() { a.b(0x9f) }
 
 // Pext is dst = parallel bit extract of src under mask (BMI2, VEX.LZ.F3.0F38 F5).
 func (a *Asm) Pext(w bool, dst, src, mask Reg) {
-	r := byte(0x80)
-	if dst&8 != 0 {
-		r = 0
+	a.vex3(w, dst, mask, src, 2, 2) // map 0F38, pp F3
+	a.b(0xf5, 0xc0|byte(dst&7)<<3|byte(mask&7))
+}
+
+// vex3 emits a 3-byte VEX prefix (Intel SDM §2.3.5): r and rm give R and
+// B, v is the extra source (vvvv), m the opcode map, pp the implied
+// prefix (1 = 66, 2 = F3); L is 0.
+func (a *Asm) vex3(w bool, r, rm, v Reg, m, pp byte) {
+	rb := byte(0xe0) // R, X, B inverted: all set means "low registers"
+	if r&8 != 0 {
+		rb &^= 0x80
 	}
-	bb := byte(0x20)
-	if mask&8 != 0 {
-		bb = 0
+	if rm&8 != 0 {
+		rb &^= 0x20
 	}
-	// VEX 3-byte: C4, RXB.mmmmm (0F38 = 2), W.vvvv.L.pp (F3 = 2)
-	a.b(0xc4, r|0x40|bb|0x02)
-	wv := byte(^src&15) << 3
+	wv := byte(^v&15)<<3 | pp
 	if w {
 		wv |= 0x80
 	}
-	a.b(wv | 0x02)
-	a.b(0xf5, 0xc0|byte(dst&7)<<3|byte(mask&7))
+	a.b(0xc4, rb|m, wv)
 }
 
 // Ret returns.

@@ -1,0 +1,99 @@
+package x64
+
+// Scalar SSE2 and FMA3 forms for tier 2's floating point (Intel SDM Vol. 2:
+// §2.1 legacy prefixes before REX, §2.3 VEX). XMM registers share the
+// GP numbering of ModR/M (X0 = 0 … X15 = 15); compiled code uses X0-X3
+// (X15 is Go's zero register and is never written).
+
+// X is an XMM register number.
+type X uint8
+
+const (
+	X0 X = iota
+	X1
+	X2
+	X3
+)
+
+// FOp is a scalar SSE arithmetic opcode (the byte after 0F).
+type FOp byte
+
+const (
+	SQRT FOp = 0x51
+	FADD FOp = 0x58
+	FMUL FOp = 0x59
+	FSUB FOp = 0x5c
+	FDIV FOp = 0x5e
+)
+
+// sse emits prefix [REX] 0F op ModRM(reg=r, rm=rm), both registers.
+func (a *Asm) sse(prefix byte, w bool, op byte, r, rm Reg) {
+	if prefix != 0 {
+		a.b(prefix)
+	}
+	a.opRR(w, []byte{0x0f, op}, r, rm, false)
+}
+
+// scalarPrefix selects the double (F2) or single (F3) form.
+func scalarPrefix(double bool) byte {
+	if double {
+		return 0xf2
+	}
+	return 0xf3
+}
+
+// Arith is dst = dst op src (ADDSD, MULSS, SQRTSD dst, src, …).
+func (a *Asm) Arith(double bool, op FOp, dst, src X) {
+	a.sse(scalarPrefix(double), false, byte(op), Reg(dst), Reg(src))
+}
+
+// MovXR moves a general register into the low lane (MOVQ xmm, r64 when
+// w, else MOVD xmm, r32); the rest of the register is zeroed.
+func (a *Asm) MovXR(w bool, dst X, src Reg) { a.sse(0x66, w, 0x6e, Reg(dst), src) }
+
+// MovRX moves the low lane to a general register (MOVQ r64, xmm / MOVD).
+func (a *Asm) MovRX(w bool, dst Reg, src X) { a.sse(0x66, w, 0x7e, Reg(src), dst) }
+
+// Ucomi compares the low lanes and sets ZF, PF, CF (UCOMISD / UCOMISS):
+// unordered 111, less 001, equal 100, greater 000.
+func (a *Asm) Ucomi(double bool, x, y X) {
+	var p byte
+	if double {
+		p = 0x66
+	}
+	a.sse(p, false, 0x2e, Reg(x), Reg(y))
+}
+
+// CvtToInt converts the low lane to a signed integer (64-bit when w),
+// truncating (CVTTSD2SI) or in the MXCSR mode (CVTSD2SI). Out of range and
+// NaN give the "integer indefinite" 1<<31 or 1<<63.
+func (a *Asm) CvtToInt(double, w, truncate bool, dst Reg, src X) {
+	op := byte(0x2d)
+	if truncate {
+		op = 0x2c
+	}
+	a.sse(scalarPrefix(double), w, op, dst, Reg(src))
+}
+
+// CvtFromInt converts a signed integer (64-bit when w) into the low lane
+// (CVTSI2SD / CVTSI2SS), rounding in the MXCSR mode.
+func (a *Asm) CvtFromInt(double, w bool, dst X, src Reg) {
+	a.sse(scalarPrefix(double), w, 0x2a, Reg(dst), src)
+}
+
+// FMA is a fused multiply-add form of the 231 family (Intel SDM
+// "VFMADD231SD" …): dst = ±(x*y) ± dst, one rounding.
+type FMA byte
+
+const (
+	FMADD  FMA = 0xb9 // x*y + dst
+	FMSUB  FMA = 0xbb // x*y - dst
+	FNMADD FMA = 0xbd // -(x*y) + dst
+	FNMSUB FMA = 0xbf // -(x*y) - dst
+)
+
+// Fma231 emits VF…231SD/SS dst, x, y (VEX.LIG.66.0F38.W1/W0).
+func (a *Asm) Fma231(double bool, k FMA, dst, x, y X) {
+	a.vex3(double, Reg(dst), Reg(y), Reg(x), 2, 1) // map 0F38, pp 66
+	a.b(byte(k), 0xc0|byte(dst&7)<<3|byte(y&7))
+}
