@@ -21,20 +21,20 @@ package translate
 type FloatKind uint8
 
 const (
-	FloatNone FloatKind = iota
-	FAdd                // Dst = A + B
-	FSub                // Dst = A - B
-	FMul                // Dst = A * B
-	FDiv                // Dst = A / B
-	FSqrt               // Dst = sqrt(A)
-	FMulAdd             // Dst = A*B + C, one rounding
-	FMulSub             // Dst = A*B - C
-	FNegMulAdd          // Dst = -(A*B) + C
-	FNegMulSub          // Dst = -(A*B) - C
-	FCmpEQ              // Dst = A == B (1 or 0)
-	FCmpLT              // Dst = A < B
-	FCmpLE              // Dst = A <= B
-	FCmpNZCV            // Dst = Arm NZCV of comparing A with B (ARM ARM FPCompare)
+	FloatNone  FloatKind = iota
+	FAdd                 // Dst = A + B
+	FSub                 // Dst = A - B
+	FMul                 // Dst = A * B
+	FDiv                 // Dst = A / B
+	FSqrt                // Dst = sqrt(A)
+	FMulAdd              // Dst = A*B + C, one rounding
+	FMulSub              // Dst = A*B - C
+	FNegMulAdd           // Dst = -(A*B) + C
+	FNegMulSub           // Dst = -(A*B) - C
+	FCmpEQ               // Dst = A == B (1 or 0)
+	FCmpLT               // Dst = A < B
+	FCmpLE               // Dst = A <= B
+	FCmpNZCV             // Dst = Arm NZCV of comparing A with B (ARM ARM FPCompare)
 	numFloatKinds
 )
 

@@ -31,8 +31,8 @@ type jitCompiler struct {
 	nochain bool
 	stubs   []stub // out-of-line exits bound after the body
 	rc      regCache
-	zero    uint8 // a register slot the target keeps at 0 besides RegZero
-	cur     int   // the op being lowered
+	zero    uint8       // a register slot the target keeps at 0 besides RegZero
+	cur     int         // the op being lowered
 	fenv    *FloatEnv   // the target's FP state, nil: FP helpers stay opaque
 	slow    []*slowPath // host-form FP ops' helper calls (jitfloat.go)
 }

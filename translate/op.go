@@ -199,7 +199,7 @@ type Op struct {
 	C     uint8
 	Aux   uint8
 	Size  uint8
-	PCOff uint32 // guest PC of the instruction, relative to the block start
+	PCOff uint32    // guest PC of the instruction, relative to the block start
 	Float FloatForm // an OpCall's IEEE operation, for tier 2's host form (float.go)
 	Imm   int64
 	Fn    HelperFn
