@@ -68,18 +68,55 @@ func (p *Process) procPath(name string) string {
 
 // openProc opens an emulated /proc file; handled is false for other names.
 func (p *Process) openProc(dirfd int, name string, flags int) (uint64, bool) {
+	return p.openProcHow(dirfd, name, flags, 0)
+}
+
+// openProcHow is openProc for openat2 with its RESOLVE_* flags: the walk
+// to an emulated file must fail where the guest's would, so the host
+// walks the same path first (O_PATH, the same resolve flags: EXDEV for
+// RESOLVE_BENEATH, ELOOP for RESOLVE_NO_MAGICLINKS on /proc/self/exe).
+// /proc/self/exe is a symlink: O_NOFOLLOW without O_PATH is ELOOP
+// (fs/namei.c do_open, may_open).
+func (p *Process) openProcHow(dirfd int, name string, flags int, resolve uint64) (uint64, bool) {
+	fd, handled := p.openProcFile(dirfd, name, flags, func(link bool) uint64 {
+		if link && flags&(unix.O_NOFOLLOW|unix.O_PATH) == unix.O_NOFOLLOW {
+			return errno(unix.ELOOP)
+		}
+		if resolve == 0 {
+			return 0
+		}
+		probe := unix.O_PATH | unix.O_CLOEXEC | flags&unix.O_NOFOLLOW
+		h, err := unix.Openat2(dirfd, name, &unix.OpenHow{Flags: uint64(probe), Resolve: resolve})
+		if err != nil {
+			return errRet(err)
+		}
+		unix.Close(h)
+		return 0
+	})
+	return fd, handled
+}
+
+// openProcFile opens an emulated /proc file after check (told whether
+// the file is the exe symlink) lets it.
+func (p *Process) openProcFile(dirfd int, name string, flags int, check func(link bool) uint64) (uint64, bool) {
 	if name == "/proc/cpuinfo" {
 		if ci, ok := p.arch.(targets.CPUInfo); ok {
+			if e := check(false); e != 0 {
+				return e, true
+			}
 			return p.procContent([]byte(cpuinfoText(ci)), flags), true
 		}
 		return 0, false
 	}
 	if pid, file, ok := p.peerProcFile(dirfd, name); ok {
 		content, ok := askPeer(pid, file)
-		switch {
-		case !ok:
+		if !ok {
 			return 0, false
-		case file == "exe":
+		}
+		if e := check(file == "exe"); e != 0 {
+			return e, true
+		}
+		if file == "exe" {
 			return ret(unix.Open(string(content), flags, 0)), true
 		}
 		return p.procContent(content, flags), true
@@ -89,11 +126,17 @@ func (p *Process) openProc(dirfd int, name string, flags int) (uint64, bool) {
 		return 0, false
 	}
 	if file == "exe" {
+		if e := check(true); e != 0 {
+			return e, true
+		}
 		return ret(unix.Open(p.img.Path, flags, 0)), true
 	}
 	content, ok := p.procFileContent(file, name)
 	if !ok {
 		return 0, false
+	}
+	if e := check(false); e != 0 {
+		return e, true
 	}
 	return p.procContent(content, flags), true
 }

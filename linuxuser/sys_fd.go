@@ -37,26 +37,27 @@ func sysFcntl(t *Thread, a *Args) uint64 {
 	case syscalls.FSetfl:
 		return ret(unix.FcntlInt(uintptr(fd), cmd, int(flags.ToHost(arg))))
 	case syscalls.FGetlk, syscalls.FSetlk, syscalls.FSetlkw, syscalls.FOfdGetlk, syscalls.FOfdSetlk,
-		syscalls.FOfdSetlkw, syscalls.FGetownEx, syscalls.FSetownEx:
-		// struct flock (32 bytes) and struct f_owner_ex (8) have the same
-		// layout on x86_64 and the 64-bit asm-generic targets.
+		syscalls.FOfdSetlkw, syscalls.FGetownEx, syscalls.FSetownEx, syscalls.FGetRwHint, syscalls.FSetRwHint:
+		// struct flock (32 bytes), struct f_owner_ex (8) and the u64
+		// write hint have the same layout on x86_64 and the 64-bit
+		// asm-generic targets. The host reads the guest's struct through
+		// its host view, after its descriptor checks (fs/fcntl.c: EBADF
+		// for an O_PATH descriptor before the copy).
 		size := uint64(32)
-		if cmd == syscalls.FGetownEx || cmd == syscalls.FSetownEx {
+		if cmd == syscalls.FGetownEx || cmd == syscalls.FSetownEx || cmd == syscalls.FGetRwHint || cmd == syscalls.FSetRwHint {
 			size = 8
 		}
-		b, err := t.p.as.Slice(arg, size, translate.ProtRead|translate.ProtWrite)
-		if err != nil {
-			return errno(unix.EFAULT)
-		}
-		r, _, e := unix.Syscall(unix.SYS_FCNTL, uintptr(fd), uintptr(cmd), uintptr(unsafe.Pointer(&b[0])))
-		if e != 0 {
-			return errno(e)
-		}
-		return uint64(r)
+		return ret(raw(unix.SYS_FCNTL, uintptr(fd), uintptr(cmd), t.userRange(arg, size), 0, 0, 0))
 	case syscalls.FDupfd, syscalls.FDupfdCloexec, syscalls.FGetfd, syscalls.FSetfd, syscalls.FSetown,
 		syscalls.FGetown, syscalls.FSetsig, syscalls.FGetsig, syscalls.FSetlease, syscalls.FGetlease,
-		syscalls.FNotify, syscalls.FSetpipeSz, syscalls.FGetpipeSz, syscalls.FAddSeals, syscalls.FGetSeals:
+		syscalls.FNotify, syscalls.FSetpipeSz, syscalls.FGetpipeSz, syscalls.FAddSeals, syscalls.FGetSeals,
+		syscalls.FDupfdQuery, syscalls.FCreatedQuery:
 		return ret(unix.FcntlInt(uintptr(fd), cmd, int(int32(arg))))
+	}
+	// An unknown command is EINVAL, after the descriptor: EBADF for a
+	// closed or O_PATH one (fs/fcntl.c: fdget_raw, check_fcntl_cmd).
+	if !fdUsable(fd) {
+		return errno(unix.EBADF)
 	}
 	return errno(unix.EINVAL)
 }
@@ -240,6 +241,9 @@ var passIoctls = map[uint32]uint64{
 	0x80045439: 4, // TIOCGPKT
 	0x5420:     4, // TIOCPKT
 	0x80045440: 4, // TIOCGEXCL
+	0x00000002: 4, // FIGETBSZ (include/uapi/linux/fs.h)
+	0x80086601: 4, // FS_IOC_GETFLAGS (an int, though _IOR says long)
+	0x40086602: 4, // FS_IOC_SETFLAGS
 	// a value or nothing
 	fioclex: 0, fionclex: 0,
 	0x540C:     0, // TIOCEXCL

@@ -1,6 +1,9 @@
 package linuxuser
 
 import (
+	"runtime"
+	"unsafe"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -20,6 +23,8 @@ func init() {
 		row{"pwrite64", sysPwrite, kinds(aInt, aHex, aLong, aLong), syscalls.RetInt, syscalls.Full, ""},
 		row{"preadv", sysPreadv, kinds(aInt, aPtr, aInt, aLong), syscalls.RetInt, syscalls.Full, ""},
 		row{"pwritev", sysPwritev, kinds(aInt, aPtr, aInt, aLong), syscalls.RetInt, syscalls.Full, ""},
+		row{"preadv2", sysPreadv2, kinds(aInt, aPtr, aInt, aLong, aLong, aHex), syscalls.RetInt, syscalls.Full, ""},
+		row{"pwritev2", sysPwritev2, kinds(aInt, aPtr, aInt, aLong, aLong, aHex), syscalls.RetInt, syscalls.Full, ""},
 		row{"lseek", sysLseek, kinds(aInt, aLong, aInt), syscalls.RetInt, syscalls.Full, ""},
 		row{"openat2", sysOpenat2, kinds(aDirFD, aStr, aPtr, aLong), syscalls.RetInt, syscalls.Full,
 			"flags translated; RESOLVE_* as the host has them"},
@@ -105,60 +110,53 @@ func (t *Thread) unmappedIO(nr uintptr, a *Args) uint64 {
 // iovMax is UIO_MAXIOV (Linux include/uapi/linux/uio.h).
 const iovMax = 1024
 
-// iovecs maps a guest iovec array onto host buffers.
-func (t *Thread) iovecs(addr, count uint64, prot int) ([][]byte, uint64) {
-	if count > iovMax {
-		return nil, errno(unix.EINVAL)
+// hostIovecs is the host copy of the guest's array of n struct iovec at
+// addr, each base the host view of its guest range (userRange), for a host
+// call that imports the array itself: the host kernel then checks the
+// descriptor and its mode first and the vector after, in its own order
+// (fs/read_write.c vfs_readv, lib/iov_iter.c import_iovec: a count above
+// UIO_MAXIOV is EINVAL, an unreadable array EFAULT, a negative length
+// EINVAL, a range past the end of the address space EFAULT). p is the
+// array's host address, or the host view of a guest array that cannot be
+// read (or is too long to), which the host fails on.
+func (t *Thread) hostIovecs(addr, n uint64) (iov []unix.Iovec, p uintptr) {
+	bad := t.userRange(addr, syscalls.IovecSize*min(n, iovMax+1))
+	if n > iovMax || n == 0 {
+		return nil, bad
 	}
-	raw, err := t.readBytes(addr, count*syscalls.IovecSize)
+	g, err := t.p.as.Slice(addr, syscalls.IovecSize*n, translate.ProtRead)
 	if err != nil {
-		return nil, errno(unix.EFAULT)
+		return nil, bad
 	}
-	var out [][]byte
-	for _, v := range syscalls.DecodeIovecs(raw) {
-		if int64(v.Len) < 0 {
-			return nil, errno(unix.EINVAL)
-		}
-		b, err := t.ioSlice(v.Base, v.Len, prot)
-		if err != nil {
-			return nil, errno(unix.EFAULT)
-		}
-		out = append(out, b)
+	iov = make([]unix.Iovec, n)
+	for i, v := range syscalls.DecodeIovecs(g) {
+		iov[i] = unix.Iovec{Base: (*byte)(hostPointer(t.userRange(v.Base, v.Len))), Len: v.Len}
 	}
-	return out, 0
+	return iov, uintptr(unsafe.Pointer(&iov[0]))
 }
 
-func sysReadv(t *Thread, a *Args) uint64 {
-	iov, e := t.iovecs(a[1], a[2], translate.ProtWrite)
-	if e != 0 {
-		return e
+// vecCall runs readv, writev, preadv, pwritev, preadv2 or pwritev2 (nr)
+// with the guest's vector; opt is the socket timeout that makes an
+// interrupted call fail with EINTR.
+func (t *Thread) vecCall(nr uintptr, a *Args, opt int) uint64 {
+	fd := fdArg(a[0])
+	iov, p := t.hostIovecs(a[1], a[2])
+	r := t.sockCall(fd, opt, func() (int, error) {
+		return raw(nr, uintptr(fd), p, uintptr(a[2]), uintptr(a[3]), uintptr(a[4]), uintptr(a[5]))
+	})
+	runtime.KeepAlive(iov)
+	if opt == unix.SO_SNDTIMEO {
+		r = t.raisePipe(r)
 	}
-	return t.sockCall(fdArg(a[0]), unix.SO_RCVTIMEO, func() (int, error) { return unix.Readv(fdArg(a[0]), iov) })
+	return r
 }
 
-func sysWritev(t *Thread, a *Args) uint64 {
-	iov, e := t.iovecs(a[1], a[2], translate.ProtRead)
-	if e != 0 {
-		return e
-	}
-	return t.raisePipe(t.sockCall(fdArg(a[0]), unix.SO_SNDTIMEO, func() (int, error) { return unix.Writev(fdArg(a[0]), iov) }))
-}
-
-func sysPreadv(t *Thread, a *Args) uint64 {
-	iov, e := t.iovecs(a[1], a[2], translate.ProtWrite)
-	if e != 0 {
-		return e
-	}
-	return ret(unix.Preadv(fdArg(a[0]), iov, int64(a[3])))
-}
-
-func sysPwritev(t *Thread, a *Args) uint64 {
-	iov, e := t.iovecs(a[1], a[2], translate.ProtRead)
-	if e != 0 {
-		return e
-	}
-	return ret(unix.Pwritev(fdArg(a[0]), iov, int64(a[3])))
-}
+func sysReadv(t *Thread, a *Args) uint64    { return t.vecCall(unix.SYS_READV, a, unix.SO_RCVTIMEO) }
+func sysWritev(t *Thread, a *Args) uint64   { return t.vecCall(unix.SYS_WRITEV, a, unix.SO_SNDTIMEO) }
+func sysPreadv(t *Thread, a *Args) uint64   { return t.vecCall(unix.SYS_PREADV, a, unix.SO_RCVTIMEO) }
+func sysPwritev(t *Thread, a *Args) uint64  { return t.vecCall(unix.SYS_PWRITEV, a, unix.SO_SNDTIMEO) }
+func sysPreadv2(t *Thread, a *Args) uint64  { return t.vecCall(unix.SYS_PREADV2, a, unix.SO_RCVTIMEO) }
+func sysPwritev2(t *Thread, a *Args) uint64 { return t.vecCall(unix.SYS_PWRITEV2, a, unix.SO_SNDTIMEO) }
 
 func sysLseek(t *Thread, a *Args) uint64 {
 	n, err := unix.Seek(fdArg(a[0]), int64(a[1]), int(int32(a[2])))
@@ -195,7 +193,7 @@ func sysOpenat2(t *Thread, a *Args) uint64 {
 		return e
 	}
 	dirfd := fdArg(a[0])
-	if fd, handled := t.p.openProc(dirfd, name, int(how.Flags)); handled {
+	if fd, handled := t.p.openProcHow(dirfd, name, int(how.Flags), how.Resolve); handled {
 		return fd
 	}
 	return ret(unix.Openat2(dirfd, t.p.prefixed(name), &how))
@@ -229,28 +227,48 @@ func sysFstat(t *Thread, a *Args) uint64 {
 }
 
 func sysNewfstatat(t *Thread, a *Args) uint64 {
-	name, e := t.readPath(a[1])
+	p, e := t.statPath(a[1], a[3])
 	if e != 0 {
 		return e
 	}
 	var st unix.Stat_t
-	if err := unix.Fstatat(fdArg(a[0]), t.p.procPath(name), &st, int(int32(a[3]))); err != nil {
-		return errRet(err)
+	_, _, en := unix.Syscall6(unix.SYS_NEWFSTATAT, uintptr(fdArg(a[0])), uintptr(unsafe.Pointer(p)), uintptr(unsafe.Pointer(&st)), uintptr(int32(a[3])), 0, 0)
+	if en != 0 {
+		return errno(en)
 	}
 	return t.putStat(a[2], &st)
+}
+
+// statPath is the host path of a stat call's guest path: NULL stays NULL
+// with AT_EMPTY_PATH, which then means the descriptor itself as "" does
+// (fs/namei.c getname_maybe_null, Linux 6.11); the host kernel decides.
+func (t *Thread) statPath(addr, flags uint64) (*byte, uint64) {
+	if addr == 0 && flags&unix.AT_EMPTY_PATH != 0 {
+		return nil, 0
+	}
+	name, e := t.readPath(addr)
+	if e != 0 {
+		return nil, e
+	}
+	p, err := unix.BytePtrFromString(t.p.procPath(name))
+	if err != nil {
+		return nil, errno(unix.EINVAL)
+	}
+	return p, 0
 }
 
 // statxSize is sizeof(struct statx), arch-independent (Linux include/uapi/linux/stat.h).
 const statxSize = 256
 
 func sysStatx(t *Thread, a *Args) uint64 {
-	name, e := t.readPath(a[1])
+	p, e := t.statPath(a[1], a[2])
 	if e != 0 {
 		return e
 	}
 	var st unix.Statx_t
-	if err := unix.Statx(fdArg(a[0]), t.p.procPath(name), int(int32(a[2])), int(int32(a[3])), &st); err != nil {
-		return errRet(err)
+	_, _, en := unix.Syscall6(unix.SYS_STATX, uintptr(fdArg(a[0])), uintptr(unsafe.Pointer(p)), uintptr(int32(a[2])), uintptr(uint32(a[3])), uintptr(unsafe.Pointer(&st)), 0)
+	if en != 0 {
+		return errno(en)
 	}
 	b, err := t.p.as.Slice(a[4], statxSize, translate.ProtWrite)
 	if err != nil {
@@ -262,11 +280,13 @@ func sysStatx(t *Thread, a *Args) uint64 {
 
 func sysGetdents64(t *Thread, a *Args) uint64 {
 	// struct linux_dirent64 has the same layout on host and guest.
-	b, err := t.ioSlice(a[1], a[2], translate.ProtWrite)
-	if err != nil {
-		return errRet(err)
+	fd, count := fdArg(a[0]), uint32(a[2])
+	b, err := t.ioSlice(a[1], uint64(count), translate.ProtWrite)
+	if err != nil || int32(count) < 0 {
+		// The host checks the descriptor before the buffer and takes
+		// the count as an int (fs/readdir.c: EINVAL past INT_MAX).
+		return ret(raw(unix.SYS_GETDENTS64, uintptr(fd), t.userRange(a[1], uint64(count)), uintptr(count), 0, 0, 0))
 	}
-	fd := fdArg(a[0])
 	for {
 		n, err := unix.Getdents(fd, b)
 		if err != nil || n == 0 || !isOwnFDDir(fd) {

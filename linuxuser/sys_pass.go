@@ -136,7 +136,11 @@ func (t *Thread) passArg(s pk, a *Args, i int) (uintptr, []byte, uint64) {
 			p, e = t.readPath(a[i])
 		}
 		if e != 0 {
-			return 0, nil, e
+			// Unreadable or too long: the host gets the guest's string
+			// where it is and fails on it when its kernel reads it,
+			// after the checks that come first (mm/memfd.c: the flags;
+			// fs/notify/inotify: the mask and the descriptor).
+			return t.userRange(a[i], 1), nil, 0
 		}
 		b := make([]byte, len(p)+1) // on the heap: its address stays put
 		copy(b, p)

@@ -63,19 +63,10 @@ func (t *Thread) loadMsg(addr uint64) *hostMsg {
 	nameLen := le.Uint32(g[msgNamelen:])
 	name := t.userRange(le.Uint64(g[msgName:]), min(uint64(nameLen), sockaddrStorageSize))
 	h.m.Name, h.m.Namelen = (*byte)(hostPointer(name)), nameLen
-	n, iovAddr := le.Uint64(g[msgIovlen:]), le.Uint64(g[msgIov:])
-	if iovs, err := t.p.as.Slice(iovAddr, 16*n, translate.ProtRead); err == nil && n <= iovMax {
-		h.iov = make([]unix.Iovec, n)
-		for i := range h.iov {
-			p, l := t.userPtr(le.Uint64(iovs[16*i:]), le.Uint64(iovs[16*i+8:]))
-			h.iov[i] = unix.Iovec{Base: (*byte)(hostPointer(p)), Len: l}
-		}
-		if n > 0 {
-			h.m.Iov = &h.iov[0]
-		}
-	} else {
-		h.m.Iov = (*unix.Iovec)(hostPointer(t.userRange(iovAddr, 16*min(n, iovMax+1))))
-	}
+	n := le.Uint64(g[msgIovlen:])
+	var p uintptr
+	h.iov, p = t.hostIovecs(le.Uint64(g[msgIov:]), n)
+	h.m.Iov = (*unix.Iovec)(hostPointer(p))
 	h.m.Iovlen = n
 	ctl, ctlLen := t.userPtr(le.Uint64(g[msgControl:]), le.Uint64(g[msgControllen:]))
 	h.m.Control, h.m.Controllen = (*byte)(hostPointer(ctl)), ctlLen

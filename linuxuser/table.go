@@ -115,10 +115,15 @@ func (t *Thread) store32(addr uint64, v uint32) error { return t.p.as.Store32(ad
 
 // ioSlice is the host view of a guest I/O buffer. A count running past
 // the mapping is cut at its end, as the kernel copies only what it needs;
-// a buffer whose first byte is inaccessible is EFAULT.
+// a buffer whose first byte is inaccessible is EFAULT, and so is a range
+// that runs past the end of the address space (the kernel's access_ok,
+// checked before any copy: fs/read_write.c vfs_read).
 func (t *Thread) ioSlice(addr, n uint64, prot int) ([]byte, error) {
 	if n == 0 {
 		return []byte{}, nil
+	}
+	if lim := t.p.as.Limit(); addr >= lim || n > lim-addr {
+		return nil, translate.ErrFault
 	}
 	if s, err := t.p.as.Slice(addr, n, prot); err == nil {
 		return s, nil

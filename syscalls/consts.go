@@ -106,11 +106,15 @@ const (
 	FSetlease     = 1024
 	FGetlease     = 1025
 	FNotify       = 1026
+	FDupfdQuery   = 1027
+	FCreatedQuery = 1028
 	FDupfdCloexec = 1030
 	FSetpipeSz    = 1031
 	FGetpipeSz    = 1032
 	FAddSeals     = 1033
 	FGetSeals     = 1034
+	FGetRwHint    = 1035
+	FSetRwHint    = 1036
 
 	FDCloexec = 1
 	AtFdcwd   = -100

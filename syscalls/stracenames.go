@@ -43,7 +43,8 @@ var fcntlNames = map[uint64]string{FDupfd: "F_DUPFD", FGetfd: "F_GETFD", FSetfd:
 	FOfdSetlk: "F_OFD_SETLK", FOfdSetlkw: "F_OFD_SETLKW", FSetlease: "F_SETLEASE",
 	FGetlease: "F_GETLEASE", FNotify: "F_NOTIFY", FDupfdCloexec: "F_DUPFD_CLOEXEC",
 	FSetpipeSz: "F_SETPIPE_SZ", FGetpipeSz: "F_GETPIPE_SZ", FAddSeals: "F_ADD_SEALS",
-	FGetSeals: "F_GET_SEALS"}
+	FGetSeals: "F_GET_SEALS", FDupfdQuery: "F_DUPFD_QUERY", FCreatedQuery: "F_CREATED_QUERY",
+	FGetRwHint: "F_GET_RW_HINT", FSetRwHint: "F_SET_RW_HINT"}
 
 var sigHowNames = map[uint64]string{SigBlock: "SIG_BLOCK", SigUnblock: "SIG_UNBLOCK", SigSetmask: "SIG_SETMASK"}
 

@@ -84,6 +84,12 @@ var e2eCases = []e2eCase{
 	// buffers and lengths, signalfd4, ioctl on O_PATH, file handles,
 	// personality(UNAME26), select/ppoll across SIGCHLD, clone3's pidfd.
 	{name: "errpaths", prog: "errpaths", qemuDiff: "qemu-user 7.2 checks buffers before descriptors and clocks, and drops a bad nanosleep rem"},
+	// #20: the file and descriptor families' documented errors in the
+	// kernel's order (read/write and vectored forms, lseek, openat/openat2,
+	// dup3, fcntl, pipe2, stat calls, getdents64, truncation, fallocate,
+	// sendfile/splice/tee/copy_file_range, flock, memfd, inotify).
+	{name: "errfiles", prog: "errfiles", dirArg: true,
+		qemuDiff: "qemu-user 7.2 checks buffers before descriptors and has no preadv2/pwritev2"},
 	// #20: POSIX timers on every clock and sigevent kind, their ids and
 	// errors, overrun saturation, tgkill/sigqueue EAGAIN at
 	// RLIMIT_SIGPENDING, SA_RESETHAND as the handler sees it; needs root.
