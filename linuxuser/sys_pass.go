@@ -3,7 +3,6 @@ package linuxuser
 import (
 	"runtime"
 	"syscall"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -124,27 +123,12 @@ func (t *Thread) passArg(s pk, a *Args, i int) (uintptr, []byte, uint64) {
 		return uintptr(a[i]), nil, 0
 	case pkInt:
 		return uintptr(int32(a[i])), nil, 0
-	case pkPath, pkStr:
-		if a[i] == 0 {
-			return 0, nil, 0
-		}
-		var p string
-		var e uint64
-		if s.kind == pkPath {
-			p, e = t.hostPath(a[i])
-		} else {
-			p, e = t.readPath(a[i])
-		}
-		if e != 0 {
-			// Unreadable or too long: the host gets the guest's string
-			// where it is and fails on it when its kernel reads it,
-			// after the checks that come first (mm/memfd.c: the flags;
-			// fs/notify/inotify: the mask and the descriptor).
-			return t.userRange(a[i], 1), nil, 0
-		}
-		b := make([]byte, len(p)+1) // on the heap: its address stays put
-		copy(b, p)
-		return uintptr(unsafe.Pointer(&b[0])), b, 0
+	case pkPath:
+		p, b := t.strArg(a[i], t.p.prefixed)
+		return p, b, 0
+	case pkStr:
+		p, b := t.strArg(a[i], nil)
+		return p, b, 0
 	}
 	// A buffer goes as the host view of the guest's (userRange): the host
 	// kernel reads or writes only what the call needs, with the guest's

@@ -42,134 +42,96 @@ func init() {
 	)
 }
 
-// twoPaths reads two guest path arguments.
-func (t *Thread) twoPaths(a1, a2 uint64) (string, string, uint64) {
-	p1, e := t.readPath(a1)
-	if e != 0 {
-		return "", "", e
+// strArg is a guest path or string argument for a host call: a host
+// copy (through conv, when given), or, when the guest's cannot be read or
+// is longer than PATH_MAX, the guest's own host view, which the host
+// kernel fails on (EFAULT, ENAMETOOLONG) when it reads it, after the
+// checks it makes first (fs/namei.c: renameat2 checks its flags before
+// either name, and walks the old name before reading the new one's error).
+// NULL stays NULL. keep holds the copy until the call returns.
+func (t *Thread) strArg(addr uint64, conv func(string) string) (p uintptr, keep []byte) {
+	if addr == 0 {
+		return 0, nil
 	}
-	p2, e := t.readPath(a2)
-	return p1, p2, e
+	s, e := t.readPath(addr)
+	if e != 0 {
+		return t.userRange(addr, 1), nil
+	}
+	if conv != nil {
+		s = conv(s)
+	}
+	keep = make([]byte, len(s)+1) // on the heap: its address stays put
+	copy(keep, s)
+	return uintptr(unsafe.Pointer(&keep[0])), keep
 }
 
-func sysMkdirat(t *Thread, a *Args) uint64 {
-	name, e := t.readPath(a[1])
-	if e != 0 {
-		return e
+// pathCall runs host call nr with the guest's arguments, those at the
+// indexes in paths being path names (strArg through conv): the host
+// kernel checks them all in its own order.
+func (t *Thread) pathCall(nr uintptr, a *Args, conv func(string) string, paths ...int) uint64 {
+	var args [6]uintptr
+	var keep [6][]byte
+	for i := range args {
+		args[i] = uintptr(a[i])
 	}
-	return ok(unix.Mkdirat(fdArg(a[0]), name, uint32(a[2])))
+	for _, i := range paths {
+		args[i], keep[i] = t.strArg(a[i], conv)
+	}
+	r := ret(raw(nr, args[0], args[1], args[2], args[3], args[4], args[5]))
+	runtime.KeepAlive(&keep)
+	return r
 }
 
-func sysMknodat(t *Thread, a *Args) uint64 {
-	name, e := t.readPath(a[1])
-	if e != 0 {
-		return e
-	}
-	return ok(unix.Mknodat(fdArg(a[0]), name, uint32(a[2]), int(a[3])))
+func sysMkdirat(t *Thread, a *Args) uint64   { return t.pathCall(unix.SYS_MKDIRAT, a, nil, 1) }
+func sysMknodat(t *Thread, a *Args) uint64   { return t.pathCall(unix.SYS_MKNODAT, a, nil, 1) }
+func sysUnlinkat(t *Thread, a *Args) uint64  { return t.pathCall(unix.SYS_UNLINKAT, a, nil, 1) }
+func sysRenameat(t *Thread, a *Args) uint64  { return t.pathCall(unix.SYS_RENAMEAT, a, nil, 1, 3) }
+func sysRenameat2(t *Thread, a *Args) uint64 { return t.pathCall(unix.SYS_RENAMEAT2, a, nil, 1, 3) }
+func sysSymlinkat(t *Thread, a *Args) uint64 { return t.pathCall(unix.SYS_SYMLINKAT, a, nil, 0, 2) }
+func sysLinkat(t *Thread, a *Args) uint64    { return t.pathCall(unix.SYS_LINKAT, a, nil, 1, 3) }
+func sysFchmodat(t *Thread, a *Args) uint64  { return t.pathCall(unix.SYS_FCHMODAT, a, nil, 1) }
+func sysFchownat(t *Thread, a *Args) uint64  { return t.pathCall(unix.SYS_FCHOWNAT, a, nil, 1) }
+func sysFaccessat(t *Thread, a *Args) uint64 {
+	return t.pathCall(unix.SYS_FACCESSAT, a, t.p.procPath, 1)
 }
-
-func sysUnlinkat(t *Thread, a *Args) uint64 {
-	name, e := t.readPath(a[1])
-	if e != 0 {
-		return e
-	}
-	return ok(unix.Unlinkat(fdArg(a[0]), name, int(int32(a[2]))))
+func sysFaccessat2(t *Thread, a *Args) uint64 {
+	return t.pathCall(unix.SYS_FACCESSAT2, a, t.p.procPath, 1)
 }
+func sysTruncate(t *Thread, a *Args) uint64 { return t.pathCall(unix.SYS_TRUNCATE, a, t.p.prefixed, 0) }
+func sysChdir(t *Thread, a *Args) uint64    { return t.pathCall(unix.SYS_CHDIR, a, t.p.prefixed, 0) }
+func sysChroot(t *Thread, a *Args) uint64   { return t.pathCall(unix.SYS_CHROOT, a, t.p.prefixed, 0) }
 
-func sysRenameat(t *Thread, a *Args) uint64 {
-	from, to, e := t.twoPaths(a[1], a[3])
-	if e != 0 {
-		return e
-	}
-	return ok(unix.Renameat(fdArg(a[0]), from, fdArg(a[2]), to))
-}
-
-func sysRenameat2(t *Thread, a *Args) uint64 {
-	from, to, e := t.twoPaths(a[1], a[3])
-	if e != 0 {
-		return e
-	}
-	return ok(unix.Renameat2(fdArg(a[0]), from, fdArg(a[2]), to, uint(uint32(a[4]))))
-}
-
-func sysSymlinkat(t *Thread, a *Args) uint64 {
-	target, name, e := t.twoPaths(a[0], a[2])
-	if e != 0 {
-		return e
-	}
-	return ok(unix.Symlinkat(target, fdArg(a[1]), name))
-}
-
-func sysLinkat(t *Thread, a *Args) uint64 {
-	from, to, e := t.twoPaths(a[1], a[3])
-	if e != 0 {
-		return e
-	}
-	return ok(unix.Linkat(fdArg(a[0]), from, fdArg(a[2]), to, int(int32(a[4]))))
-}
-
+// sysReadlinkat: the size is an int checked first, the buffer is written
+// last (fs/stat.c do_readlinkat: EINVAL for a size <= 0 or a file that is
+// no symlink comes before EFAULT).
 func sysReadlinkat(t *Thread, a *Args) uint64 {
-	name, e := t.readPath(a[1])
-	if e != 0 {
-		return e
-	}
-	if int64(a[3]) <= 0 {
+	n := int32(a[3])
+	if n <= 0 {
 		return errno(unix.EINVAL)
 	}
-	buf, err := t.ioSlice(a[2], a[3], translate.ProtWrite)
-	if err != nil {
-		return errRet(err)
+	name, e := t.readPath(a[1])
+	if e != 0 {
+		return e
 	}
+	path, emulated := "", false
 	if t.p.isProcSelf(fdArg(a[0]), name, "exe") {
-		return uint64(copy(buf, t.p.img.Path))
-	}
-	if pid, file, ok := t.p.peerProcFile(fdArg(a[0]), name); ok && file == "exe" {
-		if path, ok := askPeer(pid, file); ok {
-			return uint64(copy(buf, path))
+		path, emulated = t.p.img.Path, true
+	} else if pid, file, ok := t.p.peerProcFile(fdArg(a[0]), name); ok && file == "exe" {
+		if b, ok := askPeer(pid, file); ok {
+			path, emulated = string(b), true
 		}
 	}
-	return ret(unix.Readlinkat(fdArg(a[0]), t.p.prefixed(name), buf))
-}
-
-func sysFaccessat(t *Thread, a *Args) uint64 {
-	name, e := t.readPath(a[1])
-	if e != 0 {
-		return e
+	if emulated {
+		buf, err := t.ioSlice(a[2], uint64(n), translate.ProtWrite)
+		if err != nil {
+			return errRet(err)
+		}
+		return uint64(copy(buf, path))
 	}
-	return ok(unix.Faccessat(fdArg(a[0]), t.p.procPath(name), uint32(a[2]), 0))
-}
-
-func sysFaccessat2(t *Thread, a *Args) uint64 {
-	name, e := t.readPath(a[1])
-	if e != 0 {
-		return e
-	}
-	pathp, err := unix.BytePtrFromString(t.p.procPath(name))
-	if err != nil {
-		return errno(unix.EINVAL)
-	}
-	_, _, errn := unix.Syscall6(unix.SYS_FACCESSAT2, uintptr(fdArg(a[0])), uintptr(unsafe.Pointer(pathp)),
-		uintptr(a[2]), uintptr(a[3]), 0, 0)
-	if errn != 0 {
-		return errno(errn)
-	}
-	return 0
-}
-
-func sysFchmodat(t *Thread, a *Args) uint64 {
-	name, e := t.readPath(a[1])
-	if e != 0 {
-		return e
-	}
-	return ok(unix.Fchmodat(fdArg(a[0]), name, uint32(a[2]), 0))
-}
-
-func sysFchownat(t *Thread, a *Args) uint64 {
-	name, e := t.readPath(a[1])
-	if e != 0 {
-		return e
-	}
-	return ok(unix.Fchownat(fdArg(a[0]), name, int(int32(a[2])), int(int32(a[3])), int(int32(a[4]))))
+	args := *a
+	args[3] = uint64(n)
+	args[2] = uint64(t.userRange(a[2], uint64(n)))
+	return t.pathCall(unix.SYS_READLINKAT, &args, t.p.prefixed, 1)
 }
 
 // sysUtimensat passes the two struct timespec (same layout on 64-bit) and
@@ -204,51 +166,22 @@ func sysUtimensat(t *Thread, a *Args) uint64 {
 	return 0
 }
 
-func sysTruncate(t *Thread, a *Args) uint64 {
-	name, e := t.hostPath(a[0])
-	if e != 0 {
-		return e
-	}
-	return ok(unix.Truncate(name, int64(a[1])))
-}
-
+// sysStatfs: struct statfs is the same on x86_64 and the guests
+// (statfsSize): the host writes the guest's, after the path walk.
 func sysStatfs(t *Thread, a *Args) uint64 {
-	name, e := t.hostPath(a[0])
-	if e != 0 {
-		return e
-	}
-	var st unix.Statfs_t
-	if err := unix.Statfs(name, &st); err != nil {
-		return errRet(err)
-	}
-	return t.putBytes(a[1], structBytes(&st)[:statfsSize])
+	args := *a
+	args[1] = uint64(t.userRange(a[1], statfsSize))
+	return t.pathCall(unix.SYS_STATFS, &args, t.p.prefixed, 0)
 }
 
+// sysGetcwd: the host writes the guest's buffer; a size too small is
+// ERANGE before the buffer is touched (fs/d_path.c getcwd).
 func sysGetcwd(t *Thread, a *Args) uint64 {
-	buf, err := t.ioSlice(a[0], a[1], translate.ProtWrite)
-	if err != nil {
-		return errRet(err)
-	}
-	return ret(unix.Getcwd(buf))
-}
-
-func sysChdir(t *Thread, a *Args) uint64 {
-	name, e := t.hostPath(a[0])
-	if e != 0 {
-		return e
-	}
-	return ok(unix.Chdir(name))
+	buf, _ := t.userPtr(a[0], a[1])
+	return ret(raw(unix.SYS_GETCWD, buf, uintptr(a[1]), 0, 0, 0, 0))
 }
 
 func sysFchdir(t *Thread, a *Args) uint64 { return ok(unix.Fchdir(fdArg(a[0]))) }
-
-func sysChroot(t *Thread, a *Args) uint64 {
-	name, e := t.hostPath(a[0])
-	if e != 0 {
-		return e
-	}
-	return ok(unix.Chroot(name))
-}
 
 // File handles (fs/fhandle.c). struct file_handle {u32 handle_bytes; int
 // handle_type; u8 f_handle[]} is the same on every target; the host checks

@@ -90,6 +90,12 @@ var e2eCases = []e2eCase{
 	// sendfile/splice/tee/copy_file_range, flock, memfd, inotify).
 	{name: "errfiles", prog: "errfiles", dirArg: true,
 		qemuDiff: "qemu-user 7.2 checks buffers before descriptors and has no preadv2/pwritev2"},
+	// #20: the path-name families' documented errors in the kernel's
+	// order (mkdirat, mknodat, unlinkat, renameat2, symlinkat, linkat,
+	// readlinkat, faccessat2, fchmodat2, fchownat, utimensat, statfs,
+	// getcwd, chdir, chroot, xattrs); needs root.
+	{name: "errfs", prog: "errfs", dirArg: true,
+		qemuDiff: "qemu-user 7.2 reads paths and buffers before flags and descriptors, and has no fchmodat2"},
 	// #20: POSIX timers on every clock and sigevent kind, their ids and
 	// errors, overrun saturation, tgkill/sigqueue EAGAIN at
 	// RLIMIT_SIGPENDING, SA_RESETHAND as the handler sees it; needs root.
