@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unsafe"
+
+	"github.com/gemu-project/gemu/translate/x64"
 )
 
 // Tier 2 (DESIGN.md "The translator core"): hot blocks are compiled from
@@ -59,10 +61,11 @@ func exitWord(kind int, op int, id uint32) uint64 {
 // jitCPU is a CPU's tier-2 state. Compiled code reads and writes it at
 // offsets from R15.
 type jitCPU struct {
-	g         uintptr // the goroutine running the CPU (stackguard0 at +16)
-	faultPC   uintptr // host PC of a faulting compiled access
-	faultAddr uintptr // its si_addr
-	scratch   [2]Op   // one op and an OpExit, for exitStep of plain ops
+	g         uintptr    // the goroutine running the CPU (stackguard0 at +16)
+	faultPC   uintptr    // host PC of a faulting compiled access
+	faultAddr uintptr    // its si_addr
+	faultRegs [16]uint64 // the host registers there, in ucontext gregs order
+	scratch   [2]Op      // one op and an OpExit, for exitStep of plain ops
 	jc        [jitJCSize]jitJCEntry
 	jcReady   bool // jc's empty slots point at the miss stub
 }
@@ -116,10 +119,13 @@ type nativeBlock struct {
 	sites   []chainSite
 }
 
-// memSite maps the host offset of a compiled access to its op.
+// memSite maps the host offset of a compiled access to its op and the
+// cache registers dirty there, which a fault stores from the host
+// registers the signal handler saved.
 type memSite struct {
-	off uint32
-	op  uint32
+	off   uint32
+	op    uint32
+	dirty []regStore
 }
 
 // chainSite is a direct exit's rel32 field and the stub it jumps to when
@@ -128,6 +134,7 @@ type chainSite struct {
 	op    int
 	field int
 	stub  int
+	body  int // a loop edge's target in its own block (jitloop.go), 0: none
 }
 
 // The process-wide arena and the table of compiled blocks (ids in arena
@@ -153,22 +160,37 @@ var jitState struct {
 // jitBlockByID returns compiled block id.
 func jitBlockByID(id uint32) *nativeBlock { return (*jitState.view.Load())[id] }
 
-// jitBlockAt returns the compiled block containing host pc and the op of
-// the access at pc.
-func jitBlockAt(pc uintptr) (*nativeBlock, int, bool) {
+// jitBlockAt returns the compiled block containing host pc and the
+// access at pc.
+func jitBlockAt(pc uintptr) (*nativeBlock, *memSite, bool) {
 	v := *jitState.view.Load()
 	i := sort.Search(len(v), func(i int) bool { return v[i].end > pc })
 	if i == len(v) || v[i].entry > pc {
-		return nil, 0, false
+		return nil, nil, false
 	}
 	n := v[i]
 	off := uint32(pc - n.entry)
-	for _, m := range n.memOps {
-		if m.off == off {
-			return n, int(m.op), true
+	for j := range n.memOps {
+		if m := &n.memOps[j]; m.off == off {
+			return n, m, true
 		}
 	}
-	return nil, 0, false
+	return nil, nil, false
+}
+
+// ucontextGreg is where each host register sits in ucontext's gregs, as
+// jitSigHandler copies them to jitCPU.faultRegs (glibc sys/ucontext.h
+// REG_R8 = 0 … REG_RSP = 15).
+var ucontextGreg = map[x64.Reg]int{x64.R8: 0, x64.R9: 1, x64.R10: 2, x64.R11: 3, x64.R12: 4,
+	x64.R13: 5, x64.R14: 6, x64.R15: 7, x64.RDI: 8, x64.RSI: 9, x64.RBP: 10, x64.RBX: 11,
+	x64.RDX: 12, x64.RAX: 13, x64.RCX: 14, x64.RSP: 15}
+
+// storeFaultRegs puts in CPU.R the guest registers that were dirty in
+// host registers at the faulting access m.
+func (c *CPU) storeFaultRegs(m *memSite) {
+	for _, s := range m.dirty {
+		*(*uint64)(unsafe.Add(unsafe.Pointer(&c.R[0]), int(s.guest)*8)) = c.jit.faultRegs[ucontextGreg[s.host]]
+	}
 }
 
 // SetJIT selects tier 2's mode for this engine. It returns an error when
@@ -304,6 +326,10 @@ func (e *Engine) jitOptions() jitOptions {
 	if z, ok := e.target.(interface{ ZeroRegister() uint8 }); ok {
 		o.zero = z.ZeroRegister()
 	}
+	if t, ok := e.target.(interface{ BlockTemps() (uint8, uint8) }); ok {
+		lo, n := t.BlockTemps()
+		o.temps = [2]uint8{lo, lo + n}
+	}
 	if f, ok := e.target.(interface{ FloatEnv() FloatEnv }); ok {
 		env := f.FloatEnv()
 		o.fenv = &env
@@ -343,6 +369,9 @@ func (e *Engine) compile(b *Block) *nativeBlock {
 	for i := range n.sites {
 		n.sites[i].field += at
 		n.sites[i].stub += at
+		if n.sites[i].body != 0 {
+			n.sites[i].body += at
+		}
 	}
 	jitState.used = at + len(code)
 	blocks := append(jitState.blocks, n)
@@ -384,9 +413,16 @@ func linkNative(n *nativeBlock, siteOp int, nb *Block) {
 			return // already chained
 		}
 		// Only edges to a block at or below this one's start poll: every
-		// cycle of blocks has one, so a loop polls once per iteration.
+		// cycle of blocks has one, so a loop polls once per iteration. A
+		// loop edge has polled and keeps its registers in the cache: it
+		// links only to its own block's body.
 		to := t.off
-		if nb.PC > n.block.PC {
+		switch {
+		case s.body != 0 && nb != n.block:
+			return
+		case s.body != 0:
+			to = s.body
+		case nb.PC > n.block.PC:
 			to += t.fast
 		}
 		patchRel32(s.field, to)
@@ -435,12 +471,13 @@ func (e *Engine) runNative(c *CPU, n *nativeBlock, entry uintptr) int {
 			return nextIndirect
 		}
 		if kind == exitFault {
-			fn, fop, ok := jitBlockAt(c.jit.faultPC)
+			fn, m, ok := jitBlockAt(c.jit.faultPC)
 			if !ok {
 				panic(fmt.Sprintf("tier 2: fault at host pc %#x (address %#x) outside a compiled access", c.jit.faultPC, c.jit.faultAddr))
 			}
+			c.storeFaultRegs(m)
 			c.block = fn.block
-			return exec(c, &fn.block.Ops[fop])
+			return exec(c, &fn.block.Ops[m.op])
 		}
 		n = jitBlockByID(uint32(w >> 32))
 		b := n.block

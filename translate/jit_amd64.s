@@ -26,8 +26,9 @@ TEXT ·jitG(SB), NOSPLIT, $0-8
 // the kernel with DI = signal, SI = *siginfo_t, DX = *ucontext_t. A fault
 // raised by the kernel (si_code > 0) at a PC inside the code arena is a
 // guest access that compiled code made: it records the PC and si_addr in
-// the CPU (found through the interrupted R15) and resumes at the arena's
-// fault stub, which leaves compiled code. Anything else goes on to the
+// the CPU (found through the interrupted R15) with a copy of the host
+// registers (the guest registers compiled code had not yet stored), and
+// resumes at the arena's fault stub, which leaves compiled code. Anything else goes on to the
 // handler that was there before (Go's), as if the kernel had called it.
 // ucontext_t offsets: uc_mcontext.gregs at 40, REG_R15 = 7, REG_RIP = 16
 // (Linux arch/x86/include/uapi/asm/sigcontext.h, glibc sys/ucontext.h).
@@ -48,6 +49,15 @@ TEXT ·jitSigHandler(SB), NOSPLIT|NOFRAME, $0
 	MOVQ 16(SI), AX         // si_addr
 	MOVQ ·jitFaultAddrOff(SB), CX
 	MOVQ AX, (R8)(CX*1)
+	MOVQ ·jitFaultRegsOff(SB), CX
+	LEAQ (R8)(CX*1), R9
+	XORL CX, CX
+copy:
+	MOVQ 40(DX)(CX*8), AX   // gregs[CX]
+	MOVQ AX, (R9)(CX*8)
+	INCQ CX
+	CMPQ CX, $16
+	JB   copy
 	MOVQ ·jitFaultStub(SB), AX
 	MOVQ AX, 168(DX)
 	RET

@@ -20,6 +20,10 @@ type script map[uint64][]Op
 
 func (script) Name() string { return "script" }
 
+// BlockTemps declares regTemp and regTemp+1 block-local, as the targets'
+// temporaries: the generator writes each before reading it in a block.
+func (script) BlockTemps() (uint8, uint8) { return regTemp, 2 }
+
 func (s script) Translate(b *Builder) {
 	ops, ok := s[b.PC()]
 	if !ok {
@@ -43,6 +47,7 @@ const (
 	regCount     = 20 // step counter
 	regDataBase  = 21 // data base address, never written by random ops
 	regFlagsT    = 9  // packed NZCV
+	regTemp      = 22 // two block-local temporaries
 )
 
 // helperMix is an OpCall helper: Dst = A*3 + B, or SIGFPE when A is 7.
@@ -146,23 +151,41 @@ func (g *opGen) program() script {
 	s[exitPC] = []Op{{Code: OpSyscall, Imm: int64(exitPC + 4)}}
 	blockPC := func() uint64 { return scriptCode + uint64(g.r.Intn(scriptBlocks))*scriptStride }
 	for i := 0; i < scriptBlocks; i++ {
+		self := scriptCode + uint64(i)*scriptStride
+		// A third of the direct exits loop to the block itself (in-block
+		// loops in tier 2).
+		target := func() uint64 {
+			if g.r.Intn(3) == 0 {
+				return self
+			}
+			return blockPC()
+		}
 		ops := []Op{
 			{Code: OpAddI, Dst: regCount, A: regCount, Imm: -1},
 			{Code: OpBranch, Aux: CondEQ, A: regCount, B: RegZero, Imm: int64(exitPC)},
 		}
+		temps := 0 // temporaries written so far in this block
 		for n := g.r.Intn(30); n > 0; n-- {
-			ops = append(ops, g.op())
+			op := g.op()
+			if temps < 2 && g.r.Intn(6) == 0 {
+				ops = append(ops, Op{Code: OpAdd, Dst: regTemp + uint8(temps), A: g.reg(), B: g.reg()})
+				temps++
+			}
+			if temps > 0 && g.r.Intn(3) == 0 {
+				op.A = regTemp + uint8(g.r.Intn(temps))
+			}
+			ops = append(ops, op)
 			if g.r.Intn(12) == 0 {
-				ops = append(ops, g.branch(blockPC()))
+				ops = append(ops, g.branch(target()))
 			}
 		}
 		if g.r.Intn(3) == 0 {
 			ops = append(ops, Op{Code: OpMovI, Dst: 10, Imm: int64(blockPC() + 1)},
 				Op{Code: OpJumpReg, A: 10, C: 1})
 		} else {
-			ops = append(ops, Op{Code: OpJump, Imm: int64(blockPC())})
+			ops = append(ops, Op{Code: OpJump, Imm: int64(target())})
 		}
-		s[scriptCode+uint64(i)*scriptStride] = ops
+		s[self] = ops
 	}
 	return s
 }
@@ -276,6 +299,11 @@ func diffRuns(want, got scriptRun) string {
 		return fmt.Sprintf("exit info %+v, want %+v", got.cpu.Exit, want.cpu.Exit)
 	}
 	for i := 0; i < 32; i++ {
+		if i >= regTemp && i < regTemp+2 {
+			// Dead once a block ends; a wrong value inside a block shows
+			// in the registers computed from it.
+			continue
+		}
 		if want.cpu.R[i] != got.cpu.R[i] {
 			return fmt.Sprintf("R[%d] = %#x, want %#x", i, got.cpu.R[i], want.cpu.R[i])
 		}

@@ -35,6 +35,17 @@ type jitCompiler struct {
 	cur     int         // the op being lowered
 	fenv    *FloatEnv   // the target's FP state, nil: FP helpers stay opaque
 	slow    []*slowPath // host-form FP ops' helper calls (jitfloat.go)
+
+	// In-block loops (jitloop.go).
+	trial bool       // a first pass that only finds the loop head's cache
+	head  *regCache  // the cache at the loop body's start, nil: no loop
+	body  int        // offset of the loop body
+	loops []loopEdge // branches back to the block's start
+	found *regCache  // the loop head's cache the trial pass chose
+	uses  [256]int   // reads of each register before its first write (trial)
+	defd  [256]bool  // registers written so far (trial)
+
+	temps [2]uint8 // the target's block-local temporaries [lo, hi)
 }
 
 // jitOptions are a compilation's engine-wide settings.
@@ -42,6 +53,7 @@ type jitOptions struct {
 	nochain bool
 	zero    uint8     // a register slot the target keeps at 0 besides RegZero
 	fenv    *FloatEnv // nil: FP helpers stay opaque
+	temps   [2]uint8  // block-local temporaries [lo, hi): dead at block starts
 }
 
 // stub is an out-of-line exit: the rel32 fields that jump to it and its
@@ -51,6 +63,8 @@ type stub struct {
 	word   uint64
 	site   bool
 	op     int
+	stores []regStore // dirty cache registers to store before leaving
+	loop   bool       // the exit of a loop edge (jitloop.go)
 }
 
 // Offsets from R15 of the CPU fields compiled code touches.
@@ -82,23 +96,39 @@ func jitStubCode(kind int) []byte {
 
 // compileBlock lowers b. It returns nil when no op at the start of the
 // block can be compiled (the block then stays in tier 1).
+// A block that branches back to its own start is compiled twice: the
+// first pass finds which guest registers the cache holds at that branch,
+// the second loads them at the start and keeps them across iterations.
 func compileBlock(b *Block, id uint32, o jitOptions) ([]byte, *nativeBlock) {
-	c := &jitCompiler{b: b, id: id, nochain: o.nochain, zero: o.zero, fenv: o.fenv}
+	c := &jitCompiler{b: b, id: id, nochain: o.nochain, zero: o.zero, fenv: o.fenv, temps: o.temps, trial: !o.nochain}
 	if len(b.Ops) == 0 || !jitCompilable(&b.Ops[0]) || c.mostlyInGo() {
 		return nil, nil
 	}
-	c.n = &nativeBlock{id: id, block: b, resume: make([]uint32, len(b.Ops)), stepEnd: make([]uint32, len(b.Ops))}
+	c.lower(nil)
+	if c.trial {
+		head := c.found
+		c = &jitCompiler{b: b, id: id, nochain: o.nochain, zero: o.zero, fenv: o.fenv, temps: o.temps}
+		c.lower(head)
+	}
+	return c.a.Buf, c.n
+}
+
+// lower emits b's code; head, when not nil, is the cache a loop keeps.
+func (c *jitCompiler) lower(head *regCache) {
+	b := c.b
+	c.n = &nativeBlock{id: c.id, block: b, resume: make([]uint32, len(b.Ops)), stepEnd: make([]uint32, len(b.Ops))}
 	c.rc.reset()
 	c.prologue()
 	c.n.fast = c.a.Len()
+	c.loopHead(head)
 	for i := 0; i < len(b.Ops); {
 		c.cur = i
 		if i = c.op(i, &b.Ops[i]); i < 0 {
 			break
 		}
+		c.noteDefs()
 	}
 	c.epilogue()
-	return c.a.Buf, c.n
 }
 
 // mostlyInGo reports whether at least half of b's ops would run in Go
@@ -151,21 +181,32 @@ func (c *jitCompiler) exitNow(kind, op int) {
 	c.addStub(f, exitWord(kind, op, c.id), false, op)
 }
 
+// addStub records an out-of-line exit reached through rel32 field. The
+// cache registers dirty here are stored in the stub, off the path that
+// stays in compiled code.
 func (c *jitCompiler) addStub(field int, word uint64, site bool, op int) {
+	stores := c.rc.dirtySet()
+	if k := word & 0xff; k == exitChain || k == exitPoll {
+		stores = c.liveStores(stores) // the next block starts afresh
+	}
 	if !site {
 		for i := range c.stubs {
-			if s := &c.stubs[i]; !s.site && s.word == word {
+			if s := &c.stubs[i]; !s.site && s.word == word && sameStores(s.stores, stores) {
 				s.fields = append(s.fields, field)
 				return
 			}
 		}
 	}
-	c.stubs = append(c.stubs, stub{fields: []int{field}, word: word, site: site, op: op})
+	c.stubs = append(c.stubs, stub{fields: []int{field}, word: word, site: site, op: op, stores: stores})
 }
 
 // chainSite emits a direct exit for op: a jump (cond: a jcc) with its
 // rel32 aligned for patching.
 func (c *jitCompiler) chainSite(op int, cond x64.Cond, always bool) {
+	if !c.nochain && uint64(c.b.Ops[op].Imm) == c.b.PC {
+		c.loopEdge(op, cond, always)
+		return
+	}
 	var f int
 	if always {
 		c.a.AlignRel32(1)
@@ -177,22 +218,37 @@ func (c *jitCompiler) chainSite(op int, cond x64.Cond, always bool) {
 	c.addStub(f, exitWord(exitChain, op, c.id), !c.nochain, op)
 }
 
-// epilogue emits the out-of-line stubs and records the chain sites.
+// epilogue emits the out-of-line stubs and records the chain sites. A
+// chain stub that stores registers first ends in its own patchable jump.
 func (c *jitCompiler) epilogue() {
-	c.a.Int3()
+	a := &c.a
+	a.Int3()
+	c.loopEdges()
 	for _, s := range c.stubs {
-		at := c.a.Len()
+		at := a.Len()
 		for _, f := range s.fields {
-			c.a.Bind32(f, at)
+			a.Bind32(f, at)
 		}
 		if s.word&0xff == exitPoll && c.n.poll == 0 {
 			c.n.poll = at
 		}
-		if s.site {
-			c.n.sites = append(c.n.sites, chainSite{op: s.op, field: s.fields[0], stub: at})
+		for _, st := range s.stores {
+			a.Store(8, regMem(st.guest), st.host)
 		}
-		c.a.MovImm64(x64.RAX, s.word)
-		c.a.Ret()
+		if s.loop {
+			c.n.sites = append(c.n.sites, chainSite{op: s.op, field: s.fields[0], stub: at, body: c.body})
+		}
+		if s.site {
+			field := s.fields[0]
+			if len(s.stores) > 0 {
+				a.AlignRel32(1)
+				field = a.Jmp32()
+				a.Bind32(field, a.Len())
+			}
+			c.n.sites = append(c.n.sites, chainSite{op: s.op, field: field, stub: a.Len()})
+		}
+		a.MovImm64(x64.RAX, s.word)
+		a.Ret()
 	}
 	c.emitSlowPaths()
 }
@@ -237,9 +293,11 @@ func (c *jitCompiler) aluB(w bool, k x64.ALU, x x64.Reg, r uint8) {
 		return
 	}
 	if h, ok := c.rc.lookup(r); ok {
+		c.noteRead(r)
 		c.a.AluRR(w, k, x, h)
 		return
 	}
+	c.noteRead(r)
 	c.a.AluRM(w, k, x, regMem(r))
 }
 
@@ -255,7 +313,10 @@ func (c *jitCompiler) aluImm(w bool, k x64.ALU, x x64.Reg, imm int64) {
 
 // op lowers ops[i]. It returns false when the block's code ends here.
 func (c *jitCompiler) op(i int, op *Op) int {
-	if c.mayLeave(op) {
+	switch {
+	case op.Code == OpJump || op.Code == OpJumpReg:
+		c.flushLive()
+	case c.leaves(op):
 		c.flush()
 	}
 	if !jitCompilable(op) {
@@ -291,16 +352,18 @@ func (c *jitCompiler) op(i int, op *Op) int {
 	panic(fmt.Sprintf("tier 2: no lowering for op %d", op.Code))
 }
 
-// mayLeave reports whether compiled code can be left at op (a fault, a
-// limit miss, a side exit, a jump, a step in Go or the interpreter), so
-// CPU.R must be exact before it. A host-form FP op stores what its slow
-// path needs itself.
-func (c *jitCompiler) mayLeave(op *Op) bool {
-	switch {
-	case op.Code >= OpLoad8 && op.Code <= OpStore64, op.Code >= OpJump, c.inGo(op), !jitCompilable(op):
+// leaves reports whether compiled code is left at op on every path (a
+// jump, a step in Go or the interpreter), so the cache is stored before
+// it. Where it is left only sometimes (a side exit, a limit miss, a
+// fault), the stub stores the dirty registers, or the fault handler's
+// copy of the host registers supplies them (memSite); a host-form FP op's
+// slow path stores what it needs itself.
+func (c *jitCompiler) leaves(op *Op) bool {
+	switch op.Code {
+	case OpJump, OpJumpReg:
 		return true
 	}
-	return false
+	return c.inGo(op) || !jitCompilable(op)
 }
 
 // inGo reports whether op runs in Go rather than compiled.
@@ -652,7 +715,7 @@ func (c *jitCompiler) memOp(i int, op *Op) bool {
 	if !load {
 		c.ld(x64.RCX, op.B)
 	}
-	c.n.memOps = append(c.n.memOps, memSite{off: uint32(a.Len()), op: uint32(i)})
+	c.n.memOps = append(c.n.memOps, memSite{off: uint32(a.Len()), op: uint32(i), dirty: c.rc.dirtySet()})
 	switch {
 	case !load:
 		a.Store(size, m, x64.RCX)

@@ -71,7 +71,9 @@ func (c *jitCompiler) floatOp(i int, op *Op) {
 	}
 	s.after, s.back = c.rc, c.a.Len()
 	c.slow = append(c.slow, s)
-	jitState.hostFloats.Add(1)
+	if !c.trial {
+		jitState.hostFloats.Add(1)
+	}
 }
 
 // branch sends cond to the slow path.

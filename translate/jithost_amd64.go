@@ -20,6 +20,7 @@ func jitSigHandlerPC() uintptr
 var (
 	jitArenaLo, jitArenaHi         uintptr
 	jitFaultPCOff, jitFaultAddrOff uintptr
+	jitFaultRegsOff                uintptr
 	jitFaultStub                   uintptr
 	jitOldSegv, jitOldBus          uintptr
 )
@@ -55,6 +56,7 @@ func jitArena() ([]byte, error) {
 		var c CPU
 		jitFaultPCOff = unsafe.Offsetof(c.jit) + unsafe.Offsetof(c.jit.faultPC) - jitBias
 		jitFaultAddrOff = unsafe.Offsetof(c.jit) + unsafe.Offsetof(c.jit.faultAddr) - jitBias
+		jitFaultRegsOff = unsafe.Offsetof(c.jit) + unsafe.Offsetof(c.jit.faultRegs) - jitBias
 		arenaOnce.err = installFaultHandler()
 	})
 	return arenaOnce.mem, arenaOnce.err

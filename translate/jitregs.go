@@ -4,12 +4,14 @@ import "github.com/gemu-project/gemu/translate/x64"
 
 // The register cache of compiled code. Guest registers a block reads or
 // writes are kept in host registers along the block's straight-line code.
-// Writes are stored back to CPU.R before every op that can leave compiled
-// code (memory ops, which may fault or miss the limit check, branches,
-// jumps, steps in Go, exits to the interpreter) and when a dirty register
-// is evicted. So CPU.R is exact wherever compiled code can be left: a
-// fault, a side exit or the interpreter taking over at an op sees tier 1's
-// state, and a register written twice between two such ops is stored once.
+// Writes are stored back to CPU.R before every op that always leaves
+// compiled code (jumps, steps in Go, exits to the interpreter) and when a
+// dirty register is evicted. Where code is left only sometimes, the
+// stores are off the straight path: a side exit or a limit miss jumps to
+// a stub that stores the registers dirty there, and a fault at an access
+// takes them from the host registers the signal handler saved (memSite).
+// So CPU.R is exact wherever compiled code is left: a fault, a side exit
+// or the interpreter taking over at an op sees tier 1's state.
 //
 // The cache is forgotten where control can arrive from elsewhere: at the
 // block entry, after a step in Go (which may change any register) and
@@ -106,6 +108,7 @@ func hasReg(l []x64.Reg, r x64.Reg) bool {
 // the cache when it is not there. keep are host registers the caller still
 // needs (not evicted).
 func (c *jitCompiler) reg(r uint8, keep ...x64.Reg) x64.Reg {
+	c.noteRead(r)
 	if h, ok := c.rc.lookup(r); ok {
 		return h
 	}
@@ -135,6 +138,62 @@ func (c *jitCompiler) flush() {
 			c.rc.dirty[h] = false
 		}
 	}
+}
+
+// regStore is a dirty cache register and the guest register it holds.
+type regStore struct {
+	host  x64.Reg
+	guest uint8
+}
+
+// dirtySet lists the dirty cache registers (nil when none).
+func (rc *regCache) dirtySet() []regStore {
+	var l []regStore
+	for _, h := range cacheRegs {
+		if g := rc.guest[h]; g >= 0 && rc.dirty[h] {
+			l = append(l, regStore{h, uint8(g)})
+		}
+	}
+	return l
+}
+
+func sameStores(x, y []regStore) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if x[i] != y[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// isTemp reports whether r is one of the target's block-local
+// temporaries, dead wherever a block starts.
+func (c *jitCompiler) isTemp(r uint8) bool { return r >= c.temps[0] && r < c.temps[1] }
+
+// liveStores drops the temporaries from l: a direct exit leads to a block
+// start, where they are dead.
+func (c *jitCompiler) liveStores(l []regStore) []regStore {
+	var out []regStore
+	for _, s := range l {
+		if !c.isTemp(s.guest) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// flushLive is flush before a jump to another block: temporaries are
+// dropped rather than stored.
+func (c *jitCompiler) flushLive() {
+	for _, h := range cacheRegs {
+		if g := c.rc.guest[h]; g >= 0 && c.isTemp(uint8(g)) {
+			c.rc.dirty[h] = false
+		}
+	}
+	c.flush()
 }
 
 // def returns the cache register that will hold a new value of guest

@@ -65,3 +65,7 @@ func fetchFaultHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	}
 	return c.Signal(o, translate.SIGSEGV, code, addr)
 }
+
+// BlockTemps tells tier 2 that RegTmp0..RegTmp0+7 are block-local: dead
+// wherever a block starts, so direct exits need not store them.
+func (*Arch) BlockTemps() (first, n uint8) { return RegTmp0, 8 }

@@ -64,3 +64,7 @@ func fetchFaultHelper(c *translate.CPU, op *translate.Op) translate.ExitKind {
 	}
 	return c.Signal(op, translate.SIGSEGV, code, addr)
 }
+
+// BlockTemps tells tier 2 that RegTmp0..RegTmp2 are block-local: dead
+// wherever a block starts, so direct exits need not store them.
+func (*Arch) BlockTemps() (first, n uint8) { return RegTmp0, 3 }
