@@ -41,29 +41,54 @@ func guestProt(p uint64) (int, bool) {
 	return int(p & (syscalls.ProtRead | syscalls.ProtWrite | syscalls.ProtExec)), true
 }
 
+// sysMmap checks in the kernel's order: the offset's alignment (the
+// arch's sys_mmap), the descriptor (mm/mmap.c ksys_mmap_pgoff: EBADF,
+// also for O_PATH; MAP_HUGETLB on a file that is not hugetlbfs is
+// EINVAL), then do_mmap: the length, the address (ENOMEM past TASK_SIZE,
+// EINVAL unaligned with MAP_FIXED), then the mapping type. The protection
+// is not checked: unknown bits are ignored, as calc_vm_prot_bits does.
 func sysMmap(t *Thread, a *Args) uint64 {
 	addr, length, protArg, flags, fd, off := a[0], a[1], a[2], a[3], int(int32(a[4])), a[5]
-	prot, valid := guestProt(protArg)
-	if !valid || length == 0 || off&pageMask != 0 {
+	prot := int(protArg & (syscalls.ProtRead | syscalls.ProtWrite | syscalls.ProtExec))
+	if off&pageMask != 0 {
 		return errno(unix.EINVAL)
 	}
-	if length > t.p.as.Limit() { // mm/mmap.c do_mmap: a length past TASK_SIZE is ENOMEM
+	anon := flags&syscalls.MapAnonymous != 0
+	if !anon && (isHostFD(fd) || !fdUsable(fd)) {
+		return errno(unix.EBADF)
+	}
+	if !anon && flags&syscalls.MapHugetlb != 0 {
+		return errno(unix.EINVAL)
+	}
+	if length == 0 {
+		return errno(unix.EINVAL)
+	}
+	if pageUp(length) == 0 || pageUp(length) > t.p.as.Limit() { // do_mmap, __get_unmapped_area
+		return errno(unix.ENOMEM)
+	}
+	fixed := flags&(syscalls.MapFixed|syscalls.MapFixedNoreplace) != 0
+	if fixed && addr > t.p.as.Limit()-pageUp(length) {
 		return errno(unix.ENOMEM)
 	}
 	spec := translate.MapSpec{Addr: addr, Length: length, Prot: prot, FD: fd, Offset: int64(off),
 		Fixed: flags&syscalls.MapFixed != 0, NoReplace: flags&syscalls.MapFixedNoreplace != 0,
 		Grows: flags&syscalls.MapGrowsdown != 0}
+	if fixed && addr&pageMask != 0 {
+		return errno(unix.EINVAL)
+	}
 	switch flags & syscalls.MapTypeMask {
-	case syscalls.MapShared, syscalls.MapSharedValidate:
+	case syscalls.MapShared:
+		spec.Shared = true
+	case syscalls.MapSharedValidate:
+		if anon { // anonymous memory has no MAP_SHARED_VALIDATE
+			return errno(unix.EINVAL)
+		}
 		spec.Shared = true
 	case syscalls.MapPrivate:
 	default:
 		return errno(unix.EINVAL)
 	}
-	if (spec.Fixed || spec.NoReplace) && addr&pageMask != 0 {
-		return errno(unix.EINVAL)
-	}
-	if flags&syscalls.MapAnonymous != 0 {
+	if anon {
 		spec.FD, spec.Offset = -1, 0
 		if spec.Shared {
 			return t.mmapSharedAnon(spec)
@@ -119,15 +144,62 @@ func sysMunmap(t *Thread, a *Args) uint64 {
 	return ok(t.p.as.Unmap(a[0], a[1]))
 }
 
+// PROT_GROWSDOWN and PROT_GROWSUP (include/uapi/asm-generic/mman-common.h).
+const (
+	protGrowsdown = 0x01000000
+	protGrowsup   = 0x02000000
+)
+
+// sysMprotect checks as mm/mprotect.c do_mprotect_pkey does: both grow
+// bits, the alignment, an empty range (0), a wrapping one (ENOMEM), the
+// protection bits, then the mappings; PROT_GROWSDOWN needs a MAP_GROWSDOWN
+// mapping and extends the change to its start.
 func sysMprotect(t *Thread, a *Args) uint64 {
-	prot, valid := guestProt(a[2] &^ 0x03000000) // PROT_GROWSDOWN/GROWSUP
-	if !valid || a[0]&pageMask != 0 {
+	start, grows := a[0], a[2]&(protGrowsdown|protGrowsup)
+	if grows == protGrowsdown|protGrowsup || start&pageMask != 0 {
 		return errno(unix.EINVAL)
 	}
 	if a[1] == 0 {
 		return 0
 	}
-	return ok(t.p.as.Protect(a[0], a[1], prot))
+	end := start + pageUp(a[1])
+	if end <= start {
+		return errno(unix.ENOMEM)
+	}
+	prot, valid := guestProt(a[2] &^ (protGrowsdown | protGrowsup))
+	if !valid {
+		return errno(unix.EINVAL)
+	}
+	if grows == protGrowsdown {
+		v, found := t.vmaBelow(end)
+		if !found {
+			return errno(unix.ENOMEM)
+		}
+		if !v.Grows {
+			return errno(unix.EINVAL)
+		}
+		start = min(start, v.Start)
+	} else if grows == protGrowsup {
+		// No guest architecture here has VM_GROWSUP mappings.
+		if _, found := t.vmaBelow(end); !found {
+			return errno(unix.ENOMEM)
+		}
+		return errno(unix.EINVAL)
+	}
+	return ok(t.p.as.Protect(start, end-start, prot))
+}
+
+// vmaBelow is the mapping holding the page just below end, or the first
+// one below end (mm/mprotect.c: vma_find ... prev).
+func (t *Thread) vmaBelow(end uint64) (translate.VMA, bool) {
+	var got translate.VMA
+	found := false
+	for _, v := range t.p.as.VMAs() {
+		if v.Start < end {
+			got, found = v, true
+		}
+	}
+	return got, found
 }
 
 // MADV_DONTNEED and MADV_FREE (Linux include/uapi/asm-generic/mman-common.h).
@@ -138,9 +210,20 @@ const (
 
 // Advice values that could harm other processes or the host are refused
 // (MADV_HWPOISON 100, MADV_SOFT_OFFLINE 101: Linux mman-common.h).
+//
+// The checks come in mm/madvise.c madvise_should_skip's order: the advice
+// (the host's kernel knows which it has: it is asked with an empty range,
+// which it checks no further), the alignment, a length that rounds to 0
+// or wraps (EINVAL), an empty range (0); then the mappings (ENOMEM).
 func sysMadvise(t *Thread, a *Args) uint64 {
 	addr, length, advice := a[0], a[1], int(int32(a[2]))
-	if addr&pageMask != 0 || advice >= 100 {
+	if advice >= 100 {
+		return errno(unix.EINVAL)
+	}
+	if _, _, e := unix.Syscall(unix.SYS_MADVISE, 0, 0, uintptr(advice)); e != 0 {
+		return errno(e)
+	}
+	if addr&pageMask != 0 || (length != 0 && pageUp(length) == 0) || addr+pageUp(length) < addr {
 		return errno(unix.EINVAL)
 	}
 	if length == 0 {
@@ -165,14 +248,15 @@ func sysMadvise(t *Thread, a *Args) uint64 {
 func sysMremap(t *Thread, a *Args) uint64 {
 	old, oldLen, newLen, flags, newAddr := a[0], a[1], a[2], a[3], a[4]
 	const known = syscalls.MremapMaymove | syscalls.MremapFixed | syscalls.MremapDontunmap
-	if flags&^uint64(known) != 0 || old&pageMask != 0 || pageUp(newLen) == 0 {
-		return errno(unix.EINVAL)
+	lim := t.p.as.Limit()
+	if flags&^uint64(known) != 0 || old&pageMask != 0 || pageUp(newLen) == 0 || pageUp(newLen) > lim {
+		return errno(unix.EINVAL) // a new length past TASK_SIZE is "silly" (check_mremap_params)
 	}
 	r := translate.RemapRequest{Addr: old, OldLen: pageUp(oldLen), NewLen: pageUp(newLen), NewAddr: newAddr,
 		MayMove: flags&syscalls.MremapMaymove != 0, Fixed: flags&syscalls.MremapFixed != 0,
 		DontUnmap: flags&syscalls.MremapDontunmap != 0}
 	if r.Fixed || r.DontUnmap {
-		if newAddr&pageMask != 0 || !r.MayMove || (r.DontUnmap && oldLen != newLen) {
+		if newAddr > lim-r.NewLen || newAddr&pageMask != 0 || !r.MayMove || (r.DontUnmap && oldLen != newLen) {
 			return errno(unix.EINVAL)
 		}
 	}
@@ -277,11 +361,18 @@ func (p *Process) setBrk(want uint64) uint64 {
 
 func pageUp(x uint64) uint64 { return (x + pageMask) &^ pageMask }
 
+// sysMsync checks as mm/msync.c does: the flags, the alignment, MS_SYNC
+// with MS_ASYNC, a wrapping range (ENOMEM), an empty one (0).
 func sysMsync(t *Thread, a *Args) uint64 {
-	if a[0]&pageMask != 0 {
+	const msAsync, msInvalidate, msSync = 1, 2, 4
+	f := a[2]
+	if f&^uint64(msAsync|msInvalidate|msSync) != 0 || a[0]&pageMask != 0 || f&(msAsync|msSync) == msAsync|msSync {
 		return errno(unix.EINVAL)
 	}
-	if a[1] == 0 {
+	if a[0]+pageUp(a[1]) < a[0] {
+		return errno(unix.ENOMEM)
+	}
+	if pageUp(a[1]) == 0 {
 		return 0
 	}
 	s, err := t.p.as.Slice(a[0], pageUp(a[1]), 0)

@@ -291,19 +291,24 @@ func init() {
 }
 
 // mincore(addr, length, vec) (mm/mincore.c): addr must be page aligned
-// (EINVAL), the range mapped (ENOMEM); one byte per page is written.
+// (EINVAL), the range within the address space (ENOMEM) and the vector's
+// (EFAULT) before the range is looked at (ENOMEM when not all mapped);
+// one byte per page is written, by the host into the guest's vector.
 func sysMincore(t *Thread, a *Args) uint64 {
 	addr, length := a[0], a[1]
 	if addr%translate.PageSize != 0 {
 		return errno(unix.EINVAL)
 	}
+	if lim := t.p.as.Limit(); addr > lim || length > lim-addr {
+		return errno(unix.ENOMEM)
+	}
 	pages := (length + translate.PageSize - 1) / translate.PageSize
+	vec := t.userRange(a[2], pages)
+	if vec == badUserPtr {
+		return errno(unix.EFAULT)
+	}
 	if _, err := t.p.as.Slice(addr, pages*translate.PageSize, 0); err != nil {
 		return errno(unix.ENOMEM) // not all mapped in the guest
-	}
-	vec, ok := t.hostPtr(a[2], pages, translate.ProtWrite)
-	if !ok || (pages > 0 && vec == 0) {
-		return errno(unix.EFAULT)
 	}
 	return ret(raw(unix.SYS_MINCORE, t.p.as.HostAddr(addr), uintptr(length), vec, 0, 0, 0))
 }

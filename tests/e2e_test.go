@@ -96,6 +96,11 @@ var e2eCases = []e2eCase{
 	// getcwd, chdir, chroot, xattrs); needs root.
 	{name: "errfs", prog: "errfs", dirArg: true,
 		qemuDiff: "qemu-user 7.2 reads paths and buffers before flags and descriptors, and has no fchmodat2"},
+	// #20: the memory family's documented errors in the kernel's order
+	// (mmap, munmap, mprotect with the grow bits, madvise, msync,
+	// mincore, mremap, mlock, brk).
+	{name: "errmem", prog: "errmem",
+		qemuDiff: "qemu-user 7.2 checks the length before the descriptor and ignores MAP_FIXED_NOREPLACE"},
 	// #20: POSIX timers on every clock and sigevent kind, their ids and
 	// errors, overrun saturation, tgkill/sigqueue EAGAIN at
 	// RLIMIT_SIGPENDING, SA_RESETHAND as the handler sees it; needs root.
