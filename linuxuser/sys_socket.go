@@ -100,17 +100,13 @@ func sysSocketpair(t *Thread, a *Args) uint64 {
 
 func sysBind(t *Thread, a *Args) uint64 { return t.addrCall(unix.SYS_BIND, a) }
 
-// addrCall runs bind(fd, addr, len)-shaped calls.
+// addrCall runs bind(fd, addr, len)-shaped calls. The host reads the
+// guest's address where it is (userPtr), so the descriptor (EBADF,
+// ENOTSOCK) is checked before the length (EINVAL) and the address
+// (EFAULT), as net/socket.c __sys_bind does.
 func (t *Thread) addrCall(nr uintptr, a *Args) uint64 {
-	n := uint64(uint32(a[2]))
-	if int32(a[2]) < 0 {
-		return errno(unix.EINVAL)
-	}
-	p, ok := t.hostPtr(a[1], n, translate.ProtRead)
-	if !ok {
-		return errno(unix.EFAULT)
-	}
-	return ret(raw(nr, uintptr(fdArg(a[0])), p, uintptr(n), 0, 0, 0))
+	p, _ := t.userPtr(a[1], uint64(uint32(a[2])))
+	return ret(raw(nr, uintptr(fdArg(a[0])), p, uintptr(int32(a[2])), 0, 0, 0))
 }
 
 func sysListen(t *Thread, a *Args) uint64 {
@@ -141,12 +137,13 @@ func sysAccept4(t *Thread, a *Args) uint64 {
 // the guest's restart) waits for the socket to become writable and
 // returns the outcome of the first attempt (SO_ERROR), as Linux's
 // restarted connect does.
+//
+// The host reads the address where it is: EBADF, then the address's
+// EINVAL or EFAULT, then ENOTSOCK (net/socket.c __sys_connect copies the
+// address before it asks whether the file is a socket).
 func sysConnect(t *Thread, a *Args) uint64 {
-	n := uint64(uint32(a[2]))
-	p, ok := t.hostPtr(a[1], n, translate.ProtRead)
-	if !ok {
-		return errno(unix.EFAULT)
-	}
+	p, _ := t.userPtr(a[1], uint64(uint32(a[2])))
+	n := int32(a[2])
 	fd := fdArg(a[0])
 	if t.connecting == fd+1 {
 		return t.connectWait(fd)
@@ -238,17 +235,13 @@ func sysRecvfrom(t *Thread, a *Args) uint64 {
 	})
 }
 
+// setsockopt: the host reads the option where it is, after its
+// descriptor checks and before or after the length's, as the option's
+// handler does (net/socket.c do_sock_setsockopt).
 func sysSetsockopt(t *Thread, a *Args) uint64 {
-	n := uint64(uint32(a[4]))
-	if int32(a[4]) < 0 {
-		return errno(unix.EINVAL)
-	}
-	p, ok := t.hostPtr(a[3], n, translate.ProtRead)
-	if !ok {
-		return errno(unix.EFAULT)
-	}
+	p, _ := t.userPtr(a[3], uint64(uint32(a[4])))
 	return ret(raw(unix.SYS_SETSOCKOPT, uintptr(fdArg(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), p,
-		uintptr(n), 0))
+		uintptr(int32(a[4])), 0))
 }
 
 // getsockopt: the kernel reads *optlen, writes at most that much of the

@@ -52,7 +52,10 @@ type hostMsg struct {
 // in it becomes a userPtr, so the host kernel fails on a bad one (EFAULT)
 // or a bad length (EMSGSIZE, EINVAL) where and when the guest's would
 // (net/socket.c ___sys_recvmsg: the descriptor is looked up first).
-func (t *Thread) loadMsg(addr uint64) *hostMsg {
+// A control buffer to send that runs past the address space is not cut
+// but handed over as it is (userRange): the kernel refuses a length
+// above net.core.optmem_max (ENOBUFS) before it copies (EFAULT).
+func (t *Thread) loadMsg(addr uint64, send bool) *hostMsg {
 	h := &hostMsg{}
 	g, err := t.p.as.Slice(addr, msghdrSize, translate.ProtRead)
 	if err != nil {
@@ -69,6 +72,9 @@ func (t *Thread) loadMsg(addr uint64) *hostMsg {
 	h.m.Iov = (*unix.Iovec)(hostPointer(p))
 	h.m.Iovlen = n
 	ctl, ctlLen := t.userPtr(le.Uint64(g[msgControl:]), le.Uint64(g[msgControllen:]))
+	if send {
+		ctl, ctlLen = t.userRange(le.Uint64(g[msgControl:]), le.Uint64(g[msgControllen:])), le.Uint64(g[msgControllen:])
+	}
 	h.m.Control, h.m.Controllen = (*byte)(hostPointer(ctl)), ctlLen
 	h.m.Flags = int32(le.Uint32(g[msgFlags:]))
 	return h
@@ -95,7 +101,7 @@ func msgCall(nr uintptr, fd int, h *hostMsg, flags uintptr) (int, error) {
 }
 
 func sysSendmsg(t *Thread, a *Args) uint64 {
-	h := t.loadMsg(a[1])
+	h := t.loadMsg(a[1], true)
 	fd, flags := fdArg(a[0]), uintptr(int32(a[2]))
 	return t.raisePipe(t.sockCall(fd, unix.SO_SNDTIMEO, func() (int, error) {
 		return msgCall(unix.SYS_SENDMSG, fd, h, flags)
@@ -103,7 +109,7 @@ func sysSendmsg(t *Thread, a *Args) uint64 {
 }
 
 func sysRecvmsg(t *Thread, a *Args) uint64 {
-	h := t.loadMsg(a[1])
+	h := t.loadMsg(a[1], false)
 	fd, flags := fdArg(a[0]), uintptr(int32(a[2]))
 	r := t.sockCall(fd, unix.SO_RCVTIMEO, func() (int, error) {
 		return msgCall(unix.SYS_RECVMSG, fd, h, flags)
@@ -120,6 +126,9 @@ func sysRecvmsg(t *Thread, a *Args) uint64 {
 func sysSendmmsg(t *Thread, a *Args) uint64 { return t.mmsg(a, false) }
 func sysRecvmmsg(t *Thread, a *Args) uint64 { return t.mmsg(a, true) }
 
+// mmsg checks as net/socket.c does: recvmmsg's timeout (EFAULT, then
+// EINVAL for an invalid one: do_recvmmsg), then the descriptor, also
+// when there is no message to move.
 func (t *Thread) mmsg(a *Args, recv bool) uint64 {
 	n := min(uint64(uint32(a[2])), iovMax)
 	flags := a[3]
@@ -129,9 +138,17 @@ func (t *Thread) mmsg(a *Args, recv bool) uint64 {
 		if err != nil {
 			return errno(unix.EFAULT)
 		}
-		d := int64(binary.LittleEndian.Uint64(ts)) * 1e9
-		d += int64(binary.LittleEndian.Uint64(ts[8:]))
-		deadline = monoNow() + d
+		sec, nsec := int64(binary.LittleEndian.Uint64(ts)), int64(binary.LittleEndian.Uint64(ts[8:]))
+		if sec < 0 || nsec < 0 || nsec >= 1e9 {
+			return errno(unix.EINVAL)
+		}
+		deadline = monoNow() + sec*1e9 + nsec
+	}
+	if n == 0 {
+		if _, err := unix.GetsockoptInt(fdArg(a[0]), unix.SOL_SOCKET, unix.SO_TYPE); err != nil {
+			return errRet(err) // EBADF, ENOTSOCK
+		}
+		return 0
 	}
 	done := uint64(0)
 	for ; done < n; done++ {

@@ -101,6 +101,12 @@ var e2eCases = []e2eCase{
 	// mincore, mremap, mlock, brk).
 	{name: "errmem", prog: "errmem",
 		qemuDiff: "qemu-user 7.2 checks the length before the descriptor and ignores MAP_FIXED_NOREPLACE"},
+	// #20: the socket family's documented errors in the kernel's order
+	// (socket, socketpair, bind, listen, accept4, connect, shutdown,
+	// get{sock,peer}name, {set,get}sockopt, send/recv and the msg and
+	// mmsg forms), on loopback and AF_UNIX.
+	{name: "errsock", prog: "errsock",
+		qemuDiff: "qemu-user 7.2 checks the domain before the type, accepts unknown type flags and crashes on a bad socketpair pointer"},
 	// #20: POSIX timers on every clock and sigevent kind, their ids and
 	// errors, overrun saturation, tgkill/sigqueue EAGAIN at
 	// RLIMIT_SIGPENDING, SA_RESETHAND as the handler sees it; needs root.
