@@ -16,8 +16,8 @@ import (
 // their micro-ops into amd64 code (jitcompile.go) in a process-wide arena.
 //
 //   - Entry and exit. jitCall (jit_amd64.s) enters compiled code with the
-//     CPU's registers (R15), the guest memory base (R14) and the guest
-//     limit (R13) pinned; compiled code never calls Go. It leaves with RET
+//     CPU's registers (R15) and the guest memory base (R14) pinned;
+//     compiled code never calls Go. It leaves with RET
 //     and an exit word (kind, op index, block id) that runNative acts on.
 //   - State. Guest registers stay in CPU.R between ops, so at every op
 //     boundary the CPU is exactly what the interpreter would hold there:
@@ -463,9 +463,9 @@ func (e *Engine) runNative(c *CPU, n *nativeBlock, entry uintptr) int {
 		c.jit.jcReady = true
 	}
 	regs := uintptr(unsafe.Pointer(&c.R[0])) + jitBias
-	base, limit := uintptr(c.memBase), uintptr(c.memLimit)
+	base := uintptr(c.memBase)
 	for {
-		w := jitCall(regs, base, limit, entry)
+		w := jitCall(regs, base, entry)
 		kind, opi := int(w&0xff), int(w>>8&0xffffff)
 		if kind == exitIndirect {
 			return nextIndirect

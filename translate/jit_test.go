@@ -174,7 +174,20 @@ func (g *opGen) program() script {
 			if temps > 0 && g.r.Intn(3) == 0 {
 				op.A = regTemp + uint8(g.r.Intn(temps))
 			}
+			if (op.Code == OpSubFlags || op.Code == OpAddFlags) && op.A < 9 && g.r.Intn(3) == 0 {
+				op.Dst = op.A // SUBS x0, x0, …: the operand is gone after it
+			}
 			ops = append(ops, op)
+			if isFlagOp(op.Code) && g.r.Intn(2) == 0 {
+				// A consumer right after the flags' producer (tier 2
+				// redoes the producer's compare for it).
+				if g.r.Intn(2) == 0 {
+					ops = append(ops, Op{Code: OpCondSel, Dst: g.dst(), A: g.reg(), B: g.reg(), C: regFlagsT,
+						Aux: uint8(g.r.Intn(16)), Imm: int64(g.r.Intn(4)), Size: op.Size})
+				} else {
+					ops = append(ops, Op{Code: OpBranch, Aux: CondArm + uint8(g.r.Intn(15)), A: regFlagsT, Imm: int64(target())})
+				}
+			}
 			if g.r.Intn(12) == 0 {
 				ops = append(ops, g.branch(target()))
 			}
@@ -208,6 +221,13 @@ type scriptRun struct {
 
 func runScript(t *testing.T, s script, mode JITMode, seed int64) scriptRun {
 	t.Helper()
+	return runScriptWith(t, s, mode, seed, nil)
+}
+
+// runScriptWith is runScript with the registers set by init after the
+// seed's (when init is not nil).
+func runScriptWith(t *testing.T, s script, mode JITMode, seed int64, init func(c *CPU)) scriptRun {
+	t.Helper()
 	as, err := NewAddressSpace(1 << 32)
 	if err != nil {
 		t.Fatal(err)
@@ -240,6 +260,9 @@ func runScript(t *testing.T, s script, mode JITMode, seed int64) scriptRun {
 	c.R[regCount] = 200
 	c.R[regDataBase] = scriptData
 	c.PC = scriptCode
+	if init != nil {
+		init(c)
+	}
 	k := e.Run(c)
 	out := make([]byte, 0x1000)
 	if err := as.Read(scriptData, out); err != nil {
@@ -341,4 +364,47 @@ func FuzzJITBlocks(f *testing.F) {
 			t.Fatalf("seed %d: %s\nprogram:\n%s", seed, diffRuns(want, got), dumpScript(s))
 		}
 	})
+}
+
+// TestJITFlagConditions checks every Arm condition right after each kind
+// of flag producer, at both widths, over edge operands, in tier 2 (which
+// redoes the producer's compare for CSEL and B.cond) against the
+// interpreter.
+func TestJITFlagConditions(t *testing.T) {
+	vals := []uint64{0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 1 << 63, 1<<63 - 1, ^uint64(0)}
+	producers := []Op{
+		{Code: OpSubFlags, Dst: RegSink, A: 1, B: 2},
+		{Code: OpSubFlags, Dst: 3, A: 1, B: 2},
+		{Code: OpSubFlags, Dst: 1, A: 1, B: 2}, // SUBS x1, x1, x2
+		{Code: OpAddFlags, Dst: 3, A: 1, B: 2},
+		{Code: OpAddFlags, Dst: 2, A: 1, B: 2},
+		{Code: OpSubFlags, Dst: RegSink, A: 1, B: RegZero},
+		{Code: OpLogicFlags, A: 1},
+	}
+	taken := uint64(scriptCode + scriptStride)
+	for _, p := range producers {
+		for _, size := range []uint8{4, 8} {
+			for cc := uint8(0); cc < 16; cc++ {
+				p := p
+				p.C, p.Size = regFlagsT, size
+				s := script{
+					scriptCode: {p,
+						{Code: OpCondSel, Dst: 5, A: 6, B: 7, C: regFlagsT, Aux: cc, Size: size},
+						{Code: OpBranch, Aux: CondArm + cc, A: regFlagsT, Imm: int64(taken)},
+						{Code: OpSyscall, Imm: scriptCode + 0x100}},
+					taken: {{Code: OpSyscall, Imm: int64(taken) + 4}},
+				}
+				for _, x := range vals {
+					for _, y := range vals {
+						init := func(c *CPU) { c.R[1], c.R[2], c.R[6], c.R[7] = x, y, 111, 222 }
+						want := runScriptWith(t, s, JITOff, 1, init)
+						got := runScriptWith(t, s, JITForce, 1, init)
+						if d := diffRuns(want, got); d != "" {
+							t.Fatalf("%+v then condition %d on %#x, %#x: %s", p, cc, x, y, d)
+						}
+					}
+				}
+			}
+		}
+	}
 }

@@ -12,11 +12,11 @@ import (
 // their destination's cache register or in the scratch RAX/RCX/RDX/RSI,
 // and leave the result in the cache.
 
-// Fixed registers of compiled code.
+// Fixed registers of compiled code. The guest address limit is compared
+// in memory (CPU.memLimit), which leaves R13 to the register cache.
 const (
-	regsPtr  = x64.R15 // &CPU.R[0] + jitBias
-	memBase  = x64.R14 // guest memory base
-	memLimit = x64.R13 // guest address limit
+	regsPtr = x64.R15 // &CPU.R[0] + jitBias
+	memBase = x64.R14 // guest memory base
 )
 
 // stackPreempt is the value Go's runtime puts in g.stackguard0 to ask a
@@ -46,6 +46,7 @@ type jitCompiler struct {
 	defd  [256]bool  // registers written so far (trial)
 
 	temps [2]uint8 // the target's block-local temporaries [lo, hi)
+	prov  flagProv // where the last packed NZCV came from (jitflags.go)
 }
 
 // jitOptions are a compilation's engine-wide settings.
@@ -69,7 +70,7 @@ type stub struct {
 
 // Offsets from R15 of the CPU fields compiled code touches.
 var (
-	offExitReq, offPC, offG, offJC int32
+	offExitReq, offPC, offG, offJC, offLimit int32
 )
 
 func init() {
@@ -80,6 +81,7 @@ func init() {
 	offPC = off(unsafe.Pointer(&c.PC))
 	offG = off(unsafe.Pointer(&c.jit.g))
 	offJC = off(unsafe.Pointer(&c.jit.jc))
+	offLimit = off(unsafe.Pointer(&c.memLimit))
 }
 
 func regMem(r uint8) x64.Mem { return x64.M(regsPtr, int32(r)*8-jitBias) }
@@ -123,9 +125,20 @@ func (c *jitCompiler) lower(head *regCache) {
 	c.loopHead(head)
 	for i := 0; i < len(b.Ops); {
 		c.cur = i
-		if i = c.op(i, &b.Ops[i]); i < 0 {
+		op := &b.Ops[i]
+		next := c.op(i, op)
+		if isFlagOp(op.Code) {
+			c.noteFlags(op)
+		} else {
+			c.forgetFlags(op)
+		}
+		if next < 0 {
 			break
 		}
+		if next != i+1 { // a run of ops in Go
+			c.prov.kind = provNone
+		}
+		i = next
 		c.noteDefs()
 	}
 	c.epilogue()
@@ -415,7 +428,11 @@ func (c *jitCompiler) inPlace(op *Op) bool {
 	}
 	if op.B == op.Dst && op.A != op.B {
 		switch op.Code {
-		case OpAdd, OpSub, OpAnd, OpOr, OpXor, OpAddW, OpSubW:
+		case OpAdd, OpAnd, OpOr, OpXor, OpAddW, OpMul, OpMulW:
+			sw := *op // commutative: work in place on B
+			sw.A, sw.B = op.B, op.A
+			op = &sw
+		case OpSub, OpSubW:
 			return false
 		}
 	}
@@ -434,6 +451,15 @@ func (c *jitCompiler) inPlace(op *Op) bool {
 		h := c.dstFromA(op)
 		c.aluB(false, aluOf[op.Code], h, op.B)
 		a.Movsxd(h, h)
+	case OpMul, OpMulW:
+		if op.B == RegZero || op.B == c.zero {
+			return false
+		}
+		h := c.dstFromA(op)
+		a.IMulRR(true, h, c.reg(op.B, h))
+		if op.Code == OpMulW {
+			a.Movsxd(h, h)
+		}
 	case OpAddI, OpAndI, OpOrI, OpXorI:
 		c.aluImm(true, aluOf[op.Code], c.dstFromA(op), op.Imm)
 	case OpAddIW:
@@ -689,6 +715,7 @@ var divRules = map[Code]divRule{
 // memOp lowers loads and stores: address = R[A] + Imm, checked against
 // the guest limit (the reservation's guard catches an access that starts
 // below it and runs over); a host fault at the access maps back to the op.
+// The address and the value stay in cache registers where they can.
 func (c *jitCompiler) memOp(i int, op *Op) bool {
 	size, load, signed := 0, false, false
 	switch {
@@ -701,31 +728,62 @@ func (c *jitCompiler) memOp(i int, op *Op) bool {
 		return false
 	}
 	a := &c.a
-	if op.A == RegZero {
-		a.MovImm(x64.RAX, uint64(op.Imm))
-	} else {
-		c.ld(x64.RAX, op.A)
-		if op.Imm != 0 {
-			c.aluImm(true, x64.ADD, x64.RAX, op.Imm)
+	addr := c.address(op)
+	a.AluRM(true, x64.CMP, addr, x64.M(regsPtr, offLimit))
+	c.exitIf(x64.CondAE, exitInterp, i)
+	m := x64.MI(memBase, addr, 1, 0)
+	if !load {
+		v := x64.RCX
+		if op.B == RegZero || op.B == c.zero {
+			a.AluRR(false, x64.XOR, v, v)
+		} else {
+			v = c.reg(op.B, addr)
+		}
+		c.memSite(i, c.rc.dirtySet())
+		a.Store(size, m, v)
+		return true
+	}
+	dst, dirty := x64.RCX, c.rc.dirtySet()
+	if op.Dst != RegSink && op.Dst != RegZero {
+		wasDirty := false
+		if h, ok := c.rc.lookup(op.Dst); ok {
+			wasDirty = c.rc.dirty[h]
+		}
+		dst = c.def(op.Dst, addr)
+		dirty = c.rc.dirtySet()
+		if !wasDirty { // the access has not written it when it faults
+			dirty = dropStore(dirty, dst)
 		}
 	}
-	a.AluRR(true, x64.CMP, x64.RAX, memLimit)
-	c.exitIf(x64.CondAE, exitInterp, i)
-	m := x64.MI(memBase, x64.RAX, 1, 0)
-	if !load {
-		c.ld(x64.RCX, op.B)
-	}
-	c.n.memOps = append(c.n.memOps, memSite{off: uint32(a.Len()), op: uint32(i), dirty: c.rc.dirtySet()})
-	switch {
-	case !load:
-		a.Store(size, m, x64.RCX)
-	case signed:
-		a.LoadSX(size, x64.RCX, m)
-	default:
-		a.LoadZX(size, x64.RCX, m)
-	}
-	if load {
-		c.st(op.Dst, x64.RCX)
+	c.memSite(i, dirty)
+	if signed {
+		a.LoadSX(size, dst, m)
+	} else {
+		a.LoadZX(size, dst, m)
 	}
 	return true
+}
+
+// address returns a register holding R[A] + Imm: A's cache register when
+// Imm is 0, else RAX.
+func (c *jitCompiler) address(op *Op) x64.Reg {
+	a := &c.a
+	switch {
+	case op.A == RegZero || op.A == c.zero:
+		a.MovImm(x64.RAX, uint64(op.Imm))
+	case op.Imm == 0:
+		return c.reg(op.A)
+	case op.Imm == int64(int32(op.Imm)):
+		a.Lea(x64.RAX, x64.M(c.reg(op.A), int32(op.Imm)))
+	default:
+		c.ld(x64.RAX, op.A)
+		c.aluImm(true, x64.ADD, x64.RAX, op.Imm)
+	}
+	return x64.RAX
+}
+
+// memSite records the access about to be emitted for op i and the cache
+// registers a fault there must store.
+func (c *jitCompiler) memSite(i int, dirty []regStore) {
+	c.n.memOps = append(c.n.memOps, memSite{off: uint32(c.a.Len()), op: uint32(i), dirty: dirty})
 }

@@ -1,10 +1,6 @@
 package translate
 
-import (
-	"unsafe"
-
-	"github.com/gemu-project/gemu/translate/x64"
-)
+import "github.com/gemu-project/gemu/translate/x64"
 
 // Lowering of the Arm flag ops and of branches and jumps (jitcompile.go).
 
@@ -37,32 +33,13 @@ func (c *jitCompiler) nzcvRAX(invertC bool) {
 	a.ShiftI(false, x64.SHL, x64.RAX, 28)
 }
 
-// condTable loads into AL whether Arm condition cc holds for the packed
-// NZCV in guest register r, and sets ZF from it (ZF clear: holds).
-// Clobbers RAX and RCX.
-func (c *jitCompiler) condHolds(cc uint8, r uint8) {
-	a := &c.a
-	c.ld32(x64.RCX, r)
-	a.ShiftI(false, x64.SHR, x64.RCX, 28)
-	a.MovImm(x64.RAX, uint64(uintptr(unsafe.Pointer(&armCondTable[uint(cc&15)<<4]))))
-	a.LoadZX(1, x64.RAX, x64.MI(x64.RAX, x64.RCX, 1, 0))
-	a.TestRR(false, x64.RAX, x64.RAX)
-}
-
 // flagOp lowers the ops that read or write packed NZCV.
 func (c *jitCompiler) flagOp(i int, op *Op) bool {
 	a := &c.a
 	w := op.Size != 4
 	switch op.Code {
 	case OpAddFlags, OpSubFlags:
-		c.ld(x64.RDX, op.A)
-		k := x64.ADD
-		if op.Code == OpSubFlags {
-			k = x64.SUB
-		}
-		c.aluB(w, k, x64.RDX, op.B)
-		c.st(op.Dst, x64.RDX)
-		c.nzcv(op.C, op.Code == OpSubFlags)
+		c.addSubFlags(op, w)
 	case OpAdcFlags, OpSbcFlags, OpAdc, OpSbc:
 		c.ld(x64.RDX, op.A)
 		c.ld32(x64.RCX, op.C)
@@ -92,8 +69,7 @@ func (c *jitCompiler) flagOp(i int, op *Op) bool {
 			a.Neg(true, x64.RDX)
 		}
 		c.ld(x64.RSI, op.A)
-		c.condHolds(op.Aux, op.C)
-		a.Cmov(true, x64.CondNE, x64.RDX, x64.RSI)
+		a.Cmov(true, c.condFlags(op.Aux, op.C), x64.RDX, x64.RSI)
 		if !w {
 			a.MovRR(false, x64.RDX, x64.RDX)
 		}
@@ -103,8 +79,7 @@ func (c *jitCompiler) flagOp(i int, op *Op) bool {
 		// the new flags in RAX, so the register cache is the same on both.
 		c.ld(x64.RDX, op.A)
 		c.ld(x64.RSI, op.B)
-		c.condHolds(op.Aux, op.C)
-		compute := a.Jcc8(x64.CondNE)
+		compute := a.Jcc8(c.condFlags(op.Aux, op.C))
 		a.MovImm(x64.RAX, uint64(op.Imm))
 		done := a.Jmp8()
 		a.Bind8(compute)
@@ -124,6 +99,31 @@ func (c *jitCompiler) flagOp(i int, op *Op) bool {
 	return true
 }
 
+// addSubFlags lowers OpAddFlags and OpSubFlags in Dst's cache register
+// (a compare when only the flags are wanted).
+func (c *jitCompiler) addSubFlags(op *Op, w bool) {
+	sub := op.Code == OpSubFlags
+	k := x64.ADD
+	if sub {
+		k = x64.SUB
+	}
+	switch {
+	case sub && (op.Dst == RegSink || op.Dst == RegZero) && op.A != RegZero && op.A != c.zero:
+		c.aluB(w, x64.CMP, c.reg(op.A), op.B)
+	case op.B == op.Dst && op.A != op.B && !sub:
+		h := c.reg(op.Dst)
+		c.rc.dirty[h] = true
+		c.aluB(w, k, h, op.A) // A + B = B + A, flags included
+	case op.B == op.Dst && op.A != op.B, op.Dst == RegSink, op.Dst == RegZero:
+		c.ld(x64.RDX, op.A)
+		c.aluB(w, k, x64.RDX, op.B)
+		c.st(op.Dst, x64.RDX)
+	default:
+		c.aluB(w, k, c.dstFromA(op), op.B)
+	}
+	c.nzcv(op.C, sub)
+}
+
 var branchCond = map[Code]x64.Cond{OpBeq: x64.CondE, OpBne: x64.CondNE, OpBlt: x64.CondL,
 	OpBge: x64.CondGE, OpBltu: x64.CondB, OpBgeu: x64.CondAE}
 
@@ -133,8 +133,7 @@ func (c *jitCompiler) controlOp(i int, op *Op) (done, ok bool) {
 	a := &c.a
 	switch op.Code {
 	case OpBeq, OpBne, OpBlt, OpBge, OpBltu, OpBgeu:
-		c.ld(x64.RAX, op.A)
-		c.aluB(true, x64.CMP, x64.RAX, op.B)
+		c.compareW(true, op.A, op.B)
 		c.chainSite(i, branchCond[op.Code], false)
 	case OpBranch: // CondBitSet / CondBitClear: B is a bit number
 		c.ld(x64.RAX, op.A)
@@ -145,8 +144,7 @@ func (c *jitCompiler) controlOp(i int, op *Op) (done, ok bool) {
 		}
 		c.chainSite(i, cond, false)
 	case OpBranchArm:
-		c.condHolds(op.Aux-CondArm, op.A)
-		c.chainSite(i, x64.CondNE, false)
+		c.chainSite(i, c.condFlags(op.Aux-CondArm, op.A), false)
 	case OpJump:
 		c.chainSite(i, 0, true)
 		return true, true

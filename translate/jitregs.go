@@ -18,8 +18,9 @@ import "github.com/gemu-project/gemu/translate/x64"
 // after an op with internal branches whose paths cached different things.
 
 // cacheRegs are the host registers that hold cached guest registers. RAX,
-// RCX, RDX and RSI are the lowering's scratch; R13-R15 are pinned.
-var cacheRegs = []x64.Reg{x64.RBX, x64.RDI, x64.R8, x64.R9, x64.R10, x64.R11, x64.R12}
+// RCX, RDX and RSI are the lowering's scratch; R14 and R15 are pinned.
+// RBP is free: jitCall's frame restores it.
+var cacheRegs = []x64.Reg{x64.RBX, x64.RDI, x64.R8, x64.R9, x64.R10, x64.R11, x64.R12, x64.R13, x64.RBP}
 
 type regCache struct {
 	guest [16]int   // host register -> guest register, -1 none
@@ -155,6 +156,17 @@ func (rc *regCache) dirtySet() []regStore {
 		}
 	}
 	return l
+}
+
+// dropStore removes host register h from l.
+func dropStore(l []regStore, h x64.Reg) []regStore {
+	var out []regStore
+	for _, s := range l {
+		if s.host != h {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func sameStores(x, y []regStore) bool {
