@@ -12,7 +12,6 @@ import (
 
 	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/targets"
-	"github.com/gemu-project/gemu/translate"
 )
 
 // execve (DESIGN.md): a foreign ELF, or a script whose interpreter is
@@ -23,6 +22,8 @@ func init() {
 	register(
 		row{"execve", sysExecve, kinds(aStr, aPtr, aPtr), syscalls.RetInt, syscalls.Partial,
 			"foreign programs need Options.Reexec"},
+		row{"execveat", sysExecveat, kinds(aDirFD, aStr, aPtr, aPtr, aHex), syscalls.RetInt, syscalls.Partial,
+			"as execve of the file's /proc/self/fd name"},
 		row{"wait4", sysWait4, kinds(aInt, aPtr, aInt, aPtr), syscalls.RetInt, syscalls.Full, "host children"},
 		row{"waitid", sysWaitid, kinds(aInt, aInt, aPtr, aHex, aPtr), syscalls.RetInt, syscalls.Full,
 			"host children; siginfo and rusage have the host layout"},
@@ -114,14 +115,53 @@ func sysExecve(t *Thread, a *Args) uint64 {
 	if e != 0 {
 		return e
 	}
-	argv, e := t.readStrings(a[1])
+	return t.execve(path, a[1], a[2])
+}
+
+// execveat(dirfd, path, argv, envp, flags) runs the file that path names
+// from dirfd, or dirfd itself with AT_EMPTY_PATH and an empty path, as
+// execve of its /proc/self/fd name. fs/exec.c checks the name, the flags
+// (EINVAL), then opens the file (EBADF, ENOENT, ELOOP for a symlink
+// with AT_SYMLINK_NOFOLLOW), all before it reads argv and envp.
+func sysExecveat(t *Thread, a *Args) uint64 {
+	dirfd, flags := fdArg(a[0]), int(int32(a[4]))
+	name, e := t.readPath(a[1])
 	if e != 0 {
 		return e
 	}
-	envp, e := t.readStrings(a[2])
-	if e != 0 {
-		return e
+	switch {
+	case flags&^(unix.AT_EMPTY_PATH|unix.AT_SYMLINK_NOFOLLOW) != 0:
+		return errno(unix.EINVAL)
+	case name == "" && flags&unix.AT_EMPTY_PATH == 0:
+		return errno(unix.ENOENT)
+	case name == "":
+		if _, err := unix.FcntlInt(uintptr(dirfd), unix.F_GETFD, 0); err != nil {
+			return errRet(err)
+		}
+		return t.execve(fmt.Sprintf("/proc/self/fd/%d", dirfd), a[2], a[3])
 	}
+	if flags&unix.AT_SYMLINK_NOFOLLOW != 0 {
+		var st unix.Stat_t
+		if err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+			return errRet(err)
+		}
+		if st.Mode&unix.S_IFMT == unix.S_IFLNK {
+			return errno(unix.ELOOP)
+		}
+	}
+	if name[0] != '/' && dirfd != unix.AT_FDCWD {
+		if _, err := unix.FcntlInt(uintptr(dirfd), unix.F_GETFD, 0); err != nil {
+			return errRet(err)
+		}
+		name = fmt.Sprintf("/proc/self/fd/%d/%s", dirfd, name)
+	}
+	return t.execve(name, a[2], a[3])
+}
+
+// execve runs the program at guest path with the guest's argv and envp
+// arrays. The file is checked before the arrays are read (fs/exec.c
+// do_execveat_common opens it first: ENOENT before EFAULT).
+func (t *Thread) execve(path string, argvAddr, envpAddr uint64) uint64 {
 	p := t.p
 	host := p.prefixed(path)
 	if path == "/proc/self/exe" || path == fmt.Sprintf("/proc/%d/exe", p.pid) {
@@ -129,6 +169,14 @@ func sysExecve(t *Thread, a *Args) uint64 {
 	}
 	if err := unix.Access(host, unix.X_OK); err != nil {
 		return errRet(err)
+	}
+	argv, e := t.readStrings(argvAddr)
+	if e != 0 {
+		return e
+	}
+	envp, e := t.readStrings(envpAddr)
+	if e != 0 {
+		return e
 	}
 	kind, prog, progArgv, e := p.classify(host, path, argv, 0)
 	if e != 0 {
@@ -261,16 +309,10 @@ func sysWait4(t *Thread, a *Args) uint64 {
 // waitid(idtype, id, infop, options, rusage): siginfo_t (128 bytes) and
 // struct rusage have one layout on LP64 x86_64 and the guests
 // (asm-generic/siginfo.h, linux/resource.h), so the kernel writes them
-// straight into guest memory.
+// straight into guest memory, after it has reaped the child: a bad
+// pointer fails the call but the child is gone (kernel/exit.c).
 func sysWaitid(t *Thread, a *Args) uint64 {
-	info, ok := t.hostPtr(a[2], 128, translate.ProtWrite)
-	if !ok {
-		return errno(unix.EFAULT)
-	}
-	ru, ok := t.hostPtr(a[4], rusageSize, translate.ProtWrite)
-	if !ok {
-		return errno(unix.EFAULT)
-	}
+	info, ru := t.userRange(a[2], 128), t.userRange(a[4], rusageSize)
 	idtype, id, opts := uintptr(int32(a[0])), uintptr(int32(a[1])), uintptr(int32(a[3]))
 	return t.interruptible(restartSys, func() (int, error) {
 		return raw(unix.SYS_WAITID, idtype, id, info, opts, ru, 0)

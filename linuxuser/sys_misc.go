@@ -71,12 +71,11 @@ func cstr(b []byte) string {
 	return string(b)
 }
 
+// sysGetrandom: the host fills the guest's buffer, after it has checked
+// the flags (drivers/char/random.c: EINVAL before EFAULT, and EFAULT for
+// a bad buffer even when the count is 0).
 func sysGetrandom(t *Thread, a *Args) uint64 {
-	b, err := t.ioSlice(a[0], a[1], translate.ProtWrite)
-	if err != nil {
-		return errRet(err)
-	}
-	return ret(unix.Getrandom(b, int(a[2])))
+	return ret(raw(unix.SYS_GETRANDOM, t.userRange(a[0], a[1]), uintptr(a[1]), uintptr(uint32(a[2])), 0, 0, 0))
 }
 
 // Resource limits gemu itself depends on: accepted, not applied (as QEMU does).
@@ -342,6 +341,8 @@ func sysPrctl(t *Thread, a *Args) uint64 {
 		return ret(unix.PrctlRetInt(int(int32(a[0])), uintptr(a[1]), uintptr(a[2]), uintptr(a[3]), uintptr(a[4])))
 	case prSetPdeathsig:
 		return ok(unix.Prctl(prSetPdeathsig, uintptr(a[1]), 0, 0, 0))
+	case unix.PR_GET_TID_ADDRESS: // the clear_child_tid pointer (kernel/sys.c)
+		return ok(t.p.as.Store64(a[1], t.clearTID))
 	case unix.PR_GET_CHILD_SUBREAPER:
 		v, err := unix.PrctlRetInt(unix.PR_GET_CHILD_SUBREAPER, 0, 0, 0, 0)
 		if err != nil {

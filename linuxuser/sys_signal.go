@@ -52,22 +52,30 @@ func (p *Process) handlerOf(sig int) uint64 {
 func validSig(sig int) bool { return sig >= 1 && sig <= syscalls.NSIG }
 
 func sysRtSigaction(t *Thread, a *Args) uint64 {
+	// kernel/signal.c: the size, then the new action is copied (EFAULT)
+	// before do_sigaction checks the signal (EINVAL) and clears the flags
+	// it does not know.
 	sig, act, oact := int(int32(a[0])), a[1], a[2]
-	if a[3] != sigsetSize || !validSig(sig) {
+	if a[3] != sigsetSize {
 		return errno(unix.EINVAL)
 	}
 	lay := t.p.abi.Sigaction
 	var na syscalls.Sigaction
 	if act != 0 {
-		if sig == syscalls.SIGKILL || sig == syscalls.SIGSTOP {
-			return errno(unix.EINVAL)
-		}
 		b, err := t.readBytes(act, uint64(lay.Size))
 		if err != nil {
 			return errno(unix.EFAULT)
 		}
 		na = lay.Decode(b)
 		na.Mask &^= unblockable
+		known := uint64(syscalls.SaUAPI)
+		if lay.HasRestorer {
+			known |= syscalls.SaRestorer
+		}
+		na.Flags &= known
+	}
+	if !validSig(sig) || (act != 0 && (sig == syscalls.SIGKILL || sig == syscalls.SIGSTOP)) {
+		return errno(unix.EINVAL)
 	}
 	p := t.p
 	p.mu.Lock()
@@ -306,11 +314,11 @@ func (t *Thread) readSiginfo(addr uint64, sig int) (sigInfo, uint64) {
 	return info, 0
 }
 
+// sysRtSigqueueinfo checks as kernel/signal.c does: the siginfo is
+// copied (EFAULT), a code that is not the caller's to forge is EPERM,
+// then the target (ESRCH) and the signal (EINVAL; 0 sends nothing).
 func sysRtSigqueueinfo(t *Thread, a *Args) uint64 {
 	pid, sig := int(int32(a[0])), int(int32(a[1]))
-	if !validSig(sig) {
-		return errno(unix.EINVAL)
-	}
 	info, e := t.readSiginfo(a[2], sig)
 	if pid != t.p.pid {
 		if e != 0 {
@@ -324,22 +332,42 @@ func sysRtSigqueueinfo(t *Thread, a *Args) uint64 {
 	if e == errno(unix.EFAULT) {
 		return e
 	}
+	if sig == 0 || !validSig(sig) {
+		return sigZeroOrInvalid(sig)
+	}
 	_, e = t.p.post(nil, t, info)
 	return e
 }
 
-func sysRtTgsigqueueinfo(t *Thread, a *Args) uint64 {
-	tgid, tid, sig := int(int32(a[0])), int(int32(a[1])), int(int32(a[2]))
-	if !validSig(sig) {
-		return errno(unix.EINVAL)
+// sigZeroOrInvalid is the result of sending signal sig, 0 or invalid, to
+// a target that exists: nothing is sent (kernel/signal.c
+// check_kill_permission's valid_signal comes after the target's lookup).
+func sigZeroOrInvalid(sig int) uint64 {
+	if sig == 0 {
+		return 0
 	}
+	return errno(unix.EINVAL)
+}
+
+func sysRtTgsigqueueinfo(t *Thread, a *Args) uint64 {
+	// kernel/signal.c do_rt_tgsigqueueinfo: the copy (EFAULT), the ids
+	// (EINVAL), a forged code (EPERM), the thread (ESRCH), the signal.
+	tgid, tid, sig := int(int32(a[0])), int(int32(a[1])), int(int32(a[2]))
 	info, e := t.readSiginfo(a[3], sig)
+	switch {
+	case e == errno(unix.EFAULT):
+		return e
+	case tid <= 0 || tgid <= 0:
+		return errno(unix.EINVAL)
+	case e != 0 && tid != t.tid:
+		return e
+	}
 	target := t.p.thread(tid)
 	if tgid != t.p.pid || target == nil {
 		return errno(unix.ESRCH)
 	}
-	if e != 0 && (target != t || e == errno(unix.EFAULT)) {
-		return e
+	if sig == 0 || !validSig(sig) {
+		return sigZeroOrInvalid(sig)
 	}
 	_, e = t.p.post(target, t, info)
 	return e
@@ -348,6 +376,11 @@ func sysRtTgsigqueueinfo(t *Thread, a *Args) uint64 {
 func sysKill(t *Thread, a *Args) uint64 {
 	pid, sig := int(int32(a[0])), int(int32(a[1]))
 	if sig != 0 && !validSig(sig) {
+		// The target is looked up first (kernel/signal.c
+		// kill_something_info): ESRCH when there is none.
+		if pid != t.p.pid && unix.Kill(pid, 0) == unix.ESRCH {
+			return errno(unix.ESRCH)
+		}
 		return errno(unix.EINVAL)
 	}
 	// A group (0, -pgid) or every process (-1) goes through the host; gemu's
@@ -388,13 +421,15 @@ func sysTkill(t *Thread, a *Args) uint64 {
 }
 
 // tkill sends sig to a thread of this process (SI_TKILL).
+// The thread is looked up before the signal is checked (kernel/signal.c
+// do_send_specific).
 func (t *Thread) tkill(tid, sig int) uint64 {
-	if sig != 0 && !validSig(sig) {
-		return errno(unix.EINVAL)
-	}
 	target := t.p.thread(tid)
 	if target == nil {
 		return errno(unix.ESRCH)
+	}
+	if sig != 0 && !validSig(sig) {
+		return errno(unix.EINVAL)
 	}
 	if sig != 0 {
 		_, e := t.p.post(target, t, t.senderInfo(sig, siTkill))

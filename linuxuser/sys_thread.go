@@ -166,6 +166,7 @@ func (t *Thread) readExtensible(addr, size, minSize, known uint64) ([]byte, uint
 const (
 	cloneArgsSize0    = 64 // up to tls
 	cloneArgsSize     = 88 // with set_tid, set_tid_size, cgroup
+	maxPidNSLevel     = 32 // include/linux/pid_namespace.h MAX_PID_NS_LEVEL
 	cloneClearSighand = 0x100000000
 	cloneIntoCgroup   = 0x200000000
 )
@@ -186,9 +187,18 @@ func sysClone3(t *Thread, a *Args) uint64 {
 			f[i] = binary.LittleEndian.Uint64(b[8*i:])
 		}
 	}
-	flags, pidfd, ctid, ptid, sig, stack, stackSize, tls, setTID := f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[9]
+	flags, pidfd, ctid, ptid, sig, stack, stackSize, tls := f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]
+	setTID, setTIDSize, cgroup := f[8], f[9], f[10]
+	// kernel/fork.c: copy_clone_args_from_user checks set_tid, the exit
+	// signal and the cgroup, then clone3_args_valid the flags.
 	switch {
-	case sig&^0xff != 0 || sig > syscalls.NSIG || flags&0xff != 0:
+	case setTIDSize > maxPidNSLevel || (setTID == 0) != (setTIDSize == 0):
+		return errno(unix.EINVAL)
+	case sig&^0xff != 0 || sig > syscalls.NSIG:
+		return errno(unix.EINVAL)
+	case flags&cloneIntoCgroup != 0 && (cgroup > 1<<31-1 || size < cloneArgsSize):
+		return errno(unix.EINVAL)
+	case flags&^(1<<32-1|cloneClearSighand|cloneIntoCgroup) != 0 || flags&0xff != 0:
 		return errno(unix.EINVAL)
 	case flags&(syscalls.CloneThread|syscalls.CloneParent) != 0 && sig != 0:
 		return errno(unix.EINVAL)
@@ -196,7 +206,12 @@ func sysClone3(t *Thread, a *Args) uint64 {
 		return errno(unix.EINVAL)
 	case flags&cloneClearSighand != 0 && flags&syscalls.CloneSighand != 0:
 		return errno(unix.EINVAL)
-	case flags&cloneIntoCgroup != 0 || setTID != 0 || flags>>32&^1 != 0:
+	case flags&cloneIntoCgroup != 0:
+		if _, err := unix.FcntlInt(uintptr(cgroup), unix.F_GETFD, 0); err != nil {
+			return errno(unix.EBADF) // kernel/cgroup/cgroup.c cgroup_css_set_fork
+		}
+		fallthrough
+	case setTID != 0:
 		t.p.unimp("gemu: clone3 flags %#x (set_tid, cgroup) not supported", flags) // TODO(#4)
 		return errno(unix.ENOSYS)
 	}
@@ -223,11 +238,21 @@ func sysSetRobustList(t *Thread, a *Args) uint64 {
 	return 0
 }
 
+// sysGetRobustList: the thread is looked up (ESRCH), then the length is
+// written and the head (kernel/futex/syscalls.c). Another process's list
+// is in its own gemu: EPERM.
 func sysGetRobustList(t *Thread, a *Args) uint64 {
-	if a[0] != 0 && int(a[0]) != t.tid {
-		return errno(unix.EPERM)
+	target := t
+	if pid := int(int32(a[0])); pid != 0 {
+		target = t.p.thread(pid)
+		if target == nil {
+			if unix.Kill(pid, 0) == unix.ESRCH || pid < 0 {
+				return errno(unix.ESRCH)
+			}
+			return errno(unix.EPERM)
+		}
 	}
-	if t.p.as.Store64(a[1], t.robustList) != nil || t.p.as.Store64(a[2], t.robustLen) != nil {
+	if t.p.as.Store64(a[2], robustListHeadSize) != nil || t.p.as.Store64(a[1], target.robustList) != nil {
 		return errno(unix.EFAULT)
 	}
 	return 0
@@ -236,38 +261,38 @@ func sysGetRobustList(t *Thread, a *Args) uint64 {
 // sysFutex runs the host futex on the host address of the guest word, so
 // waiters and wakers in any thread (or process, for shared mappings) meet.
 func sysFutex(t *Thread, a *Args) uint64 {
+	// The host checks the words (alignment EINVAL, then EFAULT) after the
+	// timeout, the clock flag and the command, as kernel/futex/syscalls.c
+	// does: it gets their host views.
 	uaddr, op, val, arg4, uaddr2, val3 := a[0], a[1], a[2], a[3], a[4], a[5]
-	as := t.p.as
-	if uaddr%4 != 0 {
-		return errno(unix.EINVAL)
-	}
-	if _, err := as.Slice(uaddr, 4, translate.ProtRead); err != nil {
-		return errno(unix.EFAULT)
-	}
 	cmd := op &^ (syscalls.FutexPrivateFlag | syscalls.FutexClockRealtime)
-	var host2 uintptr
+	host, host2 := t.futexPtr(uaddr), uintptr(0)
 	switch cmd {
 	case syscalls.FutexRequeue, syscalls.FutexCmpRequeue, syscalls.FutexWakeOp, syscalls.FutexCmpRequeuePI,
 		syscalls.FutexWaitRequeuePI:
-		if uaddr2%4 != 0 {
-			return errno(unix.EINVAL)
-		}
-		if _, err := as.Slice(uaddr2, 4, translate.ProtRead); err != nil {
-			return errno(unix.EFAULT)
-		}
-		host2 = as.HostAddr(uaddr2)
+		host2 = t.futexPtr(uaddr2)
 	}
 	switch cmd {
 	case syscalls.FutexWait, syscalls.FutexWaitBitset, syscalls.FutexLockPI, syscalls.FutexLockPI2,
 		syscalls.FutexWaitRequeuePI:
-		return t.futexWait(as.HostAddr(uaddr), op, val, arg4, host2, val3)
+		return t.futexWait(host, op, val, arg4, host2, val3)
 	}
 	// arg4 is val2 (a count) for the other commands.
-	r, _, e := unix.Syscall6(unix.SYS_FUTEX, as.HostAddr(uaddr), uintptr(op), uintptr(val), uintptr(arg4), host2, uintptr(val3))
+	r, _, e := unix.Syscall6(unix.SYS_FUTEX, host, uintptr(op), uintptr(val), uintptr(arg4), host2, uintptr(val3))
 	if e != 0 {
 		return errno(e)
 	}
 	return uint64(r)
+}
+
+// futexPtr is the host view of a guest futex word; one beyond the address
+// space keeps its misalignment, which the host checks first.
+func (t *Thread) futexPtr(addr uint64) uintptr {
+	p := t.userRange(addr, 4)
+	if p == badUserPtr {
+		p |= uintptr(addr & 3)
+	}
+	return p
 }
 
 // futexWait copies the guest timeout (same struct timespec layout on

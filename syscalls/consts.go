@@ -172,6 +172,14 @@ const (
 	SaResethand = 0x80000000
 	SaRestorer  = 0x04000000
 
+	SaExposeTagbits = 0x800
+
+	// SaUAPI is the flags rt_sigaction keeps; it clears the others
+	// (include/linux/signal_types.h UAPI_SA_FLAGS, with SA_RESTORER where
+	// the architecture has it: kernel/signal.c do_sigaction).
+	SaUAPI = SaNocldstop | SaNocldwait | SaSiginfo | SaOnstack | SaRestart | SaNodefer | SaResethand |
+		SaExposeTagbits
+
 	SsOnstack = 1
 	SsDisable = 2
 )

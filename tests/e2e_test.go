@@ -107,6 +107,13 @@ var e2eCases = []e2eCase{
 	// mmsg forms), on loopback and AF_UNIX.
 	{name: "errsock", prog: "errsock",
 		qemuDiff: "qemu-user 7.2 checks the domain before the type, accepts unknown type flags and crashes on a bad socketpair pointer"},
+	// #20: the process families' documented errors in the kernel's order
+	// (rt_sigaction, rt_sigprocmask, sigaltstack, rt_sigtimedwait,
+	// kill/tgkill/tkill, rt_sig(tg)queueinfo, wait4/waitid, execve and
+	// execveat, clone/clone3, futex, robust lists, rlimits, ids,
+	// getrandom, prctl, scheduling, capget, pidfd_*); needs root.
+	{name: "errproc", prog: "errproc",
+		qemuDiff: "qemu-user 7.2 fails a bad oldact before the signal, keeps unknown SA_ flags, has no SS_AUTODISARM"},
 	// #20: POSIX timers on every clock and sigevent kind, their ids and
 	// errors, overrun saturation, tgkill/sigqueue EAGAIN at
 	// RLIMIT_SIGPENDING, SA_RESETHAND as the handler sees it; needs root.
