@@ -126,6 +126,7 @@ type memSite struct {
 	off   uint32
 	op    uint32
 	dirty []regStore
+	nzcv  flagProv // flags pending there (jitflags.go)
 }
 
 // chainSite is a direct exit's rel32 field and the stub it jumps to when
@@ -190,6 +191,9 @@ var ucontextGreg = map[x64.Reg]int{x64.R8: 0, x64.R9: 1, x64.R10: 2, x64.R11: 3,
 func (c *CPU) storeFaultRegs(m *memSite) {
 	for _, s := range m.dirty {
 		*(*uint64)(unsafe.Add(unsafe.Pointer(&c.R[0]), int(s.guest)*8)) = c.jit.faultRegs[ucontextGreg[s.host]]
+	}
+	if m.nzcv.kind != provNone {
+		*(*uint64)(unsafe.Add(unsafe.Pointer(&c.R[0]), int(m.nzcv.flags)*8)) = c.goFlags(m.nzcv)
 	}
 }
 

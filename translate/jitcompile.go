@@ -47,6 +47,7 @@ type jitCompiler struct {
 
 	temps [2]uint8 // the target's block-local temporaries [lo, hi)
 	prov  flagProv // where the last packed NZCV came from (jitflags.go)
+	pend  flagProv // an NZCV not computed yet (kind provNone: none)
 }
 
 // jitOptions are a compilation's engine-wide settings.
@@ -66,6 +67,8 @@ type stub struct {
 	op     int
 	stores []regStore // dirty cache registers to store before leaving
 	loop   bool       // the exit of a loop edge (jitloop.go)
+	nzcv   flagProv   // pending flags to compute before leaving
+	cache  *regCache  // where nzcv's operands are (when nzcv is pending)
 }
 
 // Offsets from R15 of the CPU fields compiled code touches.
@@ -126,8 +129,9 @@ func (c *jitCompiler) lower(head *regCache) {
 	for i := 0; i < len(b.Ops); {
 		c.cur = i
 		op := &b.Ops[i]
+		c.beforeOp(op)
 		next := c.op(i, op)
-		if isFlagOp(op.Code) {
+		if writesFlags(op) {
 			c.noteFlags(op)
 		} else {
 			c.forgetFlags(op)
@@ -202,15 +206,19 @@ func (c *jitCompiler) addStub(field int, word uint64, site bool, op int) {
 	if k := word & 0xff; k == exitChain || k == exitPoll {
 		stores = c.liveStores(stores) // the next block starts afresh
 	}
-	if !site {
+	st := stub{fields: []int{field}, word: word, site: site, op: op, stores: stores, nzcv: c.pend}
+	if c.pend.kind != provNone {
+		rc := c.rc
+		st.cache = &rc
+	} else if !site {
 		for i := range c.stubs {
-			if s := &c.stubs[i]; !s.site && s.word == word && sameStores(s.stores, stores) {
+			if s := &c.stubs[i]; !s.site && s.word == word && s.cache == nil && sameStores(s.stores, stores) {
 				s.fields = append(s.fields, field)
 				return
 			}
 		}
 	}
-	c.stubs = append(c.stubs, stub{fields: []int{field}, word: word, site: site, op: op, stores: stores})
+	c.stubs = append(c.stubs, st)
 }
 
 // chainSite emits a direct exit for op: a jump (cond: a jcc) with its
@@ -248,12 +256,16 @@ func (c *jitCompiler) epilogue() {
 		for _, st := range s.stores {
 			a.Store(8, regMem(st.guest), st.host)
 		}
+		if s.cache != nil {
+			c.flagsFromProv(s.nzcv, s.cache.lookup)
+			a.Store(8, regMem(s.nzcv.flags), x64.RAX)
+		}
 		if s.loop {
 			c.n.sites = append(c.n.sites, chainSite{op: s.op, field: s.fields[0], stub: at, body: c.body})
 		}
 		if s.site {
 			field := s.fields[0]
-			if len(s.stores) > 0 {
+			if len(s.stores) > 0 || s.cache != nil {
 				a.AlignRel32(1)
 				field = a.Jmp32()
 				a.Bind32(field, a.Len())
@@ -785,5 +797,5 @@ func (c *jitCompiler) address(op *Op) x64.Reg {
 // memSite records the access about to be emitted for op i and the cache
 // registers a fault there must store.
 func (c *jitCompiler) memSite(i int, dirty []regStore) {
-	c.n.memOps = append(c.n.memOps, memSite{off: uint32(c.a.Len()), op: uint32(i), dirty: dirty})
+	c.n.memOps = append(c.n.memOps, memSite{off: uint32(c.a.Len()), op: uint32(i), dirty: dirty, nzcv: c.pend})
 }

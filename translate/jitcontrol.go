@@ -55,6 +55,9 @@ func (c *jitCompiler) flagOp(i int, op *Op) bool {
 			c.nzcv(op.C, k == x64.SBB)
 		}
 	case OpLogicFlags:
+		if c.lazyFlags(op) {
+			break // computed where needed (jitflags.go)
+		}
 		c.ld(x64.RDX, op.A)
 		a.TestRR(w, x64.RDX, x64.RDX) // CF = OF = 0
 		c.nzcv(op.C, false)
@@ -107,8 +110,12 @@ func (c *jitCompiler) addSubFlags(op *Op, w bool) {
 	if sub {
 		k = x64.SUB
 	}
+	noDst := op.Dst == RegSink || op.Dst == RegZero
+	lazy := c.lazyFlags(op)
 	switch {
-	case sub && (op.Dst == RegSink || op.Dst == RegZero) && op.A != RegZero && op.A != c.zero:
+	case lazy && noDst:
+		return // a compare whose flags are computed where needed (jitflags.go)
+	case sub && noDst && op.A != RegZero && op.A != c.zero:
 		c.aluB(w, x64.CMP, c.reg(op.A), op.B)
 	case op.B == op.Dst && op.A != op.B && !sub:
 		h := c.reg(op.Dst)
@@ -121,7 +128,9 @@ func (c *jitCompiler) addSubFlags(op *Op, w bool) {
 	default:
 		c.aluB(w, k, c.dstFromA(op), op.B)
 	}
-	c.nzcv(op.C, sub)
+	if !lazy {
+		c.nzcv(op.C, sub)
+	}
 }
 
 var branchCond = map[Code]x64.Cond{OpBeq: x64.CondE, OpBne: x64.CondNE, OpBlt: x64.CondL,

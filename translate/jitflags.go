@@ -6,13 +6,20 @@ import (
 	"github.com/gemu-project/gemu/translate/x64"
 )
 
-// Arm conditions in compiled code. A flag op still stores the packed NZCV
-// (later code or another block may read it), but a CSEL or B.cond in the
-// same straight-line code whose flags came from a compare, an addition or
-// a test whose operands are unchanged redoes that compare on the host and
+// Arm conditions and flags in compiled code. A CSEL or B.cond in the same
+// straight-line code as the compare, addition or test that set its flags,
+// whose operands are unchanged, redoes that operation on the host and
 // uses the host condition (the ARM ARM ConditionHolds of the same
-// operation): the condition no longer waits for NZCV to be packed and
-// looked up.
+// operation): the condition does not wait for NZCV to be packed.
+//
+// The packed NZCV itself is lazy: after such an op it is pending (c.pend)
+// and the flags register is not in the cache. It is computed from the
+// operands only where it can be read: inline before an op that reads the
+// flags register or overwrites an operand, before code is left for good
+// (a jump, a step in Go, the interpreter), in the stub of a side exit,
+// and, for a fault at an access, in Go from the registers there
+// (memSite.nzcv). A later flag op supersedes it unseen, so a run of
+// compare-and-branch pairs packs no flags on its straight path.
 
 // Kinds of flag provenance.
 const (
@@ -31,11 +38,12 @@ type flagProv struct {
 	a, b  uint8
 }
 
-// isFlagOp reports whether op writes packed NZCV to its register C.
-func isFlagOp(k Code) bool {
-	switch k {
+// writesFlags reports whether op writes packed NZCV to its register C
+// (an ADD or SUB whose flags go to RegSink writes none).
+func writesFlags(op *Op) bool {
+	switch op.Code {
 	case OpAddFlags, OpSubFlags, OpAdcFlags, OpSbcFlags, OpLogicFlags, OpSetFlags:
-		return true
+		return op.C != RegSink && op.C != RegZero
 	}
 	return false
 }
@@ -57,8 +65,8 @@ var addCond = [14]x64.Cond{x64.CondE, x64.CondNE, x64.CondB, x64.CondAE, x64.Con
 var logicCond = [14]x64.Cond{x64.CondE, x64.CondNE, x64.CondB, x64.CondAE, x64.CondS, x64.CondNS,
 	x64.CondO, x64.CondNO, condNone, condNone, x64.CondGE, x64.CondL, x64.CondG, x64.CondLE}
 
-// noteFlags records the provenance op leaves in its flags register.
-func (c *jitCompiler) noteFlags(op *Op) {
+// provOf is the provenance op leaves in its flags register.
+func (c *jitCompiler) provOf(op *Op) flagProv {
 	p := flagProv{w: op.Size&0xf != 4, flags: op.C, a: op.A, b: op.B}
 	switch op.Code {
 	case OpSubFlags, OpAddFlags:
@@ -77,7 +85,116 @@ func (c *jitCompiler) noteFlags(op *Op) {
 	if op.C == RegSink || op.C == RegZero || op.A == op.C || op.B == op.C || op.Dst == op.C {
 		p.kind = provNone // the flags overwrote an operand or the result
 	}
-	c.prov = p
+	return p
+}
+
+// lazyFlags reports whether flag op leaves its NZCV pending.
+func (c *jitCompiler) lazyFlags(op *Op) bool {
+	switch c.provOf(op).kind {
+	case provSub, provAdd, provLogic:
+		return true
+	}
+	return false
+}
+
+// noteFlags records what flag op left in its flags register; a lazy one
+// makes the NZCV pending and drops the register's stale cached copy.
+func (c *jitCompiler) noteFlags(op *Op) {
+	c.prov = c.provOf(op)
+	c.pend.kind = provNone
+	if c.lazyFlags(op) {
+		c.pend = c.prov
+		c.rc.forget(c.pend.flags)
+	}
+}
+
+// beforeOp computes pending flags that op could observe or invalidate.
+func (c *jitCompiler) beforeOp(op *Op) {
+	p := &c.pend
+	if p.kind == provNone {
+		return
+	}
+	reads := func(r uint8) bool { return op.A == r || op.B == r || op.C == r || op.Dst == r }
+	switch {
+	case (op.Code == OpSubFlags || op.Code == OpAddFlags || op.Code == OpLogicFlags) &&
+		op.C == p.flags && op.A != p.flags && op.B != p.flags && op.Dst != p.a && op.Dst != p.b:
+		// superseded (the new op reads neither the flags nor, through
+		// its result, the old operands before it sets them)
+	case op.Code == OpCondSel && op.C == p.flags && op.A != p.flags && op.B != p.flags && op.Dst != p.flags &&
+		op.Dst != p.a && op.Dst != p.b && c.provMaps(op.Aux):
+	case op.Code == OpBranchArm && op.A == p.flags && c.provMaps(op.Aux-CondArm):
+	case op.Code == OpJump || op.Code == OpJumpReg || c.leaves(op) || c.hostFloat(op):
+		c.materialize()
+	case reads(p.flags) || reads(p.a) || reads(p.b):
+		c.materialize()
+	}
+}
+
+// provMaps reports whether Arm condition cc has a host condition for the
+// current provenance (provCond would succeed).
+func (c *jitCompiler) provMaps(cc uint8) bool {
+	_, ok := c.provCondition(cc)
+	return ok
+}
+
+// materialize computes the pending NZCV into the flags register's cache
+// register (dirty).
+func (c *jitCompiler) materialize() {
+	p := c.pend
+	c.pend.kind = provNone
+	c.flagsFromProv(p, func(r uint8) (x64.Reg, bool) { h, ok := c.rc.lookup(r); return h, ok })
+	c.st(p.flags, x64.RAX)
+}
+
+// flagsFromProv leaves in RAX the packed NZCV of p's operation, reading
+// its operands from the host registers cached says hold them, or CPU.R.
+// Clobbers RCX.
+func (c *jitCompiler) flagsFromProv(p flagProv, cached func(uint8) (x64.Reg, bool)) {
+	a := &c.a
+	if h, ok := cached(p.a); ok {
+		a.MovRR(true, x64.RAX, h)
+	} else if p.a == RegZero || p.a == c.zero {
+		a.AluRR(false, x64.XOR, x64.RAX, x64.RAX)
+	} else {
+		a.Load(true, x64.RAX, regMem(p.a))
+	}
+	k := x64.CMP
+	switch p.kind {
+	case provAdd:
+		k = x64.ADD
+	case provLogic:
+		a.TestRR(p.w, x64.RAX, x64.RAX)
+	}
+	if p.kind != provLogic {
+		if h, ok := cached(p.b); ok {
+			a.AluRR(p.w, k, x64.RAX, h)
+		} else if p.b == RegZero || p.b == c.zero {
+			a.AluRI(p.w, k, x64.RAX, 0)
+		} else {
+			a.AluRM(p.w, k, x64.RAX, regMem(p.b))
+		}
+	}
+	c.nzcvRAX(p.kind == provSub)
+}
+
+// goFlags is the packed NZCV of p's operation on the CPU's registers, as
+// the interpreter computes it (a fault's pending flags).
+func (c *CPU) goFlags(p flagProv) uint64 {
+	x := *(*uint64)(unsafe.Add(unsafe.Pointer(&c.R[0]), int(p.a)*8))
+	y := *(*uint64)(unsafe.Add(unsafe.Pointer(&c.R[0]), int(p.b)*8))
+	size := uint8(4)
+	if p.w {
+		size = 8
+	}
+	switch p.kind {
+	case provSub:
+		_, f := addWithCarry(x, ^y, 1, size)
+		return f
+	case provAdd:
+		_, f := addWithCarry(x, y, 0, size)
+		return f
+	}
+	return logicFlags(x, size)
 }
 
 // forgetFlags drops the provenance when op (not a flag op, which records
@@ -101,7 +218,30 @@ func (c *jitCompiler) forgetFlags(op *Op) {
 // when the provenance does not give one.
 func (c *jitCompiler) provCond(cc uint8, r uint8) (x64.Cond, bool) {
 	p := c.prov
-	if p.kind == provNone || p.flags != r || cc >= 14 {
+	if p.flags != r {
+		return 0, false
+	}
+	cond, ok := c.provCondition(cc)
+	if !ok {
+		return 0, false
+	}
+	switch p.kind {
+	case provSub:
+		c.compareW(p.w, p.a, p.b)
+	case provAdd:
+		c.ld(x64.RAX, p.a)
+		c.aluB(p.w, x64.ADD, x64.RAX, p.b)
+	default:
+		c.testW(p.w, p.a)
+	}
+	return cond, true
+}
+
+// provCondition is the host condition for Arm condition cc after the
+// operation the provenance names.
+func (c *jitCompiler) provCondition(cc uint8) (x64.Cond, bool) {
+	p := c.prov
+	if p.kind == provNone || cc >= 14 {
 		return 0, false
 	}
 	var cond x64.Cond
@@ -121,19 +261,7 @@ func (c *jitCompiler) provCond(cc uint8, r uint8) (x64.Cond, bool) {
 			return 0, false
 		}
 	}
-	if cond == condNone {
-		return 0, false
-	}
-	switch p.kind {
-	case provSub:
-		c.compareW(p.w, p.a, p.b)
-	case provAdd:
-		c.ld(x64.RAX, p.a)
-		c.aluB(p.w, x64.ADD, x64.RAX, p.b)
-	default:
-		c.testW(p.w, p.a)
-	}
-	return cond, true
+	return cond, cond != condNone
 }
 
 // compareW sets the host flags from R[A] - R[B] at width w.

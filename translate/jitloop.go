@@ -21,6 +21,7 @@ type loopEdge struct {
 	field int // rel32 of the branch
 	op    int
 	state regCache
+	pend  flagProv // flags pending at the branch
 }
 
 // loopEdge emits the branch of op to the block's own start.
@@ -34,7 +35,7 @@ func (c *jitCompiler) loopEdge(op int, cond x64.Cond, always bool) {
 	} else {
 		f = c.a.Jcc32(cond)
 	}
-	c.loops = append(c.loops, loopEdge{field: f, op: op, state: c.rc})
+	c.loops = append(c.loops, loopEdge{field: f, op: op, state: c.rc, pend: c.pend})
 }
 
 // loopHead loads head's registers (all dirty from here) and marks the
@@ -67,7 +68,10 @@ func (c *jitCompiler) loopEdges() {
 	}
 	for _, l := range c.loops {
 		a.Bind32(l.field, a.Len())
-		c.rc = l.state
+		c.rc, c.pend = l.state, l.pend
+		if c.pend.kind != provNone {
+			c.materialize()
+		}
 		c.reconcile(head)
 		a.AluMI(false, x64.CMP, x64.M(regsPtr, offExitReq), 0)
 		c.exitIf(x64.CondNE, exitPoll, 0)

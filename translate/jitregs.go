@@ -141,6 +141,16 @@ func (c *jitCompiler) flush() {
 	}
 }
 
+// forget drops guest register r from the cache without storing it (its
+// cached value is stale).
+func (rc *regCache) forget(r uint8) {
+	if h := rc.host[r]; h >= 0 {
+		rc.guest[h] = -1
+		rc.dirty[h] = false
+		rc.host[r] = -1
+	}
+}
+
 // regStore is a dirty cache register and the guest register it holds.
 type regStore struct {
 	host  x64.Reg
