@@ -244,6 +244,7 @@ var passIoctls = map[uint32]uint64{
 	0x00000002: 4, // FIGETBSZ (include/uapi/linux/fs.h)
 	0x80086601: 4, // FS_IOC_GETFLAGS (an int, though _IOR says long)
 	0x40086602: 4, // FS_IOC_SETFLAGS
+	0x40085400: 8, // TFD_IOC_SET_TICKS (include/uapi/linux/timerfd.h)
 	// a value or nothing
 	fioclex: 0, fionclex: 0,
 	0x540C:     0, // TIOCEXCL

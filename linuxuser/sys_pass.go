@@ -1,8 +1,10 @@
 package linuxuser
 
 import (
+	"encoding/binary"
 	"runtime"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -137,7 +139,23 @@ func (t *Thread) passArg(s pk, a *Args, i int) (uintptr, []byte, uint64) {
 	if s.lenArg >= 0 {
 		n = uint64(uint32(a[s.lenArg]))*s.elem + s.extra
 	}
-	return t.userRange(a[i], n), nil, 0
+	p := t.userRange(a[i], n)
+	if s.extra != 0 && p == badUserPtr && a[i] < t.p.as.Limit() && n-s.extra > msgMax() {
+		// A struct msgbuf with a size the kernel refuses (EINVAL) after
+		// reading mtype (ipc/msg.c ksys_msgsnd): only mtype is read.
+		p = t.userRange(a[i], s.extra)
+	}
+	return p, nil, 0
+}
+
+// msgMax is the host's MSGMAX, the largest System V message (msgctl
+// IPC_INFO: struct msginfo's msgmax, an int at offset 8).
+func msgMax() uint64 {
+	var info [32]byte
+	if _, _, e := unix.Syscall(unix.SYS_MSGCTL, 0, ipcInfo, uintptr(unsafe.Pointer(&info[0]))); e != 0 {
+		return 8192 // MSGMAX (include/uapi/linux/msg.h)
+	}
+	return uint64(binary.LittleEndian.Uint32(info[8:]))
 }
 
 // Sizes of the structs these calls take (the same on LP64 x86_64 and
@@ -150,6 +168,9 @@ const (
 	sizeSchedAttr   = 56 // struct sched_attr, SCHED_ATTR_SIZE_VER1
 	sizeTimespecArg = 16
 	sizeItimerspec  = 32
+	sizeTimeval     = 16
+	sizeTimezone    = 8
+	sizeTimex       = 208 // struct timex (include/uapi/linux/timex.h)
 )
 
 func init() {
@@ -178,6 +199,13 @@ func init() {
 		passRow("timerfd_create", unix.SYS_TIMERFD_CREATE, false, i32, val),
 		passRow("timerfd_settime", unix.SYS_TIMERFD_SETTIME, false, i32, val, in(sizeItimerspec), out(sizeItimerspec)),
 		passRow("timerfd_gettime", unix.SYS_TIMERFD_GETTIME, false, i32, out(sizeItimerspec)),
+
+		// Setting the clocks (kernel/time/posix-timers.c, time.c): struct
+		// timespec, timeval, timezone and timex are the same on LP64.
+		passRow("clock_settime", unix.SYS_CLOCK_SETTIME, false, i32, in(sizeTimespecArg)),
+		passRow("settimeofday", unix.SYS_SETTIMEOFDAY, false, in(sizeTimeval), in(sizeTimezone)),
+		passRow("clock_adjtime", unix.SYS_CLOCK_ADJTIME, false, i32, inout(sizeTimex)),
+		passRow("adjtimex", unix.SYS_ADJTIMEX, false, inout(sizeTimex)),
 
 		// Locks, syncing, data movement between descriptors.
 		passRow("flock", unix.SYS_FLOCK, true, i32, i32),

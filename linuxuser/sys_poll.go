@@ -84,20 +84,34 @@ func sysEpollPwait2(t *Thread, a *Args) uint64 {
 // epollWait runs epoll_pwait/epoll_pwait2 (epfd, events, maxevents, -,
 // sigmask, sigsetsize) with timeout (negative: forever); Go's own EINTRs
 // are retried with the time left.
+//
+// fs/eventpoll.c: epoll_pwait installs the mask first (EINVAL, EFAULT),
+// then the descriptor is looked up (EBADF), the count checked (EINVAL past
+// EP_MAX_EVENTS, INT_MAX over the guests' 16-byte struct epoll_event) and
+// the buffer (EFAULT); the host says whether the file is an epoll.
 func (t *Thread) epollWait(a *Args, timeout time.Duration) uint64 {
-	maxEvents := int(int32(a[2]))
-	if maxEvents <= 0 {
-		return errno(unix.EINVAL)
-	}
-	out, err := t.p.as.Slice(a[1], uint64(maxEvents)*epollEventSize, translate.ProtWrite)
-	if err != nil {
-		return errno(unix.EFAULT)
-	}
-	evs := make([]unix.EpollEvent, min(maxEvents, maxEpollEvents))
-	var n int
 	if e := t.tempMask(a[4], a[5]); e != 0 {
 		return e
 	}
+	epfd, maxEvents := fdArg(a[0]), int(int32(a[2]))
+	var out []byte
+	var err error
+	switch {
+	case isHostFD(epfd) || !fdUsable(epfd):
+		err = unix.EBADF
+	case maxEvents <= 0 || maxEvents > (1<<31-1)/epollEventSize:
+		err = unix.EINVAL
+	default:
+		if out, err = t.p.as.Slice(a[1], uint64(maxEvents)*epollEventSize, translate.ProtWrite); err != nil {
+			err = unix.EFAULT
+		}
+	}
+	if err != nil {
+		t.endTempMask()
+		return errRet(err)
+	}
+	evs := make([]unix.EpollEvent, min(maxEvents, maxEpollEvents))
+	var n int
 	deadline := time.Now().Add(timeout)
 	for {
 		err = t.hostCall(func() error {
@@ -146,34 +160,21 @@ func sysEventfd2(t *Thread, a *Args) uint64 {
 // pollfdSize is sizeof(struct pollfd), the same everywhere (Linux include/uapi/asm-generic/poll.h).
 const pollfdSize = 8
 
+// sysPpoll checks as fs/select.c does: the timeout (EFAULT, EINVAL), the
+// mask, then the host checks the count against RLIMIT_NOFILE (EINVAL)
+// and reads and writes the guest's pollfd array where it is (EFAULT).
 func sysPpoll(t *Thread, a *Args) uint64 {
 	n := a[1]
-	if n > 1<<20 {
-		return errno(unix.EINVAL)
-	}
-	var fdsp unsafe.Pointer
-	if n > 0 {
-		b, err := t.p.as.Slice(a[0], n*pollfdSize, translate.ProtRead|translate.ProtWrite)
-		if err != nil {
-			return errno(unix.EFAULT)
-		}
-		fdsp = unsafe.Pointer(&b[0])
-	}
-	var ts unix.Timespec
-	var tsp unsafe.Pointer
-	if a[2] != 0 {
-		b, err := t.readBytes(a[2], syscalls.TimespecSize)
-		if err != nil {
-			return errno(unix.EFAULT)
-		}
-		g := syscalls.DecodeTimespec(b)
-		ts, tsp = unix.Timespec{Sec: g.Sec, Nsec: g.Nsec}, unsafe.Pointer(&ts)
+	fds := t.userRange(a[0], min(n, 1<<20)*pollfdSize)
+	ts, tsp, e := t.selectTimeout(a[2])
+	if e != 0 {
+		return e
 	}
 	if e := t.tempMask(a[3], a[4]); e != 0 {
 		return e
 	}
 	r, err := t.waitCall(func() (uintptr, unix.Errno) {
-		r, _, e := unix.Syscall6(unix.SYS_PPOLL, uintptr(fdsp), uintptr(n), uintptr(tsp), 0, 0, 0)
+		r, _, e := unix.Syscall6(unix.SYS_PPOLL, fds, uintptr(n), uintptr(tsp), 0, 0, 0)
 		return r, e
 	})
 	if err == errGuestSignal {
@@ -189,6 +190,24 @@ func sysPpoll(t *Thread, a *Args) uint64 {
 		t.writeBytes(a[2], b[:])
 	}
 	return uint64(r)
+}
+
+// selectTimeout reads the timeout of ppoll or pselect6 (0: none), which
+// must be a valid time (fs/select.c poll_select_set_timeout: EINVAL).
+func (t *Thread) selectTimeout(addr uint64) (*unix.Timespec, unsafe.Pointer, uint64) {
+	if addr == 0 {
+		return nil, nil, 0
+	}
+	b, err := t.readBytes(addr, syscalls.TimespecSize)
+	if err != nil {
+		return nil, nil, errno(unix.EFAULT)
+	}
+	g := syscalls.DecodeTimespec(b)
+	if g.Sec < 0 || g.Nsec < 0 || g.Nsec >= 1e9 {
+		return nil, nil, errno(unix.EINVAL)
+	}
+	ts := &unix.Timespec{Sec: g.Sec, Nsec: g.Nsec}
+	return ts, unsafe.Pointer(ts), 0
 }
 
 // errGuestSignal ends a wait a guest signal interrupted.
@@ -260,38 +279,33 @@ func init() {
 // pselect6(n, rfds, wfds, efds, timeout, {sigmask, size}): fd_set is an
 // array of longs on every LP64 target, changed in place; the remaining
 // time is written back as the kernel does (fs/select.c).
+//
+// The checks come in fs/select.c's order: the {sigmask, size} pack
+// (EFAULT), the timeout (EFAULT, EINVAL), the mask, then the host's: a
+// negative count (EINVAL), the sets, which it reads and writes where they
+// are (EFAULT), the descriptors in them (EBADF).
 func sysPselect6(t *Thread, a *Args) uint64 {
-	n := int(int32(a[0]))
-	if n < 0 {
-		return errno(unix.EINVAL)
-	}
-	setBytes := uint64(n+63) / 64 * 8
-	var sets [3]uintptr
-	for i := range sets {
-		p, ok := t.hostPtr(a[1+i], setBytes, translate.ProtRead|translate.ProtWrite)
-		if !ok {
-			return errno(unix.EFAULT)
-		}
-		sets[i] = p
-	}
-	var ts unix.Timespec
-	var tsp unsafe.Pointer
-	if a[4] != 0 {
-		b, err := t.readBytes(a[4], syscalls.TimespecSize)
-		if err != nil {
-			return errno(unix.EFAULT)
-		}
-		g := syscalls.DecodeTimespec(b)
-		ts, tsp = unix.Timespec{Sec: g.Sec, Nsec: g.Nsec}, unsafe.Pointer(&ts)
-	}
+	var pack []byte
 	if a[5] != 0 {
-		b, err := t.readBytes(a[5], 16)
-		if err != nil {
+		var err error
+		if pack, err = t.readBytes(a[5], 16); err != nil {
 			return errno(unix.EFAULT)
 		}
-		if e := t.tempMask(le.Uint64(b), le.Uint64(b[8:])); e != 0 {
+	}
+	ts, tsp, e := t.selectTimeout(a[4])
+	if e != 0 {
+		return e
+	}
+	if pack != nil {
+		if e := t.tempMask(le.Uint64(pack), le.Uint64(pack[8:])); e != 0 {
 			return e
 		}
+	}
+	n := int(int32(a[0]))
+	setBytes := uint64(max(n, 0)+63) / 64 * 8
+	var sets [3]uintptr
+	for i := range sets {
+		sets[i] = t.userRange(a[1+i], setBytes)
 	}
 	r, err := t.waitCall(func() (uintptr, unix.Errno) {
 		r, _, e := unix.Syscall6(unix.SYS_PSELECT6, uintptr(n), sets[0], sets[1], sets[2], uintptr(tsp), 0)

@@ -110,16 +110,18 @@ func (t *Thread) getTimerPair(addr uint64, unit time.Duration) (interval, value 
 const itimerReal = 0
 
 func sysSetitimer(t *Thread, a *Args) uint64 {
+	// kernel/time/itimer.c: the new value is copied and checked (EFAULT,
+	// EINVAL) before the timer kind is.
 	which := a[0]
-	if which > 2 {
-		return errno(unix.EINVAL)
-	}
 	var interval, value time.Duration
 	if a[1] != 0 {
 		var e uint64
 		if interval, value, e = t.getTimerPair(a[1], time.Microsecond); e != 0 {
 			return e
 		}
+	}
+	if which > 2 {
+		return errno(unix.EINVAL)
 	}
 	if which != itimerReal {
 		t.p.unimp("gemu: setitimer(%d) never fires", which)

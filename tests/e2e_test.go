@@ -114,6 +114,12 @@ var e2eCases = []e2eCase{
 	// getrandom, prctl, scheduling, capget, pidfd_*); needs root.
 	{name: "errproc", prog: "errproc",
 		qemuDiff: "qemu-user 7.2 fails a bad oldact before the signal, keeps unknown SA_ flags, has no SS_AUTODISARM"},
+	// #20: the time, timer, polling and System V IPC families' documented
+	// errors in the kernel's order (clock_*, gettimeofday/settimeofday,
+	// nanosleep, itimers, getrusage, timerfd_*, epoll_*, eventfd, ppoll,
+	// pselect6, msg*, sem*, shm*, unshare/setns); needs root.
+	{name: "errtime", prog: "errtime",
+		qemuDiff: "qemu-user 7.2 ignores a bad clock_getres pointer and reads clock_settime's time before its clock"},
 	// #20: POSIX timers on every clock and sigevent kind, their ids and
 	// errors, overrun saturation, tgkill/sigqueue EAGAIN at
 	// RLIMIT_SIGPENDING, SA_RESETHAND as the handler sees it; needs root.
