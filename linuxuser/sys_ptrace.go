@@ -57,11 +57,32 @@ func sysPtrace(t *Thread, a *Args) uint64 {
 	case ptraceKill:
 		return t.p.ptraceRequest(req, pid, 0)
 	case ptraceAttach, ptraceSeize:
+		// kernel/ptrace.c looks the target up first (ESRCH).
+		if unix.Kill(pid, 0) == unix.ESRCH || pid <= 0 {
+			return errno(unix.ESRCH)
+		}
 		t.p.unimp("gemu: ptrace attach (request %#x) refused: guest state cannot be traced", req)
 		return errno(unix.EPERM)
 	}
+	// Any other request needs a stopped tracee of the caller's
+	// (ptrace_check_attach): ESRCH otherwise, whatever the request. The
+	// host answers a harmless read of the tracee's user area the same way.
+	if e := ptracePeekUser(pid); e == errno(unix.ESRCH) {
+		return e
+	}
 	t.p.unimp("Unsupported ptrace request %#x", req)
 	return errno(unix.ENOSYS)
+}
+
+// ptracePeekUser asks the host for PTRACE_PEEKUSER at offset 0 of pid,
+// for its error only.
+func ptracePeekUser(pid int) uint64 {
+	var word uint64
+	_, _, e := unix.Syscall6(unix.SYS_PTRACE, unix.PTRACE_PEEKUSR, uintptr(pid), 0, uintptr(unsafe.Pointer(&word)), 0, 0)
+	if e != 0 {
+		return errno(e)
+	}
+	return 0
 }
 
 // ptraceRequest asks from the tracer thread of pid.

@@ -111,7 +111,9 @@ var e2eCases = []e2eCase{
 	// (rt_sigaction, rt_sigprocmask, sigaltstack, rt_sigtimedwait,
 	// kill/tgkill/tkill, rt_sig(tg)queueinfo, wait4/waitid, execve and
 	// execveat, clone/clone3, futex, robust lists, rlimits, ids,
-	// getrandom, prctl, scheduling, capget, pidfd_*); needs root.
+	// getrandom, prctl, scheduling, capget/capset, pidfd_*, ptrace,
+	// sethostname, mount/umount2/pivot_root, setgroups, sched_*attr,
+	// ioprio), each failing before it changes anything; needs root.
 	{name: "errproc", prog: "errproc",
 		qemuDiff: "qemu-user 7.2 fails a bad oldact before the signal, keeps unknown SA_ flags, has no SS_AUTODISARM"},
 	// #20: the time, timer, polling and System V IPC families' documented

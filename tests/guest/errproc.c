@@ -21,7 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/fsuid.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -410,6 +414,82 @@ static void prctls(void)
 	show("pidfd_getfd bad fd", syscall(SYS_pidfd_getfd, 999, 0, 0));
 }
 
+/* Administration calls that fail before they change anything (as root). */
+static void admin(void)
+{
+	char longname[80];
+	memset(longname, 'h', sizeof(longname));
+	mkdir("mnt", 0755);
+	show("sethostname length 65", sethostname(longname, 65));
+	show("sethostname length -1", syscall(SYS_sethostname, longname, -1L));
+	show("sethostname bad name", sethostname(BAD, 8));
+	show("setdomainname length 65", setdomainname(longname, 65));
+	show("setdomainname bad name", setdomainname(BAD, 8));
+	show("mount bad source", mount(BAD, "mnt", "tmpfs", 0, NULL));
+	show("mount bad target", mount("none", BAD, "tmpfs", 0, NULL));
+	show("mount missing target", mount("none", "missing", "tmpfs", 0, NULL));
+	show("mount unknown type", mount("none", "mnt", "no-such-fs", 0, NULL));
+	show("mount bad type", mount("none", "mnt", BAD, 0, NULL));
+	show("mount REMOUNT of no mount point", mount("none", "mnt", NULL, MS_REMOUNT, NULL));
+	show("mount MOVE of no mount point", mount("mnt", "mnt", NULL, MS_MOVE, NULL));
+	show("umount2 bad flags", umount2("mnt", 0x100));
+	show("umount2 no mount point", umount2("mnt", 0));
+	show("umount2 missing", umount2("missing", 0));
+	show("umount2 EXPIRE|FORCE", umount2("mnt", MNT_EXPIRE | MNT_FORCE));
+	show("umount2 bad path", umount2(BAD, 0));
+	show("pivot_root missing", syscall(SYS_pivot_root, "missing", "missing"));
+	show("pivot_root bad path", syscall(SYS_pivot_root, BAD, "mnt"));
+	struct __user_cap_header_struct h = {.version = 0x12345678};
+	struct __user_cap_data_struct d[2] = {{0, 0, 0}, {0, 0, 0}};
+	show("capset bad version", syscall(SYS_capset, &h, d));
+	h.version = _LINUX_CAPABILITY_VERSION_3;
+	show("capset bad data", syscall(SYS_capset, &h, BAD));
+	h.pid = 1;
+	show("capset another process", syscall(SYS_capset, &h, d));
+	show("capset bad header", syscall(SYS_capset, BAD, d));
+	gid_t g[1] = {0};
+	show("setgroups size -1", syscall(SYS_setgroups, -1L, g));
+	show("setgroups size 65537", syscall(SYS_setgroups, 65537, g));
+	show("setgroups bad list", syscall(SYS_setgroups, 1, BAD));
+	show("setuid -1", syscall(SYS_setuid, -1));
+	show("setresuid all -1", syscall(SYS_setresuid, -1, -1, -1));
+	show("setfsuid query", syscall(SYS_setfsuid, -1) >= 0 ? 0 : -1);
+	show("ptrace PEEKDATA untraced", syscall(SYS_ptrace, PTRACE_PEEKDATA, 1, 0, 0));
+	show("ptrace bad request untraced", syscall(SYS_ptrace, 9999, 1, 0, 0));
+	show("ptrace ATTACH no such pid", syscall(SYS_ptrace, PTRACE_ATTACH, NOPID, 0, 0));
+	show("ptrace ATTACH self", syscall(SYS_ptrace, PTRACE_ATTACH, getpid(), 0, 0));
+	show("ptrace SEIZE no such pid, addr 1", syscall(SYS_ptrace, PTRACE_SEIZE, NOPID, 1, 0));
+	show("ptrace GETREGSET no such pid", syscall(SYS_ptrace, PTRACE_GETREGSET, NOPID, 1, BAD));
+	show("sched_setattr bad pointer", syscall(SYS_sched_setattr, 0, BAD, 0));
+	struct {
+		uint32_t size, policy;
+		uint64_t flags;
+		int32_t nice;
+		uint32_t prio;
+		uint64_t runtime, deadline, period;
+		uint32_t umin, umax;
+	} attr = {.size = 8};
+	show("sched_setattr size 8", syscall(SYS_sched_setattr, 0, &attr, 0));
+	printf("size now %u\n", attr.size);
+	attr.size = sizeof(attr);
+	show("sched_setattr flags", syscall(SYS_sched_setattr, 0, &attr, 1));
+	attr.policy = 99;
+	show("sched_setattr bad policy", syscall(SYS_sched_setattr, 0, &attr, 0));
+	attr.policy = SCHED_OTHER;
+	show("sched_setattr no such pid", syscall(SYS_sched_setattr, NOPID, &attr, 0));
+	show("sched_getattr size 8", syscall(SYS_sched_getattr, 0, &attr, 8, 0));
+	show("sched_getattr flags", syscall(SYS_sched_getattr, 0, &attr, sizeof(attr), 1));
+	show("sched_getattr bad pointer", syscall(SYS_sched_getattr, 0, BAD, sizeof(attr), 0));
+	show("sched_getattr no such pid", syscall(SYS_sched_getattr, NOPID, &attr, sizeof(attr), 0));
+	show("ioprio_get bad which", syscall(SYS_ioprio_get, 99, 0));
+	show("ioprio_set bad which", syscall(SYS_ioprio_set, 99, 0, 0));
+	show("ioprio_set bad class", syscall(SYS_ioprio_set, 1, 0, 7 << 13));
+	show("ioprio_get no such pid", syscall(SYS_ioprio_get, 1, NOPID));
+	show("personality bad domain", personality(0x42) >= 0 ? 0 : -1);
+	personality(PER_LINUX);
+	show("getcpu bad cpu pointer", syscall(SYS_getcpu, BAD, NULL, NULL));
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -422,5 +502,6 @@ int main(void)
 	futexes();
 	limits();
 	prctls();
+	admin();
 	return 0;
 }
