@@ -137,13 +137,14 @@ func sysIoctl(t *Thread, a *Args) uint64 {
 		g.Encode(b[:])
 		return t.putBytes(arg, b[:])
 	case tcsets, tcsetsw, tcsetsf:
-		b, err := t.readBytes(arg, syscalls.TermiosSize)
-		if err != nil {
-			return errno(unix.EFAULT)
-		}
+		// Only a terminal reads the argument: ENOTTY comes first.
 		tio, err := unix.IoctlGetTermios(fd, tcgets)
 		if err != nil {
 			return errRet(err)
+		}
+		b, err := t.readBytes(arg, syscalls.TermiosSize)
+		if err != nil {
+			return errno(unix.EFAULT)
 		}
 		g := syscalls.DecodeTermios(b)
 		g.ToHost(tio)
@@ -157,6 +158,9 @@ func sysIoctl(t *Thread, a *Args) uint64 {
 		syscalls.Winsize{Row: ws.Row, Col: ws.Col, Xpixel: ws.Xpixel, Ypixel: ws.Ypixel}.Encode(b[:])
 		return t.putBytes(arg, b[:])
 	case tiocswinsz:
+		if _, err := unix.IoctlGetWinsize(fd, tiocgwinsz); err != nil {
+			return errRet(err) // ENOTTY before the argument is read
+		}
 		b, err := t.readBytes(arg, syscalls.WinsizeSize)
 		if err != nil {
 			return errno(unix.EFAULT)

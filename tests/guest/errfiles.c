@@ -304,6 +304,13 @@ static void fds(void)
 	show("ioctl FIOASYNC bad pointer", ioctl(r, FIOASYNC, BAD));
 	show("ioctl FIONREAD bad pointer", ioctl(r, FIONREAD, BAD));
 	show("ioctl FIGETBSZ bad pointer", ioctl(r, FIGETBSZ, BAD));
+	int dn = open("/dev/null", O_RDWR);
+	show("ioctl TCSETS bad pointer, not a tty", ioctl(dn, TCSETS, BAD));
+	show("ioctl TCGETS bad pointer, not a tty", ioctl(dn, TCGETS, BAD));
+	show("ioctl TIOCSWINSZ bad pointer, not a tty", ioctl(dn, TIOCSWINSZ, BAD));
+	show("ioctl TIOCGWINSZ bad pointer, not a tty", ioctl(dn, TIOCGWINSZ, BAD));
+	show("ioctl TCSETS bad pointer, bad fd", ioctl(999, TCSETS, BAD));
+	close(dn);
 	close(r), close(pa);
 }
 
