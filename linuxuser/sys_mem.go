@@ -3,6 +3,7 @@ package linuxuser
 import (
 	"fmt"
 	"os"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -54,40 +55,13 @@ func sysMmap(t *Thread, a *Args) uint64 {
 		return errno(unix.EINVAL)
 	}
 	anon := flags&syscalls.MapAnonymous != 0
-	if !anon && (isHostFD(fd) || !fdUsable(fd)) {
-		return errno(unix.EBADF)
-	}
-	if !anon && flags&syscalls.MapHugetlb != 0 {
-		return errno(unix.EINVAL)
-	}
-	if length == 0 {
-		return errno(unix.EINVAL)
-	}
-	if pageUp(length) == 0 || pageUp(length) > t.p.as.Limit() { // do_mmap, __get_unmapped_area
-		return errno(unix.ENOMEM)
-	}
-	fixed := flags&(syscalls.MapFixed|syscalls.MapFixedNoreplace) != 0
-	if fixed && addr > t.p.as.Limit()-pageUp(length) {
-		return errno(unix.ENOMEM)
+	if e := mmapEarly(t.p.as.Limit(), addr, length, flags, fd, anon); e != 0 {
+		return e
 	}
 	spec := translate.MapSpec{Addr: addr, Length: length, Prot: prot, FD: fd, Offset: int64(off),
 		Fixed: flags&syscalls.MapFixed != 0, NoReplace: flags&syscalls.MapFixedNoreplace != 0,
 		Grows: flags&syscalls.MapGrowsdown != 0}
-	if fixed && addr&pageMask != 0 {
-		return errno(unix.EINVAL)
-	}
-	switch flags & syscalls.MapTypeMask {
-	case syscalls.MapShared:
-		spec.Shared = true
-	case syscalls.MapSharedValidate:
-		if anon { // anonymous memory has no MAP_SHARED_VALIDATE
-			return errno(unix.EINVAL)
-		}
-		spec.Shared = true
-	case syscalls.MapPrivate:
-	default:
-		return errno(unix.EINVAL)
-	}
+	spec.Shared = flags&syscalls.MapTypeMask != syscalls.MapPrivate
 	if anon {
 		spec.FD, spec.Offset = -1, 0
 		if spec.Shared {
@@ -104,6 +78,46 @@ func sysMmap(t *Thread, a *Args) uint64 {
 		t.p.backing.add(fd) // a fork child maps the file again (hostfd.go)
 	}
 	return got
+}
+
+// mmapEarly is what mmap fails with before it maps anything, in order: a
+// bad descriptor (asked only when something else would fail, or for
+// gemu's own: the host's mmap says it otherwise), MAP_HUGETLB on a file
+// not on hugetlbfs, an empty length, a length or MAP_FIXED address past
+// TASK_SIZE (ENOMEM), an unaligned MAP_FIXED address, the mapping type
+// (anonymous memory has no MAP_SHARED_VALIDATE).
+func mmapEarly(lim, addr, length, flags uint64, fd int, anon bool) uint64 {
+	var e unix.Errno
+	fixed := flags&(syscalls.MapFixed|syscalls.MapFixedNoreplace) != 0
+	typ := flags & syscalls.MapTypeMask
+	switch {
+	case !anon && flags&syscalls.MapHugetlb != 0 && !onHugetlbfs(fd):
+		e = unix.EINVAL
+	case length == 0:
+		e = unix.EINVAL
+	case pageUp(length) == 0 || pageUp(length) > lim:
+		e = unix.ENOMEM
+	case fixed && addr > lim-pageUp(length):
+		e = unix.ENOMEM
+	case fixed && addr&pageMask != 0:
+		e = unix.EINVAL
+	case typ != syscalls.MapShared && typ != syscalls.MapPrivate && (anon || typ != syscalls.MapSharedValidate):
+		e = unix.EINVAL
+	}
+	if !anon && (isHostFD(fd) || (e != 0 && !fdUsable(fd))) {
+		e = unix.EBADF
+	}
+	if e != 0 {
+		return errno(e)
+	}
+	return 0
+}
+
+// onHugetlbfs reports whether fd is a file on hugetlbfs (a MAP_HUGETLB
+// memfd among them), which mmap may map with MAP_HUGETLB.
+func onHugetlbfs(fd int) bool {
+	var st unix.Statfs_t
+	return unix.Fstatfs(fd, &st) == nil && st.Type == unix.HUGETLBFS_MAGIC
 }
 
 // mmapSharedAnon backs anonymous shared memory with a memfd, so that a
@@ -217,11 +231,8 @@ const (
 // or wraps (EINVAL), an empty range (0); then the mappings (ENOMEM).
 func sysMadvise(t *Thread, a *Args) uint64 {
 	addr, length, advice := a[0], a[1], int(int32(a[2]))
-	if advice >= 100 {
+	if advice >= 100 || !adviceKnown(advice) {
 		return errno(unix.EINVAL)
-	}
-	if _, _, e := unix.Syscall(unix.SYS_MADVISE, 0, 0, uintptr(advice)); e != 0 {
-		return errno(e)
 	}
 	if addr&pageMask != 0 || (length != 0 && pageUp(length) == 0) || addr+pageUp(length) < addr {
 		return errno(unix.EINVAL)
@@ -241,6 +252,29 @@ func sysMadvise(t *Thread, a *Args) uint64 {
 		}
 	}
 	return ok(unix.Madvise(s, advice))
+}
+
+// adviceOK caches the host's answer per advice value (0: not asked,
+// 1: known, 2: unknown).
+var adviceOK [100]atomic.Uint32
+
+// adviceKnown asks the host kernel whether it has advice, with an empty
+// range, which mm/madvise.c checks no further.
+func adviceKnown(advice int) bool {
+	if advice < 0 {
+		return false
+	}
+	c := &adviceOK[advice]
+	if v := c.Load(); v != 0 {
+		return v == 1
+	}
+	_, _, e := unix.Syscall(unix.SYS_MADVISE, 0, 0, uintptr(advice))
+	v := uint32(1)
+	if e == unix.EINVAL {
+		v = 2
+	}
+	c.Store(v)
+	return v == 1
 }
 
 // sysMremap checks the arguments as mm/mremap.c check_mremap_params does;

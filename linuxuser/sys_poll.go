@@ -97,8 +97,6 @@ func (t *Thread) epollWait(a *Args, timeout time.Duration) uint64 {
 	var out []byte
 	var err error
 	switch {
-	case isHostFD(epfd) || !fdUsable(epfd):
-		err = unix.EBADF
 	case maxEvents <= 0 || maxEvents > (1<<31-1)/epollEventSize:
 		err = unix.EINVAL
 	default:
@@ -106,7 +104,12 @@ func (t *Thread) epollWait(a *Args, timeout time.Duration) uint64 {
 			err = unix.EFAULT
 		}
 	}
-	if err != nil {
+	if err != nil || isHostFD(epfd) {
+		// The descriptor's EBADF comes first (asked only on this path:
+		// otherwise the host's epoll_pwait2 says it).
+		if isHostFD(epfd) || !fdUsable(epfd) {
+			err = unix.EBADF
+		}
 		t.endTempMask()
 		return errRet(err)
 	}
