@@ -411,3 +411,38 @@ func TestJITFlagConditions(t *testing.T) {
 		}
 	}
 }
+
+// TestJITPendingFlagsAtExits leaves compiled code between a compare whose
+// operand is then overwritten and the next compare: the side exit, the
+// fault and the limit miss must each see the first compare's NZCV.
+func TestJITPendingFlagsAtExits(t *testing.T) {
+	exitPC := int64(scriptCode + scriptStride)
+	leave := map[string]Op{
+		"side exit": {Code: OpBranch, Aux: CondNE, A: 3, B: RegZero, Imm: exitPC},
+		"fault":     {Code: OpLoad64, Dst: 4, A: regDataBase, Imm: 0x1008},
+		"limit":     {Code: OpStore32, A: RegZero, B: 4, Imm: -16},
+	}
+	for name, l := range leave {
+		for _, k := range []Code{OpSubFlags, OpAddFlags, OpLogicFlags} {
+			s := script{
+				scriptCode: {
+					{Code: k, Dst: RegSink, A: 1, B: 2, C: regFlagsT, Size: 8},
+					{Code: OpMovI, Dst: 2, Imm: 5}, // the operands are gone...
+					{Code: OpMovI, Dst: 1, Imm: 5},
+					l, // ...when code is left here
+					{Code: OpSubFlags, Dst: RegSink, A: 1, B: 2, C: regFlagsT, Size: 8},
+					{Code: OpSyscall, Imm: scriptCode + 0x100}},
+				uint64(exitPC): {{Code: OpSyscall, Imm: exitPC + 4}},
+			}
+			init := func(c *CPU) { c.R[1], c.R[2], c.R[3], c.R[regFlagsT] = 1<<63, 3, 1, 0 }
+			want := runScriptWith(t, s, JITOff, 1, init)
+			got := runScriptWith(t, s, JITForce, 1, init)
+			if want.cpu.R[regFlagsT] == 0x60000000 {
+				t.Fatalf("%s after op %d: the program does not leave before the second compare", name, k)
+			}
+			if d := diffRuns(want, got); d != "" {
+				t.Errorf("%s after op %d: %s", name, k, d)
+			}
+		}
+	}
+}

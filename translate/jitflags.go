@@ -125,9 +125,40 @@ func (c *jitCompiler) beforeOp(op *Op) {
 	case op.Code == OpBranchArm && op.A == p.flags && c.provMaps(op.Aux-CondArm):
 	case op.Code == OpJump || op.Code == OpJumpReg || c.leaves(op) || c.hostFloat(op):
 		c.materialize()
-	case reads(p.flags) || reads(p.a) || reads(p.b):
+	case reads(p.flags):
 		c.materialize()
+	case reads(p.a) || reads(p.b):
+		if c.flagsDeadAhead() {
+			p.kind = provNone // overwritten before anything can read them
+		} else {
+			c.materialize()
+		}
 	}
+}
+
+// flagsDeadAhead reports whether the pending flags are overwritten, from
+// the current op on, before any op reads them or code can be left (a
+// compare against an immediate the target puts in a temporary overwrites
+// that temporary just before the next compare).
+func (c *jitCompiler) flagsDeadAhead() bool {
+	f := c.pend.flags
+	ops := c.b.Ops
+	for j := c.cur; j < len(ops) && j < c.cur+16; j++ {
+		op := &ops[j]
+		if writesFlags(op) && op.C == f && op.A != f && op.B != f && op.Code != OpSetFlags &&
+			op.Code != OpAdcFlags && op.Code != OpSbcFlags {
+			return true
+		}
+		if op.A == f || op.B == f || op.C == f || op.Dst == f || c.mayExit(op) {
+			return false
+		}
+	}
+	return false
+}
+
+// mayExit reports whether compiled code can be left at op.
+func (c *jitCompiler) mayExit(op *Op) bool {
+	return op.Code >= OpLoad8 && op.Code <= OpStore64 || op.Code >= OpJump || c.leaves(op) || c.hostFloat(op)
 }
 
 // provMaps reports whether Arm condition cc has a host condition for the
