@@ -71,38 +71,45 @@ func (p *Process) openProc(dirfd int, name string, flags int) (uint64, bool) {
 	return p.openProcHow(dirfd, name, flags, 0)
 }
 
-// openProcHow is openProc for openat2 with its RESOLVE_* flags: the walk
-// to an emulated file must fail where the guest's would, so the host
-// walks the same path first (O_PATH, the same resolve flags: EXDEV for
-// RESOLVE_BENEATH, ELOOP for RESOLVE_NO_MAGICLINKS on /proc/self/exe).
-// /proc/self/exe is a symlink: O_NOFOLLOW without O_PATH is ELOOP
-// (fs/namei.c do_open, may_open).
+// openProcHow is openProc for openat2 with its RESOLVE_* flags. The host
+// opens the same path first, with the same flags: its file is of the same
+// kind (gemu's own maps, auxv, cpuinfo; its exe, which the kernel runs),
+// so it fails where the guest's kernel would: ENOTDIR for O_DIRECTORY,
+// EEXIST for O_CREAT|O_EXCL, ELOOP for O_NOFOLLOW or RESOLVE_NO_MAGICLINKS
+// on the exe link, EXDEV for RESOLVE_BENEATH, ETXTBSY for writing the
+// exe, EACCES as the caller's credentials say (fs/namei.c do_open). A
+// descriptor opened for writing is the host's: /proc refuses the writes
+// as it would the guest's. One opened for reading shows the guest's view.
 func (p *Process) openProcHow(dirfd int, name string, flags int, resolve uint64) (uint64, bool) {
-	fd, handled := p.openProcFile(dirfd, name, flags, func(link bool) uint64 {
-		if link && flags&(unix.O_NOFOLLOW|unix.O_PATH) == unix.O_NOFOLLOW {
-			return errno(unix.ELOOP)
+	return p.openProcFile(dirfd, name, flags, func() (uint64, bool) {
+		var h int
+		var err error
+		if resolve != 0 {
+			h, err = unix.Openat2(dirfd, name, &unix.OpenHow{Flags: uint64(flags | unix.O_CLOEXEC), Resolve: resolve})
+		} else {
+			h, err = unix.Openat(dirfd, name, flags|unix.O_CLOEXEC, 0)
 		}
-		if resolve == 0 {
-			return 0
-		}
-		probe := unix.O_PATH | unix.O_CLOEXEC | flags&unix.O_NOFOLLOW
-		h, err := unix.Openat2(dirfd, name, &unix.OpenHow{Flags: uint64(probe), Resolve: resolve})
 		if err != nil {
-			return errRet(err)
+			return errRet(err), true
+		}
+		if flags&unix.O_ACCMODE != unix.O_RDONLY && flags&unix.O_PATH == 0 {
+			if flags&unix.O_CLOEXEC == 0 {
+				unix.FcntlInt(uintptr(h), unix.F_SETFD, 0)
+			}
+			return uint64(h), true
 		}
 		unix.Close(h)
-		return 0
+		return 0, false
 	})
-	return fd, handled
 }
 
-// openProcFile opens an emulated /proc file after check (told whether
-// the file is the exe symlink) lets it.
-func (p *Process) openProcFile(dirfd int, name string, flags int, check func(link bool) uint64) (uint64, bool) {
+// openProcFile opens an emulated /proc file unless check, which the host
+// answers first, has the result (an error, or the host's descriptor).
+func (p *Process) openProcFile(dirfd int, name string, flags int, check func() (uint64, bool)) (uint64, bool) {
 	if name == "/proc/cpuinfo" {
 		if ci, ok := p.arch.(targets.CPUInfo); ok {
-			if e := check(false); e != 0 {
-				return e, true
+			if r, done := check(); done {
+				return r, true
 			}
 			return p.procContent([]byte(cpuinfoText(ci)), flags), true
 		}
@@ -113,8 +120,8 @@ func (p *Process) openProcFile(dirfd int, name string, flags int, check func(lin
 		if !ok {
 			return 0, false
 		}
-		if e := check(file == "exe"); e != 0 {
-			return e, true
+		if r, done := check(); done {
+			return r, true
 		}
 		if file == "exe" {
 			return ret(unix.Open(string(content), flags, 0)), true
@@ -126,8 +133,8 @@ func (p *Process) openProcFile(dirfd int, name string, flags int, check func(lin
 		return 0, false
 	}
 	if file == "exe" {
-		if e := check(true); e != 0 {
-			return e, true
+		if r, done := check(); done {
+			return r, true
 		}
 		return ret(unix.Open(p.img.Path, flags, 0)), true
 	}
@@ -135,8 +142,8 @@ func (p *Process) openProcFile(dirfd int, name string, flags int, check func(lin
 	if !ok {
 		return 0, false
 	}
-	if e := check(false); e != 0 {
-		return e, true
+	if r, done := check(); done {
+		return r, true
 	}
 	return p.procContent(content, flags), true
 }

@@ -202,6 +202,16 @@ static void opens(void)
 	show("openat fifo O_WRONLY|O_NONBLOCK", openat(AT_FDCWD, "fifo", O_WRONLY | O_NONBLOCK));
 	show("openat /dev/null O_DIRECTORY", openat(AT_FDCWD, "/dev/null", O_RDONLY | O_DIRECTORY));
 	show("openat /proc/self/exe O_NOFOLLOW", openat(AT_FDCWD, "/proc/self/exe", O_RDONLY | O_NOFOLLOW));
+	show("openat /proc/self/maps O_DIRECTORY", openat(AT_FDCWD, "/proc/self/maps", O_RDONLY | O_DIRECTORY));
+	show("openat /proc/self/maps O_WRONLY", openat(AT_FDCWD, "/proc/self/maps", O_WRONLY));
+	show("openat /proc/self/maps O_CREAT|O_EXCL", openat(AT_FDCWD, "/proc/self/maps", O_CREAT | O_EXCL | O_RDONLY, 0644));
+	show("openat /proc/self/auxv O_RDWR", openat(AT_FDCWD, "/proc/self/auxv", O_RDWR));
+	show("openat /proc/self/cmdline O_DIRECTORY", openat(AT_FDCWD, "/proc/self/cmdline", O_RDONLY | O_DIRECTORY));
+	show("openat /proc/self/stat/x", openat(AT_FDCWD, "/proc/self/stat/x", O_RDONLY));
+	show("openat /proc/self/exe O_WRONLY", openat(AT_FDCWD, "/proc/self/exe", O_WRONLY));
+	show("openat /proc/self/exe O_DIRECTORY", openat(AT_FDCWD, "/proc/self/exe", O_RDONLY | O_DIRECTORY));
+	show("openat /proc/cpuinfo O_WRONLY", openat(AT_FDCWD, "/proc/cpuinfo", O_WRONLY));
+	show("openat /proc/cpuinfo O_DIRECTORY", openat(AT_FDCWD, "/proc/cpuinfo", O_RDONLY | O_DIRECTORY));
 	show("openat /proc/self/fd/999", openat(AT_FDCWD, "/proc/self/fd/999", O_RDONLY));
 	struct open_how how = {.flags = O_RDONLY};
 	show("openat2 size 0", syscall(SYS_openat2, AT_FDCWD, "data", &how, 0));
