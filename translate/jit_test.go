@@ -446,3 +446,44 @@ func TestJITPendingFlagsAtExits(t *testing.T) {
 		}
 	}
 }
+
+// TestJITZeroFusion checks a flag-setting add or subtract into a
+// temporary followed by a branch on the temporary being zero (CMP + B.EQ
+// as aarch64 lowers it), with the temporary dead after the branch (tier 2
+// then only compares) and read after it.
+func TestJITZeroFusion(t *testing.T) {
+	vals := []uint64{0, 1, 5, 0xffffffff, 0x100000000, 1 << 63, ^uint64(0)}
+	taken := uint64(scriptCode + scriptStride)
+	for _, k := range []Code{OpSubFlags, OpAddFlags} {
+		for _, size := range []uint8{4, 8} {
+			for _, br := range []Code{OpBeq, OpBne} {
+				for _, readLater := range []bool{false, true} {
+					after := Op{Code: OpMovI, Dst: 3, Imm: 7}
+					if readLater {
+						after = Op{Code: OpAdd, Dst: 3, A: regTemp, B: 3}
+					}
+					s := script{
+						scriptCode: {
+							{Code: k, Dst: regTemp, A: 1, B: 2, C: regFlagsT, Size: size},
+							{Code: br, A: regTemp, B: RegZero, Imm: int64(taken)},
+							after,
+							{Code: OpMovI, Dst: regTemp, Imm: 9},
+							{Code: OpMov, Dst: 4, A: regFlagsT},
+							{Code: OpSyscall, Imm: scriptCode + 0x100}},
+						taken: {{Code: OpMov, Dst: 5, A: regFlagsT}, {Code: OpSyscall, Imm: int64(taken) + 8}},
+					}
+					for _, x := range vals {
+						for _, y := range vals {
+							init := func(c *CPU) { c.R[1], c.R[2], c.R[3] = x, -y, 100 }
+							want := runScriptWith(t, s, JITOff, 1, init)
+							got := runScriptWith(t, s, JITForce, 1, init)
+							if d := diffRuns(want, got); d != "" {
+								t.Fatalf("op %d size %d branch %d (read later %v) on %#x, %#x: %s", k, size, br, readLater, x, -y, d)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -48,6 +48,7 @@ type jitCompiler struct {
 	temps [2]uint8 // the target's block-local temporaries [lo, hi)
 	prov  flagProv // where the last packed NZCV came from (jitflags.go)
 	pend  flagProv // an NZCV not computed yet (kind provNone: none)
+	fused *zeroFusion
 }
 
 // jitOptions are a compilation's engine-wide settings.

@@ -112,6 +112,9 @@ func (c *jitCompiler) addSubFlags(op *Op, w bool) {
 	}
 	noDst := op.Dst == RegSink || op.Dst == RegZero
 	lazy := c.lazyFlags(op)
+	if lazy && c.fuseZeroTest(op, k) {
+		return // the branch on the result compares instead (jitflags.go)
+	}
 	switch {
 	case lazy && noDst:
 		return // a compare whose flags are computed where needed (jitflags.go)
@@ -142,7 +145,12 @@ func (c *jitCompiler) controlOp(i int, op *Op) (done, ok bool) {
 	a := &c.a
 	switch op.Code {
 	case OpBeq, OpBne, OpBlt, OpBge, OpBltu, OpBgeu:
-		c.compareW(true, op.A, op.B)
+		if f := c.fused; f != nil && f.at == i {
+			c.fused = nil
+			c.zeroTest(f)
+		} else {
+			c.compareW(true, op.A, op.B)
+		}
 		c.chainSite(i, branchCond[op.Code], false)
 	case OpBranch: // CondBitSet / CondBitClear: B is a bit number
 		c.ld(x64.RAX, op.A)

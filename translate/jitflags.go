@@ -349,3 +349,68 @@ func (c *jitCompiler) condFlags(cc uint8, r uint8) x64.Cond {
 	a.TestRR(false, x64.RAX, x64.RAX)
 	return x64.CondNE
 }
+
+// zeroFusion is an ADDS/SUBS whose result only feeds the branch at op at
+// (the targets turn CMP + B.EQ into a branch on the result being zero):
+// the branch does the operation and tests ZF, the result is not kept.
+type zeroFusion struct {
+	at   int
+	k    x64.ALU // ADD or SUB
+	w    bool
+	a, b uint8
+}
+
+// fuseZeroTest checks that op (a flag-setting add or subtract with lazy
+// flags) is followed by a BEQ/BNE of its result against zero and that the
+// result, a temporary, is dead after it; it then records the fusion.
+func (c *jitCompiler) fuseZeroTest(op *Op, k x64.ALU) bool {
+	i := c.cur + 1
+	ops := c.b.Ops
+	if i >= len(ops) || !c.isTemp(op.Dst) || op.A == op.Dst || op.B == op.Dst {
+		return false
+	}
+	br := &ops[i]
+	if (br.Code != OpBeq && br.Code != OpBne) || br.A != op.Dst || (br.B != RegZero && br.B != c.zero) ||
+		!c.deadFrom(op.Dst, i+1) {
+		return false
+	}
+	c.fused = &zeroFusion{at: i, k: k, w: op.Size != 4, a: op.A, b: op.B}
+	return true
+}
+
+// zeroTest sets ZF as the fused operation's result being zero.
+func (c *jitCompiler) zeroTest(f *zeroFusion) {
+	if f.k == x64.SUB {
+		c.compareW(f.w, f.a, f.b)
+		return
+	}
+	c.ld(x64.RAX, f.a)
+	c.aluB(f.w, x64.ADD, x64.RAX, f.b)
+}
+
+// deadFrom reports whether temporary r is written before it is read from
+// op j on (a block's temporaries are dead where it ends). An op whose
+// register use is not known (a step in Go) counts as a read.
+func (c *jitCompiler) deadFrom(r uint8, j int) bool {
+	ops := c.b.Ops
+	for ; j < len(ops); j++ {
+		op := &ops[j]
+		if c.inGo(op) || c.hostFloat(op) || !jitCompilable(op) || op.A == r || op.B == r || op.C == r {
+			return false
+		}
+		if op.Dst == r && writesDst(op) {
+			return true
+		}
+	}
+	return true
+}
+
+// writesDst reports whether op writes its Dst field's register.
+func writesDst(op *Op) bool {
+	switch {
+	case op.Code >= OpStore8 && op.Code <= OpStore64, op.Code >= OpJump,
+		op.Code == OpLogicFlags, op.Code == OpSetFlags, op.Code == OpNop:
+		return false
+	}
+	return true
+}
