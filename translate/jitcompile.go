@@ -632,6 +632,11 @@ func (c *jitCompiler) unaryOp(op *Op) bool {
 		c.ld(x64.RAX, op.A)
 		a.Bswap(true, x64.RAX)
 	case OpExtr:
+		if op.A == op.B && op.A != RegZero && op.A != c.zero { // a rotate (ROR)
+			src := c.reg(op.A)
+			a.Rorx(op.Size != 4, c.def(op.Dst, src), src, uint8(op.Imm))
+			return true
+		}
 		c.ld(x64.RAX, op.B)
 		c.ld(x64.RDX, op.A)
 		a.Shrd(op.Size != 4, x64.RAX, x64.RDX, uint8(op.Imm))

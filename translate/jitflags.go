@@ -127,13 +127,18 @@ func (c *jitCompiler) beforeOp(op *Op) {
 		c.materialize()
 	case reads(p.flags):
 		c.materialize()
-	case reads(p.a) || reads(p.b):
+	case opWrites(op, p.a) || opWrites(op, p.b):
 		if c.flagsDeadAhead() {
 			p.kind = provNone // overwritten before anything can read them
 		} else {
 			c.materialize()
 		}
 	}
+}
+
+// opWrites reports whether op writes guest register r.
+func opWrites(op *Op, r uint8) bool {
+	return writesDst(op) && op.Dst == r || writesFlags(op) && op.C == r
 }
 
 // flagsDeadAhead reports whether the pending flags are overwritten, from

@@ -418,9 +418,16 @@ func (a *Asm) Pext(w bool, dst, src, mask Reg) {
 	a.b(0xf5, 0xc0|byte(dst&7)<<3|byte(mask&7))
 }
 
+// Rorx is dst = src rotated right by n, flags unchanged (BMI2,
+// VEX.LZ.F2.0F3A F0 /r ib; the 32-bit form zero-extends).
+func (a *Asm) Rorx(w bool, dst, src Reg, n uint8) {
+	a.vex3(w, dst, src, 0, 3, 3) // map 0F3A, pp F2, no vvvv
+	a.b(0xf0, 0xc0|byte(dst&7)<<3|byte(src&7), n)
+}
+
 // vex3 emits a 3-byte VEX prefix (Intel SDM §2.3.5): r and rm give R and
 // B, v is the extra source (vvvv), m the opcode map, pp the implied
-// prefix (1 = 66, 2 = F3); L is 0.
+// prefix (1 = 66, 2 = F3, 3 = F2); L is 0.
 func (a *Asm) vex3(w bool, r, rm, v Reg, m, pp byte) {
 	rb := byte(0xe0) // R, X, B inverted: all set means "low registers"
 	if r&8 != 0 {

@@ -81,6 +81,8 @@ func TestEncodings(t *testing.T) {
 		{func(a *Asm) { a.Lahf() }, "lahf"},
 		{func(a *Asm) { a.Pext(false, RAX, RAX, RCX) }, "pext eax, eax, ecx"},
 		{func(a *Asm) { a.Pext(true, R9, R10, R11) }, "pext r9, r10, r11"},
+		{func(a *Asm) { a.Rorx(false, RAX, RBX, 2) }, "rorx eax, ebx, 0x2"},
+		{func(a *Asm) { a.Rorx(true, R13, R9, 63) }, "rorx r13, r9, 0x3f"},
 		{func(a *Asm) { a.Arith(true, FADD, X0, X1) }, "addsd xmm0, xmm1"},
 		{func(a *Asm) { a.Arith(false, FMUL, X2, X3) }, "mulss xmm2, xmm3"},
 		{func(a *Asm) { a.Arith(true, FSUB, X1, X0) }, "subsd xmm1, xmm0"},
