@@ -94,6 +94,16 @@ func sysPrlimit64(t *Thread, a *Args) uint64 {
 		g := syscalls.DecodeRlimit(b)
 		nl = &unix.Rlimit{Cur: g.Cur, Max: g.Max}
 		if (pid == 0 || pid == t.p.pid) && emulatorOwnsLimit(res) && res != unix.RLIMIT_STACK {
+			// Not applied, but refused as the kernel would refuse it
+			// (kernel/sys.c do_prlimit: soft above hard EINVAL, a higher
+			// hard limit EPERM without CAP_SYS_RESOURCE).
+			var cur unix.Rlimit
+			if nl.Cur > nl.Max {
+				return errno(unix.EINVAL)
+			}
+			if unix.Getrlimit(res, &cur) == nil && nl.Max > cur.Max && !hasCap(unix.CAP_SYS_RESOURCE) {
+				return errno(unix.EPERM)
+			}
 			nl = nil
 		}
 	}

@@ -318,6 +318,13 @@ static void limits(void)
 	show("setrlimit bad resource", setrlimit(99, &rl));
 	show("setrlimit bad pointer", setrlimit(RLIMIT_CORE, BAD));
 	show("setrlimit bad pointer, bad resource", setrlimit(99, BAD));
+	struct rlimit bad = {10 << 20, 5 << 20};
+	show("setrlimit AS soft above hard", setrlimit(RLIMIT_AS, &bad));
+	show("setrlimit DATA soft above hard", setrlimit(RLIMIT_DATA, &bad));
+	show("setrlimit STACK soft above hard", setrlimit(RLIMIT_STACK, &bad));
+	show("prlimit64 AS soft above hard", syscall(SYS_prlimit64, 0, RLIMIT_AS, &bad, NULL));
+	show("prlimit64 STACK soft above hard, bad old", syscall(SYS_prlimit64, 0, RLIMIT_STACK, &bad, BAD));
+	show("prlimit64 AS bad old", syscall(SYS_prlimit64, 0, RLIMIT_AS, NULL, BAD));
 	struct rlimit nof = {1 << 30, 1 << 30};
 	show("setrlimit NOFILE past nr_open", setrlimit(RLIMIT_NOFILE, &nof));
 	show("prlimit64 no such pid", syscall(SYS_prlimit64, NOPID, RLIMIT_CORE, NULL, &rl));
