@@ -137,12 +137,15 @@ bench: build
 # The differential ISA testers at full size (make test runs a small sample):
 # DIFF_N aarch64 cases of 1-3 instructions each, DIFF_N riscv64 programs of
 # 80 instructions each, from seed DIFF_SEED. A disagreement fails with the
-# shortest failing sequence.
+# shortest failing sequence. Each runs twice: with every block compiled by
+# tier 2 (GEMU_JIT=force) and in the interpreter alone.
 DIFF_N ?= 20000
 DIFF_SEED ?= 1
 difftest: deps
-	GEMU_DIFF_N=$(DIFF_N) GEMU_DIFF_SEED=$(DIFF_SEED) $(GO) test -count=1 -timeout 90m -run '^TestDiffQEMU$$' -v ./targets/aarch64/
-	GEMU_DIFF_N=$(DIFF_N) GEMU_DIFF_SEED=$(DIFF_SEED) $(GO) test -count=1 -timeout 90m -run '^TestDifferentialQEMU$$' -v ./targets/riscv64/
+	for m in force off; do \
+	GEMU_JIT=$$m GEMU_DIFF_N=$(DIFF_N) GEMU_DIFF_SEED=$(DIFF_SEED) $(GO) test -count=1 -timeout 90m -run '^TestDiffQEMU$$' -v ./targets/aarch64/ && \
+	GEMU_JIT=$$m GEMU_DIFF_N=$(DIFF_N) GEMU_DIFF_SEED=$(DIFF_SEED) $(GO) test -count=1 -timeout 90m -run '^TestDifferentialQEMU$$' -v ./targets/riscv64/ || exit 1; \
+	done
 
 # Go's standard-library tests (tests/conformance/run.sh: CONF_ARCHES,
 # CONF_PACKAGES, CONF_TIMEOUT), natively and under gemu.
