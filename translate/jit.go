@@ -19,9 +19,12 @@ import (
 //     CPU's registers (R15) and the guest memory base (R14) pinned;
 //     compiled code never calls Go. It leaves with RET
 //     and an exit word (kind, op index, block id) that runNative acts on.
-//   - State. Guest registers stay in CPU.R between ops, so at every op
-//     boundary the CPU is exactly what the interpreter would hold there:
-//     any exit can resume the interpreter at any op of the block.
+//   - State. Guest registers live in host registers along a block
+//     (jitregs.go) and are stored where code is left (inline, in exit
+//     stubs, or from the fault handler's copy of the host registers), so
+//     wherever compiled code is left the CPU is exactly what the
+//     interpreter would hold there: any exit can resume the interpreter
+//     at any op of the block.
 //   - What compiled code does not do it leaves to Go: helpers, atomics and
 //     rare ops run in Go one op at a time (exitStep) and compiled code is
 //     re-entered after them; terminators such as syscalls and traps, and
