@@ -70,7 +70,10 @@ type jitCPU struct {
 	faultRegs [16]uint64 // the host registers there, in ucontext gregs order
 	scratch   [2]Op      // one op and an OpExit, for exitStep of plain ops
 	jc        [jitJCSize]jitJCEntry
-	jcReady   bool // jc's empty slots point at the miss stub
+	jcReady   bool          // jc's empty slots point at the miss stub
+	jcEpoch   uint64        // the arena generation jc's entries are from
+	inside    atomic.Uint64 // 1 + the arena generation while in compiled code, else 0
+	listed    bool          // in jitState.cpus
 }
 
 // jitJCEntry is one slot of the native jump cache: a guest PC and the
@@ -120,6 +123,7 @@ type nativeBlock struct {
 	resume  []uint32  // per op starting a run of ops that run in Go: offset to re-enter at after them
 	stepEnd []uint32  // and the op after the run
 	sites   []chainSite
+	epoch   uint64 // the arena generation the code is in (jitflush.go)
 }
 
 // memSite maps the host offset of a compiled access to its op and the
@@ -138,7 +142,8 @@ type chainSite struct {
 	op    int
 	field int
 	stub  int
-	body  int // a loop edge's target in its own block (jitloop.go), 0: none
+	body  int    // a loop edge's target in its own block (jitloop.go), 0: none
+	epoch uint64 // the arena generation of the block it is in
 }
 
 // The process-wide arena and the table of compiled blocks (ids in arena
@@ -147,14 +152,16 @@ var jitState struct {
 	mu     sync.Mutex
 	arena  []byte
 	used   int
+	limit  int            // where the arena ends for code (jitflush.go)
 	blocks []*nativeBlock // guarded by mu for writes
 	view   atomic.Pointer[[]*nativeBlock]
-	full   bool
 	stub   uintptr // shared fault stub
 	miss   uintptr // shared stub for empty jump-cache slots
 
 	compiled   atomic.Uint64
 	compileNs  atomic.Uint64
+	epoch      atomic.Uint64 // arena generation, bumped by each flush (jitflush.go)
+	flushes    atomic.Uint64
 	hostFloats atomic.Uint64 // FP helper calls compiled to host form
 	// perfMap is /tmp/perf-PID.map when GEMU_JIT_PERFMAP is set, so perf
 	// names compiled blocks by guest PC.
@@ -251,7 +258,8 @@ func jitInit() error {
 		jitState.stub = uintptr(unsafe.Pointer(&mem[0]))
 		copy(mem[32:], jitStubCode(exitIndirect))
 		jitState.miss = uintptr(unsafe.Pointer(&mem[32]))
-		jitState.used = 64
+		jitState.used = jitArenaStart
+		jitState.limit = jitArenaLimit(len(mem))
 		jitFaultStub = jitState.stub
 		if os.Getenv("GEMU_JIT_PERFMAP") != "" {
 			jitState.perfMap, _ = os.Create(fmt.Sprintf("/tmp/perf-%d.map", os.Getpid()))
@@ -323,7 +331,9 @@ func (e *Engine) chainNative(c *CPU, b *Block, op *Op, nb *Block) {
 		return
 	}
 	e.cache.mu.Lock()
+	jitState.mu.Lock()
 	linkNative(n, i, nb)
+	jitState.mu.Unlock()
 	e.cache.mu.Unlock()
 }
 
@@ -351,7 +361,7 @@ func (e *Engine) compile(b *Block) *nativeBlock {
 	if n := b.native.Load(); n != nil || b.noJIT.Load() {
 		return n
 	}
-	if !b.valid.Load() || jitState.full {
+	if !b.valid.Load() {
 		return nil
 	}
 	start := time.Now()
@@ -362,18 +372,24 @@ func (e *Engine) compile(b *Block) *nativeBlock {
 		return nil
 	}
 	at := (jitState.used + 15) &^ 15
-	if at+len(code) > len(jitState.arena) {
-		jitState.full = true
-		if os.Getenv("GEMU_JIT_DEBUG") != "" {
-			fmt.Fprintf(os.Stderr, "gemu: tier-2 code arena full (%d bytes); new blocks stay in tier 1\n", at)
+	if at+len(code) > jitState.limit {
+		if len(code) > jitState.limit-jitArenaStart {
+			b.noJIT.Store(true)
+			return nil
 		}
-		return nil
+		jitFlush()
+		// Ids and code restart at the arena's start.
+		id = uint32(len(jitState.blocks))
+		code, n = compileBlock(b, id, e.jitOptions())
+		at = jitState.used
 	}
 	copy(jitState.arena[at:], code)
 	base := uintptr(unsafe.Pointer(&jitState.arena[at]))
 	n.entry, n.end, n.off = base, base+uintptr(len(code)), at
 	n.poll += at
+	n.epoch = jitState.epoch.Load()
 	for i := range n.sites {
+		n.sites[i].epoch = n.epoch
 		n.sites[i].field += at
 		n.sites[i].stub += at
 		if n.sites[i].body != 0 {
@@ -405,11 +421,12 @@ func patchRel32(field, target int) {
 }
 
 // linkNative chains direct exit site of n to the compiled entry of nb.
-// Caller holds the block cache lock.
+// Caller holds the block cache lock and jitState.mu.
 func linkNative(n *nativeBlock, siteOp int, nb *Block) {
 	t := nb.native.Load()
-	if t == nil || !nb.valid.Load() || !n.block.valid.Load() {
-		return
+	ep := jitState.epoch.Load()
+	if t == nil || !nb.valid.Load() || !n.block.valid.Load() || n.epoch != ep || t.epoch != ep {
+		return // not both in the arena as it is now
 	}
 	for i := range n.sites {
 		s := &n.sites[i]
@@ -433,20 +450,29 @@ func linkNative(n *nativeBlock, siteOp int, nb *Block) {
 			to += t.fast
 		}
 		patchRel32(s.field, to)
+		if len(nb.nativeIn) > 0 && nb.nativeIn[0].epoch != ep {
+			nb.nativeIn = nb.nativeIn[:0] // sites in flushed code
+		}
 		nb.nativeIn = append(nb.nativeIn, s)
 		return
 	}
 }
 
 // unlinkNative cuts every chained jump into b and patches b's entry into a
-// jump to its poll stub. Caller holds the block cache lock.
+// jump to its poll stub. Caller holds the block cache lock. Code from
+// before an arena flush is left alone: its bytes may be new code now.
 func (b *Block) unlinkNative() {
+	jitState.mu.Lock()
+	defer jitState.mu.Unlock()
+	ep := jitState.epoch.Load()
 	for _, s := range b.nativeIn {
-		patchRel32(s.field, s.stub)
+		if s.epoch == ep {
+			patchRel32(s.field, s.stub)
+		}
 	}
 	b.nativeIn = nil
 	n := b.native.Load()
-	if n == nil {
+	if n == nil || n.epoch != ep {
 		return
 	}
 	// The entry's first 8 bytes (8-aligned): a 5-byte NOP and 3 bytes of
@@ -463,22 +489,36 @@ func (b *Block) unlinkNative() {
 // returns what exec would: an ExitKind or a next* code.
 func (e *Engine) runNative(c *CPU, n *nativeBlock, entry uintptr) int {
 	c.jit.g = jitG()
-	if !c.jit.jcReady {
-		for i := range c.jit.jc {
-			c.jit.jc[i] = jitJCEntry{entry: jitState.miss}
-		}
-		c.jit.jcReady = true
-	}
+	jitListCPU(c)
 	regs := uintptr(unsafe.Pointer(&c.R[0])) + jitBias
 	base := uintptr(c.memBase)
+	at := 0 // the op entry stands for
 	for {
+		// In compiled code from here to the exit word's decoding: a flush
+		// waits for that (jitflush.go). Code from before a flush is not
+		// entered; the interpreter takes over at the same op.
+		ep := jitState.epoch.Load()
+		c.jit.inside.Store(ep + 1)
+		if n.epoch != ep {
+			c.jit.inside.Store(0)
+			c.block = n.block
+			return exec(c, &n.block.Ops[at])
+		}
+		if c.jit.jcEpoch != ep || !c.jit.jcReady {
+			for i := range c.jit.jc {
+				c.jit.jc[i] = jitJCEntry{entry: jitState.miss}
+			}
+			c.jit.jcReady, c.jit.jcEpoch = true, ep
+		}
 		w := jitCall(regs, base, entry)
 		kind, opi := int(w&0xff), int(w>>8&0xffffff)
 		if kind == exitIndirect {
+			c.jit.inside.Store(0)
 			return nextIndirect
 		}
 		if kind == exitFault {
 			fn, m, ok := jitBlockAt(c.jit.faultPC)
+			c.jit.inside.Store(0)
 			if !ok {
 				panic(fmt.Sprintf("tier 2: fault at host pc %#x (address %#x) outside a compiled access", c.jit.faultPC, c.jit.faultAddr))
 			}
@@ -487,6 +527,7 @@ func (e *Engine) runNative(c *CPU, n *nativeBlock, entry uintptr) int {
 			return exec(c, &fn.block.Ops[m.op])
 		}
 		n = jitBlockByID(uint32(w >> 32))
+		c.jit.inside.Store(0)
 		b := n.block
 		c.block = b
 		switch kind {
@@ -518,7 +559,7 @@ func (e *Engine) runNative(c *CPU, n *nativeBlock, entry uintptr) int {
 			if !b.valid.Load() {
 				return exec(c, &b.Ops[end])
 			}
-			entry = n.entry + uintptr(n.resume[opi])
+			entry, at = n.entry+uintptr(n.resume[opi]), end
 		default:
 			panic(fmt.Sprintf("tier 2: bad exit word %#x", w))
 		}
@@ -541,7 +582,7 @@ func (c *CPU) stepOp(op *Op) ExitKind {
 
 // jitIndirectFill records nb in the CPU's native jump cache.
 func (c *CPU) jitIndirectFill(pc uint64, nb *Block) {
-	if n := nb.native.Load(); n != nil {
+	if n := nb.native.Load(); n != nil && n.epoch == c.jit.jcEpoch {
 		c.jit.jc[(pc>>1)&(jitJCSize-1)] = jitJCEntry{pc: pc, entry: n.entry}
 	}
 }
