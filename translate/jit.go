@@ -16,8 +16,8 @@ import (
 // their micro-ops into amd64 code (jitcompile.go) in a process-wide arena.
 //
 //   - Entry and exit. jitCall (jit_amd64.s) enters compiled code with the
-//     CPU's registers (R15) and the guest memory base (R14) pinned;
-//     compiled code never calls Go. It leaves with RET
+//     CPU's registers (R15), the guest memory base (R14) and the guest
+//     limit (R13) pinned; compiled code never calls Go. It leaves with RET
 //     and an exit word (kind, op index, block id) that runNative acts on.
 //   - State. Guest registers live in host registers along a block
 //     (jitregs.go) and are stored where code is left (inline, in exit
@@ -510,7 +510,7 @@ func (e *Engine) runNative(c *CPU, n *nativeBlock, entry uintptr) int {
 			}
 			c.jit.jcReady, c.jit.jcEpoch = true, ep
 		}
-		w := jitCall(regs, base, entry)
+		w := jitCall(regs, base, entry, uintptr(c.memLimit))
 		kind, opi := int(w&0xff), int(w>>8&0xffffff)
 		if kind == exitIndirect {
 			c.jit.inside.Store(0)

@@ -2,19 +2,20 @@
 
 // Tier-2 host glue (jit.go): entering compiled code and catching its
 // memory faults. Compiled code runs with R15 = the CPU's register file
-// (biased, jitBias) and R14 = guest memory base; every other register but
-// RSP is its to use (BP is saved here). It returns to jitCall with RET and
-// the exit word in AX.
+// (biased, jitBias), R14 = guest memory base and R13 = guest address
+// limit; every other register but RSP is its to use (BP is saved here).
+// It returns to jitCall with RET and the exit word in AX.
 
-// func jitCall(regs, base, entry uintptr) uint64
-TEXT ·jitCall(SB), NOSPLIT, $8-32
+// func jitCall(regs, base, entry, limit uintptr) uint64
+TEXT ·jitCall(SB), NOSPLIT, $8-40
 	MOVQ BP, saved-8(SP)
 	MOVQ regs+0(FP), R15
 	MOVQ base+8(FP), R14
 	MOVQ entry+16(FP), AX
+	MOVQ limit+24(FP), R13
 	CALL AX
 	MOVQ saved-8(SP), BP
-	MOVQ AX, ret+24(FP)
+	MOVQ AX, ret+32(FP)
 	RET
 
 // func jitG() uintptr: the running goroutine's g, whose stackguard0 the

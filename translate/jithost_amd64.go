@@ -11,7 +11,7 @@ import (
 // Host side of tier 2 on amd64: the entry stub, the fault handler and the
 // code arena (jit_amd64.s, jit.go).
 
-func jitCall(regs, base, entry uintptr) uint64
+func jitCall(regs, base, entry, limit uintptr) uint64
 func jitG() uintptr
 func jitSigHandler()
 func jitSigHandlerPC() uintptr

@@ -10,7 +10,7 @@ func jitHostOK() bool { return false }
 
 func jitArena() ([]byte, error) { return nil, errors.New("tier 2 needs an amd64 host") }
 
-func jitCall(regs, base, entry uintptr) uint64 { panic("tier 2 needs an amd64 host") }
+func jitCall(regs, base, entry, limit uintptr) uint64 { panic("tier 2 needs an amd64 host") }
 
 func jitG() uintptr { return 0 }
 
