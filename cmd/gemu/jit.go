@@ -89,5 +89,6 @@ func (l *logConfig) jitTotals() {
 	blocks, bytes, compile := translate.JITStats()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	fmt.Fprintf(l.out, "tier 2: %d blocks compiled, %d bytes of code, %v compiling\n", blocks, bytes, compile)
+	fmt.Fprintf(l.out, "tier 2: %d blocks compiled, %d bytes of code, %v compiling, %d arena flushes\n",
+		blocks, bytes, compile, translate.JITFlushes())
 }

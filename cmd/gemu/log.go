@@ -23,7 +23,7 @@ var logItems = map[string]string{
 	"gdb":     "trace the gdbstub's packets (-g)",
 	"out_asm": "show the host code tier 2 generates",
 	"nochain": "do not chain compiled blocks to each other",
-	"jit":     "print tier 2's totals at exit (blocks compiled, code bytes, compile time)",
+	"jit":     "print tier 2's totals at exit (blocks compiled, code bytes, compile time, arena flushes)",
 }
 
 type logConfig struct {
