@@ -56,7 +56,14 @@ func sysMmap(t *Thread, a *Args) uint64 {
 	}
 	anon := flags&syscalls.MapAnonymous != 0
 	if e := mmapEarly(t.p.as.Limit(), addr, length, flags, fd, anon); e != 0 {
+		if e == errno(unix.EINVAL) && mmapBadType(flags, anon) && flags&syscalls.MapFixedNoreplace != 0 &&
+			overlapsMapping(t.p.as, addr, length) {
+			return errno(unix.EEXIST) // do_mmap checks NOREPLACE before the type
+		}
 		return e
+	}
+	if !anon && flags&syscalls.MapTypeMask == syscalls.MapSharedValidate && flags&^legacyMapMask != 0 {
+		return errno(unix.EOPNOTSUPP)
 	}
 	spec := translate.MapSpec{Addr: addr, Length: length, Prot: prot, FD: fd, Offset: int64(off),
 		Fixed: flags&syscalls.MapFixed != 0, NoReplace: flags&syscalls.MapFixedNoreplace != 0,
@@ -89,7 +96,6 @@ func sysMmap(t *Thread, a *Args) uint64 {
 func mmapEarly(lim, addr, length, flags uint64, fd int, anon bool) uint64 {
 	var e unix.Errno
 	fixed := flags&(syscalls.MapFixed|syscalls.MapFixedNoreplace) != 0
-	typ := flags & syscalls.MapTypeMask
 	switch {
 	case !anon && flags&syscalls.MapHugetlb != 0 && !onHugetlbfs(fd):
 		e = unix.EINVAL
@@ -101,7 +107,7 @@ func mmapEarly(lim, addr, length, flags uint64, fd int, anon bool) uint64 {
 		e = unix.ENOMEM
 	case fixed && addr&pageMask != 0:
 		e = unix.EINVAL
-	case typ != syscalls.MapShared && typ != syscalls.MapPrivate && (anon || typ != syscalls.MapSharedValidate):
+	case mmapBadType(flags, anon):
 		e = unix.EINVAL
 	}
 	if !anon && (isHostFD(fd) || (e != 0 && !fdUsable(fd))) {
@@ -111,6 +117,33 @@ func mmapEarly(lim, addr, length, flags uint64, fd int, anon bool) uint64 {
 		return errno(e)
 	}
 	return 0
+}
+
+// mmapBadType reports a mapping type do_mmap refuses (anonymous memory
+// has no MAP_SHARED_VALIDATE).
+func mmapBadType(flags uint64, anon bool) bool {
+	typ := flags & syscalls.MapTypeMask
+	return typ != syscalls.MapShared && typ != syscalls.MapPrivate && (anon || typ != syscalls.MapSharedValidate)
+}
+
+// legacyMapMask is what MAP_SHARED_VALIDATE accepts of a file that offers
+// no flags of its own (Linux include/linux/mman.h LEGACY_MAP_MASK, the
+// generic flag values; MAP_SYNC needs a DAX file): do_mmap refuses the
+// rest with EOPNOTSUPP.
+const legacyMapMask = syscalls.MapTypeMask | syscalls.MapFixed | syscalls.MapAnonymous | syscalls.MapDenywrite |
+	syscalls.MapExecutable | 0x4000000 /* MAP_UNINITIALIZED */ | syscalls.MapGrowsdown | syscalls.MapLocked |
+	syscalls.MapNoreserve | syscalls.MapPopulate | syscalls.MapNonblock | syscalls.MapStack | syscalls.MapHugetlb |
+	0x3f<<26 /* MAP_HUGE_MASK << MAP_HUGE_SHIFT */
+
+// overlapsMapping reports whether [addr, addr+length) meets a mapping.
+func overlapsMapping(as *translate.AddressSpace, addr, length uint64) bool {
+	end := addr + pageUp(length)
+	for _, v := range as.VMAs() {
+		if v.Start < end && addr < v.End {
+			return true
+		}
+	}
+	return false
 }
 
 // onHugetlbfs reports whether fd is a file on hugetlbfs (a MAP_HUGETLB

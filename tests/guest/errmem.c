@@ -72,6 +72,13 @@ static void mmaps(void)
 	rm("mmap GROWSDOWN|GROWSUP prot", rawmmap(NULL, PG, PROT_READ | PROT_GROWSDOWN, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
 	rm("mmap HUGETLB on a file", rawmmap(NULL, PG, PROT_READ, MAP_PRIVATE | MAP_HUGETLB, rd, 0));
 	rm("mmap SHARED_VALIDATE on a file", rawmmap(NULL, PG, PROT_READ, MAP_SHARED_VALIDATE, rd, 0));
+	/* Linux mm/mmap.c do_mmap: MAP_SHARED_VALIDATE refuses flags outside
+	 * LEGACY_MAP_MASK and the file's own (MAP_SYNC needs DAX); MAP_SHARED
+	 * drops them; MAP_FIXED_NOREPLACE's EEXIST comes before the type. */
+	rm("mmap SHARED_VALIDATE on a file, unknown flag", rawmmap(NULL, PG, PROT_READ, MAP_SHARED_VALIDATE | 0x800000, rd, 0));
+	rm("mmap SHARED_VALIDATE on a file, MAP_SYNC", rawmmap(NULL, PG, PROT_READ, MAP_SHARED_VALIDATE | 0x80000, rd, 0));
+	rm("mmap SHARED on a file, unknown flag", rawmmap(NULL, PG, PROT_READ, MAP_SHARED | 0x800000, rd, 0));
+	rm("mmap FIXED_NOREPLACE over a mapping, bad type", rawmmap(a + PG, PG, PROT_READ, 0xf | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0));
 	rm("mmap SHARED anonymous", rawmmap(NULL, PG, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
 	rm("mmap beyond the end of the file", rawmmap(NULL, PG, PROT_READ, MAP_PRIVATE, rd, 1 << 20));
 	munmap(a, 4 * PG);
