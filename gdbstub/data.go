@@ -20,6 +20,7 @@ const (
 func (s *Stub) registers(pkt string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.firstThread()
 	th := s.regThread()
 	if th == nil {
 		return errInval

@@ -130,7 +130,17 @@ func (s *Stub) ThreadStarted(tid int, cpu *translate.CPU) linuxuser.DebugThread 
 	defer s.mu.Unlock()
 	th := &thread{s: s, tid: tid, cpu: cpu, run: s.running && s.event == nil}
 	s.threads[tid] = th
+	s.cond.Broadcast() // firstThread
 	return th
+}
+
+// firstThread waits, with s.mu held, until the process has a thread: GDB
+// may ask for registers as soon as it connects, before the thread Attach
+// reported as stopped has started (a reply of E16 then).
+func (s *Stub) firstThread() {
+	for len(s.threads) == 0 && !s.exited && !s.detached {
+		s.cond.Wait()
+	}
 }
 
 // Exited is linuxuser.Debugger.Exited: the W or X stop reply.
@@ -141,6 +151,7 @@ func (s *Stub) Exited(st linuxuser.Status) {
 		return
 	}
 	s.exited = true
+	s.cond.Broadcast() // firstThread
 	cn := s.conn
 	s.mu.Unlock()
 	if st.Signal != 0 {
