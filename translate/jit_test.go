@@ -487,3 +487,23 @@ func TestJITZeroFusion(t *testing.T) {
 		}
 	}
 }
+
+// scriptEngine maps codeLen bytes of script code at scriptCode and makes
+// an engine for s in tier-2 mode mode (the address space is closed when
+// the test ends).
+func scriptEngine(t *testing.T, s script, codeLen uint64, mode JITMode) *Engine {
+	t.Helper()
+	as, err := NewAddressSpace(1 << 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(as.Close)
+	if _, err := as.Map(MapSpec{Addr: scriptCode, Length: codeLen, Prot: ProtRead | ProtExec, Fixed: true, FD: -1}); err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine(s, as)
+	if err := e.SetJIT(mode); err != nil {
+		t.Skipf("no tier 2 here: %v", err)
+	}
+	return e
+}

@@ -26,18 +26,7 @@ func TestJITArenaFlush(t *testing.T) {
 		}
 	}
 	run := func(mode JITMode, seeds []uint64) []*CPU {
-		as, err := NewAddressSpace(1 << 32)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer as.Close()
-		if _, err := as.Map(MapSpec{Addr: scriptCode, Length: 0x10000, Prot: ProtRead | ProtExec, Fixed: true, FD: -1}); err != nil {
-			t.Fatal(err)
-		}
-		e := NewEngine(s, as)
-		if err := e.SetJIT(mode); err != nil {
-			t.Skipf("no tier 2 here: %v", err)
-		}
+		e := scriptEngine(t, s, 0x10000, mode)
 		cpus := make([]*CPU, len(seeds))
 		var wg sync.WaitGroup
 		for i, seed := range seeds {

@@ -24,18 +24,7 @@ func TestJITGCStress(t *testing.T) {
 		{Code: OpXorI, Dst: 2, A: 1, Imm: 0x55},
 		{Code: OpJump, Imm: scriptCode},
 	}}
-	as, err := NewAddressSpace(1 << 32)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer as.Close()
-	if _, err := as.Map(MapSpec{Addr: scriptCode, Length: 0x1000, Prot: ProtRead | ProtExec, Fixed: true, FD: -1}); err != nil {
-		t.Fatal(err)
-	}
-	e := NewEngine(loop, as)
-	if err := e.SetJIT(JITForce); err != nil {
-		t.Skipf("no tier 2 here: %v", err)
-	}
+	e := scriptEngine(t, loop, 0x1000, JITForce)
 	defer debug.SetGCPercent(debug.SetGCPercent(1))
 
 	// Baseline: two plain Go loops.
