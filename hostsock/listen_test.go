@@ -272,7 +272,7 @@ func TestPortRangeListenInUse(t *testing.T) {
 		}
 		return unix.Listen(fd, n)
 	})
-	before := openFDs(t)
+	before := openFDSet(t)
 	l, err := Listen(mustParse(t, fmt.Sprintf("127.0.0.1:%d,to=%d", base, base+1)))
 	if err != nil {
 		t.Fatal(err)
@@ -282,8 +282,8 @@ func TestPortRangeListenInUse(t *testing.T) {
 	if l.Port() != base+1 || calls != 2 {
 		t.Fatalf("port %d after %d listen calls; want %d after 2", l.Port(), calls, base+1)
 	}
-	if now := openFDs(t); now != before+1 {
-		t.Fatalf("%d descriptors for one listener (before %d)", now, before)
+	if added := newFDs(before, openFDSet(t)); len(added) != 1 {
+		t.Fatalf("new descriptors for one listener: %v", added)
 	}
 }
 
@@ -320,7 +320,7 @@ func TestEphemeralListenRetry(t *testing.T) {
 // ports distinct, all listening.
 func TestConcurrentEphemeralListeners(t *testing.T) {
 	const workers, each = 32, 200
-	before := openFDs(t)
+	before := openFDSet(t)
 	lists := make([][]*Listener, workers)
 	errs := make(chan error, workers)
 	var wg sync.WaitGroup
@@ -363,10 +363,8 @@ func TestConcurrentEphemeralListeners(t *testing.T) {
 	if len(seen) != workers*each {
 		t.Fatalf("%d distinct ports, want %d", len(seen), workers*each)
 	}
-	// More after is a leak; fewer is an earlier test's connection whose
-	// close finished meanwhile (seen once in CI: 11 before, 10 after).
-	if after := openFDs(t); after > before {
-		t.Errorf("descriptors: %d before, %d after closing", before, after)
+	if added := newFDs(before, openFDSet(t)); len(added) > 0 {
+		t.Errorf("descriptors left open after closing: %v", added)
 	}
 	t.Logf("%d listeners in %v", workers*each, elapsed.Round(time.Millisecond))
 }
