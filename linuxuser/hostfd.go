@@ -272,13 +272,20 @@ func sysCloseRange(t *Thread, a *Args) uint64 {
 	if first > last {
 		return errno(unix.EINVAL)
 	}
+	return errno(closeGuestFDs(first, last, flags))
+}
+
+// closeGuestFDs is close_range over [first, last] but for gemu's own
+// descriptors: the runtime's poller among them, which the Go scheduler
+// uses from any thread, also one whose fd table is a vfork child's.
+func closeGuestFDs(first, last uint64, flags uintptr) unix.Errno {
 	skip := hostFDList(first, last)
 	sort.Ints(skip)
 	lo := first
 	for _, fd := range append(skip, int(last)+1) {
 		if uint64(fd) > lo {
 			if _, _, e := unix.Syscall(unix.SYS_CLOSE_RANGE, uintptr(lo), uintptr(fd-1), flags); e != 0 {
-				return errno(e)
+				return e
 			}
 		}
 		lo = uint64(fd) + 1

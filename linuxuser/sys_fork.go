@@ -161,8 +161,11 @@ func (t *Thread) vforkExec(exe string, args, env []string, mask, ignored uint64)
 	if px != nil {
 		// This host thread is the tracer until the tracee ends. Its fd
 		// table is the child's own (unshared): closed, as the child's
-		// exit would, so that pipes the parent reads see EOF.
-		unix.CloseRange(0, ^uint(0), 0)
+		// exit would, so that pipes the parent reads see EOF. gemu's own
+		// descriptors stay: the runtime polls with its epoll fd from
+		// whichever thread starts a GC (closing it here was a fatal
+		// "netpoll failed", exit status 2).
+		closeGuestFDs(0, uint64(^uint32(0)), 0)
 		px.serve()
 	}
 	return 0
