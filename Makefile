@@ -74,7 +74,8 @@ fixtures: $(FIXTURES)
 # Sub-makes keep the order deps -> build -> fixtures, and build the fixtures
 # two at a time. The guest-running packages then run again with tier 2
 # forced on for every block and with it off (GEMU_JIT; the default is on
-# for hot blocks).
+# for hot blocks), and the fixtures and busybox once more in lockstep
+# (every compiled block checked against the interpreter).
 JIT_SUITE := ./tests/ ./targets/... ./linuxuser/ ./gdbstub/
 test: deps
 	@$(MAKE) --no-print-directory build
@@ -82,6 +83,7 @@ test: deps
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
 	GEMU_JIT=force $(GO) test -timeout $(TEST_TIMEOUT) $(JIT_SUITE)
 	GEMU_JIT=off $(GO) test -timeout $(TEST_TIMEOUT) $(JIT_SUITE)
+	GEMU_JIT=lockstep $(GO) test -timeout $(TEST_TIMEOUT) ./tests/ ./targets/...
 
 # Rules for one architecture: C programs from tests/guest/*.c and bench/*.c,
 # Go programs from tests/guest/NAME/ and bench/NAME/ (static, no cgo).

@@ -28,6 +28,8 @@ type Block struct {
 	hits     atomic.Uint32
 	noJIT    atomic.Bool
 	nativeIn []*chainSite
+
+	lockstepRuns atomic.Uint32 // runs under lockstep (lockstep.go)
 }
 
 // Valid reports whether the block's translation still stands.

@@ -81,6 +81,8 @@ type CPU struct {
 
 	dbg *cpuDebug // debugger state (debug.go), nil until used
 
+	shadow *shadowMem // set in lockstep's shadow CPU (lockstep.go)
+
 	jit jitCPU // tier-2 state (jit.go)
 }
 

@@ -31,6 +31,7 @@ type Engine struct {
 	// code of every compiled block (-d out_asm).
 	jit       JITMode
 	OnCompile func(b *Block, code []byte, addr uintptr)
+	lockstep  lockstepState
 }
 
 // NewEngine makes an engine for target over mem and hooks invalidation.
@@ -208,8 +209,12 @@ func (e *Engine) loop(c *CPU) ExitKind {
 		}
 		c.block = b
 		var r int
-		if n := jitFor(e, c, b); n != nil {
+		if n := jitFor(e, c, b); n != nil && e.jit == JITLockstep {
+			r = e.runLockstep(c, b, n)
+		} else if n != nil {
 			r = e.runNative(c, n, n.entry)
+		} else if e.jit == JITLockstep {
+			r = e.execLocked(c, b)
 		} else {
 			r = exec(c, &b.Ops[0])
 		}
@@ -236,7 +241,7 @@ func (e *Engine) loop(c *CPU) ExitKind {
 			b, ok = e.find(c.PC)
 			if ok && c.chain {
 				c.jumpCache[(c.PC>>1)&(jumpCacheSize-1)] = b
-				if e.jit != JITOff {
+				if e.jit != JITOff && e.chains(c) {
 					e.wantsNative(b)
 					c.jitIndirectFill(c.PC, b)
 				}

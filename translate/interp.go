@@ -9,10 +9,18 @@ import (
 // The tier-1 interpreter: one switch over pre-decoded ops (DESIGN.md "Tier 1").
 
 func (c *CPU) ptr(a uint64, size uint64) unsafe.Pointer {
-	if a > c.memLimit-size {
-		panic(guestFault{addr: a})
+	if a > c.memLimit-size || c.shadow != nil {
+		return c.slowPtr(a, size)
 	}
 	return unsafe.Add(c.memBase, a)
+}
+
+// slowPtr is ptr out of range, or in lockstep's shadow CPU.
+func (c *CPU) slowPtr(a uint64, size uint64) unsafe.Pointer {
+	if c.shadow != nil {
+		return c.shadowPtr(a, size)
+	}
+	panic(guestFault{addr: a})
 }
 
 func sx32(v uint64) uint64 { return uint64(int64(int32(v))) }

@@ -74,6 +74,9 @@ type jitCPU struct {
 	jcEpoch   uint64        // the arena generation jc's entries are from
 	inside    atomic.Uint64 // 1 + the arena generation while in compiled code, else 0
 	listed    bool          // in jitState.cpus
+
+	shadow *CPU     // the interpreter's copy under lockstep (lockstep.go)
+	replay []uint64 // the shadow's Nondet values, for the compiled run
 }
 
 // jitJCEntry is one slot of the native jump cache: a guest PC and the
@@ -90,10 +93,11 @@ const jitJCSize = 4096
 type JITMode uint8
 
 const (
-	JITOff     JITMode = iota
-	JITOn              // compile blocks that ran jitThreshold times
-	JITForce           // compile every block on its first run
-	JITNochain         // compile, but leave compiled code at every block end (-d nochain)
+	JITOff      JITMode = iota
+	JITOn               // compile blocks that ran jitThreshold times
+	JITForce            // compile every block on its first run
+	JITNochain          // compile, but leave compiled code at every block end (-d nochain)
+	JITLockstep         // compile every block unchained and check it against the interpreter (lockstep.go)
 )
 
 // jitThreshold is how many runs make a block hot.
@@ -222,7 +226,7 @@ func (e *Engine) SetJIT(m JITMode) error {
 	return nil
 }
 
-// JITModeFromEnv reads GEMU_JIT (on, off, force, nochain), the default
+// JITModeFromEnv reads GEMU_JIT (on, off, force, nochain, lockstep), the default
 // of every new engine: test suites set it to run everything in one tier.
 func JITModeFromEnv() (JITMode, bool) {
 	switch os.Getenv("GEMU_JIT") {
@@ -234,6 +238,8 @@ func JITModeFromEnv() (JITMode, bool) {
 		return JITForce, true
 	case "nochain":
 		return JITNochain, true
+	case "lockstep":
+		return JITLockstep, true
 	}
 	return JITOff, false
 }
@@ -289,7 +295,7 @@ func (e *Engine) wantsNative(b *Block) *nativeBlock {
 	if b.noJIT.Load() {
 		return nil
 	}
-	if e.jit != JITForce && b.hits.Add(1) < jitThreshold {
+	if !e.jit.eager() && b.hits.Add(1) < jitThreshold {
 		return nil
 	}
 	return e.compile(b)
@@ -297,16 +303,26 @@ func (e *Engine) wantsNative(b *Block) *nativeBlock {
 
 // jitWanted reports, for the interpreter about to chain into b, whether
 // b runs in tier 2 (now or, counting this run, from now on): the
-// interpreter then hands it to the loop.
+// interpreter then hands it to the loop. Under lockstep every block goes
+// back to the loop.
 func (e *Engine) jitWanted(b *Block) bool {
-	if b.native.Load() != nil {
+	if b.native.Load() != nil || e.jit == JITLockstep {
 		return true
 	}
 	if b.noJIT.Load() {
 		return false
 	}
-	return e.jit == JITForce || b.hits.Add(1) >= jitThreshold
+	return e.jit.eager() || b.hits.Add(1) >= jitThreshold
 }
+
+// eager modes compile every block on its first run.
+func (m JITMode) eager() bool { return m == JITForce || m == JITLockstep }
+
+// chains reports whether compiled code of c's runs is linked to other
+// compiled code (chained jumps, the native jump cache): not under a
+// per-block hook, nor under lockstep, where each compiled run must stop at
+// its block's end.
+func (e *Engine) chains(c *CPU) bool { return c.chain && e.jit != JITLockstep }
 
 // jitFor returns b's compiled code when c runs it in tier 2.
 func jitFor(e *Engine, c *CPU, b *Block) *nativeBlock {
@@ -319,7 +335,7 @@ func jitFor(e *Engine, c *CPU, b *Block) *nativeBlock {
 // chainNative patches b's compiled direct exit op to nb's compiled code,
 // when both are compiled.
 func (e *Engine) chainNative(c *CPU, b *Block, op *Op, nb *Block) {
-	if e.jit == JITOff || e.jit == JITNochain || !c.chain {
+	if e.jit == JITOff || e.jit == JITNochain || !e.chains(c) {
 		return
 	}
 	n := b.native.Load()
@@ -339,7 +355,7 @@ func (e *Engine) chainNative(c *CPU, b *Block, op *Op, nb *Block) {
 
 // jitOptions are the target's settings for compileBlock.
 func (e *Engine) jitOptions() jitOptions {
-	o := jitOptions{nochain: e.jit == JITNochain, zero: RegZero}
+	o := jitOptions{nochain: e.jit == JITNochain || e.jit == JITLockstep, zero: RegZero}
 	if z, ok := e.target.(interface{ ZeroRegister() uint8 }); ok {
 		o.zero = z.ZeroRegister()
 	}

@@ -305,7 +305,7 @@ func TestJITRandomBlocks(t *testing.T) {
 		default:
 			ends[fmt.Sprint("exit ", want.kind)]++
 		}
-		for _, mode := range []JITMode{JITForce, JITNochain} {
+		for _, mode := range []JITMode{JITForce, JITNochain, JITLockstep} {
 			got := runScript(t, s, mode, seed)
 			if d := diffRuns(want, got); d != "" {
 				t.Fatalf("seed %d, mode %d: %s\nprogram:\n%s", seed, mode, d, dumpScript(s))

@@ -25,7 +25,7 @@ func userFlags() []cli.Flag {
 		&cli.StringFlag{Name: "s", Usage: "stack `size` in bytes (k/M/G suffixes)", EnvVars: []string{"QEMU_STACK_SIZE"}},
 		&cli.StringFlag{Name: "r", Usage: "`release` reported by uname", EnvVars: []string{"QEMU_UNAME"}},
 		&cli.BoolFlag{Name: "one-insn-per-tb", Usage: "translate one guest instruction per block"},
-		&cli.StringFlag{Name: "jit", Usage: "tier 2, hot guest code compiled to host code: `on`, off or force (every block)", EnvVars: []string{"GEMU_JIT"}},
+		&cli.StringFlag{Name: "jit", Usage: "tier 2, hot guest code compiled to host code: `on`, off, force (every block) or lockstep (every block checked against the interpreter)", EnvVars: []string{"GEMU_JIT"}},
 		&cli.StringFlag{Name: "g", Usage: "wait for gdb on `address` before the first instruction: PORT, HOST:PORT, " +
 			"unix:PATH or fd:N (PORT 0: any free port, printed)", EnvVars: []string{"QEMU_GDB"}},
 		&cli.BoolFlag{Name: "version", Usage: "print the version and exit"},

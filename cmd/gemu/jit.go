@@ -12,8 +12,8 @@ import (
 // jitDefault is tier 2's mode when neither -jit nor GEMU_JIT says.
 const jitDefault = translate.JITOn
 
-// parseJIT reads -jit (or GEMU_JIT): on, off, force; -d nochain keeps
-// compiled blocks unchained.
+// parseJIT reads -jit (or GEMU_JIT): on, off, force, lockstep; -d nochain
+// keeps compiled blocks unchained.
 func parseJIT(v string, logs *logConfig) (translate.JITMode, error) {
 	m := jitDefault
 	switch v {
@@ -24,10 +24,12 @@ func parseJIT(v string, logs *logConfig) (translate.JITMode, error) {
 		m = translate.JITOff
 	case "force":
 		m = translate.JITForce
+	case "lockstep":
+		m = translate.JITLockstep
 	default:
-		return 0, fmt.Errorf("-jit: %q is not on, off or force", v)
+		return 0, fmt.Errorf("-jit: %q is not on, off, force or lockstep", v)
 	}
-	if m != translate.JITOff && logs.on("nochain") {
+	if (m == translate.JITOn || m == translate.JITForce) && logs.on("nochain") {
 		m = translate.JITNochain
 	}
 	return m, nil
@@ -91,4 +93,7 @@ func (l *logConfig) jitTotals() {
 	defer l.mu.Unlock()
 	fmt.Fprintf(l.out, "tier 2: %d blocks compiled, %d bytes of code, %v compiling, %d arena flushes\n",
 		blocks, bytes, compile, translate.JITFlushes())
+	if checked, skipped := translate.LockstepStats(); checked+skipped > 0 {
+		fmt.Fprintf(l.out, "lockstep: %d runs compared with the interpreter, %d could not be\n", checked, skipped)
+	}
 }

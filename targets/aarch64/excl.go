@@ -31,11 +31,11 @@ func misaligned(c *translate.CPU, o *translate.Op, a, n uint64) translate.ExitKi
 
 // word returns the aligned 4-byte word containing [a, a+n) and the bit
 // offset and mask of the addressed bytes in it.
-func word(c *translate.CPU, o *translate.Op, a, n uint64) (*uint32, uint, uint32, translate.ExitKind) {
+func word(c *translate.CPU, o *translate.Op, a, n uint64, write bool) (*uint32, uint, uint32, translate.ExitKind) {
 	if k := misaligned(c, o, a, n); k != translate.ExitNone {
 		return nil, 0, 0, k
 	}
-	p, k := hostPtr(c, o, a&^3, 4)
+	p, k := hostPtr(c, o, a&^3, 4, write)
 	if k != translate.ExitNone {
 		return nil, 0, 0, k
 	}
@@ -44,7 +44,7 @@ func word(c *translate.CPU, o *translate.Op, a, n uint64) (*uint32, uint, uint32
 
 func ldxrSmallHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	a, n := c.R[o.A], uint64(o.Size)
-	p, sh, m, k := word(c, o, a, n)
+	p, sh, m, k := word(c, o, a, n, false)
 	if k != translate.ExitNone {
 		return k
 	}
@@ -56,7 +56,7 @@ func ldxrSmallHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 
 func stxrSmallHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	a, n := c.R[o.A], uint64(o.Size)
-	p, sh, m, k := word(c, o, a, n)
+	p, sh, m, k := word(c, o, a, n, true)
 	if k != translate.ExitNone {
 		return k
 	}
@@ -97,18 +97,18 @@ func withPairLock(a uint64, f func()) {
 	f()
 }
 
-func pair(c *translate.CPU, o *translate.Op, a uint64) (*[2]uint64, translate.ExitKind) {
+func pair(c *translate.CPU, o *translate.Op, a uint64, write bool) (*[2]uint64, translate.ExitKind) {
 	if k := misaligned(c, o, a, 16); k != translate.ExitNone {
 		return nil, k
 	}
-	p, k := hostPtr(c, o, a, 16)
+	p, k := hostPtr(c, o, a, 16, write)
 	return (*[2]uint64)(p), k
 }
 
 // ldxpHelper: Dst = Rt, C = Rt2, A = Rn.
 func ldxpHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	a := c.R[o.A]
-	p, k := pair(c, o, a)
+	p, k := pair(c, o, a, false)
 	if k != translate.ExitNone {
 		return k
 	}
@@ -123,7 +123,7 @@ func ldxpHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 // stxpHelper: Dst = Ws, A = Rn, B = Rt, C = Rt2.
 func stxpHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	a := c.R[o.A]
-	p, k := pair(c, o, a)
+	p, k := pair(c, o, a, true)
 	if k != translate.ExitNone {
 		return k
 	}
@@ -153,7 +153,7 @@ func casHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 		if k := misaligned(c, o, a, 8); k != translate.ExitNone {
 			return k
 		}
-		p, k := hostPtr(c, o, a, 8)
+		p, k := hostPtr(c, o, a, 8, true)
 		if k != translate.ExitNone {
 			return k
 		}
@@ -164,7 +164,7 @@ func casHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 			}
 		}
 	default:
-		p, sh, m, k := word(c, o, a, n)
+		p, sh, m, k := word(c, o, a, n, true)
 		if k != translate.ExitNone {
 			return k
 		}
@@ -192,7 +192,7 @@ func caspHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 		if k := misaligned(c, o, a, 8); k != translate.ExitNone {
 			return k
 		}
-		p, k := hostPtr(c, o, a, 8)
+		p, k := hostPtr(c, o, a, 8, true)
 		if k != translate.ExitNone {
 			return k
 		}
@@ -206,7 +206,7 @@ func caspHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 		}
 		o0, o1 = uint64(uint32(old)), old>>32
 	} else {
-		p, k := pair(c, o, a)
+		p, k := pair(c, o, a, true)
 		if k != translate.ExitNone {
 			return k
 		}
@@ -225,7 +225,7 @@ func caspHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 // amoSmallHelper performs a 1- or 2-byte LSE operation (Aux = AmoKind).
 func amoSmallHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	a, n := c.R[o.A], uint64(o.Size)
-	p, sh, m, k := word(c, o, a, n)
+	p, sh, m, k := word(c, o, a, n, true)
 	if k != translate.ExitNone {
 		return k
 	}
@@ -273,7 +273,7 @@ func stlrHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	if k := misaligned(c, o, a, n); k != translate.ExitNone {
 		return k
 	}
-	p, k := hostPtr(c, o, a, n)
+	p, k := hostPtr(c, o, a, n, true)
 	if k != translate.ExitNone {
 		return k
 	}

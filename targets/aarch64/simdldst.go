@@ -174,7 +174,7 @@ func structHelper(s structOp) translate.HelperFn {
 			lanes, first = 1, s.idx
 		}
 		total := uint64(lanes*s.regs) * uint64(bytes)
-		p, k := hostPtr(c, o, c.R[o.A], total)
+		p, k := hostPtr(c, o, c.R[o.A], total, !s.load)
 		if k != translate.ExitNone {
 			return k
 		}

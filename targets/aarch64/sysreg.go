@@ -142,7 +142,7 @@ func lowerMRS(b *translate.Builder, d *inst) bool {
 func counterHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	var ts unix.Timespec
 	unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
-	c.R[o.Dst] = uint64(ts.Nano())
+	c.R[o.Dst] = c.Nondet(uint64(ts.Nano()))
 	return translate.ExitNone
 }
 
@@ -195,7 +195,7 @@ func icIVAUHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 // C5.3.13 DC ZVA).
 func dcZVAHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	a := c.R[o.A] &^ (zvaBlock - 1)
-	p, k := hostPtr(c, o, a, zvaBlock)
+	p, k := hostPtr(c, o, a, zvaBlock, true)
 	if k != translate.ExitNone {
 		return k
 	}
@@ -203,19 +203,9 @@ func dcZVAHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	return translate.ExitNone
 }
 
-// hostPtr returns the host address of guest range [a, a+n) for a helper,
-// or a SIGSEGV exit when the range leaves the address space. Accesses to
-// unmapped or protected pages inside it fault on the host and the core's
-// fault handler reports them with the exact guest address (the helper's op
-// is the current memory op).
-func hostPtr(c *translate.CPU, o *translate.Op, a, n uint64) (unsafe.Pointer, translate.ExitKind) {
-	mem := c.Mem()
-	if a+n < a || a+n > mem.Limit() {
-		return nil, c.Signal(o, translate.SIGSEGV, translate.SEGV_MAPERR, a)
-	}
-	return hostAddr(mem.HostAddr(a)), translate.ExitNone
+// hostPtr returns where a helper accesses guest range [a, a+n) (writing
+// when write is set), or a SIGSEGV exit when the range leaves the address
+// space (translate.CPU.HostRange).
+func hostPtr(c *translate.CPU, o *translate.Op, a, n uint64, write bool) (unsafe.Pointer, translate.ExitKind) {
+	return c.HostRange(o, a, n, write)
 }
-
-// hostAddr turns the host address of guest memory (an mmap'd reservation
-// outside the Go heap, never moved or collected) into a pointer.
-func hostAddr(u uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&u)) }

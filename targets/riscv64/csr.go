@@ -96,10 +96,10 @@ func csrRead(c *translate.CPU, n uint32) uint64 {
 	case csrFcsr:
 		return c.R[RegFrm]&7<<5 | c.R[RegFflags]&31
 	case csrTime:
-		return uint64(monotonicNanos() / (1e9 / TimebaseHz))
+		return c.Nondet(uint64(monotonicNanos() / (1e9 / TimebaseHz)))
 	case csrCycle, csrInstret:
 		// A monotonic count, as qemu-user returns host ticks for both.
-		return uint64(monotonicNanos())
+		return c.Nondet(uint64(monotonicNanos()))
 	}
 	return 0
 }
