@@ -334,8 +334,22 @@ func (c *jitCompiler) aluImm(w bool, k x64.ALU, x x64.Reg, imm int64) {
 		c.a.AluRI(w, k, x, int32(imm))
 		return
 	}
-	c.a.MovImm(x64.RSI, uint64(imm))
-	c.a.AluRR(w, k, x, x64.RSI)
+	tmp := x64.RCX
+	if x == x64.RCX {
+		tmp = x64.RDX
+	}
+	c.a.MovImm(tmp, uint64(imm))
+	c.a.AluRR(w, k, x, tmp)
+}
+
+// srcKeepFlags returns a register holding guest register r, loaded with
+// moves only (the host flags survive): r's cache register, or x for zero.
+func (c *jitCompiler) srcKeepFlags(r uint8, x x64.Reg) x64.Reg {
+	if r == RegZero || r == c.zero {
+		c.a.MovImm32(x, 0)
+		return x
+	}
+	return c.reg(r)
 }
 
 // op lowers ops[i]. It returns false when the block's code ends here.

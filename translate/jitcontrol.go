@@ -71,8 +71,8 @@ func (c *jitCompiler) flagOp(i int, op *Op) bool {
 		case 3:
 			a.Neg(true, x64.RDX)
 		}
-		c.ld(x64.RSI, op.A)
-		a.Cmov(true, c.condFlags(op.Aux, op.C), x64.RDX, x64.RSI)
+		cond := c.condFlags(op.Aux, op.C)
+		a.Cmov(true, cond, x64.RDX, c.srcKeepFlags(op.A, x64.RCX))
 		if !w {
 			a.MovRR(false, x64.RDX, x64.RDX)
 		}
@@ -80,18 +80,23 @@ func (c *jitCompiler) flagOp(i int, op *Op) bool {
 	case OpSetFlags:
 		// Both operands are read before the branch, and both paths leave
 		// the new flags in RAX, so the register cache is the same on both.
-		c.ld(x64.RDX, op.A)
-		c.ld(x64.RSI, op.B)
-		compute := a.Jcc8(c.condFlags(op.Aux, op.C))
+		cond := c.condFlags(op.Aux, op.C)
+		if op.A == RegZero || op.A == c.zero {
+			a.MovImm32(x64.RDX, 0)
+		} else {
+			a.MovRR(true, x64.RDX, c.reg(op.A))
+		}
+		b := c.srcKeepFlags(op.B, x64.RCX)
+		compute := a.Jcc8(cond)
 		a.MovImm(x64.RAX, uint64(op.Imm))
 		done := a.Jmp8()
 		a.Bind8(compute)
 		w = op.Size&0xf != 4
 		if op.Size&0x10 != 0 {
-			a.AluRR(w, x64.ADD, x64.RDX, x64.RSI)
+			a.AluRR(w, x64.ADD, x64.RDX, b)
 			c.nzcvRAX(false)
 		} else {
-			a.AluRR(w, x64.SUB, x64.RDX, x64.RSI)
+			a.AluRR(w, x64.SUB, x64.RDX, b)
 			c.nzcvRAX(true)
 		}
 		a.Bind8(done)

@@ -18,9 +18,9 @@ import "github.com/gemu-project/gemu/translate/x64"
 // after an op with internal branches whose paths cached different things.
 
 // cacheRegs are the host registers that hold cached guest registers. RAX,
-// RCX, RDX and RSI are the lowering's scratch; R13-R15 are pinned.
-// RBP is free: jitCall saves it.
-var cacheRegs = []x64.Reg{x64.RBX, x64.RDI, x64.R8, x64.R9, x64.R10, x64.R11, x64.R12, x64.RBP}
+// RCX and RDX are the lowering's scratch; R13-R15 are pinned. RBP is
+// free: jitCall saves it.
+var cacheRegs = []x64.Reg{x64.RBX, x64.RDI, x64.RSI, x64.R8, x64.R9, x64.R10, x64.R11, x64.R12, x64.RBP}
 
 type regCache struct {
 	guest [16]int   // host register -> guest register, -1 none

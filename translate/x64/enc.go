@@ -287,6 +287,14 @@ func (a *Asm) MovImm(dst Reg, v uint64) {
 	}
 }
 
+// MovImm32 is mov dst32, imm32 (zero-extended) even for 0: unlike
+// MovImm's xor, it leaves the flags alone.
+func (a *Asm) MovImm32(dst Reg, v uint32) {
+	a.rex(false, NoReg, NoReg, dst, false)
+	a.b(0xb8 | byte(dst&7))
+	a.u32(v)
+}
+
 // MovImm64 is mov dst, imm64 in its fixed 10-byte form.
 func (a *Asm) MovImm64(dst Reg, v uint64) {
 	a.rex(true, NoReg, NoReg, dst, false)

@@ -46,6 +46,8 @@ func TestEncodings(t *testing.T) {
 		{func(a *Asm) { a.MovImm(R9, 0x12345678) }, "mov r9d, 0x12345678"},
 		{func(a *Asm) { a.MovImm(RAX, 0xfffffffffffffff0) }, "mov rax, -0x10"},
 		{func(a *Asm) { a.MovImm(R12, 0x123456789a) }, "mov r12, 0x123456789a"},
+		{func(a *Asm) { a.MovImm32(RCX, 0) }, "mov ecx, 0x0"},
+		{func(a *Asm) { a.MovImm32(R10, 7) }, "mov r10d, 0x7"},
 		{func(a *Asm) { a.Lea(RAX, M(RCX, 0x40)) }, "lea rax, ptr [rcx+0x40]"},
 		{func(a *Asm) { a.ShiftCL(true, SHL, RAX) }, "shl rax, cl"},
 		{func(a *Asm) { a.ShiftCL(false, SAR, R8) }, "sar r8d, cl"},
