@@ -368,6 +368,10 @@ func (c *jitCompiler) op(i int, op *Op) int {
 		c.floatOp(i, op)
 		return i + 1
 	}
+	if c.hostVec(op) {
+		c.vecOp(op)
+		return i + 1
+	}
 	if c.inGo(op) {
 		// Helpers, atomics and rare ops run in Go (runNative), a run of
 		// them at a time; Go may change any register.
@@ -409,7 +413,7 @@ func (c *jitCompiler) leaves(op *Op) bool {
 
 // inGo reports whether op runs in Go rather than compiled.
 func (c *jitCompiler) inGo(op *Op) bool {
-	if c.hostFloat(op) {
+	if c.hostFloat(op) || c.hostVec(op) {
 		return false
 	}
 	return jitInGo(op)

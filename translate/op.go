@@ -201,6 +201,7 @@ type Op struct {
 	Size  uint8
 	PCOff uint32    // guest PC of the instruction, relative to the block start
 	Float FloatForm // an OpCall's IEEE operation, for tier 2's host form (float.go)
+	Vec   VecForm   // an OpCall's vector operation, for tier 2's SSE form (vec.go)
 	Imm   int64
 	Fn    HelperFn
 	// link is the chained successor (*Block) of a direct exit (OpJump,

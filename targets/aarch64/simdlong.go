@@ -75,9 +75,36 @@ func lowerV3Diff(b *translate.Builder, d *inst, scalar bool) bool {
 		return false
 	}
 	if f := longFast(v, opc, u == 0); f != nil {
-		return vcall(b, f)
+		call(b, f, op{Dst: v.d, A: v.n, B: v.m, Vec: longVecForm(v, opc, u == 0)})
+		return true
 	}
 	return vcall(b, longOp(v, o, u == 0, u == 1 && o.hn))
+}
+
+// longVecKinds are the widening ops tier 2 computes inline (vec.go).
+var longVecKinds = map[uint32]translate.VecKind{0x0: translate.VecAddLong, 0x2: translate.VecSubLong,
+	0x8: translate.VecMlaLong, 0xa: translate.VecMlsLong, 0xc: translate.VecMulLong}
+
+// longVecForm describes a widening op for tier 2 (VecNone: the helper).
+func longVecForm(v vinst, opc uint32, signed bool) translate.VecForm {
+	f := translate.VecForm{Kind: longVecKinds[opc]}
+	switch v.es {
+	case 8:
+		f.Flags = translate.VecES8
+	case 16:
+		f.Flags = translate.VecES16
+	case 32:
+		f.Flags = translate.VecES32
+	default:
+		return translate.VecForm{}
+	}
+	if signed {
+		f.Flags |= translate.VecSigned
+	}
+	if v.q {
+		f.Flags |= translate.VecHigh
+	}
+	return f
 }
 
 // longFast is the vector form of the plain widening operations (xADDL,

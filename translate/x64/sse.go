@@ -97,3 +97,63 @@ func (a *Asm) Fma231(double bool, k FMA, dst, x, y X) {
 	a.vex3(double, Reg(dst), Reg(y), Reg(x), 2, 1) // map 0F38, pp 66
 	a.b(byte(k), 0xc0|byte(dst&7)<<3|byte(y&7))
 }
+
+// Packed integer forms for tier 2's vector ops (Intel SDM Vol. 2: PMOVSX,
+// PMOVZX, PMULLW/D, PMULDQ, PMULUDQ, PADD, PSUB, MOVDQU; the 66 0F 38
+// forms are SSE4.1).
+
+// PI is a packed integer opcode: its escape (0F or 0F 38) and byte.
+type PI struct {
+	esc38 bool
+	op    byte
+}
+
+var (
+	PMOVSXBW = PI{true, 0x20}
+	PMOVSXWD = PI{true, 0x23}
+	PMOVSXDQ = PI{true, 0x25}
+	PMOVZXBW = PI{true, 0x30}
+	PMOVZXWD = PI{true, 0x33}
+	PMOVZXDQ = PI{true, 0x35}
+	PMULLW   = PI{false, 0xd5}
+	PMULLD   = PI{true, 0x40}
+	PMULDQ   = PI{true, 0x28}
+	PMULUDQ  = PI{false, 0xf4}
+	PADDW    = PI{false, 0xfd}
+	PADDD    = PI{false, 0xfe}
+	PADDQ    = PI{false, 0xd4}
+	PSUBW    = PI{false, 0xf9}
+	PSUBD    = PI{false, 0xfa}
+	PSUBQ    = PI{false, 0xfb}
+)
+
+func (p PI) bytes() []byte {
+	if p.esc38 {
+		return []byte{0x0f, 0x38, p.op}
+	}
+	return []byte{0x0f, p.op}
+}
+
+// PackedRR is dst = dst op src (66 [REX] 0F [38] op /r).
+func (a *Asm) PackedRR(op PI, dst, src X) {
+	a.b(0x66)
+	a.opRR(false, op.bytes(), Reg(dst), Reg(src), false)
+}
+
+// PackedRM is dst = dst op [m]; for PMOVSX/ZX, dst = extend([m]) of 64 bits.
+func (a *Asm) PackedRM(op PI, dst X, m Mem) {
+	a.b(0x66)
+	a.opMem(false, op.bytes(), Reg(dst), m, false)
+}
+
+// LoadDQU is MOVDQU dst, [m] (16 bytes, any alignment).
+func (a *Asm) LoadDQU(dst X, m Mem) {
+	a.b(0xf3)
+	a.opMem(false, []byte{0x0f, 0x6f}, Reg(dst), m, false)
+}
+
+// StoreDQU is MOVDQU [m], src.
+func (a *Asm) StoreDQU(m Mem, src X) {
+	a.b(0xf3)
+	a.opMem(false, []byte{0x0f, 0x7f}, Reg(src), m, false)
+}

@@ -1,0 +1,68 @@
+package aarch64
+
+import (
+	"math/rand"
+	"testing"
+
+	"github.com/gemu-project/gemu/translate"
+)
+
+// randomWideningInsn is an AdvSIMD three-different op (ARM ARM C4.1.91):
+// mostly the widening forms tier 2 computes inline (xADDL, xSUBL, xMLAL,
+// xMLSL, xMULL), some it leaves to the helper (the W and ABD forms), and
+// FMOVs between general and vector registers, so cached halves of vector
+// registers meet the inline forms.
+func randomWideningInsn(r *rand.Rand) uint32 {
+	switch r.Intn(8) {
+	case 0:
+		return 0x9e670000 | uint32(r.Intn(4))<<5 | uint32(r.Intn(4)) // fmov dN, xM
+	case 1:
+		return 0x9e660000 | uint32(r.Intn(4))<<5 | uint32(r.Intn(4)) // fmov xN, dM
+	case 2:
+		return 0x8b000000 | uint32(r.Intn(4))<<16 | uint32(r.Intn(4))<<5 | uint32(r.Intn(4)) // add xD, xN, xM
+	}
+	opc := []uint32{0x0, 0x2, 0x8, 0xa, 0xc, 0x0, 0x8, 0xc, 0x1, 0x3, 0x5, 0x7}[r.Intn(12)]
+	q, u, size := uint32(r.Intn(2)), uint32(r.Intn(2)), uint32(r.Intn(3))
+	return q<<30 | u<<29 | 0x0e<<24 | size<<22 | 1<<21 | uint32(r.Intn(4))<<16 | opc<<12 |
+		uint32(r.Intn(4))<<5 | uint32(r.Intn(4))
+}
+
+// The inline SSE forms of the widening ops agree with their helpers.
+func TestJITWideningAgrees(t *testing.T) {
+	seeds := 2000
+	if testing.Short() {
+		seeds = 200
+	}
+	ref, jit := newMachine(t), newMachine(t)
+	if err := ref.e.SetJIT(translate.JITOff); err != nil {
+		t.Fatal(err)
+	}
+	if err := jit.e.SetJIT(translate.JITForce); err != nil {
+		t.Skip("no tier 2 on this host:", err)
+	}
+	for seed := 0; seed < seeds; seed++ {
+		r := rand.New(rand.NewSource(int64(seed)))
+		var code []uint32
+		for n := 2 + r.Intn(10); n > 0; n-- {
+			code = append(code, randomWideningInsn(r))
+		}
+		code = append(code, svc0)
+		var init [12]uint64
+		for i := range init {
+			init[i] = r.Uint64()
+			if r.Intn(4) == 0 {
+				init[i] = []uint64{0, ^uint64(0), 0x8000800080008000, 0x7fff7fff7fff7fff, 0x80000000_7fffffff}[r.Intn(5)]
+			}
+		}
+		setup := func(c *translate.CPU) {
+			for i := 0; i < 4; i++ {
+				c.R[i] = init[i]
+				c.R[vlo(uint32(i))], c.R[vlo(uint32(i))+1] = init[4+2*i], init[5+2*i]
+			}
+		}
+		k1, k2 := ref.run(t, words(code...), setup), jit.run(t, words(code...), setup)
+		if k1 != k2 || ref.c.R != jit.c.R || ref.c.PC != jit.c.PC {
+			t.Fatalf("seed %d: tier 2 differs from the interpreter:\n%s", seed, fpDiff(code, ref.c, jit.c, k1, k2))
+		}
+	}
+}

@@ -1,0 +1,41 @@
+package translate
+
+// Vector helpers described for tier 2. A target's AdvSIMD operation is an
+// OpCall whose helper is exact; when the helper computes one of the
+// integer forms below, the target also names it in Op.Vec, and tier 2
+// computes it inline with SSE4.1 instead of leaving compiled code for the
+// helper. The vector registers are pairs of slots in CPU.R (low half
+// first). Op.Dst is the destination's low slot, A and B the sources'.
+
+// VecKind is the operation of a described vector helper.
+type VecKind uint8
+
+const (
+	VecNone VecKind = iota
+	// Widening ops (Arm xADDL, xSUBL, xMULL, xMLAL, xMLSL): the narrow
+	// elements of one half of A and B (VecHigh: the upper half) are
+	// sign- or zero-extended (VecSigned) to twice their size; the wide
+	// results fill Dst's 128 bits.
+	VecAddLong // Dst = ext(A) + ext(B)
+	VecSubLong // Dst = ext(A) - ext(B)
+	VecMulLong // Dst = ext(A) * ext(B)
+	VecMlaLong // Dst += ext(A) * ext(B)
+	VecMlsLong // Dst -= ext(A) * ext(B)
+	numVecKinds
+)
+
+// Vector form flags: the narrow element size in the low bits.
+const (
+	VecES8    uint8 = 0
+	VecES16   uint8 = 1
+	VecES32   uint8 = 2
+	VecESMask uint8 = 3
+	VecSigned uint8 = 1 << 2 // sign-extend the narrow elements
+	VecHigh   uint8 = 1 << 3 // the narrow operands are the sources' upper halves
+)
+
+// VecForm describes the helper of an OpCall (Kind VecNone: opaque).
+type VecForm struct {
+	Kind  VecKind
+	Flags uint8
+}
