@@ -503,7 +503,9 @@ func (c *jitCompiler) inPlace(op *Op) bool {
 	case OpSllIW, OpSrlIW, OpSraIW, OpRorIW:
 		h := c.dstFromA(op)
 		a.ShiftI(false, shiftOf[op.Code], h, uint8(op.Imm&31))
-		a.Movsxd(h, h)
+		if op.Code != OpSrlIW || op.Imm&31 == 0 {
+			a.Movsxd(h, h) // a logical right shift by 1-31 leaves bit 31 clear: nothing to extend
+		}
 	case OpShAdd, OpShAddUW:
 		h := c.dstFromA(op)
 		if op.Code == OpShAddUW {
