@@ -120,7 +120,7 @@ func sysExecve(t *Thread, a *Args) uint64 {
 
 // execveat(dirfd, path, argv, envp, flags) runs the file that path names
 // from dirfd, or dirfd itself with AT_EMPTY_PATH and an empty path, as
-// execve of its /proc/self/fd name. fs/exec.c checks the name, the flags
+// execve of its /proc/self/fd name (named /dev/fd/N as in fs/exec.c). fs/exec.c checks the name, the flags
 // (EINVAL), then opens the file (EBADF, ENOENT, ELOOP for a symlink
 // with AT_SYMLINK_NOFOLLOW), all before it reads argv and envp.
 func sysExecveat(t *Thread, a *Args) uint64 {
@@ -138,7 +138,7 @@ func sysExecveat(t *Thread, a *Args) uint64 {
 		if _, err := unix.FcntlInt(uintptr(dirfd), unix.F_GETFD, 0); err != nil {
 			return errRet(err)
 		}
-		return t.execve(fmt.Sprintf("/proc/self/fd/%d", dirfd), a[2], a[3])
+		return t.execveAs(fmt.Sprintf("/proc/self/fd/%d", dirfd), fmt.Sprintf("/dev/fd/%d", dirfd), a[2], a[3])
 	}
 	if flags&unix.AT_SYMLINK_NOFOLLOW != 0 {
 		var st unix.Stat_t
@@ -153,7 +153,7 @@ func sysExecveat(t *Thread, a *Args) uint64 {
 		if _, err := unix.FcntlInt(uintptr(dirfd), unix.F_GETFD, 0); err != nil {
 			return errRet(err)
 		}
-		name = fmt.Sprintf("/proc/self/fd/%d/%s", dirfd, name)
+		return t.execveAs(fmt.Sprintf("/proc/self/fd/%d/%s", dirfd, name), fmt.Sprintf("/dev/fd/%d/%s", dirfd, name), a[2], a[3])
 	}
 	return t.execve(name, a[2], a[3])
 }
@@ -162,6 +162,14 @@ func sysExecveat(t *Thread, a *Args) uint64 {
 // arrays. The file is checked before the arrays are read (fs/exec.c
 // do_execveat_common opens it first: ENOENT before EFAULT).
 func (t *Thread) execve(path string, argvAddr, envpAddr uint64) uint64 {
+	return t.execveAs(path, path, argvAddr, envpAddr)
+}
+
+// execveAs is execve of path under the name fs/exec.c gives the program
+// (bprm->filename: a script's interpreter gets it as the script's path):
+// /dev/fd/N[/NAME] for execveat from a descriptor, which gemu opens
+// through /proc/self/fd, as /dev/fd may be missing in a chroot.
+func (t *Thread) execveAs(path, name string, argvAddr, envpAddr uint64) uint64 {
 	p := t.p
 	host := p.prefixed(path)
 	if path == "/proc/self/exe" || path == fmt.Sprintf("/proc/%d/exe", p.pid) {
@@ -178,11 +186,14 @@ func (t *Thread) execve(path string, argvAddr, envpAddr uint64) uint64 {
 	if e != 0 {
 		return e
 	}
-	kind, prog, progArgv, e := p.classify(host, path, argv, 0)
+	kind, prog, progArgv, e := p.classify(host, name, argv, 0)
 	if e != 0 {
 		return e
 	}
 	exe, args, env := host, argv, envp
+	if _, err := os.Stat(name); kind == execNative && name != path && err == nil {
+		exe = name // the host kernel names a script it runs after the path it is given
+	}
 	if kind == execForeign {
 		if e := execCheck(host); e != 0 {
 			return e

@@ -192,6 +192,35 @@ static void waits(void)
 	show("waitid child reaped", waitid(P_PID, c, &si, WEXITED | WNOHANG));
 }
 
+/* A script run by execveat gets the name fs/exec.c makes for it:
+ * /dev/fd/N for the descriptor itself, /dev/fd/N/NAME relative to it. */
+static void scriptat(void)
+{
+	int fd = open("script", O_CREAT | O_RDWR | O_TRUNC, 0755);
+	const char *text = "#!/bin/sh\necho \"script sees \\$0 as $0\" | sed 's/[0-9][0-9]*/N/'\n";
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return;
+	close(fd);
+	int dir = open(".", O_RDONLY | O_DIRECTORY);
+	fd = open("script", O_RDONLY);
+	for (int i = 0; i < 2; i++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			char *argv[] = {"script", NULL}, *envp[] = {"PATH=/usr/bin:/bin", NULL};
+			if (i == 0)
+				syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+			else
+				syscall(SYS_execveat, dir, "script", argv, envp, 0);
+			_exit(99);
+		}
+		int st;
+		waitpid(pid, &st, 0);
+		printf("execveat of a script (%s): exit %d\n", i == 0 ? "AT_EMPTY_PATH" : "relative", WEXITSTATUS(st));
+	}
+	close(fd);
+	close(dir);
+}
+
 static void execs(void)
 {
 	char *argv[] = {"x", NULL}, *envp[] = {NULL};
@@ -228,6 +257,7 @@ static void execs(void)
 	fd = open("noexec", O_RDONLY);
 	show("execveat AT_EMPTY_PATH, not executable", syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH));
 	close(fd);
+	scriptat();
 }
 
 /* cshow shows a clone that must fail; a child made by mistake leaves at once. */
