@@ -78,3 +78,12 @@ TEXT ·jitSigHandlerPC(SB), NOSPLIT, $0-8
 	MOVQ $·jitSigHandler(SB), AX
 	MOVQ AX, ret+0(FP)
 	RET
+
+// func cpuid7EBX() uint32: CPUID leaf 7, subleaf 0, EBX (Intel SDM Vol. 2
+// CPUID: bit 29 is SHA).
+TEXT ·cpuid7EBX(SB), NOSPLIT, $0-4
+	MOVL $7, AX
+	XORL CX, CX
+	CPUID
+	MOVL BX, ret+0(FP)
+	RET

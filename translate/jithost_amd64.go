@@ -15,6 +15,11 @@ func jitCall(regs, base, entry, limit uintptr) uint64
 func jitG() uintptr
 func jitSigHandler()
 func jitSigHandlerPC() uintptr
+func cpuid7EBX() uint32
+
+// hostSHA reports the SHA extensions (SHA256RNDS2 …), which
+// golang.org/x/sys/cpu does not: CPUID.(EAX=7,ECX=0):EBX bit 29.
+func hostSHA() bool { return cpuid7EBX()&(1<<29) != 0 }
 
 // Read by jitSigHandler.
 var (

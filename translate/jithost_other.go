@@ -14,4 +14,6 @@ func jitCall(regs, base, entry, limit uintptr) uint64 { panic("tier 2 needs an a
 
 func jitG() uintptr { return 0 }
 
+func hostSHA() bool { return false }
+
 var jitFaultStub uintptr

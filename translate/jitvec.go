@@ -14,10 +14,21 @@ import (
 // hostSSE41: the widening moves and PMULLD/PMULDQ are SSE4.1.
 var hostSSE41 = cpu.X86.HasSSE41
 
+// hostSHAExt: the SHA-256 kinds need the SHA extensions and SSSE3.
+var hostSHAExt = hostSHA() && cpu.X86.HasSSSE3
+
 // hostVec reports whether op gets an SSE form.
 func (c *jitCompiler) hostVec(op *Op) bool {
-	return op.Code == OpCall && op.Vec.Kind != VecNone && op.Vec.Kind < numVecKinds && hostSSE41 &&
-		op.Vec.Flags&VecESMask <= VecES32
+	k := op.Vec.Kind
+	switch {
+	case op.Code != OpCall || k == VecNone || k >= numVecKinds:
+		return false
+	case k >= VecAdd:
+		return true // SSE2
+	case k >= VecSHA256H:
+		return hostSHAExt
+	}
+	return hostSSE41 && op.Vec.Flags&VecESMask <= VecES32
 }
 
 // Per narrow element size (8, 16, 32 bits): the widening moves, the wide
@@ -36,6 +47,14 @@ func (c *jitCompiler) vecOp(op *Op) {
 	es, signed := f.Flags&VecESMask, 0
 	if f.Flags&VecSigned != 0 {
 		signed = 1
+	}
+	if f.Kind >= VecAdd {
+		c.laneOp(op)
+		return
+	}
+	if f.Kind >= VecSHA256H {
+		c.sha256Op(op)
+		return
 	}
 	half := uint8(0)
 	if f.Flags&VecHigh != 0 {
@@ -78,4 +97,75 @@ func (c *jitCompiler) storeSlot(r uint8) {
 		c.a.Store(8, regMem(r), h)
 		c.rc.dirty[h] = false
 	}
+}
+
+// sha256Op lowers the SHA-256 kinds with SHA256RNDS2/MSG1/MSG2. x86
+// keeps the state as ABEF and CDGH (A in the top lane), Arm as abcd and
+// efgh (a in lane 0): SHUFPS converts. Two SHA256RNDS2 make Arm's four
+// rounds; after two rounds the old ABEF is the new CDGH.
+func (c *jitCompiler) sha256Op(op *Op) {
+	a := &c.a
+	for _, r := range []uint8{op.Dst, op.Dst + 1, op.A, op.A + 1, op.B, op.B + 1} {
+		c.storeSlot(r)
+	}
+	switch op.Vec.Kind {
+	case VecSHA256H, VecSHA256H2:
+		abcd, efgh := op.Dst, op.A
+		if op.Vec.Kind == VecSHA256H2 {
+			abcd, efgh = op.A, op.Dst
+		}
+		a.LoadDQU(x64.X1, regMem(abcd))
+		a.LoadDQU(x64.X2, regMem(efgh))
+		a.MovXX(x64.X3, x64.X2)
+		a.Shufps(x64.X3, x64.X1, 0x11) // ABEF
+		a.Shufps(x64.X2, x64.X1, 0xbb) // CDGH
+		a.LoadDQU(x64.X0, regMem(op.B))
+		a.Sha256Rnds2(x64.X2, x64.X3) // X2: ABEF after two rounds; X3 is their CDGH
+		a.Pshufd(x64.X0, x64.X0, 0x0e)
+		a.Sha256Rnds2(x64.X3, x64.X2) // X3: ABEF after four; X2 their CDGH
+		if op.Vec.Kind == VecSHA256H {
+			a.Shufps(x64.X3, x64.X2, 0xbb) // abcd
+		} else {
+			a.Shufps(x64.X3, x64.X2, 0x11) // efgh
+		}
+	case VecSHA256SU0:
+		a.LoadDQU(x64.X3, regMem(op.Dst))
+		a.LoadDQU(x64.X2, regMem(op.A))
+		a.Sha256Msg1(x64.X3, x64.X2)
+	case VecSHA256SU1:
+		// Arm adds the words seven back (A's last three, B's first),
+		// which SHA256MSG2 expects already added.
+		a.LoadDQU(x64.X1, regMem(op.B))
+		a.LoadDQU(x64.X2, regMem(op.A))
+		a.Palignr(x64.X1, x64.X2, 4)
+		a.LoadDQU(x64.X3, regMem(op.Dst))
+		a.PackedRR(x64.PADDD, x64.X3, x64.X1)
+		a.LoadDQU(x64.X2, regMem(op.B))
+		a.Sha256Msg2(x64.X3, x64.X2)
+	}
+	a.StoreDQU(regMem(op.Dst), x64.X3)
+	c.rc.forget(op.Dst)
+	c.rc.forget(op.Dst + 1)
+}
+
+// laneOp lowers VecAdd and VecSub: PADD/PSUB of the element size.
+func (c *jitCompiler) laneOp(op *Op) {
+	a := &c.a
+	for _, r := range []uint8{op.Dst, op.Dst + 1, op.A, op.A + 1, op.B, op.B + 1} {
+		c.storeSlot(r)
+	}
+	es := op.Vec.Flags & VecESMask
+	a.LoadDQU(x64.X0, regMem(op.A))
+	a.LoadDQU(x64.X1, regMem(op.B))
+	if op.Vec.Kind == VecAdd {
+		a.PackedRR([4]x64.PI{x64.PADDB, x64.PADDW, x64.PADDD, x64.PADDQ}[es], x64.X0, x64.X1)
+	} else {
+		a.PackedRR([4]x64.PI{x64.PSUBB, x64.PSUBW, x64.PSUBD, x64.PSUBQ}[es], x64.X0, x64.X1)
+	}
+	if op.Vec.Flags&VecHalf != 0 {
+		a.MovqXX(x64.X0, x64.X0)
+	}
+	a.StoreDQU(regMem(op.Dst), x64.X0)
+	c.rc.forget(op.Dst)
+	c.rc.forget(op.Dst + 1)
 }

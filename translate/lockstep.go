@@ -174,8 +174,13 @@ func lockstepDiff(e *Engine, b *Block, sh, c *CPU, want, got int) string {
 		fmt.Fprintf(&d, "  signal: interpreter %+v, tier 2 %+v\n", sh.Exit, c.Exit)
 	}
 	lo, hi := e.blockTemps()
+	slo, shi := 0, 0
+	if t, ok := e.target.(interface{ HelperScratch() (uint8, uint8) }); ok {
+		first, n := t.HelperScratch()
+		slo, shi = int(first), int(first)+int(n)
+	}
 	for i := range c.R {
-		if (i >= lo && i < hi) || i == RegZero || i == RegSink || sh.R[i] == c.R[i] {
+		if (i >= lo && i < hi) || (i >= slo && i < shi) || i == RegZero || i == RegSink || sh.R[i] == c.R[i] {
 			continue
 		}
 		fmt.Fprintf(&d, "  R[%d]: interpreter %#x, tier 2 %#x\n", i, sh.R[i], c.R[i])

@@ -21,6 +21,18 @@ const (
 	VecMulLong // Dst = ext(A) * ext(B)
 	VecMlaLong // Dst += ext(A) * ext(B)
 	VecMlsLong // Dst -= ext(A) * ext(B)
+	// SHA-256 steps as the Arm crypto extension lays them out (ARM ARM
+	// SHA256H, SHA256H2, SHA256SU0, SHA256SU1; words in lane order): B
+	// holds four message words plus constants.
+	VecSHA256H   // Dst (abcd) = abcd after four rounds on Dst (abcd), A (efgh)
+	VecSHA256H2  // Dst (efgh) = efgh after four rounds on A (abcd), Dst (efgh)
+	VecSHA256SU0 // Dst = Dst + σ0 of the words one along (A's first after Dst's)
+	VecSHA256SU1 // Dst = the next four schedule words from Dst, A, B
+	// Lane-wise integer ops on whole registers (element size in the
+	// flags, VecES64 too; VecHalf: 64-bit vectors, the upper half of Dst
+	// cleared).
+	VecAdd // Dst = A + B
+	VecSub // Dst = A - B
 	numVecKinds
 )
 
@@ -29,9 +41,11 @@ const (
 	VecES8    uint8 = 0
 	VecES16   uint8 = 1
 	VecES32   uint8 = 2
+	VecES64   uint8 = 3 // VecAdd, VecSub only
 	VecESMask uint8 = 3
 	VecSigned uint8 = 1 << 2 // sign-extend the narrow elements
 	VecHigh   uint8 = 1 << 3 // the narrow operands are the sources' upper halves
+	VecHalf   uint8 = 1 << 4 // a 64-bit vector: Dst's upper half is cleared
 )
 
 // VecForm describes the helper of an OpCall (Kind VecNone: opaque).

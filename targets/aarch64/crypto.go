@@ -22,10 +22,10 @@ var cryptoRows = []row{
 	{mask: 0xfffffc00, match: 0x5e280800, names: "SHA1H", lower: cryptoCall(sha1hHelper), feat: featSHA1},
 	{mask: 0xfffffc00, match: 0x5e281800, names: "SHA1SU1", lower: cryptoCall(sha1su1Helper), feat: featSHA1},
 
-	{mask: 0xffe0fc00, match: 0x5e004000, names: "SHA256H", lower: cryptoCall(sha256hHelper), feat: featSHA256},
-	{mask: 0xffe0fc00, match: 0x5e005000, names: "SHA256H2", lower: cryptoCall(sha256h2Helper), feat: featSHA256},
-	{mask: 0xffe0fc00, match: 0x5e006000, names: "SHA256SU1", lower: cryptoCall(sha256su1Helper), feat: featSHA256},
-	{mask: 0xfffffc00, match: 0x5e282800, names: "SHA256SU0", lower: cryptoCall(sha256su0Helper), feat: featSHA256},
+	{mask: 0xffe0fc00, match: 0x5e004000, names: "SHA256H", lower: vecCryptoCall(sha256hHelper, translate.VecSHA256H), feat: featSHA256},
+	{mask: 0xffe0fc00, match: 0x5e005000, names: "SHA256H2", lower: vecCryptoCall(sha256h2Helper, translate.VecSHA256H2), feat: featSHA256},
+	{mask: 0xffe0fc00, match: 0x5e006000, names: "SHA256SU1", lower: vecCryptoCall(sha256su1Helper, translate.VecSHA256SU1), feat: featSHA256},
+	{mask: 0xfffffc00, match: 0x5e282800, names: "SHA256SU0", lower: vecCryptoCall(sha256su0Helper, translate.VecSHA256SU0), feat: featSHA256},
 
 	{mask: 0xffe0fc00, match: 0xce608000, names: "SHA512H", lower: cryptoCall(sha512hHelper), feat: featSHA512},
 	{mask: 0xffe0fc00, match: 0xce608400, names: "SHA512H2", lower: cryptoCall(sha512h2Helper), feat: featSHA512},
@@ -45,6 +45,15 @@ var cryptoRows = []row{
 func cryptoCall(fn translate.HelperFn) lowerFn {
 	return func(b *translate.Builder, d *inst) bool {
 		call(b, fn, op{Dst: vlo(d.rd()), A: vlo(d.rn()), B: vlo(d.rm())})
+		return true
+	}
+}
+
+// vecCryptoCall is cryptoCall with the operation described for tier 2
+// (translate/vec.go), which computes it inline where the host can.
+func vecCryptoCall(fn translate.HelperFn, k translate.VecKind) lowerFn {
+	return func(b *translate.Builder, d *inst) bool {
+		call(b, fn, op{Dst: vlo(d.rd()), A: vlo(d.rn()), B: vlo(d.rm()), Vec: translate.VecForm{Kind: k}})
 		return true
 	}
 }

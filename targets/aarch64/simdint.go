@@ -68,6 +68,17 @@ func lowerV3SameAny(b *translate.Builder, d *inst, scalar bool) bool {
 	if f := byteFast3(v, u<<5|opc); f != nil {
 		return vcall(b, f)
 	}
+	if opc == 0x10 && !scalar { // ADD, SUB: also described for tier 2
+		f := translate.VecForm{Kind: translate.VecAdd, Flags: uint8(size)}
+		if u == 1 {
+			f.Kind = translate.VecSub
+		}
+		if !v.q {
+			f.Flags |= translate.VecHalf
+		}
+		call(b, elementwise(v, o.f, o.acc, false, 0), op{Dst: v.d, A: v.n, B: v.m, Vec: f})
+		return true
+	}
 	if o.pair {
 		return vcall(b, pairwise(v, o.f, false))
 	}

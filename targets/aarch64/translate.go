@@ -69,3 +69,7 @@ func fetchFaultHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 // BlockTemps tells tier 2 that RegTmp0..RegTmp0+7 are block-local: dead
 // wherever a block starts, so direct exits need not store them.
 func (*Arch) BlockTemps() (first, n uint8) { return RegTmp0, 8 }
+
+// HelperScratch tells lockstep that the helpers' lane context is not
+// architectural state: a helper leaves it set, tier 2's inline SIMD does not.
+func (*Arch) HelperScratch() (first, n uint8) { return regScratch, 8 }

@@ -119,6 +119,8 @@ var (
 	PMULLD   = PI{true, 0x40}
 	PMULDQ   = PI{true, 0x28}
 	PMULUDQ  = PI{false, 0xf4}
+	PADDB    = PI{false, 0xfc}
+	PSUBB    = PI{false, 0xf8}
 	PADDW    = PI{false, 0xfd}
 	PADDD    = PI{false, 0xfe}
 	PADDQ    = PI{false, 0xd4}
@@ -157,3 +159,44 @@ func (a *Asm) StoreDQU(m Mem, src X) {
 	a.b(0xf3)
 	a.opMem(false, []byte{0x0f, 0x7f}, Reg(src), m, false)
 }
+
+// xop emits [prefix] [REX] op ModRM(dst, src) [imm8] for XMM registers.
+func (a *Asm) xop(prefix byte, op []byte, dst, src X, imm int) {
+	if prefix != 0 {
+		a.b(prefix)
+	}
+	a.opRR(false, op, Reg(dst), Reg(src), false)
+	if imm >= 0 {
+		a.b(byte(imm))
+	}
+}
+
+// MovqXX is MOVQ dst, src: the low 64 bits, the upper ones cleared.
+func (a *Asm) MovqXX(dst, src X) { a.xop(0xf3, []byte{0x0f, 0x7e}, dst, src, -1) }
+
+// MovXX is MOVDQA dst, src.
+func (a *Asm) MovXX(dst, src X) { a.xop(0x66, []byte{0x0f, 0x6f}, dst, src, -1) }
+
+// Shufps is SHUFPS dst, src, imm: dst's lanes 0-1 from dst, 2-3 from src.
+func (a *Asm) Shufps(dst, src X, imm uint8) { a.xop(0, []byte{0x0f, 0xc6}, dst, src, int(imm)) }
+
+// Pshufd is PSHUFD dst, src, imm.
+func (a *Asm) Pshufd(dst, src X, imm uint8) { a.xop(0x66, []byte{0x0f, 0x70}, dst, src, int(imm)) }
+
+// Palignr is PALIGNR dst, src, imm (SSSE3): the low 16 bytes of dst:src
+// shifted right by imm bytes.
+func (a *Asm) Palignr(dst, src X, imm uint8) {
+	a.xop(0x66, []byte{0x0f, 0x3a, 0x0f}, dst, src, int(imm))
+}
+
+// SHA extensions (Intel SDM Vol. 2 SHA256RNDS2, SHA256MSG1, SHA256MSG2).
+
+// Sha256Rnds2 does two rounds on dst (CDGH) and src (ABEF) with the
+// message words plus constants in X0's low 64 bits; dst becomes ABEF.
+func (a *Asm) Sha256Rnds2(dst, src X) { a.xop(0, []byte{0x0f, 0x38, 0xcb}, dst, src, -1) }
+
+// Sha256Msg1 is SHA256MSG1 dst, src.
+func (a *Asm) Sha256Msg1(dst, src X) { a.xop(0, []byte{0x0f, 0x38, 0xcc}, dst, src, -1) }
+
+// Sha256Msg2 is SHA256MSG2 dst, src.
+func (a *Asm) Sha256Msg2(dst, src X) { a.xop(0, []byte{0x0f, 0x38, 0xcd}, dst, src, -1) }
