@@ -36,38 +36,30 @@ func TestJITWideningAgrees(t *testing.T) {
 	if testing.Short() {
 		seeds = 200
 	}
-	ref, jit := newMachine(t), newMachine(t)
-	if err := ref.e.SetJIT(translate.JITOff); err != nil {
-		t.Fatal(err)
-	}
-	if err := jit.e.SetJIT(translate.JITForce); err != nil {
-		t.Skip("no tier 2 on this host:", err)
-	}
-	for seed := 0; seed < seeds; seed++ {
-		r := rand.New(rand.NewSource(int64(seed)))
+	compareTiers(t, seeds, func(r *rand.Rand) ([]uint32, func(*translate.CPU)) {
 		var code []uint32
 		for n := 2 + r.Intn(10); n > 0; n-- {
 			code = append(code, randomWideningInsn(r))
 		}
-		code = append(code, svc0)
-		var init [12]uint64
-		for i := range init {
-			init[i] = r.Uint64()
-			if r.Intn(4) == 0 {
-				init[i] = []uint64{0, ^uint64(0), 0x8000800080008000, 0x7fff7fff7fff7fff, 0x80000000_7fffffff}[r.Intn(5)]
-			}
+		init := randomVectors(r, true)
+		return code, init
+	})
+}
+
+// randomVectors sets x0-x3 and v0-v3 to random values (with edge values
+// when edges is set).
+func randomVectors(r *rand.Rand, edges bool) func(c *translate.CPU) {
+	var init [12]uint64
+	for i := range init {
+		init[i] = r.Uint64()
+		if edges && r.Intn(4) == 0 {
+			init[i] = []uint64{0, ^uint64(0), 0x8000800080008000, 0x7fff7fff7fff7fff, 0x80000000_7fffffff}[r.Intn(5)]
 		}
-		setup := func(c *translate.CPU) {
-			for i := 0; i < 4; i++ {
-				c.R[i] = init[i]
-				c.R[vlo(uint32(i))], c.R[vlo(uint32(i))+1] = init[4+2*i], init[5+2*i]
-			}
-		}
-		k1, k2 := ref.run(t, words(code...), setup), jit.run(t, words(code...), setup)
-		clearScratch(ref.c)
-		clearScratch(jit.c)
-		if k1 != k2 || ref.c.R != jit.c.R || ref.c.PC != jit.c.PC {
-			t.Fatalf("seed %d: tier 2 differs from the interpreter:\n%s", seed, fpDiff(code, ref.c, jit.c, k1, k2))
+	}
+	return func(c *translate.CPU) {
+		for i := 0; i < 4; i++ {
+			c.R[i] = init[i]
+			c.R[vlo(uint32(i))], c.R[vlo(uint32(i))+1] = init[4+2*i], init[5+2*i]
 		}
 	}
 }
@@ -94,39 +86,11 @@ func randomSHA256Insn(r *rand.Rand) uint32 {
 // The SHA-256 instructions computed with the host's SHA extensions agree
 // with their helpers.
 func TestJITSHA256Agrees(t *testing.T) {
-	ref, jit := newMachine(t), newMachine(t)
-	if err := ref.e.SetJIT(translate.JITOff); err != nil {
-		t.Fatal(err)
-	}
-	if err := jit.e.SetJIT(translate.JITForce); err != nil {
-		t.Skip("no tier 2 on this host:", err)
-	}
-	for seed := 0; seed < 2000; seed++ {
-		r := rand.New(rand.NewSource(int64(seed)))
+	compareTiers(t, 2000, func(r *rand.Rand) ([]uint32, func(*translate.CPU)) {
 		var code []uint32
 		for n := 1 + r.Intn(8); n > 0; n-- {
 			code = append(code, randomSHA256Insn(r))
 		}
-		code = append(code, svc0)
-		var init [12]uint64
-		for i := range init {
-			init[i] = r.Uint64()
-		}
-		setup := func(c *translate.CPU) {
-			for i := 0; i < 4; i++ {
-				c.R[i] = init[i]
-				c.R[vlo(uint32(i))], c.R[vlo(uint32(i))+1] = init[4+2*i], init[5+2*i]
-			}
-		}
-		k1, k2 := ref.run(t, words(code...), setup), jit.run(t, words(code...), setup)
-		clearScratch(ref.c)
-		clearScratch(jit.c)
-		if k1 != k2 || ref.c.R != jit.c.R || ref.c.PC != jit.c.PC {
-			t.Fatalf("seed %d: tier 2 differs from the interpreter:\n%s", seed, fpDiff(code, ref.c, jit.c, k1, k2))
-		}
-	}
+		return code, randomVectors(r, false)
+	})
 }
-
-// clearScratch zeroes the helpers' lane context, which is not
-// architectural: a helper leaves it set, tier 2's inline form does not.
-func clearScratch(c *translate.CPU) { clear(c.R[regScratch : regScratch+8]) }
