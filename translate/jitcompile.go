@@ -385,6 +385,11 @@ func (c *jitCompiler) op(i int, op *Op) int {
 		c.rc.reset()
 		return j
 	}
+	if op.Code == OpSrlIW || op.Code == OpSllIW {
+		if next := c.rotateW(i); next > 0 {
+			return next
+		}
+	}
 	if c.intOp(op) || c.flagOp(i, op) || c.memOp(i, op) {
 		return i + 1
 	}
