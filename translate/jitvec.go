@@ -24,7 +24,7 @@ func (c *jitCompiler) hostVec(op *Op) bool {
 	case op.Code != OpCall || k == VecNone || k >= numVecKinds:
 		return false
 	case k >= VecAdd:
-		return true // SSE2
+		return true // SSE2 (the adds and the selects)
 	case k >= VecSHA256H:
 		return hostSHAExt
 	}
@@ -47,6 +47,10 @@ func (c *jitCompiler) vecOp(op *Op) {
 	es, signed := f.Flags&VecESMask, 0
 	if f.Flags&VecSigned != 0 {
 		signed = 1
+	}
+	if f.Kind >= VecBitSel {
+		c.selectOp(op)
+		return
 	}
 	if f.Kind >= VecAdd {
 		c.laneOp(op)
@@ -166,6 +170,39 @@ func (c *jitCompiler) laneOp(op *Op) {
 		a.MovqXX(x64.X0, x64.X0)
 	}
 	a.StoreDQU(regMem(op.Dst), x64.X0)
+	c.rc.forget(op.Dst)
+	c.rc.forget(op.Dst + 1)
+}
+
+// selectOp lowers the bitwise selects as x ^ ((y ^ x) & mask).
+func (c *jitCompiler) selectOp(op *Op) {
+	a := &c.a
+	for _, r := range []uint8{op.Dst, op.Dst + 1, op.A, op.A + 1, op.B, op.B + 1} {
+		c.storeSlot(r)
+	}
+	a.LoadDQU(x64.X0, regMem(op.A))
+	a.LoadDQU(x64.X1, regMem(op.B))
+	a.LoadDQU(x64.X2, regMem(op.Dst))
+	res := x64.X0
+	switch op.Vec.Kind {
+	case VecBitSel: // B ^ ((A ^ B) & Dst)
+		a.PackedRR(x64.PXOR, x64.X0, x64.X1)
+		a.PackedRR(x64.PAND, x64.X0, x64.X2)
+		a.PackedRR(x64.PXOR, x64.X0, x64.X1)
+	case VecBitInsT: // Dst ^ ((A ^ Dst) & B)
+		a.PackedRR(x64.PXOR, x64.X0, x64.X2)
+		a.PackedRR(x64.PAND, x64.X0, x64.X1)
+		a.PackedRR(x64.PXOR, x64.X0, x64.X2)
+	case VecBitInsF: // Dst ^ ((A ^ Dst) &^ B)
+		a.PackedRR(x64.PXOR, x64.X0, x64.X2)
+		a.PackedRR(x64.PANDN, x64.X1, x64.X0)
+		a.PackedRR(x64.PXOR, x64.X1, x64.X2)
+		res = x64.X1
+	}
+	if op.Vec.Flags&VecHalf != 0 {
+		a.MovqXX(res, res)
+	}
+	a.StoreDQU(regMem(op.Dst), res)
 	c.rc.forget(op.Dst)
 	c.rc.forget(op.Dst + 1)
 }

@@ -33,6 +33,11 @@ const (
 	// cleared).
 	VecAdd // Dst = A + B
 	VecSub // Dst = A - B
+	// Bitwise selects on whole registers (Arm BSL, BIT, BIF; VecHalf as
+	// for VecAdd).
+	VecBitSel  // Dst = A&Dst | B&^Dst
+	VecBitInsT // Dst = A&B | Dst&^B
+	VecBitInsF // Dst = Dst&B | A&^B
 	numVecKinds
 )
 

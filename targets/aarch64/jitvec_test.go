@@ -11,9 +11,12 @@ import (
 // mostly the widening forms tier 2 computes inline (xADDL, xSUBL, xMLAL,
 // xMLSL, xMULL), some it leaves to the helper (the W and ABD forms), and
 // FMOVs between general and vector registers, so cached halves of vector
-// registers meet the inline forms, and vector ADD and SUB.
+// registers meet the inline forms, vector ADD and SUB, and BSL, BIT, BIF.
 func randomWideningInsn(r *rand.Rand) uint32 {
-	switch r.Intn(10) {
+	switch r.Intn(11) {
+	case 10: // bsl, bit, bif vD.8B/16B, vN, vM
+		return uint32(r.Intn(2))<<30 | 0x2e201c00 | uint32(1+r.Intn(3))<<22 |
+			uint32(r.Intn(4))<<16 | uint32(r.Intn(4))<<5 | uint32(r.Intn(4))
 	case 8, 9: // add, sub vD.T, vN.T, vM.T for every arrangement
 		return uint32(r.Intn(2))<<30 | uint32(r.Intn(2))<<29 | 0x0e208400 | uint32(r.Intn(4))<<22 |
 			uint32(r.Intn(4))<<16 | uint32(r.Intn(4))<<5 | uint32(r.Intn(4))

@@ -106,7 +106,12 @@ func lowerVLogic(b *translate.Builder, v vinst, k uint32) bool {
 			func(_ *lctx, d, a, b uint64) uint64 { return a&b | d&^b }, // BIT
 			func(_ *lctx, d, a, b uint64) uint64 { return d&b | a&^b }, // BIF
 		}[k-5]
-		return vcall(b, elementwise3(v, sel, false))
+		f := translate.VecForm{Kind: []translate.VecKind{translate.VecBitSel, translate.VecBitInsT, translate.VecBitInsF}[k-5]}
+		if !v.q {
+			f.Flags = translate.VecHalf
+		}
+		call(b, elementwise3(v, sel, false), op{Dst: v.d, A: v.n, B: v.m, Vec: f})
+		return true
 	}
 	return true
 }

@@ -119,6 +119,9 @@ var (
 	PMULLD   = PI{true, 0x40}
 	PMULDQ   = PI{true, 0x28}
 	PMULUDQ  = PI{false, 0xf4}
+	PAND     = PI{false, 0xdb}
+	PANDN    = PI{false, 0xdf} // dst = ^dst & src
+	PXOR     = PI{false, 0xef}
 	PADDB    = PI{false, 0xfc}
 	PSUBB    = PI{false, 0xf8}
 	PADDW    = PI{false, 0xfd}
