@@ -50,11 +50,18 @@ func TestJITCodeChangedByAnotherThread(t *testing.T) {
 			runtime.LockOSThread()
 			done <- e.Run(c)
 		}()
-		before, _, _ := JITStats()
-		time.Sleep(50 * time.Millisecond)
-		if after, _, _ := JITStats(); after == before {
-			t.Fatalf("mode %d: the loop was not compiled", mode)
+		// Wait until the loop runs compiled (its block is compiled once it
+		// is hot; the goroutine may start late on a loaded machine).
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+			if b := e.cache.get(scriptCode); b != nil && b.native.Load() != nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				c.RequestExit()
+				t.Fatalf("mode %d: the loop was not compiled", mode)
+			}
 		}
+		time.Sleep(10 * time.Millisecond) // well inside the compiled loop
 		l.mu.Lock()
 		l.s[scriptCode] = []Op{{Code: OpMovI, Dst: 3, Imm: 7}, {Code: OpSyscall, Imm: scriptCode + 8}}
 		l.mu.Unlock()
