@@ -2,6 +2,8 @@ package linuxuser
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"time"
 	"unsafe"
 
@@ -99,10 +101,12 @@ func (t *Thread) epollWait(a *Args, timeout time.Duration) uint64 {
 	switch {
 	case maxEvents <= 0 || maxEvents > (1<<31-1)/epollEventSize:
 		err = unix.EINVAL
+	case a[1]+uint64(maxEvents)*epollEventSize < a[1] || a[1]+uint64(maxEvents)*epollEventSize > t.p.as.Limit():
+		err = unix.EFAULT // access_ok: the range itself
 	default:
-		if out, err = t.p.as.Slice(a[1], uint64(maxEvents)*epollEventSize, translate.ProtWrite); err != nil {
-			err = unix.EFAULT
-		}
+		// A buffer the guest cannot write faults only when there are
+		// events to copy (ep_send_events), which are then left queued.
+		out, _ = t.p.as.Slice(a[1], uint64(maxEvents)*epollEventSize, translate.ProtWrite)
 	}
 	if err != nil || isHostFD(epfd) {
 		// The descriptor's EBADF comes first (asked only on this path:
@@ -112,6 +116,9 @@ func (t *Thread) epollWait(a *Args, timeout time.Duration) uint64 {
 		}
 		t.endTempMask()
 		return errRet(err)
+	}
+	if out == nil {
+		return t.epollProbe(epfd, timeout)
 	}
 	evs := make([]unix.EpollEvent, min(maxEvents, maxEpollEvents))
 	var n int
@@ -154,6 +161,49 @@ func (t *Thread) epollWait(a *Args, timeout time.Duration) uint64 {
 		le.PutUint32(b[12:], uint32(ev.Pad))
 	}
 	return uint64(n)
+}
+
+// epollProbe is epoll_pwait into a buffer the guest cannot write: it waits
+// as the kernel would, through poll(2) on the epoll descriptor, which
+// reports ready events without taking them, and fails with EFAULT once
+// there are some (0 when the time runs out first). Call with the
+// temporary mask installed.
+func (t *Thread) epollProbe(epfd int, timeout time.Duration) uint64 {
+	if target, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", epfd)); err != nil || target != "anon_inode:[eventpoll]" {
+		t.endTempMask()
+		if err != nil {
+			return errno(unix.EBADF)
+		}
+		return errno(unix.EINVAL) // not an epoll descriptor
+	}
+	deadline := time.Now().Add(timeout)
+	var n int
+	var err error
+	for {
+		err = t.hostCall(func() error {
+			ms := -1
+			if timeout >= 0 {
+				ms = int((max(0, time.Until(deadline)) + time.Millisecond - 1) / time.Millisecond)
+			}
+			var e error
+			n, e = unix.Poll([]unix.PollFd{{Fd: int32(epfd), Events: unix.POLLIN}}, ms)
+			return e
+		})
+		if err != unix.EINTR {
+			break
+		}
+		if t.sigReady() {
+			return restartNoHand
+		}
+	}
+	t.endTempMask()
+	switch {
+	case err != nil:
+		return errRet(err)
+	case n > 0:
+		return errno(unix.EFAULT)
+	}
+	return 0
 }
 
 func sysEventfd2(t *Thread, a *Args) uint64 {

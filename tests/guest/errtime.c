@@ -151,6 +151,14 @@ static void polls(void)
 	show("epoll_pwait not epoll", epoll_wait(p[0], evs, 4, 0));
 	show("epoll_pwait bad events", epoll_wait(ep, BAD, 4, 0));
 	show("epoll_pwait bad events, bad fd", epoll_wait(999, BAD, 4, 0));
+	/* A PROT_NONE buffer faults only once there is an event to copy,
+	 * which stays queued (fs/eventpoll.c ep_send_events). */
+	show("epoll_pwait PROT_NONE events, none ready", epoll_wait(ep, (void *)none, 4, 20));
+	show("epoll_pwait PROT_NONE events, not epoll", epoll_wait(p[0], (void *)none, 4, 0));
+	if (write(p[1], "x", 1) != 1)
+		return;
+	show("epoll_pwait PROT_NONE events, one ready", epoll_wait(ep, (void *)none, 4, 20));
+	show("epoll_pwait after that", epoll_wait(ep, evs, 4, 0));
 	show("epoll_pwait sigsetsize 4", syscall(SYS_epoll_pwait, ep, evs, 4, 0, &(uint64_t){0}, 4));
 	show("epoll_pwait bad sigmask", syscall(SYS_epoll_pwait, ep, evs, 4, 0, BAD, 8));
 	show("epoll_pwait2 bad timeout", syscall(SYS_epoll_pwait2, ep, evs, 4, &(struct timespec){0, -1}, NULL, 8));
