@@ -208,16 +208,7 @@ func (e *Engine) loop(c *CPU) ExitKind {
 			e.OnExec(c, b)
 		}
 		c.block = b
-		var r int
-		if n := jitFor(e, c, b); n != nil && e.jit == JITLockstep {
-			r = e.runLockstep(c, b, n)
-		} else if n != nil {
-			r = e.runNative(c, n, n.entry)
-		} else if e.jit == JITLockstep {
-			r = e.execLocked(c, b)
-		} else {
-			r = exec(c, &b.Ops[0])
-		}
+		r := e.runBlock(c, b)
 		if r >= 0 {
 			return ExitKind(r)
 		}
@@ -250,6 +241,19 @@ func (e *Engine) loop(c *CPU) ExitKind {
 			b, _ = e.find(c.PC)
 		}
 	}
+}
+
+// runBlock runs b from its start, compiled or in the interpreter (both,
+// under lockstep), and returns what exec does.
+func (e *Engine) runBlock(c *CPU, b *Block) int {
+	n := jitFor(e, c, b)
+	switch {
+	case e.jit == JITLockstep:
+		return e.runLockstep(c, b, n)
+	case n != nil:
+		return e.runNative(c, n, n.entry)
+	}
+	return exec(c, &b.Ops[0])
 }
 
 // entry finds the block at c.PC when Run starts (after every syscall):

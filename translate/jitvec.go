@@ -31,34 +31,35 @@ func (c *jitCompiler) hostVec(op *Op) bool {
 	return hostSSE41 && op.Vec.Flags&VecESMask <= VecES32
 }
 
-// Per narrow element size (8, 16, 32 bits): the widening moves, the wide
-// multiply, add and subtract.
+// Per narrow element size (8, 16, 32 bits): the widening moves and the
+// wide multiply.
 var (
 	vecExtend = [2][3]x64.PI{{x64.PMOVZXBW, x64.PMOVZXWD, x64.PMOVZXDQ}, {x64.PMOVSXBW, x64.PMOVSXWD, x64.PMOVSXDQ}}
 	vecMul    = [2][3]x64.PI{{x64.PMULLW, x64.PMULLD, x64.PMULUDQ}, {x64.PMULLW, x64.PMULLD, x64.PMULDQ}}
-	vecAdd    = [3]x64.PI{x64.PADDW, x64.PADDD, x64.PADDQ}
-	vecSub    = [3]x64.PI{x64.PSUBW, x64.PSUBD, x64.PSUBQ}
+	// Lane-wise add and subtract by element size (8 to 64 bits); the
+	// widening ops use them one size up.
+	laneAdd = [4]x64.PI{x64.PADDB, x64.PADDW, x64.PADDD, x64.PADDQ}
+	laneSub = [4]x64.PI{x64.PSUBB, x64.PSUBW, x64.PSUBD, x64.PSUBQ}
 )
 
 // vecOp lowers a described vector helper call.
 func (c *jitCompiler) vecOp(op *Op) {
-	a := &c.a
 	f := op.Vec
+	switch {
+	case f.Kind >= VecBitSel:
+		c.selectOp(op)
+		return
+	case f.Kind >= VecAdd:
+		c.laneOp(op)
+		return
+	case f.Kind >= VecSHA256H:
+		c.sha256Op(op)
+		return
+	}
+	a := &c.a
 	es, signed := f.Flags&VecESMask, 0
 	if f.Flags&VecSigned != 0 {
 		signed = 1
-	}
-	if f.Kind >= VecBitSel {
-		c.selectOp(op)
-		return
-	}
-	if f.Kind >= VecAdd {
-		c.laneOp(op)
-		return
-	}
-	if f.Kind >= VecSHA256H {
-		c.sha256Op(op)
-		return
 	}
 	half := uint8(0)
 	if f.Flags&VecHigh != 0 {
@@ -74,22 +75,39 @@ func (c *jitCompiler) vecOp(op *Op) {
 	res := x64.X0
 	switch f.Kind {
 	case VecAddLong:
-		a.PackedRR(vecAdd[es], x64.X0, x64.X1)
+		a.PackedRR(laneAdd[es+1], x64.X0, x64.X1)
 	case VecSubLong:
-		a.PackedRR(vecSub[es], x64.X0, x64.X1)
+		a.PackedRR(laneSub[es+1], x64.X0, x64.X1)
 	case VecMulLong:
 		a.PackedRR(vecMul[signed][es], x64.X0, x64.X1)
 	case VecMlaLong, VecMlsLong:
 		a.PackedRR(vecMul[signed][es], x64.X0, x64.X1)
 		a.LoadDQU(x64.X2, regMem(op.Dst))
 		if f.Kind == VecMlaLong {
-			a.PackedRR(vecAdd[es], x64.X2, x64.X0)
+			a.PackedRR(laneAdd[es+1], x64.X2, x64.X0)
 		} else {
-			a.PackedRR(vecSub[es], x64.X2, x64.X0)
+			a.PackedRR(laneSub[es+1], x64.X2, x64.X0)
 		}
 		res = x64.X2
 	}
-	a.StoreDQU(regMem(op.Dst), res)
+	c.vecResult(op, res, false)
+}
+
+// storeVecSlots stores the dirty cached copies of both halves of op's
+// Dst, A and B, which the SSE forms read from CPU.R.
+func (c *jitCompiler) storeVecSlots(op *Op) {
+	for _, r := range []uint8{op.Dst, op.Dst + 1, op.A, op.A + 1, op.B, op.B + 1} {
+		c.storeSlot(r)
+	}
+}
+
+// vecResult writes x to op's Dst in CPU.R (its upper half cleared when
+// half) and drops the stale cached copies.
+func (c *jitCompiler) vecResult(op *Op, x x64.X, half bool) {
+	if half {
+		c.a.MovqXX(x, x)
+	}
+	c.a.StoreDQU(regMem(op.Dst), x)
 	c.rc.forget(op.Dst)
 	c.rc.forget(op.Dst + 1)
 }
@@ -109,9 +127,7 @@ func (c *jitCompiler) storeSlot(r uint8) {
 // rounds; after two rounds the old ABEF is the new CDGH.
 func (c *jitCompiler) sha256Op(op *Op) {
 	a := &c.a
-	for _, r := range []uint8{op.Dst, op.Dst + 1, op.A, op.A + 1, op.B, op.B + 1} {
-		c.storeSlot(r)
-	}
+	c.storeVecSlots(op)
 	switch op.Vec.Kind {
 	case VecSHA256H, VecSHA256H2:
 		abcd, efgh := op.Dst, op.A
@@ -147,39 +163,27 @@ func (c *jitCompiler) sha256Op(op *Op) {
 		a.LoadDQU(x64.X2, regMem(op.B))
 		a.Sha256Msg2(x64.X3, x64.X2)
 	}
-	a.StoreDQU(regMem(op.Dst), x64.X3)
-	c.rc.forget(op.Dst)
-	c.rc.forget(op.Dst + 1)
+	c.vecResult(op, x64.X3, false)
 }
 
 // laneOp lowers VecAdd and VecSub: PADD/PSUB of the element size.
 func (c *jitCompiler) laneOp(op *Op) {
-	a := &c.a
-	for _, r := range []uint8{op.Dst, op.Dst + 1, op.A, op.A + 1, op.B, op.B + 1} {
-		c.storeSlot(r)
-	}
+	c.storeVecSlots(op)
 	es := op.Vec.Flags & VecESMask
-	a.LoadDQU(x64.X0, regMem(op.A))
-	a.LoadDQU(x64.X1, regMem(op.B))
+	c.a.LoadDQU(x64.X0, regMem(op.A))
+	c.a.LoadDQU(x64.X1, regMem(op.B))
 	if op.Vec.Kind == VecAdd {
-		a.PackedRR([4]x64.PI{x64.PADDB, x64.PADDW, x64.PADDD, x64.PADDQ}[es], x64.X0, x64.X1)
+		c.a.PackedRR(laneAdd[es], x64.X0, x64.X1)
 	} else {
-		a.PackedRR([4]x64.PI{x64.PSUBB, x64.PSUBW, x64.PSUBD, x64.PSUBQ}[es], x64.X0, x64.X1)
+		c.a.PackedRR(laneSub[es], x64.X0, x64.X1)
 	}
-	if op.Vec.Flags&VecHalf != 0 {
-		a.MovqXX(x64.X0, x64.X0)
-	}
-	a.StoreDQU(regMem(op.Dst), x64.X0)
-	c.rc.forget(op.Dst)
-	c.rc.forget(op.Dst + 1)
+	c.vecResult(op, x64.X0, op.Vec.Flags&VecHalf != 0)
 }
 
 // selectOp lowers the bitwise selects as x ^ ((y ^ x) & mask).
 func (c *jitCompiler) selectOp(op *Op) {
 	a := &c.a
-	for _, r := range []uint8{op.Dst, op.Dst + 1, op.A, op.A + 1, op.B, op.B + 1} {
-		c.storeSlot(r)
-	}
+	c.storeVecSlots(op)
 	a.LoadDQU(x64.X0, regMem(op.A))
 	a.LoadDQU(x64.X1, regMem(op.B))
 	a.LoadDQU(x64.X2, regMem(op.Dst))
@@ -199,10 +203,5 @@ func (c *jitCompiler) selectOp(op *Op) {
 		a.PackedRR(x64.PXOR, x64.X1, x64.X2)
 		res = x64.X1
 	}
-	if op.Vec.Flags&VecHalf != 0 {
-		a.MovqXX(res, res)
-	}
-	a.StoreDQU(regMem(op.Dst), res)
-	c.rc.forget(op.Dst)
-	c.rc.forget(op.Dst + 1)
+	c.vecResult(op, res, op.Vec.Flags&VecHalf != 0)
 }

@@ -85,9 +85,14 @@ func (c *CPU) shadowOf(b *Block) *CPU {
 
 // runLockstep runs b in the interpreter on a shadow of c, then its
 // compiled code n on c, and compares. It returns what runNative returns.
+// A block tier 2 did not compile (n nil) just runs in the interpreter,
+// under the same lock: no guest thread runs while a pair does.
 func (e *Engine) runLockstep(c *CPU, b *Block, n *nativeBlock) int {
 	e.lockstep.mu.Lock()
 	defer e.lockstep.mu.Unlock()
+	if n == nil {
+		return exec(c, &b.Ops[0])
+	}
 	if runs := b.lockstepRuns.Add(1); runs > lockstepFirst && runs%lockstepEvery != 0 || hasOp(b, OpFlushAll) {
 		// Not sampled, or the shadow would flush the code it compares.
 		return e.runNative(c, n, n.entry)
@@ -120,14 +125,6 @@ func (e *Engine) runLockstep(c *CPU, b *Block, n *nativeBlock) int {
 }
 
 type lockstepMismatch string
-
-// execLocked runs a block tier 2 did not compile under the lockstep lock:
-// no guest thread runs while a pair does.
-func (e *Engine) execLocked(c *CPU, b *Block) int {
-	e.lockstep.mu.Lock()
-	defer e.lockstep.mu.Unlock()
-	return exec(c, &b.Ops[0])
-}
 
 // protectedRun runs b in the interpreter, or its compiled code n,
 // turning a guest memory fault into its exit as Engine.runProtected does.
