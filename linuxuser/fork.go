@@ -3,7 +3,7 @@ package linuxuser
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/gob"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -51,7 +51,7 @@ const forkFlags = syscalls.CloneChildSettid | syscalls.CloneChildCleartid | sysc
 // forkResumeVar announces a fork child to the re-executed gemu: "FD,ARCH".
 const forkResumeVar = "GEMU_FORK_RESUME"
 
-// forkMagic starts the memfd: magic, then the gob state's length, then the
+// forkMagic starts the memfd: magic, then the JSON state's length, then the
 // state; guest memory follows from the next page boundary.
 const forkMagic = "GEMUFRK1"
 
@@ -323,7 +323,7 @@ func writeForkState(fd int, st *forkState) (int64, error) {
 	var b bytes.Buffer
 	b.WriteString(forkMagic)
 	b.Write(make([]byte, 8))
-	if err := gob.NewEncoder(&b).Encode(st); err != nil {
+	if err := json.NewEncoder(&b).Encode(st); err != nil {
 		return 0, err
 	}
 	out := b.Bytes()

@@ -1,9 +1,8 @@
 package linuxuser
 
 import (
-	"bytes"
 	"encoding/binary"
-	"encoding/gob"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -112,7 +111,7 @@ func readForkState(fd int) (*forkState, int64, error) {
 		off += n
 	}
 	st := new(forkState)
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(st); err != nil {
+	if err := json.Unmarshal(b, st); err != nil {
 		return nil, 0, err
 	}
 	return st, int64(pageUp(16 + size)), nil

@@ -64,22 +64,10 @@ func parkHostFDs(floor int, open func() error) error {
 	if err != nil {
 		return err
 	}
-	var placeholders []int
-	for {
-		fd, err := unix.FcntlInt(uintptr(null), unix.F_DUPFD_CLOEXEC, 0)
-		if err != nil || fd >= floor {
-			if err == nil {
-				unix.Close(fd)
-			}
-			break
-		}
-		placeholders = append(placeholders, fd)
-	}
+	placeholders := fillLowFDs(null, floor)
 	startPoller()
 	err = open()
-	for _, fd := range placeholders {
-		unix.Close(fd)
-	}
+	closeFDs(placeholders)
 	unix.Close(null)
 	hostFDs.Lock()
 	if hostFDs.set == nil {

@@ -330,3 +330,44 @@ func TestStackTooSmall(t *testing.T) {
 		t.Fatal("huge argv fit in an 8 KiB stack")
 	}
 }
+
+// A program loaded from a file has its segments mapped from it: the VMAs
+// are the file's at the segments' page offsets, and the rest of the last
+// file page of a segment with a bss reads as zeros although the file holds
+// other bytes there (Linux binfmt_elf's padzero).
+func TestLoadMapsFile(t *testing.T) {
+	code := text(0x10000, 0x1800)
+	data := seg{typ: elf.PT_LOAD, flags: elf.PF_R | elf.PF_W, vaddr: 0x12345, data: []byte("hello, data"),
+		memsz: 0x3000, align: 0x1000}
+	b := append(newELF(code, data).bytes(), bytes.Repeat([]byte{0xee}, 0x2000)...)
+	path := writeFile(t, t.TempDir(), "prog", b)
+	as := newAS(t)
+	if _, err := Load(as, fakeArch{}, path, []string{"prog"}, nil, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, 0x1800)
+	if err := as.Read(0x10000, got); err != nil || !bytes.Equal(got, code.data) {
+		t.Fatalf("text not loaded: %v", err)
+	}
+	v, _ := vmaAt(as, 0x10000)
+	if v.Anon || v.Offset != 0x1000 || v.Name != path || v.Prot != translate.ProtRead|translate.ProtExec {
+		t.Errorf("text vma %+v, want the file at offset 0x1000", v)
+	}
+	v, _ = vmaAt(as, 0x12345)
+	if v.Anon || v.Offset != 0x3000 || v.Start != 0x12000 || v.End != 0x13000 || v.Prot != translate.ProtRead|translate.ProtWrite {
+		t.Errorf("data vma %+v, want [0x12000, 0x13000) of the file at 0x3000", v)
+	}
+	if v, _ = vmaAt(as, 0x13000); !v.Anon || v.End != 0x16000 {
+		t.Errorf("bss vma %+v, want anonymous up to 0x16000", v)
+	}
+	bss := make([]byte, 0x3000-11)
+	as.Read(0x12345+11, bss)
+	if !allZero(bss) {
+		t.Error("bss (or the file bytes after p_filesz in its page) not zero")
+	}
+	msg := make([]byte, 11)
+	as.Read(0x12345, msg)
+	if string(msg) != "hello, data" {
+		t.Errorf("data %q", msg)
+	}
+}

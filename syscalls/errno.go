@@ -3,6 +3,7 @@ package syscalls
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -13,7 +14,8 @@ type errnoInfo struct {
 	Comment string // the kernel header's comment
 }
 
-var errnoByNum = func() map[int]errnoInfo {
+// errnoByNum is built at first use: most runs never name an errno.
+var errnoByNum = sync.OnceValue(func() map[int]errnoInfo {
 	m := map[int]errnoInfo{}
 	for _, e := range linuxErrnos {
 		if _, dup := m[e.Num]; !dup {
@@ -21,7 +23,7 @@ var errnoByNum = func() map[int]errnoInfo {
 		}
 	}
 	return m
-}()
+})
 
 // Errno values beyond errno.h that reach -strace: the kernel-internal
 // restart codes (Linux include/linux/errno.h).
@@ -34,7 +36,7 @@ var internalErrnos = map[int][2]string{
 
 // ErrnoName is the symbolic name of a Linux errno ("ENOENT").
 func ErrnoName(n int) string {
-	if e, ok := errnoByNum[n]; ok {
+	if e, ok := errnoByNum()[n]; ok {
 		return e.Name
 	}
 	if e, ok := internalErrnos[n]; ok {
@@ -50,12 +52,12 @@ func ErrnoMessage(n int) string {
 	if e, ok := internalErrnos[n]; ok {
 		return e[1]
 	}
-	if _, ok := errnoByNum[n]; !ok {
+	if _, ok := errnoByNum()[n]; !ok {
 		return fmt.Sprintf("Unknown error %d", n)
 	}
 	msg := unix.Errno(n).Error()
 	if strings.HasPrefix(msg, "errno ") {
-		msg = errnoByNum[n].Comment
+		msg = errnoByNum()[n].Comment
 	}
 	if msg == "" {
 		return fmt.Sprintf("Unknown error %d", n)

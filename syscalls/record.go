@@ -3,6 +3,7 @@ package syscalls
 import (
 	"fmt"
 	"sort"
+	"sync"
 )
 
 // ArchMask says which guest architectures have a Linux syscall number.
@@ -94,7 +95,7 @@ func NewTable[H any](nums []SyscallNumber, arch ArchMask) *Table[H] {
 func (t *Table[H]) Define(name string, r Record[H]) error {
 	old, ok := t.byName[name]
 	if !ok {
-		if _, known := genericByName[name]; known {
+		if _, known := genericByName()[name]; known {
 			return nil
 		}
 		return fmt.Errorf("syscalls: no syscall named %q", name)
@@ -127,13 +128,13 @@ func (t *Table[H]) All() []*Record[H] {
 	return out
 }
 
-var genericByName = func() map[string]SyscallNumber {
+var genericByName = sync.OnceValue(func() map[string]SyscallNumber {
 	m := map[string]SyscallNumber{}
 	for _, n := range LinuxGeneric {
 		m[n.Name] = n
 	}
 	return m
-}()
+})
 
 // GenericName returns the asm-generic name of a number ("" when unknown).
 func GenericName(num uint64) string {

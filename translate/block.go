@@ -63,6 +63,8 @@ type Builder struct {
 	// probe puts a watchpoint probe before each memory op (debug.go).
 	breaks map[uint64]bool
 	probe  bool
+	// scratch is ops' reusable backing store (opslab.go).
+	scratch *[]Op
 }
 
 // PC is the address of the instruction being translated.

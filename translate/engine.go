@@ -76,7 +76,9 @@ func (e *Engine) Translate(pc uint64) *Block {
 }
 
 func (e *Engine) translate(pc uint64) (*Block, bool) {
-	return e.build(&Builder{mem: e.mem, start: pc, pc: pc, single: e.SingleStep, breaks: e.breakpoints()})
+	bld := e.newBuilder(pc)
+	bld.single, bld.breaks = e.SingleStep, e.breakpoints()
+	return e.build(bld)
 }
 
 // build runs the target's translator on bld and makes the block.
@@ -86,7 +88,8 @@ func (e *Engine) build(bld *Builder) (*Block, bool) {
 	if !bld.ended {
 		bld.EndJump(bld.pc)
 	}
-	b := &Block{PC: pc, End: max(bld.pc, pc+1), Ops: bld.ops, Insns: bld.insns}
+	b := &Block{PC: pc, End: max(bld.pc, pc+1), Ops: keepOps(bld.ops), Insns: bld.insns}
+	bld.release()
 	b.valid.Store(true)
 	e.Translations.Add(1)
 	if e.OnTranslate != nil {

@@ -79,14 +79,16 @@ var (
 	offExitReq, offPC, offG, offJC int32
 )
 
+// (From the field offsets: a CPU value, jump cache included, is too big
+// to make at start-up for this.)
 func init() {
-	var c CPU
-	base := uintptr(unsafe.Pointer(&c.R[0])) + jitBias
-	off := func(p unsafe.Pointer) int32 { return int32(uintptr(p) - base) }
-	offExitReq = off(unsafe.Pointer(&c.exitReq))
-	offPC = off(unsafe.Pointer(&c.PC))
-	offG = off(unsafe.Pointer(&c.jit.g))
-	offJC = off(unsafe.Pointer(&c.jit.jc))
+	var c *CPU
+	base := unsafe.Offsetof(c.R) + jitBias
+	off := func(o uintptr) int32 { return int32(o - base) }
+	offExitReq = off(unsafe.Offsetof(c.exitReq))
+	offPC = off(unsafe.Offsetof(c.PC))
+	offG = off(unsafe.Offsetof(c.jit) + unsafe.Offsetof(c.jit.g))
+	offJC = off(unsafe.Offsetof(c.jit) + unsafe.Offsetof(c.jit.jc))
 }
 
 func regMem(r uint8) x64.Mem { return x64.M(regsPtr, int32(r)*8-jitBias) }

@@ -4,6 +4,8 @@ import (
 	"math/bits"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/gemu-project/gemu/translate"
 )
@@ -114,22 +116,34 @@ func sext(v uint32, n uint) int64 { return int64(int32(v<<(32-n)) >> (32 - n)) }
 
 // The decode index: rows bucketed by x[31:21]; a row whose mask leaves some
 // of those bits open sits in every compatible bucket, more specific rows
-// (more mask bits) first.
-var buckets [2048][]*row
-
-func init() {
-	all := allRows()
-	sort.SliceStable(all, func(i, j int) bool {
-		return bits.OnesCount32(all[i].mask) > bits.OnesCount32(all[j].mask)
+// (more mask bits) first. A bucket is filled the first time an encoding
+// falls in it: filling all 2048 at start-up cost every gemu process about
+// a millisecond, a short guest uses a few hundred.
+var (
+	buckets    [2048]atomic.Pointer[[]*row]
+	sortedRows = sync.OnceValue(func() []*row {
+		all := allRows()
+		sort.SliceStable(all, func(i, j int) bool {
+			return bits.OnesCount32(all[i].mask) > bits.OnesCount32(all[j].mask)
+		})
+		return all
 	})
+)
+
+// bucket returns the rows that can match an encoding with x[31:21] = k.
+func bucket(k uint32) []*row {
+	if b := buckets[k].Load(); b != nil {
+		return *b
+	}
 	const top = 0xffe00000
-	for _, r := range all {
-		for k := uint32(0); k < 2048; k++ {
-			if (k<<21^r.match)&r.mask&top == 0 {
-				buckets[k] = append(buckets[k], r)
-			}
+	var rows []*row
+	for _, r := range sortedRows() {
+		if (k<<21^r.match)&r.mask&top == 0 {
+			rows = append(rows, r)
 		}
 	}
+	buckets[k].Store(&rows)
+	return rows
 }
 
 func allRows() []*row {
@@ -145,7 +159,7 @@ func allRows() []*row {
 
 // lookup finds the row for x (nil when no encoding class matches).
 func lookup(x uint32) *row {
-	for _, r := range buckets[x>>21] {
+	for _, r := range bucket(x >> 21) {
 		if x&r.mask == r.match {
 			return r
 		}
