@@ -34,7 +34,7 @@ BENCH_CFLAGS ?= -O2 -static -Wall -Wextra -ffp-contract=off
 BENCH_LDLIBS ?= -pthread -lm
 
 DEBIAN_PACKAGES := gcc libc6-dev gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
-	gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross linux-libc-dev-riscv64-cross qemu-user gdb-multiarch
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross linux-libc-dev-riscv64-cross qemu-user gdb-multiarch strace
 DEMO_PACKAGES := gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
 
 TEST_TIMEOUT ?= 15m

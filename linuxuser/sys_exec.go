@@ -201,6 +201,9 @@ func (t *Thread) execveAs(path, name string, argvAddr, envpAddr uint64) uint64 {
 		if e := execCheck(prog); prog != host && e != 0 {
 			return e
 		}
+		if t.canExecHere(prog, envp) {
+			return t.execHere(prog, progArgv, envp)
+		}
 		if p.opts.Reexec == nil {
 			p.unimp("gemu: execve of foreign %s needs Options.Reexec", host)
 			return errno(unix.ENOEXEC)

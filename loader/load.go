@@ -355,7 +355,7 @@ func (img *Image) loadInterp(as *translate.AddressSpace, arch targets.Arch, opts
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("%s: cannot load the ELF interpreter %s: %v (a dynamic program needs its guest libraries: pass -L <sysroot>)",
+		return fmt.Errorf("%s: cannot load the ELF interpreter %s: %w (a dynamic program needs its guest libraries: pass -L <sysroot>)",
 			img.Path, img.Interp, err)
 	}
 	defer f.Close()

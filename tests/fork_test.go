@@ -1,6 +1,9 @@
 package tests
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -59,6 +62,52 @@ func runSpawnCase(t *testing.T, arch string, c spawnCase) {
 			got := invoke([]string{q}, append([]string{guest}, mode...))
 			got.stderr = want.stderr
 			compare(t, "qemu-"+arch+" "+name, want, got)
+		}
+	}
+}
+
+// A foreign program a gemu process execs runs in that gemu (execve in
+// place, linuxuser/exec_here.go): busybox sh runs busybox in a fork child
+// and then in itself. strace shows gemu's host execve calls: the first
+// start and the fork child's re-execution only. With GEMU_EXEC=host (the
+// control) each of the two execs is a new gemu too.
+func TestExecInPlace(t *testing.T) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Fatal("strace missing (make deps installs it)")
+	}
+	for _, arch := range guestArches() {
+		if arch != "aarch64" {
+			continue // the only foreign busybox the tests fetch
+		}
+		bb, _ := busyboxBin(t, "arm64")
+		gemu := gemuBin(t)
+		script := bb + " true; " + bb + " echo in place"
+		for _, mode := range []string{"", "host"} {
+			tmp := t.TempDir()
+			log := filepath.Join(tmp, "strace.log")
+			argv := []string{strace, "-f", "-qq", "-e", "trace=execve", "-o", log, gemu, bb, "sh", "-c", script}
+			got := run(t, argv, baseEnv(tmp, "GEMU_EXEC="+mode), tmp)
+			if got.code != 0 || got.stdout != "in place\n" {
+				t.Fatalf("GEMU_EXEC=%q: exit %d, stdout %q, stderr %s", mode, got.code, got.stdout, tail(got.stderr))
+			}
+			b, err := os.ReadFile(log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			starts := 0
+			for _, line := range strings.Split(string(b), "\n") {
+				if strings.Contains(line, "execve(") && strings.Contains(line, "= 0") {
+					starts++
+				}
+			}
+			want := 2 // gemu itself, the fork child's re-execution
+			if mode == "host" {
+				want = 4
+			}
+			if starts != want {
+				t.Errorf("GEMU_EXEC=%q: %d host execve calls, want %d:\n%s", mode, starts, want, b)
+			}
 		}
 	}
 }
