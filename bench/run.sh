@@ -7,23 +7,27 @@
 #   BENCH_ARCH       guest architecture: riscv64 (default) or aarch64
 #   BENCH_REPS       runs per workload and runner (default 5); the median counts
 #   BENCH_WORKLOADS  which workloads (default: "intmark fpmark gosha gosha-asm
-#                    pipeio tcprr forkexec spawn sigrt")
+#                    pipeio tcprr hello forkexec spawn sigrt configure")
 #   BENCH_ARGS       extra arguments for every workload (e.g. a smaller count)
 #   GEMU             emulator to measure (default: bin/gemu)
 #   QEMU             reference emulator (default: qemu-$BENCH_ARCH)
 # A runner that is missing shows "n/a"; one that fails shows "fail"; one whose
 # output differs from the native run shows "wrong".
 #
-# forkexec and spawn exec a foreign child, which qemu-user can only do through
-# binfmt_misc: for them the script registers qemu-$BENCH_ARCH with binfmt_misc
-# (needs root) and removes the entry when it ends; gemu runs foreign children
-# itself and is measured with the entry in place all the same.
+# forkexec, spawn and configure exec foreign children, which qemu-user can
+# only do through binfmt_misc: for them the script registers qemu-$BENCH_ARCH
+# with binfmt_misc (needs root) and removes the entry when it ends; gemu runs
+# foreign children itself and is measured with the entry in place all the same.
+#
+# configure is bench/configure.sh, a configure-like script run by Debian's
+# busybox-static (tests/build/busybox, fetched by make deps) of the host and
+# of the guest: arm64 only, "n/a" for other guests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 arch=${BENCH_ARCH:-riscv64}
 reps=${BENCH_REPS:-5}
-workloads=${BENCH_WORKLOADS:-intmark fpmark gosha gosha-asm pipeio tcprr forkexec spawn sigrt}
+workloads=${BENCH_WORKLOADS:-intmark fpmark gosha gosha-asm pipeio tcprr hello forkexec spawn sigrt configure}
 gemu=${GEMU:-bin/gemu}
 qemu=${QEMU:-qemu-$arch}
 read -r -a extra <<<"${BENCH_ARGS:-}"
@@ -87,23 +91,37 @@ echo "host: $(uname -m), $(nproc) cores; gemu=$gemu qemu=$qemu"
 fmt='%-10s | %9s | %9s | %9s | %16s | %14s\n'
 printf "$fmt" workload "native s" "qemu s" "gemu s" "gemu/qemu speed" "gemu vs native"
 printf "$fmt" ---------- --------- --------- --------- ---------------- --------------
+# Busybox builds per guest architecture (Debian's names).
+declare -A debarch=([aarch64]=arm64)
 for w in $workloads; do
 	native_bin=bench/build/x86_64/$w
 	guest_bin=bench/build/$arch/$w
+	native_args=("${extra[@]}")
+	guest_args=("${extra[@]}")
+	if [[ $w == configure ]]; then
+		native_bin=tests/build/busybox/amd64/bin/busybox
+		guest_bin=tests/build/busybox/${debarch[$arch]:-none}/bin/busybox
+		if [[ ! -x $guest_bin ]]; then
+			printf "$fmt" "$w" n/a n/a n/a - "-"
+			continue
+		fi
+		native_args=(sh bench/configure.sh "$PWD/$native_bin" "${extra[@]}")
+		guest_args=(sh bench/configure.sh "$PWD/$guest_bin" "${extra[@]}")
+	fi
 	if [[ ! -x $native_bin || ! -x $guest_bin ]]; then
-		echo "bench/run.sh: $native_bin or $guest_bin missing: run make bench-build" >&2
+		echo "bench/run.sh: $native_bin or $guest_bin missing: run make bench-build (and make deps for busybox)" >&2
 		exit 1
 	fi
 	want=
-	want=$("$native_bin" "${extra[@]}" 2>/dev/null) || { echo "bench/run.sh: native $w failed" >&2; exit 1; }
-	tn=$(median_time "$native_bin" "${extra[@]}")
+	want=$("$native_bin" "${native_args[@]}" 2>/dev/null) || { echo "bench/run.sh: native $w failed" >&2; exit 1; }
+	tn=$(median_time "$native_bin" "${native_args[@]}")
 	tq=n/a
-	if [[ $w == forkexec || $w == spawn ]]; then
+	if [[ $w == forkexec || $w == spawn || $w == configure ]]; then
 		binfmt_on || tq="n/a (no binfmt_misc)"
 	fi
-	[[ $tq == n/a ]] && have "$qemu" && tq=$(median_time "$qemu" "$guest_bin" "${extra[@]}")
+	[[ $tq == n/a ]] && have "$qemu" && tq=$(median_time "$qemu" "$guest_bin" "${guest_args[@]}")
 	tg=n/a
-	have "$gemu" && tg=$(median_time "$gemu" "$guest_bin" "${extra[@]}")
+	have "$gemu" && tg=$(median_time "$gemu" "$guest_bin" "${guest_args[@]}")
 	# speed ratio: how many times faster gemu is than qemu (qemu time / gemu time);
 	# vs native: how many times slower than native (gemu time / native time)
 	printf "$fmt" "$w" "$tn" "$tq" "$tg" "$(ratio "$tq" "$tg")" "$(ratio "$tg" "$tn")"
