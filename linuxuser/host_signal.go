@@ -137,7 +137,9 @@ func (t *Thread) wait(d time.Duration) {
 			return nil
 		default:
 		}
-		_, _, e := unix.Syscall6(unix.SYS_PPOLL, 0, 0, uintptr(unsafe.Pointer(ts)), uintptr(unsafe.Pointer(&none)), 8, 0)
+		// waitCookie marks this ppoll for hostSigHandler: a signal that
+		// interrupts it is drained below, without waking the reader.
+		_, _, e := unix.Syscall6(unix.SYS_PPOLL, 0, 0, uintptr(unsafe.Pointer(ts)), uintptr(unsafe.Pointer(&none)), 8, waitCookie)
 		if e != 0 {
 			return e
 		}
@@ -149,6 +151,9 @@ func (t *Thread) wait(d time.Duration) {
 	default:
 	}
 }
+
+// waitCookie is in R9 during wait's ppoll (hostsig_amd64.s).
+const waitCookie = 0x67656d7577616974
 
 // hostSignals are forwarded to the guest: the catchable signals a user or
 // another process sends gemu (not SIGPIPE, which gemu raises itself on

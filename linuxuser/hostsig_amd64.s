@@ -7,6 +7,14 @@
 // siginfo_t into it, publishes it (sequence + 1) and writes 1 to the
 // ring's eventfd. The slot stride (256) and count (256) are ringSlotSize
 // and ringSlots.
+//
+// The write is skipped when the signal interrupted a guest thread's
+// Thread.wait ppoll (host_signal.go), which drains the ring itself when
+// ppoll returns: then R9 (ppoll's unused sixth argument) holds
+// waitCookie and RAX is -EINTR in the interrupted context
+// (struct ucontext: uc_mcontext at 40, r9 at +8, rax at +104; Linux
+// arch/x86/include/uapi/asm/sigcontext.h). Waking the reader thread too
+// cost a round trip of thread switches for nothing.
 TEXT ·hostSigHandler(SB), NOSPLIT|NOFRAME, $0
 	MOVQ ·sigRing(SB), R8
 	TESTQ R8, R8
@@ -24,6 +32,12 @@ TEXT ·hostSigHandler(SB), NOSPLIT|NOFRAME, $0
 	REP; MOVSB
 	INCQ R9
 	MOVQ R9, 0(R10)
+	MOVQ $0x67656d7577616974, R11 // waitCookie
+	CMPQ 48(DX), R11
+	JNE  wake
+	CMPQ 144(DX), $-4
+	JEQ  done
+wake:
 	MOVQ $1, AX            // write(2)
 	MOVQ 8(R8), DI
 	LEAQ 16(R8), SI
