@@ -71,7 +71,8 @@ type forkState struct {
 	MmapBase uint64
 	MinAddr  uint64
 	VMAs     []forkVMA
-	Cloexec  []int32 // guest fds to mark close-on-exec again
+	Files    []forkFile // file pages of private mappings, mapped before the memfd's
+	Cloexec  []int32    // guest fds to mark close-on-exec again
 	Shared   []int32 // kept descriptors of shared mappings
 	// Persona and Sigpending are what gemu keeps of personality(2) and
 	// RLIMIT_SIGPENDING instead of the host (sys_misc.go); fork inherits them.
@@ -88,6 +89,16 @@ type forkVMA struct {
 	Data  int64
 	FD    int32
 	FDOff int64
+}
+
+// forkFile is a piece [Start, End) of private guest memory backed by a
+// host file at Off: the child maps the file there (descriptor FD, passed
+// across its execve) and only the pages the parent changed (anonymous
+// copy-on-write pages) come from the memfd (forkfile.go).
+type forkFile struct {
+	Start, End uint64
+	FD         int32
+	Off        int64
 }
 
 // fork runs clone without CLONE_VM; it returns the child's pid.
@@ -152,13 +163,15 @@ func (t *Thread) forkWith(job *forkJob, flags, newsp, tls, ctid uint64) (int, un
 
 	st := t.forkState(flags, newsp, tls, ctid)
 	st.Cloexec = cloexec
-	ranges, shared := p.forkMemory(&st, vmas)
+	files := &forkFiles{fds: map[fdID]int32{}}
+	defer files.close()
+	ranges, shared := p.forkMemory(&st, vmas, files)
 	data, err := writeForkState(mfd, &st)
 	if err != nil {
 		return 0, unix.EIO
 	}
 	env := append(job.env, fmt.Sprintf("%s=%d,%s", forkResumeVar, mfd, p.arch.Name()))
-	if err := job.setup(ranges, data, mfd, append(cloexec, shared...), env); err != nil {
+	if err := job.setup(ranges, data, mfd, append(append(cloexec, shared...), files.list()...), env); err != nil {
 		return 0, unix.ENOMEM
 	}
 	return forkRaw(job, uintptr(flags&(0xff|nsFlags)))
@@ -204,7 +217,7 @@ func clearHandlers(acts *[syscalls.NSIG + 1]syscalls.Sigaction) {
 // forkMemory lays out guest memory for the child: private mappings are
 // copied into the memfd, shared ones are mapped again from the kept
 // descriptors. It returns the ranges to copy and the kept descriptors.
-func (p *Process) forkMemory(st *forkState, vmas []translate.VMA) ([]copyRange, []int32) {
+func (p *Process) forkMemory(st *forkState, vmas []translate.VMA, files *forkFiles) ([]copyRange, []int32) {
 	var ranges []copyRange
 	var shared []int32
 	used := map[fdID]bool{}
@@ -214,7 +227,7 @@ func (p *Process) forkMemory(st *forkState, vmas []translate.VMA) ([]copyRange, 
 	private := func(v translate.VMA) {
 		v.SysV = 0 // a copy, no longer the segment
 		st.VMAs = append(st.VMAs, forkVMA{VMA: v, Data: data, FD: -1})
-		ranges = p.copyRanges(ranges, v, data, hostMaps)
+		ranges = p.copyRanges(ranges, v, data, hostMaps, st, files)
 		data += int64(v.End - v.Start)
 	}
 	for _, v := range vmas {
@@ -251,13 +264,15 @@ func (p *Process) forkMemory(st *forkState, vmas []translate.VMA) ([]copyRange, 
 // memfd) for the child to copy, cut where the host pages change from
 // anonymous to file-backed: only in anonymous host memory does a page
 // that is not present read as zeros (a fork child maps its own memory
-// image from a file).
-func (p *Process) copyRanges(out []copyRange, v translate.VMA, data int64, hostMaps []hostMapping) []copyRange {
+// image from a file). A file the child can map too (forkfile.go) is
+// recorded in st.Files, and of its pages only the changed ones are copied.
+func (p *Process) copyRanges(out []copyRange, v translate.VMA, data int64, hostMaps []hostMapping,
+	st *forkState, files *forkFiles) []copyRange {
 	noRead := v.Prot&(translate.ProtRead|translate.ProtWrite|translate.ProtExec) == 0
-	add := func(lo, hi uint64, anon bool) {
+	add := func(lo, hi uint64, anon, cowOnly bool) {
 		if lo < hi {
 			out = append(out, copyRange{host: p.as.HostPtr(lo), length: uintptr(hi - lo),
-				off: data + int64(lo-v.Start), anon: anon, noRead: noRead})
+				off: data + int64(lo-v.Start), anon: anon, cowOnly: cowOnly, noRead: noRead})
 		}
 	}
 	base := p.as.Base()
@@ -267,11 +282,15 @@ func (p *Process) copyRanges(out []copyRange, v translate.VMA, data int64, hostM
 		if m.start < base || s >= e {
 			continue
 		}
-		add(pos, s, true)
-		add(s, e, false)
+		add(pos, s, true, false)
+		fd, ok := files.open(m)
+		if ok {
+			st.Files = append(st.Files, forkFile{Start: s, End: e, FD: fd, Off: m.off + int64(uintptr(s)+base-m.start)})
+		}
+		add(s, e, false, ok)
 		pos = e
 	}
-	add(pos, v.End, true)
+	add(pos, v.End, true, false)
 	return out
 }
 

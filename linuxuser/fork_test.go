@@ -10,7 +10,8 @@ import (
 
 func TestParseMapsLine(t *testing.T) {
 	m, ok := parseMapsLine("7f12a000-7f12c000 rw-s 00003000 00:01 4242                       /memfd:gemu-shared (deleted)")
-	want := hostMapping{start: 0x7f12a000, end: 0x7f12c000, off: 0x3000, id: fdID{dev: unix.Mkdev(0, 1), ino: 4242}}
+	want := hostMapping{start: 0x7f12a000, end: 0x7f12c000, off: 0x3000, id: fdID{dev: unix.Mkdev(0, 1), ino: 4242},
+		path: "/memfd:gemu-shared (deleted)"}
 	if !ok || m != want {
 		t.Errorf("got %+v %v, want %+v", m, ok, want)
 	}

@@ -199,6 +199,7 @@ type hostMapping struct {
 	start, end uintptr
 	off        int64
 	id         fdID
+	path       string // the file's path as the kernel shows it
 }
 
 // hostFileMappings lists the file-backed host mappings inside [lo, hi)
@@ -243,6 +244,9 @@ func parseMapsLine(line string) (hostMapping, bool) {
 		return m, false
 	}
 	m.start, m.end, m.off = uintptr(v[0]), uintptr(v[1]), int64(v[2])
+	if len(f) > 5 {
+		m.path = strings.Join(f[5:], " ")
+	}
 	m.id = fdID{dev: unix.Mkdev(uint32(v[3]), uint32(v[4])), ino: ino}
 	return m, true
 }

@@ -19,7 +19,10 @@ type copyRange struct {
 	length uintptr
 	off    int64 // offset in the memory area of the memfd
 	anon   bool  // anonymous: pages never touched need not be read
-	noRead bool  // host PROT_NONE: made readable first
+	// cowOnly: file-backed, and the child maps the file: only the pages
+	// the process changed (anonymous copies) are written.
+	cowOnly bool
+	noRead  bool // host PROT_NONE: made readable first
 }
 
 // forkJob is everything the raw child uses.
@@ -142,26 +145,37 @@ func defaultSignals() {
 //go:norace
 func copyOut(j *forkJob, r *copyRange, pm uintptr) bool {
 	const page = 4096
-	if !r.anon {
-		return copyFile(j, r)
+	if !r.anon && !r.cowOnly {
+		return copyFile(j, r, 0, r.length)
 	}
 	buf := unsafe.Pointer(unsafe.SliceData(j.buf))
 	run, runLen := r.host, uintptr(0)
 	for done := uintptr(0); done < r.length; done += pagemapBatch * page {
 		n := min(r.length-done, pagemapBatch*page) / page
 		known := false
-		if r.anon && pm != ^uintptr(0) {
+		if pm != ^uintptr(0) {
 			got, _, e := syscall.RawSyscall6(syscall.SYS_PREAD64, pm, uintptr(buf), n*8, uintptr(unsafe.Add(r.host, done))/page*8, 0, 0)
 			known = e == 0 && got == n*8
 		}
+		if r.cowOnly && !known {
+			// Which pages changed is unknown: all of them go.
+			if (runLen != 0 && !writeRun(j, r, run, runLen)) || !copyFile(j, r, done, min(r.length, done+n*page)) {
+				return false
+			}
+			runLen = 0
+			continue
+		}
 		for k := uintptr(0); k < n; k++ {
 			addr := unsafe.Add(r.host, done+k*page)
-			keep := true
-			if known && *(*uint64)(unsafe.Add(buf, k*8))&(3<<62) == 0 {
-				keep = false
-			}
-			if keep && zeroPage(addr) {
-				keep = false
+			entry := *(*uint64)(unsafe.Add(buf, k*8))
+			var keep bool
+			switch {
+			case r.cowOnly:
+				// proc(5) pagemap: bit 63 present, 62 swapped, 61 a file
+				// page. A present page that is no file page is a private copy.
+				keep = entry&(1<<63) != 0 && entry&(1<<61) == 0 || entry&(1<<62) != 0
+			default:
+				keep = (!known || entry&(3<<62) != 0) && !zeroPage(addr)
 			}
 			if keep {
 				if runLen == 0 {
@@ -179,17 +193,17 @@ func copyOut(j *forkJob, r *copyRange, pm uintptr) bool {
 	return runLen == 0 || writeRun(j, r, run, runLen)
 }
 
-// copyFile writes all of a file-backed range through the kernel, which
+// copyFile writes [from, to) of a file-backed range through the kernel, which
 // reports EFAULT where a read would raise SIGBUS (pages beyond the end of
 // the file, mmap(2)); those pages are left out.
 //
 //go:nosplit
 //go:norace
-func copyFile(j *forkJob, r *copyRange) bool {
+func copyFile(j *forkJob, r *copyRange, from, to uintptr) bool {
 	const page = 4096
-	for done := uintptr(0); done < r.length; {
+	for done := from; done < to; {
 		addr := unsafe.Add(r.host, done)
-		w, _, e := syscall.RawSyscall6(syscall.SYS_PWRITE64, uintptr(j.mfd), uintptr(addr), r.length-done,
+		w, _, e := syscall.RawSyscall6(syscall.SYS_PWRITE64, uintptr(j.mfd), uintptr(addr), to-done,
 			uintptr(j.data+r.off)+done, 0, 0)
 		switch {
 		case e == syscall.EINTR:

@@ -69,8 +69,9 @@ func resumeProcess(p *Process, fd int) error {
 	}
 	as := p.as
 	as.MmapBase, as.MinAddr = st.MmapBase, st.MinAddr
+	defer closeForkFiles(st.Files)
 	for _, v := range st.VMAs {
-		if err := restoreVMA(as, v, fd, data); err != nil {
+		if err := restoreVMA(as, v, fd, data, st.Files); err != nil {
 			return fmt.Errorf("fork child: mapping %#x-%#x: %v", v.Start, v.End, err)
 		}
 	}
@@ -118,8 +119,9 @@ func readForkState(fd int) (*forkState, int64, error) {
 }
 
 // restoreVMA maps one guest mapping again: a shared one from its kept
-// descriptor, a private one filled from the memfd.
-func restoreVMA(as *translate.AddressSpace, v forkVMA, fd int, data int64) error {
+// descriptor, a private one from the files passed (forkfile.go) and the
+// memfd.
+func restoreVMA(as *translate.AddressSpace, v forkVMA, fd int, data int64, files []forkFile) error {
 	if v.SysV != 0 {
 		return restoreShm(as, v.VMA)
 	}
@@ -127,6 +129,9 @@ func restoreVMA(as *translate.AddressSpace, v forkVMA, fd int, data int64) error
 		return as.RestoreVMA(v.VMA, int(v.FD), v.FDOff, nil)
 	}
 	return as.RestoreVMA(v.VMA, -1, 0, func(host []byte) error {
+		if err := mapForkFiles(files, v.Start, host); err != nil {
+			return err
+		}
 		return mapData(fd, host, data+v.Data)
 	})
 }

@@ -332,16 +332,27 @@ static void mappings(void)
 	fputs("small file", small);
 	fflush(small);
 	char *past = mmap(NULL, 3 * 4096, PROT_READ, MAP_PRIVATE, fileno(small), 0);
-	if (shared == MAP_FAILED || private == MAP_FAILED || file == MAP_FAILED || ro == MAP_FAILED || past == MAP_FAILED) {
+	/* A private mapping of a named file with one page changed (gemu maps
+	 * the file again in the child and copies only the changed page). */
+	char pages[8192];
+	memset(pages, 'f', sizeof(pages));
+	int nf = open("forkmap", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	char *named = nf >= 0 && write(nf, pages, sizeof(pages)) == (ssize_t)sizeof(pages) ?
+		mmap(NULL, sizeof(pages), PROT_READ | PROT_WRITE, MAP_PRIVATE, nf, 0) : MAP_FAILED;
+	if (shared == MAP_FAILED || private == MAP_FAILED || file == MAP_FAILED || ro == MAP_FAILED || past == MAP_FAILED ||
+	    named == MAP_FAILED) {
 		printf("mmap failed\n");
 		return;
 	}
 	shared[1024] = 1;
 	private[1024] = 2;
 	file[7] = 3;
+	named[4096] = 'c';
 	pid_t pid = fork();
 	if (pid == 0) {
-		int ok = shared[1024] == 1 && private[1024] == 2 && file[7] == 3 && ro[0] == 0 && strcmp(past, "small file") == 0;
+		int ok = shared[1024] == 1 && private[1024] == 2 && file[7] == 3 && ro[0] == 0 && strcmp(past, "small file") == 0 &&
+			 named[0] == 'f' && named[4095] == 'f' && named[4096] == 'c' && named[4097] == 'f';
+		named[0] = 'x';
 		shared[1024] = 100;
 		private[1024] = 200;
 		file[7] = 300;
@@ -352,7 +363,8 @@ static void mappings(void)
 	}
 	__atomic_store_n(&shared[0], 7, __ATOMIC_RELEASE);
 	show("child of mappings", reap(pid));
-	printf("after the child: shared %d private %d file %d\n", shared[1024], private[1024], file[7]);
+	printf("after the child: shared %d private %d file %d named %c%c\n", shared[1024], private[1024], file[7], named[0],
+	       named[4096]);
 	pid = fork();
 	if (pid == 0) {
 		ro[0] = 1; /* still read-only in the child */
@@ -364,6 +376,9 @@ static void mappings(void)
 	munmap(file, 4096);
 	munmap(ro, 4096);
 	munmap(past, 3 * 4096);
+	munmap(named, sizeof(pages));
+	close(nf);
+	unlink("forkmap");
 	fclose(tf);
 	fclose(small);
 }
