@@ -73,7 +73,7 @@ type forkState struct {
 	VMAs     []forkVMA
 	Files    []forkFile // file pages of private mappings, mapped before the memfd's
 	Cloexec  []int32    // guest fds to mark close-on-exec again
-	Shared   []int32 // kept descriptors of shared mappings
+	Shared   []int32    // kept descriptors of shared mappings
 	// Persona and Sigpending are what gemu keeps of personality(2) and
 	// RLIMIT_SIGPENDING instead of the host (sys_misc.go); fork inherits them.
 	Persona    uint32
