@@ -174,7 +174,7 @@ func regStub(d *archDesc) (*Stub, *translate.CPU) {
 }
 
 func TestRISCVRegisterPackets(t *testing.T) {
-	s, c := regStub(riscv64Desc)
+	s, c := regStub(riscv64Desc())
 	c.R[riscv64.RegA0] = 0x1122334455667788
 	c.PC = 0x10632
 	c.R[riscv64.RegF0+1] = 0x3ff0000000000000
@@ -214,7 +214,7 @@ func TestRISCVRegisterPackets(t *testing.T) {
 }
 
 func TestAArch64RegisterPackets(t *testing.T) {
-	s, c := regStub(aarch64Desc)
+	s, c := regStub(aarch64Desc())
 	c.R[aarch64.RegSP] = 0xffffffe580
 	c.R[aarch64.RegNZCV] = 0x60000000
 	c.R[aarch64.RegV0+2*3], c.R[aarch64.RegV0+2*3+1] = 0x0706050403020100, 0x0f0e0d0c0b0a0908
@@ -236,7 +236,7 @@ func TestAArch64RegisterPackets(t *testing.T) {
 }
 
 func TestStopReplies(t *testing.T) {
-	s, c := regStub(riscv64Desc)
+	s, c := regStub(riscv64Desc())
 	c.PC = 0x1000
 	for _, tc := range []struct {
 		ev   stopEvent
@@ -267,7 +267,7 @@ func TestStopReplies(t *testing.T) {
 }
 
 func TestQueries(t *testing.T) {
-	s, _ := regStub(riscv64Desc)
+	s, _ := regStub(riscv64Desc())
 	s.threads[9] = &thread{s: s, tid: 9, cpu: &translate.CPU{}}
 	for _, c := range []struct{ q, want string }{
 		{"qSupported:multiprocess+;swbreak+", supported},
@@ -294,7 +294,7 @@ func TestQueries(t *testing.T) {
 	if got, _ := s.answer("T5"); got != "E01" {
 		t.Error("T5")
 	}
-	xmlText := riscv64Desc.targetXML()
+	xmlText := riscv64Desc().targetXML()
 	if got := s.query("qXfer:features:read:target.xml:0,10"); got != "m"+xmlText[:0x10] {
 		t.Errorf("first chunk %q", got)
 	}

@@ -4,6 +4,7 @@ import (
 	"debug/elf"
 	"encoding/binary"
 	"fmt"
+	"sync"
 
 	"github.com/gemu-project/gemu/targets/aarch64"
 	"github.com/gemu-project/gemu/targets/riscv64"
@@ -53,20 +54,21 @@ type archDesc struct {
 	pcReg    int
 }
 
-// descFor returns the description of a guest machine.
+// descFor returns the description of a guest machine (built on first use:
+// most gemu runs have no debugger).
 func descFor(m elf.Machine) (*archDesc, error) {
 	switch m {
 	case elf.EM_AARCH64:
-		return aarch64Desc, nil
+		return aarch64Desc(), nil
 	case elf.EM_RISCV:
-		return riscv64Desc, nil
+		return riscv64Desc(), nil
 	}
 	return nil, fmt.Errorf("gdbstub: no register map for %v", m)
 }
 
 // aarch64Desc follows the GDB manual's "AArch64 Features": the core
 // feature has x0-x30, sp, pc and cpsr; the fpu feature v0-v31, fpsr, fpcr.
-var aarch64Desc = func() *archDesc {
+var aarch64Desc = sync.OnceValue(func() *archDesc {
 	d := &archDesc{arch: "aarch64", features: []feature{
 		{"org.gnu.gdb.aarch64.core", aarch64CoreTypes},
 		{"org.gnu.gdb.aarch64.fpu", aarch64FPUTypes},
@@ -87,12 +89,12 @@ var aarch64Desc = func() *archDesc {
 		reg{name: "fpsr", bits: 32, typ: "int", feature: 1, kind: rLow32, slot: aarch64.RegFPSR},
 		reg{name: "fpcr", bits: 32, typ: "int", feature: 1, kind: rLow32, slot: aarch64.RegFPCR})
 	return d
-}()
+})
 
 // riscv64Desc follows the GDB manual's "RISC-V Features": the cpu feature
 // has x0-x31 (ABI names) and pc; the fpu feature f0-f31; the control and
 // status registers fflags, frm and fcsr are in the csr feature.
-var riscv64Desc = func() *archDesc {
+var riscv64Desc = sync.OnceValue(func() *archDesc {
 	d := &archDesc{arch: "riscv:rv64", features: []feature{
 		{"org.gnu.gdb.riscv.cpu", ""},
 		{"org.gnu.gdb.riscv.fpu", riscvFPUTypes},
@@ -120,7 +122,7 @@ var riscv64Desc = func() *archDesc {
 		reg{name: "frm", bits: 64, typ: "int", feature: 2, slot: riscv64.RegFrm},
 		reg{name: "fcsr", bits: 64, typ: "int", feature: 2, kind: rFcsr})
 	return d
-}()
+})
 
 var riscvXNames = [32]string{
 	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",

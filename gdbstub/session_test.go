@@ -106,7 +106,7 @@ func startSession(t *testing.T) (*Stub, *client, func()) {
 		t.Fatal(err)
 	}
 	s := New(nil, nil)
-	s.engine, s.desc = sb.E, riscv64Desc
+	s.engine, s.desc = sb.E, riscv64Desc()
 	s.engine.StartDebug()
 	var quit atomic.Bool
 	var wg sync.WaitGroup

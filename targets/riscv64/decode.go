@@ -3,6 +3,7 @@ package riscv64
 import (
 	"math/bits"
 	"sort"
+	"sync"
 
 	"github.com/gemu-project/gemu/translate"
 )
@@ -123,7 +124,9 @@ var buckets [256][]*row
 
 func bucketKey(x uint32) uint32 { return x>>2&31 | x>>12&7<<5 }
 
-func init() {
+// buildIndex fills buckets, once, at the first decode (a gemu running
+// another guest never needs it).
+var buildIndex = sync.OnceFunc(func() {
 	all := allRows()
 	sort.SliceStable(all, func(i, j int) bool {
 		return bits.OnesCount32(all[i].mask) > bits.OnesCount32(all[j].mask)
@@ -138,7 +141,7 @@ func init() {
 			buckets[k] = append(buckets[k], r)
 		}
 	}
-}
+})
 
 func allRows() []*row {
 	var out []*row
@@ -156,6 +159,7 @@ func decode32(x uint32, d *inst) bool {
 	if x&3 != 3 {
 		return false
 	}
+	buildIndex()
 	for _, r := range buckets[bucketKey(x)] {
 		if x&r.mask != r.match {
 			continue

@@ -101,6 +101,7 @@ func exceptionReason(x uint32, ours bool) string {
 	if x&3 != 3 {
 		return rvcReason(uint16(x), ours)
 	}
+	buildIndex()
 	var d inst
 	for _, r := range buckets[bucketKey(x)] {
 		if x&r.mask == r.match {

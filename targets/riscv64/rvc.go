@@ -3,6 +3,7 @@ package riscv64
 import (
 	"math/bits"
 	"sort"
+	"sync"
 )
 
 // The C extension: every 16-bit encoding expands to one 32-bit instruction
@@ -205,7 +206,8 @@ var cBuckets [32][]*cRow
 
 func cKey(x uint16) uint16 { return x&3 | x>>13<<2 }
 
-func init() {
+// buildCIndex fills cBuckets at the first compressed decode.
+var buildCIndex = sync.OnceFunc(func() {
 	rows := make([]*cRow, len(cRows))
 	for i := range cRows {
 		rows[i] = &cRows[i]
@@ -217,10 +219,11 @@ func init() {
 		k := cKey(r.match)
 		cBuckets[k] = append(cBuckets[k], r)
 	}
-}
+})
 
 // expandRVC returns the 32-bit equivalent of a compressed instruction.
 func expandRVC(x uint16) (uint32, bool) {
+	buildCIndex()
 	for _, r := range cBuckets[cKey(x)&31] {
 		if x&r.mask == r.match {
 			return r.expand(uint32(x))
