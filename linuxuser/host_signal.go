@@ -53,6 +53,9 @@ func installKick() {
 // kickHost interrupts t's host call seq until it has left it. The signal
 // may land just before the call starts (the lost-wakeup window), so it is
 // resent with backoff while the same call is still in progress.
+// kickRetry is how long interrupt waits before kicking again.
+const kickRetry = 100 * time.Microsecond
+
 func (t *Thread) kickHost(seq uint64) {
 	for i := 0; t.blockSeq.Load() == seq && !t.p.exiting(); i++ {
 		unix.Tgkill(unix.Getpid(), t.tid, kickSig)
@@ -160,7 +163,8 @@ const waitCookie = 0x67656d7577616974
 // EPIPE; not SIGURG, Go's; not kickSig). SIGCHLD comes from the guest's
 // children (fork, vfork and exec children are host children of gemu);
 // the stop signals and SIGCONT carry a terminal's job control (Ctrl-Z).
-func hostSignals() []os.Signal {
+// (Built once: the start-up installs an action for each.)
+var hostSignals = sync.OnceValue(func() []os.Signal {
 	s := []os.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGUSR1,
 		syscall.SIGUSR2, syscall.SIGALRM, syscall.SIGWINCH, syscall.SIGVTALRM, syscall.SIGXCPU,
 		syscall.SIGXFSZ, syscall.SIGIO, syscall.SIGPWR, syscall.SIGCHLD, syscall.SIGTSTP, syscall.SIGTTIN,
@@ -171,7 +175,7 @@ func hostSignals() []os.Signal {
 		}
 	}
 	return s
-}
+})
 
 // heldAcrossExec are the forwarded signals a gemu that execs gemu again
 // (fork children, foreign execve) keeps blocked across the execve: the
@@ -180,10 +184,10 @@ func hostSignals() []os.Signal {
 // Go's runtime unblocks SIGHUP, SIGINT, SIGTERM, SIGQUIT and SIGCHLD on
 // every thread at start (runtime blockableSig), so for those a window of
 // the runtime's start-up stays.
-func heldAcrossExec() uint64 {
+var heldAcrossExec = sync.OnceValue(func() uint64 {
 	var m uint64
 	for _, s := range hostSignals() {
 		m |= sigBit(int(s.(syscall.Signal)))
 	}
 	return m
-}
+})

@@ -2,6 +2,7 @@ package linuxuser
 
 import (
 	"encoding/binary"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -308,7 +309,15 @@ func (t *Thread) interrupt() {
 	default:
 	}
 	if seq := t.blockSeq.Load(); seq&1 == 1 {
-		go t.kickHost(seq)
+		// The first kick at once; kickHost's retries (for a kick that came
+		// just before the host call started) only if the call is still
+		// there later. A goroutine per kick cost a scheduler round.
+		unix.Tgkill(unix.Getpid(), t.tid, kickSig)
+		time.AfterFunc(kickRetry, func() {
+			if t.blockSeq.Load() == seq {
+				t.kickHost(seq)
+			}
+		})
 	}
 }
 
