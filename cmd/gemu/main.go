@@ -41,6 +41,7 @@ func init() { runtime.LockOSThread() }
 func main() {
 	linuxuser.CoreWatcherMain() // returns unless gemu runs as a core watcher
 	restoreNofile()
+	hugeHeap()
 	os.Exit(run(os.Args))
 }
 
