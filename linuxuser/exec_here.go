@@ -106,6 +106,8 @@ func (t *Thread) execHere(prog string, argv, envp []string) uint64 {
 	}
 	// The point of no return.
 	t.exitRobustList()
+	p.image.Lock()
+	defer p.image.Unlock()
 	oldAS, oldEngine := p.as, p.engine
 	p.mu.Lock()
 	p.as, p.img, p.brk, p.tramp, p.forkImage = as, img, img.BrkStart, 0, false

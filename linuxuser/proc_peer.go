@@ -77,9 +77,14 @@ func (p *Process) answerPeer(c int) {
 	}
 	file := string(b[:n])
 	var content []byte
+	p.image.RLock()
 	if file == "exe" {
 		content = []byte(p.img.Path)
-	} else if content, _ = p.procFileContent(file, "/proc/self/"+file); content == nil {
+	} else {
+		content, _ = p.procFileContent(file, "/proc/self/"+file)
+	}
+	p.image.RUnlock()
+	if content == nil {
 		return
 	}
 	for len(content) > 0 {

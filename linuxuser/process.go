@@ -106,6 +106,11 @@ type Process struct {
 	sigpending  atomic.Pointer[unix.Rlimit] // the guest's RLIMIT_SIGPENDING once it sets one (sys_misc.go)
 	stackLimit  atomic.Pointer[unix.Rlimit] // the guest's RLIMIT_STACK once it sets one
 
+	// image is held for writing while execve in place replaces as, img
+	// and engine (exec_here.go), for reading by other processes' /proc
+	// requests (proc_peer.go).
+	image sync.RWMutex
+
 	logMu    sync.Mutex // serializes strace/unimp lines
 	doneOnce sync.Once
 	done     chan struct{}
