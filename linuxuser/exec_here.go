@@ -27,20 +27,12 @@ import (
 // the alternate stack and robust list are dropped, and comm, cmdline,
 // /proc/self/exe and auxv follow the new program.
 
-// emulatorVars are the environment variables gemu's command line
-// (cmd/gemu/flags.go) and tuning read. A program whose environment sets
-// them differently from gemu's own would start otherwise under a new gemu,
-// so it gets one. (gemu's internal hand-over variables, such as a fork
-// child's GEMU_FORK_RESUME, are not among them.)
-var emulatorVars = []string{"QEMU_LD_PREFIX", "QEMU_SET_ENV", "QEMU_UNSET_ENV", "QEMU_ARGV0", "QEMU_CPU",
-	"QEMU_LOG", "QEMU_LOG_FILENAME", "QEMU_STRACE", "QEMU_RAND_SEED", "QEMU_STACK_SIZE", "QEMU_UNAME",
-	"QEMU_GDB", "QEMU_GUEST_BASE", "QEMU_RESERVED_VA", "GEMU_JIT", "GEMU_JIT_ARENA", "GEMU_JIT_PERFMAP",
-	"GEMU_CPUPROFILE", "GEMU_EXEC"}
-
-// sameEmulatorEnv reports whether env sets gemu's variables as gemu's own
-// environment does.
-func sameEmulatorEnv(env []string) bool {
-	for _, name := range emulatorVars {
+// sameEmulatorEnv reports whether env sets gemu's own variables
+// (Options.EmulatorVars) as gemu's environment does: a program whose
+// environment sets them otherwise would start otherwise under a new gemu,
+// so it gets one.
+func (p *Process) sameEmulatorEnv(env []string) bool {
+	for _, name := range p.opts.EmulatorVars {
 		own, set := os.LookupEnv(name)
 		v, ok := lookupVar(env, name)
 		if set != ok || own != v {
@@ -80,7 +72,7 @@ func (t *Thread) canExecHere(prog string, envp []string) bool {
 	if err != nil || osKind != loader.OSLinux || m != p.arch.Machine() {
 		return false
 	}
-	return sameEmulatorEnv(envp)
+	return p.sameEmulatorEnv(envp)
 }
 
 // noExecHere turns execve in place off (GEMU_EXEC=host), to compare.

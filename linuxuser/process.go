@@ -44,6 +44,11 @@ type Options struct {
 	// programs fails with ENOEXEC.
 	Reexec func(path string, argv, env []string) (exe string, args, hostEnv []string)
 
+	// EmulatorVars are the environment variables that configure gemu
+	// itself (QEMU_*, GEMU_*): execve in place needs the new program's
+	// environment to set them as gemu's does (exec_here.go).
+	EmulatorVars []string
+
 	// Debugger, when set, is a debugger stub (gemu -g) attached before the
 	// first instruction (debug.go).
 	Debugger Debugger

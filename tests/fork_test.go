@@ -70,7 +70,8 @@ func runSpawnCase(t *testing.T, arch string, c spawnCase) {
 // place, linuxuser/exec_here.go): busybox sh runs busybox in a fork child
 // and then in itself. strace shows gemu's host execve calls: the first
 // start and the fork child's re-execution only. With GEMU_EXEC=host (the
-// control) each of the two execs is a new gemu too.
+// control) each of the two execs is a new gemu too, and so is an exec
+// whose environment sets one of gemu's variables otherwise.
 func TestExecInPlace(t *testing.T) {
 	strace, err := exec.LookPath("strace")
 	if err != nil {
@@ -82,14 +83,19 @@ func TestExecInPlace(t *testing.T) {
 		}
 		bb, _ := busyboxBin(t, "arm64")
 		gemu := gemuBin(t)
-		script := bb + " true; " + bb + " echo in place"
-		for _, mode := range []string{"", "host"} {
+		for _, mode := range []string{"", "host", "env"} {
+			// env: the first program's environment sets one of gemu's
+			// variables differently, so it gets a gemu of its own.
+			script := bb + " true; " + bb + " echo in place"
+			if mode == "env" {
+				script = "QEMU_UNAME=9.9.9 " + script
+			}
 			tmp := t.TempDir()
 			log := filepath.Join(tmp, "strace.log")
 			argv := []string{strace, "-f", "-qq", "-e", "trace=execve", "-o", log, gemu, bb, "sh", "-c", script}
-			got := run(t, argv, baseEnv(tmp, "GEMU_EXEC="+mode), tmp)
+			got := run(t, argv, baseEnv(tmp, "GEMU_EXEC="+strings.TrimSuffix(mode, "env")), tmp)
 			if got.code != 0 || got.stdout != "in place\n" {
-				t.Fatalf("GEMU_EXEC=%q: exit %d, stdout %q, stderr %s", mode, got.code, got.stdout, tail(got.stderr))
+				t.Fatalf("mode %q: exit %d, stdout %q, stderr %s", mode, got.code, got.stdout, tail(got.stderr))
 			}
 			b, err := os.ReadFile(log)
 			if err != nil {
@@ -105,15 +111,13 @@ func TestExecInPlace(t *testing.T) {
 				case strings.Contains(line, "execve(") && strings.Contains(line, "= 0"):
 					starts++
 				case strings.Contains(line, "execve") && strings.Contains(line, "= -1"):
-					t.Errorf("GEMU_EXEC=%q: a failed execve: %s", mode, line)
+					t.Errorf("mode %q: a failed execve: %s", mode, line)
 				}
 			}
-			want := 2 // gemu itself, the fork child's re-execution
-			if mode == "host" {
-				want = 4
-			}
+			// gemu, the fork child, then each exec that starts a gemu
+			want := map[string]int{"": 2, "host": 4, "env": 3}[mode]
 			if starts != want {
-				t.Errorf("GEMU_EXEC=%q: %d host execve calls, want %d:\n%s", mode, starts, want, b)
+				t.Errorf("mode %q: %d host execve calls, want %d:\n%s", mode, starts, want, b)
 			}
 		}
 	}

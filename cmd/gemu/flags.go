@@ -36,6 +36,23 @@ func userFlags() []cli.Flag {
 	}
 }
 
+// tuningVars are gemu's settings read from the environment outside the
+// flags (translate/jit.go, translate/jitflush.go, profile.go,
+// linuxuser/exec_here.go).
+var tuningVars = []string{"GEMU_JIT_ARENA", "GEMU_JIT_PERFMAP", "GEMU_CPUPROFILE", "GEMU_EXEC"}
+
+// emulatorVars lists every environment variable that configures gemu:
+// the flags' and tuningVars.
+func emulatorVars() []string {
+	out := append([]string(nil), tuningVars...)
+	for _, f := range userFlags() {
+		if e, ok := f.(interface{ GetEnvVars() []string }); ok {
+			out = append(out, e.GetEnvVars()...)
+		}
+	}
+	return out
+}
+
 // unsupported lists flags accepted by qemu-user that gemu refuses, with why.
 var unsupported = map[string]string{
 	"B":      "gemu chooses the guest base itself",

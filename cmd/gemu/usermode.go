@@ -193,6 +193,7 @@ func runGuest(cfg *config) (int, error) {
 		opts.Debugger = gdbstub.New(cfg.gdb, trace)
 	}
 	opts.Reexec = reexec(cfg)
+	opts.EmulatorVars = emulatorVars()
 	stop := cfg.stopProfile
 	if stop == nil {
 		stop = func() {}
