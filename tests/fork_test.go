@@ -59,7 +59,13 @@ func runSpawnCase(t *testing.T, arch string, c spawnCase) {
 		}
 		compare(t, "gemu "+name, want, invoke([]string{gemu}, append([]string{guest}, mode...)))
 		if i == 0 && q != "" && q != gemu {
-			got := invoke([]string{q}, append([]string{guest}, mode...))
+			tmp := t.TempDir()
+			got, ok := runUntil(t, append([]string{q, guest}, mode...), baseEnv(tmp), tmp, false)
+			if !ok {
+				// qemu-user 7.2 hangs now and then on Go programs (goexec).
+				t.Logf("qemu-%s %s: timed out after %v, not compared", arch, name, runTimeout)
+				continue
+			}
 			got.stderr = want.stderr
 			compare(t, "qemu-"+arch+" "+name, want, got)
 		}
