@@ -127,7 +127,7 @@ func (t *Thread) fork(flags, newsp, ptid, tls, ctid uint64) uint64 {
 }
 
 // forkCommand prepares the child's execve: gemu through Options.Reexec,
-// run from /proc/self/exe (the very binary that wrote the state).
+// run from selfExeFD (the very binary that wrote the state).
 func (p *Process) forkCommand() (*forkJob, error) {
 	env := make([]string, 0, len(os.Environ())+1)
 	for _, kv := range os.Environ() {
@@ -138,7 +138,7 @@ func (p *Process) forkCommand() (*forkJob, error) {
 	_, args, env := p.opts.Reexec(p.img.Path, []string{p.img.Path}, env)
 	job := &forkJob{}
 	var err error
-	if job.exe, err = syscall.BytePtrFromString("/proc/self/exe"); err != nil {
+	if job.exe, err = resolveExe(SelfExe); err != nil {
 		return nil, err
 	}
 	job.args, job.env = args, env

@@ -88,7 +88,7 @@ func isInternal(fd int) bool {
 // listFDs returns the open descriptor numbers, from /proc/self/fd.
 func listFDs() ([]int, error) {
 	dir, err := hostFD(func() (int, error) {
-		return unix.Open("/proc/self/fd", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		return procOpen("self/fd", unix.O_RDONLY|unix.O_DIRECTORY)
 	})
 	if err != nil {
 		return nil, err
@@ -206,7 +206,7 @@ type hostMapping struct {
 // (proc(5): "address perms offset dev inode pathname", dev as major:minor
 // in hex).
 func hostFileMappings(lo, hi uintptr) ([]hostMapping, error) {
-	fd, err := hostFD(func() (int, error) { return unix.Open("/proc/self/maps", unix.O_RDONLY|unix.O_CLOEXEC, 0) })
+	fd, err := hostFD(func() (int, error) { return procOpen("self/maps", unix.O_RDONLY) })
 	if err != nil {
 		return nil, err
 	}

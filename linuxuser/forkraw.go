@@ -27,15 +27,16 @@ type copyRange struct {
 
 // forkJob is everything the raw child uses.
 type forkJob struct {
-	exe       *byte
+	exe       hostExe
 	args, env []string
 	argvp     []*byte
 	envp      []*byte
 	ranges    []copyRange
 	fds       []int32 // descriptors whose FD_CLOEXEC the child clears
 	mfd       int
-	data      int64 // start of the memory area in the memfd
-	pagemap   *byte
+	data      int64    // start of the memory area in the memfd
+	procRoot  uintptr  // the host's procfs (hostProcRoot)
+	pagemap   *byte    // "self/pagemap", in procRoot
 	buf       []uint64 // pagemap entries
 	msg       []byte
 	hold      uint64 // heldAcrossExec, added to the mask for the execve
@@ -53,7 +54,12 @@ func (j *forkJob) setup(ranges []copyRange, data int64, mfd int, fds []int32, en
 	if j.envp, err = syscall.SlicePtrFromStrings(env); err != nil {
 		return err
 	}
-	if j.pagemap, err = syscall.BytePtrFromString("/proc/self/pagemap"); err != nil {
+	root, err := hostProcRoot()
+	if err != nil {
+		return err
+	}
+	j.procRoot = uintptr(root)
+	if j.pagemap, err = syscall.BytePtrFromString("self/pagemap"); err != nil {
 		return err
 	}
 	j.ranges, j.data, j.mfd, j.fds = ranges, data, mfd, append(fds, int32(mfd))
@@ -86,7 +92,7 @@ func forkRaw(j *forkJob, flags uintptr) (int, unix.Errno) {
 //go:nosplit
 //go:norace
 func forkChild(j *forkJob, mask *uint64) {
-	pm, _, e := syscall.RawSyscall(syscall.SYS_OPEN, uintptr(unsafe.Pointer(j.pagemap)), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	pm, _, e := syscall.RawSyscall6(syscall.SYS_OPENAT, j.procRoot, uintptr(unsafe.Pointer(j.pagemap)), unix.O_RDONLY|unix.O_CLOEXEC, 0, 0, 0)
 	if e != 0 {
 		pm = ^uintptr(0)
 	}
@@ -106,8 +112,8 @@ func forkChild(j *forkJob, mask *uint64) {
 		defaultSignals()
 		held := *mask | j.hold
 		syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&held)), 0, 8, 0, 0)
-		syscall.RawSyscall(syscall.SYS_EXECVE, uintptr(unsafe.Pointer(j.exe)),
-			uintptr(unsafe.Pointer(unsafe.SliceData(j.argvp))), uintptr(unsafe.Pointer(unsafe.SliceData(j.envp))))
+		syscall.RawSyscall6(unix.SYS_EXECVEAT, j.exe.dirfd, uintptr(unsafe.Pointer(j.exe.path)),
+			uintptr(unsafe.Pointer(unsafe.SliceData(j.argvp))), uintptr(unsafe.Pointer(unsafe.SliceData(j.envp))), j.exe.flags, 0)
 	}
 	syscall.RawSyscall(syscall.SYS_WRITE, 2, uintptr(unsafe.Pointer(unsafe.SliceData(j.msg))), uintptr(len(j.msg)))
 	for {

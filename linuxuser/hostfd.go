@@ -55,14 +55,21 @@ func ParkHostFDs(open func() error) error {
 		}
 	}
 	nofile.Unlock()
-	return parkHostFDs(floor, open)
+	err := parkHostFDs(floor, open)
+	// Now, on the main thread: a thread that forks or vforks may have a
+	// descriptor table of its own, which what it opens would stay in.
+	openSelfExe()
+	return err
 }
 
 func parkHostFDs(floor int, open func() error) error {
 	before := openFDs()
+	// Any descriptor holds a place; a chroot may have no /dev/null.
 	null, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return err
+		if null, err = unix.Open("/", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err != nil {
+			return err
+		}
 	}
 	placeholders := fillLowFDs(null, floor)
 	startPoller()
@@ -218,7 +225,13 @@ func startPoller() {
 // openFDs lists the process's open descriptors.
 func openFDs() map[int]bool {
 	out := map[int]bool{}
-	d, err := os.ReadDir("/proc/self/fd")
+	fd, err := procOpen("self/fd", unix.O_RDONLY|unix.O_DIRECTORY)
+	if err != nil {
+		return out
+	}
+	f := os.NewFile(uintptr(fd), "/proc/self/fd")
+	d, err := f.ReadDir(-1)
+	f.Close()
 	if err != nil {
 		return out
 	}
@@ -284,7 +297,7 @@ func closeGuestFDs(first, last uint64, flags uintptr) unix.Errno {
 // isOwnFDDir reports whether the directory open at fd is this process's
 // /proc/<pid>/fd or /proc/<pid>/task/<tid>/fd.
 func isOwnFDDir(fd int) bool {
-	target, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(fd))
+	target, err := fdLink(fd)
 	if err != nil || !strings.HasSuffix(target, "/fd") {
 		return false
 	}

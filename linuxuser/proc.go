@@ -216,7 +216,7 @@ var hostCmdline []byte
 // kernel refuses, gemu's command line stays.
 func (p *Process) setHostCmdline() {
 	args := p.guestRange(p.img.ArgStart, p.img.ArgEnd)
-	stat, err := os.ReadFile("/proc/self/stat")
+	stat, err := procReadFile("self/stat")
 	i := bytes.LastIndexByte(stat, ')')
 	if len(args) == 0 || err != nil || i < 0 {
 		return

@@ -15,7 +15,7 @@ import (
 
 // spawnJob is what the raw child needs, all allocated before the clone.
 type spawnJob struct {
-	path       *byte
+	exe        hostExe
 	argv, envp []*byte
 	setsid     bool
 	setpgid    bool
@@ -30,7 +30,7 @@ type spawnJob struct {
 // spawn starts exe and returns its pid once it has exec'd.
 func spawn(exe string, args, env []string, j *spawnJob) (int, error) {
 	var err error
-	if j.path, err = syscall.BytePtrFromString(exe); err != nil {
+	if j.exe, err = resolveExe(exe); err != nil {
 		return 0, err
 	}
 	if j.argv, err = syscall.SlicePtrFromStrings(args); err != nil {
@@ -81,7 +81,7 @@ func readFull(fd int, b []byte) (int, error) {
 	return n, nil
 }
 
-// spawnRaw clones a copy-on-write host child that execs j.path.
+// spawnRaw clones a copy-on-write host child that execs j.exe.
 //
 //go:nosplit
 //go:norace
@@ -121,8 +121,8 @@ func spawnChild(j *spawnJob) {
 			}
 		}
 		syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&j.mask)), 0, 8, 0, 0)
-		_, _, e = syscall.RawSyscall(syscall.SYS_EXECVE, uintptr(unsafe.Pointer(j.path)),
-			uintptr(unsafe.Pointer(unsafe.SliceData(j.argv))), uintptr(unsafe.Pointer(unsafe.SliceData(j.envp))))
+		_, _, e = syscall.RawSyscall6(unix.SYS_EXECVEAT, j.exe.dirfd, uintptr(unsafe.Pointer(j.exe.path)),
+			uintptr(unsafe.Pointer(unsafe.SliceData(j.argv))), uintptr(unsafe.Pointer(unsafe.SliceData(j.envp))), j.exe.flags, 0)
 	}
 	code := int32(e)
 	syscall.RawSyscall(syscall.SYS_WRITE, uintptr(j.errFD), uintptr(unsafe.Pointer(&code)), 4)

@@ -282,7 +282,7 @@ func (t *Thread) execInPlace(exe string, args, env []string, mask, ignored uint6
 	}
 	var old uint64
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&mask)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
-	err := unix.Exec(exe, args, env)
+	err := hostExec(exe, args, env)
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&old)), 0, 8, 0, 0)
 	for sig := 1; sig <= syscalls.NSIG; sig++ {
 		if ignored&sigBit(sig) != 0 {

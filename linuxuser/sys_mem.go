@@ -1,8 +1,6 @@
 package linuxuser
 
 import (
-	"fmt"
-	"os"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
@@ -177,7 +175,7 @@ func (t *Thread) mmapSharedAnon(spec translate.MapSpec) uint64 {
 
 // fdPath names a file mapping for /proc/self/maps.
 func fdPath(fd int) string {
-	s, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd))
+	s, err := fdLink(fd)
 	if err != nil {
 		return ""
 	}

@@ -2,8 +2,6 @@ package linuxuser
 
 import (
 	"errors"
-	"fmt"
-	"os"
 	"time"
 	"unsafe"
 
@@ -169,7 +167,7 @@ func (t *Thread) epollWait(a *Args, timeout time.Duration) uint64 {
 // there are some (0 when the time runs out first). Call with the
 // temporary mask installed.
 func (t *Thread) epollProbe(epfd int, timeout time.Duration) uint64 {
-	if target, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", epfd)); err != nil || target != "anon_inode:[eventpoll]" {
+	if target, err := fdLink(epfd); err != nil || target != "anon_inode:[eventpoll]" {
 		t.endTempMask()
 		if err != nil {
 			return errno(unix.EBADF)

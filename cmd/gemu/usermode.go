@@ -235,13 +235,14 @@ func guestArch(cfg *config) (targets.Arch, error) {
 	return arch, pickArch(cfg, arch)
 }
 
-// reexec runs a foreign program the guest execs: this gemu binary again,
-// with the options that shape the guest (not -E/-U, already applied to
-// env, nor -D, whose file belongs to this process).
+// reexec runs a foreign program the guest execs: this gemu binary again
+// (linuxuser.SelfExe: reached without a path, which a chroot may not
+// have), with the options that shape the guest (not -E/-U, already
+// applied to env, nor -D, whose file belongs to this process).
 func reexec(cfg *config) func(path string, argv, env []string) (string, []string, []string) {
-	exe, err := os.Executable()
+	name, err := os.Executable() // argv[0], as ps shows it
 	if err != nil {
-		exe = "/proc/self/exe"
+		name = "gemu"
 	}
 	var flags []string
 	add := func(name, v string) {
@@ -263,7 +264,7 @@ func reexec(cfg *config) func(path string, argv, env []string) (string, []string
 		flags = append(flags, "-strace")
 	}
 	return func(path string, argv, env []string) (string, []string, []string) {
-		args := append([]string{exe}, flags...)
+		args := append([]string{name}, flags...)
 		if len(argv) > 0 {
 			args = append(args, "-0", argv[0])
 		}
@@ -273,7 +274,7 @@ func reexec(cfg *config) func(path string, argv, env []string) (string, []string
 		}
 		// Programs the debugged guest runs are not debugged: a QEMU_GDB
 		// the child inherits would make it wait for a gdb of its own.
-		return exe, args, removeVar(append([]string(nil), env...), "QEMU_GDB")
+		return linuxuser.SelfExe, args, removeVar(append([]string(nil), env...), "QEMU_GDB")
 	}
 }
 
