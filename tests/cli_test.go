@@ -122,3 +122,31 @@ func TestStraceDecoding(t *testing.T) {
 		t.Errorf("-strace of a threaded guest shows %d thread ids, want several:\n%s", len(tids), tail(r.stderr))
 	}
 }
+
+// TestRenamedGemu: a gemu named gemu-<suffix> where the suffix names no
+// target (a renamed download) runs any guest, taking the target from the
+// ELF; gemu-<target>-static still forces its target (issue 17).
+func TestRenamedGemu(t *testing.T) {
+	gemu := gemuBin(t)
+	dir := t.TempDir()
+	link := func(name string) string {
+		p := filepath.Join(dir, name)
+		if err := os.Symlink(gemu, p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, name := range []string{"gemu-static", "gemu-linux-amd64", "gemu-v0.1"} {
+		bin := link(name)
+		for _, arch := range guestArches() {
+			r := run(t, []string{bin, fixture(t, arch, "hello")}, baseEnv(dir), dir)
+			if r.code != 0 || r.stdout != "hello from gemu\n" {
+				t.Errorf("%s %s hello: status %d, stdout %q, stderr %q", name, arch, r.code, r.stdout, r.stderr)
+			}
+		}
+	}
+	r := run(t, []string{link("gemu-aarch64-static"), fixture(t, "riscv64", "hello")}, baseEnv(dir), dir)
+	if r.code != 1 || !strings.Contains(r.stderr, "Invalid ELF image for this architecture") {
+		t.Errorf("gemu-aarch64-static on a riscv64 program: status %d, stderr %q; want the target forced", r.code, r.stderr)
+	}
+}

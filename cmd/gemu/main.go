@@ -19,6 +19,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gemu-project/gemu/linuxuser"
+	"github.com/gemu-project/gemu/targets"
 	_ "github.com/gemu-project/gemu/targets/aarch64"
 	_ "github.com/gemu-project/gemu/targets/riscv64"
 )
@@ -63,13 +64,20 @@ func run(args []string) int {
 	}
 }
 
-// multiCallArch returns the architecture a `gemu-<arch>` name selects.
+// multiCallArch returns the architecture a `gemu-<arch>` or
+// `gemu-<arch>-static` name selects. Any other name, `gemu-static` or a
+// download renamed `gemu-linux-amd64` or `gemu-v0.1` among them, selects
+// none: that gemu takes the target from the program's ELF header.
 func multiCallArch(argv0 string) string {
-	name := filepath.Base(argv0)
-	if rest, ok := strings.CutPrefix(name, "gemu-"); ok {
-		return strings.TrimSuffix(rest, "-static")
+	rest, ok := strings.CutPrefix(filepath.Base(argv0), "gemu-")
+	if !ok {
+		return ""
 	}
-	return ""
+	rest = strings.TrimSuffix(rest, "-static")
+	if _, err := targets.ByName(rest); err != nil {
+		return ""
+	}
+	return rest
 }
 
 func newApp(forcedArch string) *cli.App {
