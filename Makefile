@@ -57,10 +57,10 @@ all: build
 
 # urfave_cli_no_docs leaves out cli's man-page generator (md2man,
 # blackfriday): 6-7 ms less start-up for every process gemu starts.
-# -E main.gemuEntry: an entry point that saves RLIMIT_NOFILE before Go's
-# runtime raises it (cmd/gemu/entry_amd64.s), so the guest sees the real one.
+# CGO_ENABLED=0: a static gemu (the net package would link libc), which a
+# chroot's binfmt_misc entry needs.
 build:
-	CGO_ENABLED=0 $(GO) build -tags urfave_cli_no_docs -ldflags=-E=main.gemuEntry -o bin/gemu ./cmd/gemu
+	CGO_ENABLED=0 $(GO) build -tags urfave_cli_no_docs -o bin/gemu ./cmd/gemu
 	ln -sf gemu bin/gemu-riscv64
 	ln -sf gemu bin/gemu-aarch64
 
