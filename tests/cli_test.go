@@ -150,3 +150,27 @@ func TestRenamedGemu(t *testing.T) {
 		t.Errorf("gemu-aarch64-static on a riscv64 program: status %d, stderr %q; want the target forced", r.code, r.stderr)
 	}
 }
+
+// TestHostProgramRunsNatively: an x86-64 program given to gemu is not
+// refused but executed as it is, with the argv (-0 applied), environment
+// (-E/-U applied) and RLIMIT_NOFILE it would have natively (issue 17).
+func TestHostProgramRunsNatively(t *testing.T) {
+	prog := fixture(t, "x86_64", "args")
+	dir := t.TempDir()
+	want := run(t, []string{"/bin/bash", "-c", `exec -a renamed "$0" x 'y z'`, prog}, baseEnv(dir, "GEMU_TEST_A=set"), dir)
+	got := run(t, []string{gemuBin(t), "-E", "GEMU_TEST_A=set", "-U", "GEMU_TEST_B", "-0", "renamed", prog, "x", "y z"},
+		baseEnv(dir, "GEMU_TEST_B=gone"), dir)
+	compare(t, "gemu on an x86-64 program", want, got)
+	mustContain(t, "x86-64 args", got.stdout, "argv[0] base=renamed", "env GEMU_TEST_A=[set]", "env GEMU_TEST_B unset")
+
+	busybox, _ := busyboxBin(t, "amd64")
+	lowered := []string{"/bin/sh", "-c", `ulimit -Sn 256 && exec "$@"`, "sh"}
+	script := []string{busybox, "sh", "-c", "ulimit -n"}
+	want = run(t, append(lowered, script...), baseEnv(dir), dir)
+	compare(t, "gemu on x86-64 busybox under ulimit -Sn 256", want, run(t, append(append(lowered, gemuBin(t)), script...), baseEnv(dir), dir))
+
+	r := run(t, []string{gemuBin(t), "-g", "0", prog}, baseEnv(dir), dir)
+	if r.code != 1 || !strings.Contains(r.stderr, "runs natively") {
+		t.Errorf("gemu -g on an x86-64 program: status %d, stderr %q; want a one-line refusal", r.code, r.stderr)
+	}
+}

@@ -222,6 +222,9 @@ func guestArch(cfg *config) (targets.Arch, error) {
 		return targets.ByName(name)
 	}
 	machine, osKind, err := loader.Probe(cfg.path)
+	if err != nil && machine == hostMachine && machine != 0 && cfg.forcedArch == "" {
+		return nil, runNative(cfg)
+	}
 	if err != nil {
 		return nil, err
 	}
