@@ -2,9 +2,12 @@ package tests
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // gemuRun runs bin/gemu with args in a fresh temp dir and a clean environment.
@@ -173,4 +176,72 @@ func TestHostProgramRunsNatively(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "runs natively") {
 		t.Errorf("gemu -g on an x86-64 program: status %d, stderr %q; want a one-line refusal", r.code, r.stderr)
 	}
+}
+
+// TestSignalWhileWaitingForGDB: while gemu -g waits for gdb to connect,
+// SIGTERM and SIGINT end it by their default action, as they would end
+// the program natively (issue 17), and a signal ignored when gemu started
+// stays ignored.
+func TestSignalWhileWaitingForGDB(t *testing.T) {
+	prog := fixture(t, "aarch64", "hello")
+	for _, c := range []struct {
+		name      string
+		ignoreINT bool
+		send      []syscall.Signal
+		want      syscall.Signal
+	}{
+		{"SIGTERM", false, []syscall.Signal{syscall.SIGTERM}, syscall.SIGTERM},
+		{"SIGINT", false, []syscall.Signal{syscall.SIGINT}, syscall.SIGINT},
+		{"SIGINT ignored then SIGTERM", true, []syscall.Signal{syscall.SIGINT, syscall.SIGTERM}, syscall.SIGTERM},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sock := filepath.Join(t.TempDir(), "gdb.sock")
+			argv := []string{gemuBin(t), "-g", "unix:" + sock, prog}
+			if c.ignoreINT {
+				argv = append([]string{"/bin/sh", "-c", `trap "" INT && exec "$@"`, "sh"}, argv...)
+			}
+			ws, stderr := signalWaiting(t, argv, sock, c.send)
+			if !ws.Signaled() || ws.Signal() != c.want {
+				t.Errorf("gemu -g waiting, sent %v: wait status %#x, want killed by %v; stderr:\n%s", c.send, ws, c.want, stderr)
+			}
+			if _, err := os.Stat(sock); err == nil {
+				t.Errorf("the -g socket %s is left behind", sock)
+			}
+		})
+	}
+}
+
+// signalWaiting starts argv (a gemu -g unix:sock), waits until the socket
+// exists, sends sigs 200 ms apart and returns how the process ended and
+// its stderr.
+func signalWaiting(t *testing.T, argv []string, sock string, sigs []syscall.Signal) (syscall.WaitStatus, string) {
+	t.Helper()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-done:
+		case <-time.After(runTimeout):
+			cmd.Process.Kill()
+		}
+	}()
+	for i := 0; i < 500; i++ {
+		if _, err := os.Stat(sock); err == nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // the program is probed, gemu waits in accept
+	for _, s := range sigs {
+		cmd.Process.Signal(s)
+		time.Sleep(200 * time.Millisecond)
+	}
+	cmd.Wait()
+	return cmd.ProcessState.Sys().(syscall.WaitStatus), stderr.String()
 }

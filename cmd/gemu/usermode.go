@@ -190,7 +190,11 @@ func runGuest(cfg *config) (int, error) {
 		if cfg.logs.on("gdb") {
 			trace = cfg.logs.out
 		}
-		opts.Debugger = gdbstub.New(cfg.gdb, trace)
+		ln, err := acceptGDB(cfg.gdb)
+		if err != nil {
+			return 1, fmt.Errorf("-g: %v", err)
+		}
+		opts.Debugger = gdbstub.New(ln, trace)
 	}
 	opts.Reexec = reexec(cfg)
 	opts.EmulatorVars = emulatorVars()
