@@ -47,7 +47,11 @@ func main() {
 }
 
 func run(args []string) int {
-	app := newApp(multiCallArch(args[0]))
+	start := detectBinfmt(args)
+	app := newApp(multiCallArch(args[0]), start)
+	if start != nil {
+		args = start.cliArgs(args[0])
+	}
 	err := app.Run(args)
 	var ee *exitError
 	switch {
@@ -80,10 +84,16 @@ func multiCallArch(argv0 string) string {
 	return rest
 }
 
-func newApp(forcedArch string) *cli.App {
+// newApp is gemu's command line; started by binfmt_misc for a program
+// (start not nil) it has no subcommands: the program is the argument.
+func newApp(forcedArch string, start *binfmtStart) *cli.App {
 	name := "gemu"
 	if forcedArch != "" {
 		name += "-" + forcedArch
+	}
+	cmds := commands()
+	if start != nil {
+		cmds = nil
 	}
 	return &cli.App{
 		Name:            name,
@@ -91,12 +101,12 @@ func newApp(forcedArch string) *cli.App {
 		UsageText:       name + " [options] PROGRAM [ARGUMENTS...]",
 		HideVersion:     true,
 		Flags:           userFlags(),
-		Commands:        commands(),
+		Commands:        cmds,
 		HideHelpCommand: true,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return &exitError{status: 1, msg: err.Error() + " (see -h)"}
 		},
-		Action: func(c *cli.Context) error { return userMode(c, forcedArch) },
+		Action: func(c *cli.Context) error { return userMode(c, forcedArch, start) },
 	}
 }
 

@@ -27,6 +27,7 @@ func runNative(cfg *config) error {
 	// raises it too (linuxuser.ParkHostFDs): the program gets the limit
 	// gemu was started with.
 	restoreNofile()
+	cfg.closeExecFile()
 	err := syscall.Exec(cfg.path, cfg.argv, cfg.env)
 	return fmt.Errorf("%s: %v", cfg.path, err)
 }
