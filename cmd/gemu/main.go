@@ -111,5 +111,5 @@ func newApp(forcedArch string, start *binfmtStart) *cli.App {
 }
 
 func commands() []*cli.Command {
-	return []*cli.Command{infoCommand()}
+	return []*cli.Command{infoCommand(), binfmtCommand()}
 }
