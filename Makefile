@@ -1,7 +1,7 @@
 # gemu: build, guest fixtures, tests, demo and benchmarks.
 #
 #   make demo       build gemu and run a few bundled riscv64 programs under it
-#   make test       what CI runs: deps, build, fixtures, go test ./...
+#   make test       what CI runs: deps, tidy-check, build, fixtures, go test ./...
 #   make deps       install the Debian packages the tests need (idempotent)
 #   make fixtures   build the guest programs in tests/guest for every arch
 #   make bench      benchmark gemu against qemu-user and native
@@ -50,17 +50,17 @@ C_BENCH := $(basename $(notdir $(wildcard bench/*.c)))
 GO_BENCH := $(patsubst bench/%/main.go,%,$(wildcard bench/*/main.go))
 bench_bins = $(addprefix bench/build/$(1)/,$(C_BENCH) $(GO_BENCH) gosha-asm)
 
-.PHONY: all build deps fixtures test demo bench bench-build difftest conformance fuzz clean
+.PHONY: all build deps tidy-check fixtures test demo bench bench-build difftest conformance fuzz clean
 .DELETE_ON_ERROR:
 
 all: build
 
 # urfave_cli_no_docs leaves out cli's man-page generator (md2man,
 # blackfriday): 6-7 ms less start-up for every process gemu starts.
-# -E main.gemuEntry: an entry point that saves RLIMIT_NOFILE before Go's
-# runtime raises it (cmd/gemu/entry_amd64.s), so the guest sees the real one.
+# CGO_ENABLED=0: a static gemu (the net package would link libc), which a
+# chroot's binfmt_misc entry needs.
 build:
-	CGO_ENABLED=0 $(GO) build -tags urfave_cli_no_docs -ldflags=-E=main.gemuEntry -o bin/gemu ./cmd/gemu
+	CGO_ENABLED=0 $(GO) build -tags urfave_cli_no_docs -o bin/gemu ./cmd/gemu
 	ln -sf gemu bin/gemu-riscv64
 	ln -sf gemu bin/gemu-aarch64
 
@@ -77,13 +77,17 @@ fixtures: $(FIXTURES)
 # for hot blocks), and the fixtures and busybox once more in lockstep
 # (every compiled block checked against the interpreter).
 JIT_SUITE := ./tests/ ./targets/... ./linuxuser/ ./gdbstub/
-test: deps
+test: deps tidy-check
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory -j2 fixtures
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
 	GEMU_JIT=force $(GO) test -timeout $(TEST_TIMEOUT) $(JIT_SUITE)
 	GEMU_JIT=off $(GO) test -timeout $(TEST_TIMEOUT) $(JIT_SUITE)
 	GEMU_JIT=lockstep $(GO) test -timeout $(TEST_TIMEOUT) ./tests/ ./targets/...
+
+# go.mod and go.sum as `go mod tidy` leaves them (it prints the diff).
+tidy-check:
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy" >&2; exit 1; }
 
 # Rules for one architecture: C programs from tests/guest/*.c and bench/*.c,
 # Go programs from tests/guest/NAME/ and bench/NAME/ (static, no cgo).

@@ -30,6 +30,10 @@ type Options struct {
 	Uname     string   // -r: uname release
 	ATFlags   uint64   // AT_FLAGS (binfmt_misc P flag)
 	ExecFn    string   // AT_EXECFN (default: the path)
+	// ExecFile, when set, is the program open already (binfmt_misc's
+	// AT_EXECFD): it is loaded from this file, named path, instead of
+	// opening path. The caller closes it once the process is made.
+	ExecFile *os.File
 
 	Strace io.Writer // -strace: one line per syscall
 	Unimp  io.Writer // -d unimp: unsupported syscalls and features
@@ -197,8 +201,15 @@ func newProcess(arch targets.Arch, opts Options) (*Process, error) {
 // load maps the program and builds its stack.
 func (p *Process) load(path string, argv []string) error {
 	opts := p.opts
-	img, err := loader.Load(p.as, p.arch, path, argv, opts.Env, loader.Options{StackSize: opts.StackSize,
-		Seed: opts.Seed, Prefix: opts.Prefix, ExecFn: opts.ExecFn, PIEBase: 0, ATFlags: opts.ATFlags})
+	lopts := loader.Options{StackSize: opts.StackSize,
+		Seed: opts.Seed, Prefix: opts.Prefix, ExecFn: opts.ExecFn, PIEBase: 0, ATFlags: opts.ATFlags}
+	var img *loader.Image
+	var err error
+	if opts.ExecFile != nil {
+		img, err = loader.LoadFile(p.as, p.arch, path, opts.ExecFile, argv, opts.Env, lopts)
+	} else {
+		img, err = loader.Load(p.as, p.arch, path, argv, opts.Env, lopts)
+	}
 	if err != nil {
 		return err
 	}

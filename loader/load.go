@@ -76,6 +76,12 @@ func Load(as *translate.AddressSpace, arch targets.Arch, path string, argv, envp
 		return nil, err
 	}
 	defer f.Close()
+	return LoadFile(as, arch, path, f, argv, envp, opts)
+}
+
+// LoadFile is Load on the program open as f, named path: binfmt_misc's
+// AT_EXECFD, a program gemu may not be able to open by its path.
+func LoadFile(as *translate.AddressSpace, arch targets.Arch, path string, f *os.File, argv, envp []string, opts Options) (*Image, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err

@@ -176,7 +176,7 @@ func (img *Image) auxv(arch targets.Arch, opts Options, execfn, platform, random
 		{AT_EUID, uint64(os.Geteuid())},
 		{AT_GID, uint64(os.Getgid())},
 		{AT_EGID, uint64(os.Getegid())},
-		{AT_SECURE, 0},
+		{AT_SECURE, secureExec()},
 		{AT_RANDOM, random},
 		{AT_HWCAP2, arch.HWCap2()},
 		{AT_EXECFN, execfn},
@@ -188,6 +188,19 @@ func (img *Image) auxv(arch targets.Arch, opts Options, execfn, platform, random
 		aux = append(aux, AuxEntry{AT_MINSIGSTKSZ, m})
 	}
 	return append(aux, AuxEntry{AT_NULL, 0})
+}
+
+// secureExec is AT_SECURE: 1 when the program runs with other effective
+// than real ids, as after a set-id exec (Linux security/commoncap.c
+// cap_bprm_creds_from_file sets secureexec then; file capabilities are
+// not looked at). gemu runs so when binfmt_misc's flag C gave it a
+// set-id program's credentials; the guest's C library then ignores
+// LD_LIBRARY_PATH and the like, as natively.
+func secureExec() uint64 {
+	if os.Getuid() != os.Geteuid() || os.Getgid() != os.Getegid() {
+		return 1
+	}
+	return 0
 }
 
 // randomBytes is AT_RANDOM's payload: from the seed when given (-seed).

@@ -2,9 +2,12 @@ package tests
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // gemuRun runs bin/gemu with args in a fresh temp dir and a clean environment.
@@ -121,4 +124,124 @@ func TestStraceDecoding(t *testing.T) {
 	if len(tids) < 2 {
 		t.Errorf("-strace of a threaded guest shows %d thread ids, want several:\n%s", len(tids), tail(r.stderr))
 	}
+}
+
+// TestRenamedGemu: a gemu named gemu-<suffix> where the suffix names no
+// target (a renamed download) runs any guest, taking the target from the
+// ELF; gemu-<target>-static still forces its target (issue 17).
+func TestRenamedGemu(t *testing.T) {
+	gemu := gemuBin(t)
+	dir := t.TempDir()
+	link := func(name string) string {
+		p := filepath.Join(dir, name)
+		if err := os.Symlink(gemu, p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, name := range []string{"gemu-static", "gemu-linux-amd64", "gemu-v0.1"} {
+		bin := link(name)
+		for _, arch := range guestArches() {
+			r := run(t, []string{bin, fixture(t, arch, "hello")}, baseEnv(dir), dir)
+			if r.code != 0 || r.stdout != "hello from gemu\n" {
+				t.Errorf("%s %s hello: status %d, stdout %q, stderr %q", name, arch, r.code, r.stdout, r.stderr)
+			}
+		}
+	}
+	r := run(t, []string{link("gemu-aarch64-static"), fixture(t, "riscv64", "hello")}, baseEnv(dir), dir)
+	if r.code != 1 || !strings.Contains(r.stderr, "Invalid ELF image for this architecture") {
+		t.Errorf("gemu-aarch64-static on a riscv64 program: status %d, stderr %q; want the target forced", r.code, r.stderr)
+	}
+}
+
+// TestHostProgramRunsNatively: an x86-64 program given to gemu is not
+// refused but executed as it is, with the argv (-0 applied), environment
+// (-E/-U applied) and RLIMIT_NOFILE it would have natively (issue 17).
+func TestHostProgramRunsNatively(t *testing.T) {
+	prog := fixture(t, "x86_64", "args")
+	dir := t.TempDir()
+	want := run(t, []string{"/bin/bash", "-c", `exec -a renamed "$0" x 'y z'`, prog}, baseEnv(dir, "GEMU_TEST_A=set"), dir)
+	got := run(t, []string{gemuBin(t), "-E", "GEMU_TEST_A=set", "-U", "GEMU_TEST_B", "-0", "renamed", prog, "x", "y z"},
+		baseEnv(dir, "GEMU_TEST_B=gone"), dir)
+	compare(t, "gemu on an x86-64 program", want, got)
+	mustContain(t, "x86-64 args", got.stdout, "argv[0] base=renamed", "env GEMU_TEST_A=[set]", "env GEMU_TEST_B unset")
+
+	busybox, _ := busyboxBin(t, "amd64")
+	lowered := []string{"/bin/sh", "-c", `ulimit -Sn 256 && exec "$@"`, "sh"}
+	script := []string{busybox, "sh", "-c", "ulimit -n"}
+	want = run(t, append(lowered, script...), baseEnv(dir), dir)
+	compare(t, "gemu on x86-64 busybox under ulimit -Sn 256", want, run(t, append(append(lowered, gemuBin(t)), script...), baseEnv(dir), dir))
+
+	r := run(t, []string{gemuBin(t), "-g", "0", prog}, baseEnv(dir), dir)
+	if r.code != 1 || !strings.Contains(r.stderr, "runs natively") {
+		t.Errorf("gemu -g on an x86-64 program: status %d, stderr %q; want a one-line refusal", r.code, r.stderr)
+	}
+}
+
+// TestSignalWhileWaitingForGDB: while gemu -g waits for gdb to connect,
+// SIGTERM and SIGINT end it by their default action, as they would end
+// the program natively (issue 17), and a signal ignored when gemu started
+// stays ignored.
+func TestSignalWhileWaitingForGDB(t *testing.T) {
+	prog := fixture(t, "aarch64", "hello")
+	for _, c := range []struct {
+		name      string
+		ignoreINT bool
+		send      []syscall.Signal
+		want      syscall.Signal
+	}{
+		{"SIGTERM", false, []syscall.Signal{syscall.SIGTERM}, syscall.SIGTERM},
+		{"SIGINT", false, []syscall.Signal{syscall.SIGINT}, syscall.SIGINT},
+		{"SIGINT ignored then SIGTERM", true, []syscall.Signal{syscall.SIGINT, syscall.SIGTERM}, syscall.SIGTERM},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sock := filepath.Join(t.TempDir(), "gdb.sock")
+			argv := []string{gemuBin(t), "-g", "unix:" + sock, prog}
+			if c.ignoreINT {
+				argv = append([]string{"/bin/sh", "-c", `trap "" INT && exec "$@"`, "sh"}, argv...)
+			}
+			ws, stderr := signalWaiting(t, argv, sock, c.send)
+			if !ws.Signaled() || ws.Signal() != c.want {
+				t.Errorf("gemu -g waiting, sent %v: wait status %#x, want killed by %v; stderr:\n%s", c.send, ws, c.want, stderr)
+			}
+			if _, err := os.Stat(sock); err == nil {
+				t.Errorf("the -g socket %s is left behind", sock)
+			}
+		})
+	}
+}
+
+// signalWaiting starts argv (a gemu -g unix:sock), waits until the socket
+// exists, sends sigs 200 ms apart and returns how the process ended and
+// its stderr.
+func signalWaiting(t *testing.T, argv []string, sock string, sigs []syscall.Signal) (syscall.WaitStatus, string) {
+	t.Helper()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-done:
+		case <-time.After(runTimeout):
+			cmd.Process.Kill()
+		}
+	}()
+	for i := 0; i < 500; i++ {
+		if _, err := os.Stat(sock); err == nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // the program is probed, gemu waits in accept
+	for _, s := range sigs {
+		cmd.Process.Signal(s)
+		time.Sleep(200 * time.Millisecond)
+	}
+	cmd.Wait()
+	return cmd.ProcessState.Sys().(syscall.WaitStatus), stderr.String()
 }

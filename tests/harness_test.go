@@ -160,11 +160,19 @@ func runUntil(t *testing.T, argv []string, env []string, dir string, netns bool)
 	if netns {
 		cmd.SysProcAttr = testenv.NetnsAttr()
 	}
+	return runCommand(t, ctx, cmd, shown)
+}
+
+// runCommand runs cmd, made with exec.CommandContext(ctx, ...), to its
+// end; ok is false when ctx's deadline ended it. shown names it in
+// failures.
+func runCommand(t *testing.T, ctx context.Context, cmd *exec.Cmd, shown []string) (res result, ok bool) {
+	t.Helper()
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
-	res := result{stdout: stdout.String(), stderr: stderr.String()}
+	res = result{stdout: stdout.String(), stderr: stderr.String()}
 	if ctx.Err() != nil {
 		return res, false
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gemu-project/gemu/linuxuser"
+	"github.com/gemu-project/gemu/targets"
 	_ "github.com/gemu-project/gemu/targets/aarch64"
 	_ "github.com/gemu-project/gemu/targets/riscv64"
 )
@@ -46,7 +47,11 @@ func main() {
 }
 
 func run(args []string) int {
-	app := newApp(multiCallArch(args[0]))
+	start := detectBinfmt(args)
+	app := newApp(multiCallArch(args[0]), start)
+	if start != nil {
+		args = start.cliArgs(args[0])
+	}
 	err := app.Run(args)
 	var ee *exitError
 	switch {
@@ -63,19 +68,32 @@ func run(args []string) int {
 	}
 }
 
-// multiCallArch returns the architecture a `gemu-<arch>` name selects.
+// multiCallArch returns the architecture a `gemu-<arch>` or
+// `gemu-<arch>-static` name selects. Any other name, `gemu-static` or a
+// download renamed `gemu-linux-amd64` or `gemu-v0.1` among them, selects
+// none: that gemu takes the target from the program's ELF header.
 func multiCallArch(argv0 string) string {
-	name := filepath.Base(argv0)
-	if rest, ok := strings.CutPrefix(name, "gemu-"); ok {
-		return strings.TrimSuffix(rest, "-static")
+	rest, ok := strings.CutPrefix(filepath.Base(argv0), "gemu-")
+	if !ok {
+		return ""
 	}
-	return ""
+	rest = strings.TrimSuffix(rest, "-static")
+	if _, err := targets.ByName(rest); err != nil {
+		return ""
+	}
+	return rest
 }
 
-func newApp(forcedArch string) *cli.App {
+// newApp is gemu's command line; started by binfmt_misc for a program
+// (start not nil) it has no subcommands: the program is the argument.
+func newApp(forcedArch string, start *binfmtStart) *cli.App {
 	name := "gemu"
 	if forcedArch != "" {
 		name += "-" + forcedArch
+	}
+	cmds := commands()
+	if start != nil {
+		cmds = nil
 	}
 	return &cli.App{
 		Name:            name,
@@ -83,15 +101,15 @@ func newApp(forcedArch string) *cli.App {
 		UsageText:       name + " [options] PROGRAM [ARGUMENTS...]",
 		HideVersion:     true,
 		Flags:           userFlags(),
-		Commands:        commands(),
+		Commands:        cmds,
 		HideHelpCommand: true,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return &exitError{status: 1, msg: err.Error() + " (see -h)"}
 		},
-		Action: func(c *cli.Context) error { return userMode(c, forcedArch) },
+		Action: func(c *cli.Context) error { return userMode(c, forcedArch, start) },
 	}
 }
 
 func commands() []*cli.Command {
-	return []*cli.Command{infoCommand()}
+	return []*cli.Command{infoCommand(), binfmtCommand()}
 }

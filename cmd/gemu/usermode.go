@@ -1,6 +1,7 @@
 package main
 
 import (
+	"debug/elf"
 	"fmt"
 	"io"
 	"net"
@@ -17,8 +18,9 @@ import (
 	"github.com/gemu-project/gemu/translate"
 )
 
-// userMode runs one guest program: the default action.
-func userMode(c *cli.Context, forcedArch string) error {
+// userMode runs one guest program: the default action. start is how
+// binfmt_misc started gemu, or nil.
+func userMode(c *cli.Context, forcedArch string, start *binfmtStart) error {
 	if c.Bool("version") {
 		fmt.Printf("gemu version %s (qemu-user compatible command line)\n", Version)
 		return nil
@@ -48,7 +50,7 @@ func userMode(c *cli.Context, forcedArch string) error {
 	if c.NArg() == 0 {
 		return &exitError{status: 1, msg: "no program given (usage: gemu [options] PROGRAM [ARGUMENTS...], see -h)"}
 	}
-	cfg, err := buildConfig(c, forcedArch, logs)
+	cfg, err := buildConfig(c, forcedArch, logs, start)
 	if err != nil {
 		return err
 	}
@@ -82,9 +84,10 @@ type config struct {
 	logs        *logConfig
 	stopProfile func()
 	gdb         *hostsock.Listener // -g: the gdbstub's listener
+	execFile    *os.File           // the program open already (binfmt_misc's AT_EXECFD)
 }
 
-func buildConfig(c *cli.Context, forcedArch string, logs *logConfig) (*config, error) {
+func buildConfig(c *cli.Context, forcedArch string, logs *logConfig, start *binfmtStart) (*config, error) {
 	args := c.Args().Slice()
 	cfg := &config{
 		path:       args[0],
@@ -103,6 +106,9 @@ func buildConfig(c *cli.Context, forcedArch string, logs *logConfig) (*config, e
 		return nil, err
 	}
 	cfg.jitMode = mode
+	if start != nil {
+		cfg.argv[0], cfg.execFile = start.argv0, start.execFile
+	}
 	if a0 := c.String("0"); a0 != "" {
 		cfg.argv[0] = a0
 	}
@@ -190,7 +196,11 @@ func runGuest(cfg *config) (int, error) {
 		if cfg.logs.on("gdb") {
 			trace = cfg.logs.out
 		}
-		opts.Debugger = gdbstub.New(cfg.gdb, trace)
+		ln, err := acceptGDB(cfg.gdb)
+		if err != nil {
+			return 1, fmt.Errorf("-g: %v", err)
+		}
+		opts.Debugger = gdbstub.New(ln, trace)
 	}
 	opts.Reexec = reexec(cfg)
 	opts.EmulatorVars = emulatorVars()
@@ -208,11 +218,27 @@ func runGuest(cfg *config) (int, error) {
 		}
 		st.Exit()
 	}
-	// Run returns only when the program could not be started: the guest's
-	// end exits the emulator through opts.Exit.
-	err = linuxuser.Run(arch, cfg.path, cfg.argv, opts)
-	stop()
-	return 1, err
+	// The process runs until the guest's end exits the emulator through
+	// opts.Exit; an error means the program could not be started.
+	opts.ExecFile = cfg.execFile
+	p, err := linuxuser.NewProcess(arch, cfg.path, cfg.argv, opts)
+	cfg.closeExecFile()
+	if err != nil {
+		stop()
+		return 1, err
+	}
+	p.Run()
+	return 1, nil
+}
+
+// closeExecFile closes binfmt_misc's descriptor of the program once it
+// is loaded: the guest's descriptors are its own (its first open gets
+// the lowest free number, as natively).
+func (cfg *config) closeExecFile() {
+	if cfg.execFile != nil {
+		cfg.execFile.Close()
+		cfg.execFile = nil
+	}
 }
 
 // guestArch picks the target for the program; a fork child (re-executed
@@ -221,7 +247,10 @@ func guestArch(cfg *config) (targets.Arch, error) {
 	if name, ok := linuxuser.ResumeArch(cfg.env); ok {
 		return targets.ByName(name)
 	}
-	machine, osKind, err := loader.Probe(cfg.path)
+	machine, osKind, err := probe(cfg)
+	if err != nil && machine == hostMachine && machine != 0 && cfg.forcedArch == "" {
+		return nil, runNative(cfg)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -233,6 +262,19 @@ func guestArch(cfg *config) (targets.Arch, error) {
 		return nil, fmt.Errorf("%s: %v", cfg.path, err)
 	}
 	return arch, pickArch(cfg, arch)
+}
+
+// probe reads the program's ELF header, from binfmt_misc's descriptor
+// when there is one (the program may be execute-only).
+func probe(cfg *config) (elf.Machine, loader.OS, error) {
+	if cfg.execFile == nil {
+		return loader.Probe(cfg.path)
+	}
+	st, err := cfg.execFile.Stat()
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s: %v", cfg.path, err)
+	}
+	return loader.ProbeReader(cfg.execFile, st.Size(), cfg.path)
 }
 
 // reexec runs a foreign program the guest execs: this gemu binary again
