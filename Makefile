@@ -5,6 +5,7 @@
 #   make deps       install the Debian packages the tests need (idempotent)
 #   make fixtures   build the guest programs in tests/guest for every arch
 #   make bench      benchmark gemu against qemu-user and native
+#   make sandbox-test  Debian arm64 and riscv64 chroots bootstrapped, apt and gcc inside (root, network, slow)
 #   make difftest   random instruction sequences, gemu vs qemu-user, DIFF_N per arch
 #   make conformance  Go's standard-library tests natively and under gemu, as a table
 #   make fuzz       run every fuzz target for FUZZTIME each
@@ -34,7 +35,7 @@ BENCH_CFLAGS ?= -O2 -static -Wall -Wextra -ffp-contract=off
 BENCH_LDLIBS ?= -pthread -lm
 
 DEBIAN_PACKAGES := gcc libc6-dev gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
-	gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross linux-libc-dev-riscv64-cross qemu-user gdb-multiarch strace
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross linux-libc-dev-riscv64-cross qemu-user gdb-multiarch strace debootstrap
 DEMO_PACKAGES := gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
 
 TEST_TIMEOUT ?= 15m
@@ -50,7 +51,7 @@ C_BENCH := $(basename $(notdir $(wildcard bench/*.c)))
 GO_BENCH := $(patsubst bench/%/main.go,%,$(wildcard bench/*/main.go))
 bench_bins = $(addprefix bench/build/$(1)/,$(C_BENCH) $(GO_BENCH) gosha-asm)
 
-.PHONY: all build deps tidy-check fixtures test demo bench bench-build difftest conformance fuzz clean
+.PHONY: all build deps tidy-check fixtures test demo sandbox-test bench bench-build difftest conformance fuzz clean
 .DELETE_ON_ERROR:
 
 all: build
@@ -135,6 +136,12 @@ demo: build
 		head -n 16 <<<"$$out"; echo "... (exit status $$s)"; test $$s -eq 3
 
 bench-build: $(foreach a,$(ARCHES),$(call bench_bins,$(a)))
+
+# tests/sandbox.sh: debootstrap --foreign on the host, the second stage and
+# apt-get, gcc, make, python3, su, locale-gen in the chroot through gemu's
+# binfmt_misc entries. SANDBOX_ARGS: --small, --emulator qemu, an arch.
+sandbox-test: build
+	tests/sandbox.sh $(SANDBOX_ARGS)
 
 bench: build
 	@$(MAKE) --no-print-directory $(call bench_bins,x86_64) $(call bench_bins,$(BENCH_ARCH))
