@@ -144,6 +144,7 @@ sandbox-test: build
 	tests/sandbox.sh $(SANDBOX_ARGS)
 
 bench: build
+	@tests/deps.sh qemu-user-static debootstrap
 	@$(MAKE) --no-print-directory $(call bench_bins,x86_64) $(call bench_bins,$(BENCH_ARCH))
 	BENCH_ARCH=$(BENCH_ARCH) BENCH_REPS=$(BENCH_REPS) GEMU=$(GEMU) bench/run.sh
 

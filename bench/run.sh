@@ -7,7 +7,8 @@
 #   BENCH_ARCH       guest architecture: riscv64 (default) or aarch64
 #   BENCH_REPS       runs per workload and runner (default 5); the median counts
 #   BENCH_WORKLOADS  which workloads (default: "intmark fpmark gosha gosha-asm
-#                    pipeio tcprr hello forkexec spawn sigrt configure")
+#                    pipeio tcprr hello forkexec spawn sigrt configure
+#                    second-stage build-hello")
 #   BENCH_ARGS       extra arguments for every workload (e.g. a smaller count)
 #   GEMU             emulator to measure (default: bin/gemu)
 #   QEMU             reference emulator (default: qemu-$BENCH_ARCH)
@@ -22,12 +23,20 @@
 # configure is bench/configure.sh, a configure-like script run by Debian's
 # busybox-static (tests/build/busybox, fetched by make deps) of the host and
 # of the guest: arm64 only, "n/a" for other guests.
+#
+# second-stage and build-hello come from one tests/sandbox.sh run per
+# emulator (root and the Debian archive; minutes each, so one run, not a
+# median): the debootstrap second stage of Debian (bookworm arm64, trixie
+# riscv64) in a chroot, and GNU hello's configure and make from its Debian
+# source in it, with gemu's binfmt_misc entry and then with
+# qemu-$BENCH_ARCH-static's (qemu-user-static), each registered only for
+# its run. Native is not measured ("-").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 arch=${BENCH_ARCH:-riscv64}
 reps=${BENCH_REPS:-5}
-workloads=${BENCH_WORKLOADS:-intmark fpmark gosha gosha-asm pipeio tcprr hello forkexec spawn sigrt configure}
+workloads=${BENCH_WORKLOADS:-intmark fpmark gosha gosha-asm pipeio tcprr hello forkexec spawn sigrt configure second-stage build-hello}
 gemu=${GEMU:-bin/gemu}
 qemu=${QEMU:-qemu-$arch}
 read -r -a extra <<<"${BENCH_ARGS:-}"
@@ -86,6 +95,33 @@ binfmt_off() {
 }
 trap binfmt_off EXIT
 
+# sandbox_run EMULATOR: one tests/sandbox.sh run (gemu or qemu), its
+# output kept in bench/build/sandbox-EMULATOR-ARCH.txt; records the
+# seconds of each step it passed in sandbox_secs[EMULATOR:STEP].
+declare -A sandbox_secs=() sandbox_done=()
+sandbox_run() {
+	[[ -n ${sandbox_done[$1]:-} ]] && return
+	sandbox_done[$1]=1
+	local status name secs log=bench/build/sandbox-$1-$arch.txt
+	mkdir -p bench/build
+	GEMU=$gemu tests/sandbox.sh --emulator "$1" "$arch" >"$log" 2>&1 || true
+	while read -r status name secs; do
+		if [[ $status == ok ]]; then sandbox_secs[$1:$name]=$secs; fi
+	done <"$log"
+}
+
+# sandbox_row WORKLOAD: the row of a sandbox step.
+sandbox_row() {
+	if [[ $(id -u) != 0 ]]; then
+		printf "$fmt" "$1" - "n/a (root)" "n/a (root)" - -
+		return
+	fi
+	sandbox_run qemu
+	sandbox_run gemu
+	local tq=${sandbox_secs[qemu:$1-$arch]:-fail} tg=${sandbox_secs[gemu:$1-$arch]:-fail}
+	printf "$fmt" "$1" - "$tq" "$tg" "$(ratio "$tq" "$tg")" -
+}
+
 echo "gemu benchmarks: guest $arch, $reps runs each, median wall time in seconds"
 echo "host: $(uname -m), $(nproc) cores; gemu=$gemu qemu=$qemu"
 fmt='%-10s | %9s | %9s | %9s | %16s | %14s\n'
@@ -94,6 +130,10 @@ printf "$fmt" ---------- --------- --------- --------- ---------------- --------
 # Busybox builds per guest architecture (Debian's names).
 declare -A debarch=([aarch64]=arm64)
 for w in $workloads; do
+	if [[ $w == second-stage || $w == build-hello ]]; then
+		sandbox_row "$w"
+		continue
+	fi
 	native_bin=bench/build/x86_64/$w
 	guest_bin=bench/build/$arch/$w
 	native_args=("${extra[@]}")

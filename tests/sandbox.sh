@@ -113,7 +113,7 @@ first_stage() {
 
 hello_c='#include <stdio.h>
 #include <math.h>
-int main(int argc, char **argv) { printf("hello %s %.3f\\n", argv[1], sqrt(2.0)); return 0; }'
+int main(int argc, char **argv) { printf("hello %s %.3f\n", argv[1], sqrt(2.0)); return 0; }'
 
 python_check='import hashlib, json, subprocess, threading
 out = subprocess.check_output(["echo", "ok"]).decode().strip()
@@ -142,6 +142,9 @@ sandbox() {
 	step perl-$arch inroot "$root" 'perl -e "print join(q(,), map { \$_ * 2 } 1..3), qq(\n)" | grep -x 2,4,6'
 	step useradd-su-$arch inroot "$root" 'useradd -m builder && [ "$(su builder -c "id -un; cd; pwd" | tr "\n" " ")" = "builder /home/builder " ]'
 	step ldconfig-$arch inroot "$root" 'ldconfig && ldconfig -p | grep -q libc.so.6'
+	# From the host, outside the chroot: a dynamic program through binfmt
+	# finds its libraries with QEMU_LD_PREFIX (-L).
+	step ld-prefix-$arch env QEMU_LD_PREFIX="$root" "$root/usr/bin/dpkg" --print-architecture
 	[ $small = 1 ] && return
 	cp /etc/resolv.conf "$root/etc/resolv.conf"
 	step apt-update-$arch inroot "$root" 'apt-get update'
@@ -153,6 +156,12 @@ sandbox() {
 	step python3-$arch inroot "$root" 'python3 /tmp/check.py'
 	step locale-gen-$arch inroot "$root" 'echo "en_US.UTF-8 UTF-8" >> /etc/locale.gen && locale-gen && LANG=en_US.UTF-8 perl -e 1 2>&1 | (! grep -i warning)'
 	step triggers-$arch inroot "$root" 'dpkg --configure -a && [ -z "$(dpkg --audit)" ]'
+	# A C package built from source as it comes: GNU hello's configure
+	# (hundreds of small compiles and shell processes) and make.
+	echo "deb-src $mirror $suite main" >"$root/etc/apt/sources.list.d/src.list"
+	step hello-source-$arch inroot "$root" 'apt-get update && mkdir -p /build && cd /build &&
+		apt-get source --download-only hello && tar xf hello_*.orig.tar.gz'
+	step build-hello-$arch inroot "$root" 'cd /build/hello-*/ && ./configure && make -j2 && [ "$(./hello)" = "Hello, world!" ]'
 }
 
 for arch in "${arches[@]}"; do
