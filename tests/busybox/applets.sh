@@ -370,12 +370,12 @@ fi
 # device, mke2fs on it, mount -o loop of the image, a file through it,
 # umount -d. Needs root and /dev/loop-control (the loopdev e2e case fails in
 # CI without them); another process may take a free device first, so
-# losetup is retried.
+# losetup is retried (its complaint about the lost race is not output).
 if sec loop; then
 	bb dd if=/dev/zero of=disk.img bs=1024 count=2048 2>/dev/null
 	dev=
 	for i in $(seq 1 20); do
-		d=$(bb losetup -f) && bb losetup "$d" disk.img && dev=$d && break
+		d=$(bb losetup -f) && bb losetup "$d" disk.img 2>/dev/null && dev=$d && break
 	done
 	echo "losetup: ${dev:+a device}"
 	bb losetup "$dev" | sed "s|^$dev:|LOOP:|"
