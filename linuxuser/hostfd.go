@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	limits "github.com/gemu-project/gemu/internal/nofile"
 	"github.com/gemu-project/gemu/syscalls"
 )
 
@@ -30,7 +31,7 @@ func init() {
 // sees EBADF, as for a descriptor it does not have).
 
 // HostFDFloor is where gemu's own descriptors go.
-const HostFDFloor = 1000
+const HostFDFloor = limits.HostFDFloor
 
 var hostFDs struct {
 	sync.RWMutex
@@ -145,23 +146,9 @@ func withRaisedNofile(fn func(floor int)) {
 	fn(parkFloor(rl))
 }
 
-// parkFloor is the lowest descriptor gemu parks at under limit rl:
-// HostFDFloor or the soft limit, whichever is higher, where the hard limit
-// leaves room; just the soft limit when it leaves a little. With no room
-// above the soft limit (soft and hard equal), gemu's descriptors take from
-// the guest's budget: at HostFDFloor under a large limit, else at half the
-// limit.
-func parkFloor(rl unix.Rlimit) int {
-	switch floor := max(uint64(HostFDFloor), rl.Cur); {
-	case floor+64 <= rl.Max:
-		return int(floor)
-	case rl.Cur+8 <= rl.Max:
-		return int(rl.Cur)
-	case rl.Cur >= HostFDFloor+64:
-		return HostFDFloor
-	}
-	return int(rl.Cur / 2)
-}
+// parkFloor is the lowest descriptor gemu parks at under limit rl
+// (internal/nofile.ParkFloor).
+func parkFloor(rl unix.Rlimit) int { return int(limits.ParkFloor(rl.Cur, rl.Max)) }
 
 // hostFD makes one of gemu's descriptors with create, out of the guest's
 // way: at parkFloor or above, close-on-exec. It is not recorded (ownFD):

@@ -18,6 +18,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	_ "github.com/gemu-project/gemu/internal/fdtable" // grows the descriptor table first
 	"github.com/gemu-project/gemu/linuxuser"
 	"github.com/gemu-project/gemu/targets"
 	_ "github.com/gemu-project/gemu/targets/aarch64"

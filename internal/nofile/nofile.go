@@ -18,3 +18,25 @@ package nofile
 var Start [2]uint64
 
 func init() { prlimitNofile(&Start) }
+
+// HostFDFloor is where gemu's own descriptors go when the limit leaves room
+// (linuxuser/hostfd.go).
+const HostFDFloor = 1000
+
+// ParkFloor is the lowest descriptor gemu parks its own at under the soft
+// and hard RLIMIT_NOFILE: HostFDFloor or the soft limit, whichever is
+// higher, where the hard limit leaves room; just the soft limit when it
+// leaves a little. With no room above the soft limit (soft and hard
+// equal), gemu's descriptors take from the guest's budget: at HostFDFloor
+// under a large limit, else at half the limit.
+func ParkFloor(soft, hard uint64) uint64 {
+	switch floor := max(HostFDFloor, soft); {
+	case floor+64 <= hard:
+		return floor
+	case soft+8 <= hard:
+		return soft
+	case soft >= HostFDFloor+64:
+		return HostFDFloor
+	}
+	return soft / 2
+}
