@@ -5,6 +5,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/internal/fdtable"
 )
 
 // Auxiliary vector tags (include/uapi/linux/auxvec.h) and the AT_FLAGS
@@ -45,6 +47,10 @@ type binfmtStart struct {
 //
 // It returns nil for any other start.
 func detectBinfmt(args []string) *binfmtStart {
+	// A start internal/fdtable exec'd again says what its auxv was.
+	if flags, fd, fn, ok := fdtable.PassedAux(); ok {
+		return startAux{flags: flags, execFD: fd, execFn: fn}.binfmtStart(args)
+	}
 	auxv, err := unix.Auxv()
 	if err != nil {
 		return nil

@@ -14,9 +14,11 @@
 // program of its own (trampoline.S, from a memfd): single-threaded, it
 // grows the table at no such cost and execs gemu again with the same
 // argv and environment. The table stays grown across the exec, and fork
-// children and foreign execs of gemu inherit it. A start by binfmt_misc
-// (whose auxv gemu reads), a start whose table is already big, a host
-// without /proc or memfd exec, and a failed step all go on without it.
+// children and foreign execs of gemu inherit it. A binfmt_misc start's
+// auxv facts (AT_FLAGS, AT_EXECFD, AT_EXECFN) go through in an environment
+// variable that gemu removes (PassedAux). A start whose table is already
+// big, a host without /proc or memfd exec, and a failed step go on without
+// it.
 //
 //go:generate go run ./gen -o .
 package fdtable

@@ -5,6 +5,7 @@ package fdtable
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"syscall"
 	"unsafe"
 
@@ -55,9 +56,56 @@ func Target(soft, hard uint64) uint64 {
 	return target
 }
 
+// startEnv passes a binfmt_misc start's auxv facts through the trampoline
+// (cmd/gemu/binfmtrun.go reads them with PassedAux): "flags,execfd,execfn".
+const startEnv = "GEMU_START_AUXV"
+
+// passed is what startEnv said in the trampoline's exec of gemu.
+var passed struct {
+	ok     bool
+	flags  uintptr
+	execFD int
+	execFn string
+}
+
+// PassedAux is the AT_FLAGS, AT_EXECFD (-1 when absent) and AT_EXECFN of
+// the binfmt_misc start this gemu was exec'd from by the trampoline; ok is
+// false for any other start, whose own auxv tells.
+func PassedAux() (flags uintptr, execFD int, execFn string, ok bool) {
+	return passed.flags, passed.execFD, passed.execFn, passed.ok
+}
+
+// startAux is what gemu's own auxiliary vector says of its start.
+type startAux struct {
+	flags  uint64
+	execFD int
+	execFn string
+}
+
+// byFD tells a gemu exec'd from a descriptor: the trampoline's exec and
+// fork children's (AT_EXECFN /dev/fd/N), which never need the trampoline.
+func (a startAux) byFD() bool { return strings.HasPrefix(a.execFn, "/dev/fd/") }
+
+// binfmt tells a binfmt_misc start (cmd/gemu/binfmtrun.go: flag P or O, or
+// AT_EXECFN naming the program in argv[1]).
+func (a startAux) binfmt(argv []string) bool {
+	return a.flags&atFlagsPreserveArgv0 != 0 || a.execFD >= 0 || len(argv) > 1 && argv[1] == a.execFn
+}
+
 // grow execs the trampoline when the table is too small for Target and
 // returns when it does not.
 func grow() {
+	value, fromTrampoline := syscall.Getenv(startEnv)
+	if fromTrampoline {
+		syscall.Unsetenv(startEnv)
+	}
+	aux, ok := readAux()
+	if !ok || aux.byFD() {
+		if ok && fromTrampoline {
+			readPassed(value)
+		}
+		return
+	}
 	target := Target(nofile.Start[0], nofile.Start[1])
 	if target == 0 {
 		return
@@ -66,10 +114,13 @@ func grow() {
 		return
 	}
 	argv := procStrings("/proc/self/cmdline")
-	if len(argv) == 0 || startedByExec(argv) {
+	if len(argv) == 0 {
 		return
 	}
 	envp := procStrings("/proc/self/environ")
+	if aux.binfmt(argv) {
+		envp = append(envp, startEnv+"="+strconv.FormatUint(aux.flags, 10)+","+strconv.Itoa(aux.execFD)+","+aux.execFn)
+	}
 	program, exefd, ok := prepare(target)
 	if !ok {
 		return
@@ -84,6 +135,17 @@ func grow() {
 	}
 	syscall.Close(memfd)
 	syscall.Close(exefd)
+}
+
+// readPassed parses startEnv's value.
+func readPassed(value string) {
+	flags, rest, _ := strings.Cut(value, ",")
+	fd, execFn, found := strings.Cut(rest, ",")
+	f, err1 := strconv.ParseUint(flags, 10, 64)
+	n, err2 := strconv.Atoi(fd)
+	if found && err1 == nil && err2 == nil {
+		passed.ok, passed.flags, passed.execFD, passed.execFn = true, uintptr(f), n, execFn
+	}
 }
 
 // prepare opens gemu's executable (O_PATH, inherited by the trampoline)
@@ -106,30 +168,26 @@ func prepare(target uint64) ([]byte, int, bool) {
 	return program, exefd, true
 }
 
-// startedByExec tells the starts that must keep their auxv: the
-// trampoline's own exec and fork children's (execveat of a descriptor:
-// AT_EXECFN /dev/fd/N) and binfmt_misc's (cmd/gemu/binfmtrun.go: flag P or
-// O, or AT_EXECFN naming the program in argv[1]).
-func startedByExec(argv []string) bool {
-	auxv, ok := procFile("/proc/self/auxv")
+// readAux reads gemu's auxiliary vector (/proc/self/auxv).
+func readAux() (startAux, bool) {
+	aux := startAux{execFD: -1}
+	data, ok := procFile("/proc/self/auxv")
 	if !ok {
-		return true
+		return aux, false
 	}
 	var execFn uint64
-	for i := 0; i+16 <= len(auxv); i += 16 {
-		tag, val := getUint64(auxv[i:]), getUint64(auxv[i+8:])
-		switch {
-		case tag == atExecFD, tag == atFlags && val&atFlagsPreserveArgv0 != 0:
-			return true
-		case tag == atExecFn:
+	for i := 0; i+16 <= len(data); i += 16 {
+		switch tag, val := getUint64(data[i:]), getUint64(data[i+8:]); tag {
+		case atExecFD:
+			aux.execFD = int(val)
+		case atFlags:
+			aux.flags = val
+		case atExecFn:
 			execFn = val
 		}
 	}
-	name, ok := readString(execFn)
-	if !ok || bytes.HasPrefix([]byte(name), []byte("/dev/fd/")) {
-		return true
-	}
-	return len(argv) > 1 && argv[1] == name
+	aux.execFn, ok = readString(execFn)
+	return aux, ok
 }
 
 // fdSize is the table's size, FDSize in /proc/self/status.

@@ -107,12 +107,8 @@ func report(t *testing.T) {
 	r.Env = procStrings("/proc/self/environ")
 	sort.Strings(r.Env)
 	r.Soft = nofile.Start[0]
-	auxv, _ := procFile("/proc/self/auxv")
-	for i := 0; i+16 <= len(auxv); i += 16 {
-		if getUint64(auxv[i:]) == atExecFn {
-			r.ExecFn, _ = readString(getUint64(auxv[i+8:]))
-		}
-	}
+	aux, _ := readAux()
+	r.ExecFn = aux.execFn
 	r.FDs = openAtStart
 	data, err := json.Marshal(r)
 	if err != nil {
