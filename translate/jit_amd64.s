@@ -79,11 +79,21 @@ TEXT ·jitSigHandlerPC(SB), NOSPLIT, $0-8
 	MOVQ AX, ret+0(FP)
 	RET
 
-// func cpuid7EBX() uint32: CPUID leaf 7, subleaf 0, EBX (Intel SDM Vol. 2
-// CPUID: bit 29 is SHA).
-TEXT ·cpuid7EBX(SB), NOSPLIT, $0-4
-	MOVL $7, AX
-	XORL CX, CX
+// func cpuid(leaf, sub uint32) (a, b, c, d uint32) (Intel SDM Vol. 2A
+// CPUID).
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL leaf+0(FP), AX
+	MOVL sub+4(FP), CX
 	CPUID
-	MOVL BX, ret+0(FP)
+	MOVL AX, a+8(FP)
+	MOVL BX, b+12(FP)
+	MOVL CX, c+16(FP)
+	MOVL DX, d+20(FP)
+	RET
+
+// func xgetbv0() uint32: XCR0's low half (Intel SDM Vol. 2C XGETBV).
+TEXT ·xgetbv0(SB), NOSPLIT, $0-4
+	XORL CX, CX
+	XGETBV
+	MOVL AX, ret+0(FP)
 	RET

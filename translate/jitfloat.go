@@ -1,8 +1,6 @@
 package translate
 
 import (
-	"golang.org/x/sys/cpu"
-
 	"github.com/gemu-project/gemu/translate/x64"
 )
 
@@ -13,8 +11,10 @@ import (
 // as it is after the op. The guards branch before the op changes the
 // cache, so the slow path knows what to store.
 
-// hostFMA: the fused kinds need FMA3.
-var hostFMA = cpu.X86.HasFMA
+// hostFeatures is what tier 2 asks of the host CPU (hostCPU).
+type hostFeatures struct {
+	bmi1, bmi2, popcnt, ssse3, sse41, fma, sha bool
+}
 
 // slowPath is the out-of-line helper call of one host-form op.
 type slowPath struct {
@@ -31,7 +31,7 @@ func (c *jitCompiler) hostFloat(op *Op) bool {
 	if op.Code != OpCall || k == FloatNone || k >= numFloatKinds || c.fenv == nil {
 		return false
 	}
-	return hostFMA || k < FMulAdd || k > FNegMulSub
+	return hostCPU().fma || k < FMulAdd || k > FNegMulSub
 }
 
 var fmaOf = map[FloatKind]x64.FMA{FMulAdd: x64.FMADD, FMulSub: x64.FMSUB, FNegMulAdd: x64.FNMADD, FNegMulSub: x64.FNMSUB}

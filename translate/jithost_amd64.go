@@ -4,7 +4,6 @@ import (
 	"sync"
 	"unsafe"
 
-	"golang.org/x/sys/cpu"
 	"golang.org/x/sys/unix"
 )
 
@@ -15,11 +14,26 @@ func jitCall(regs, base, entry, limit uintptr) uint64
 func jitG() uintptr
 func jitSigHandler()
 func jitSigHandlerPC() uintptr
-func cpuid7EBX() uint32
+func cpuid(leaf, sub uint32) (a, b, c, d uint32)
+func xgetbv0() uint32
 
-// hostSHA reports the SHA extensions (SHA256RNDS2 …), which
-// golang.org/x/sys/cpu does not: CPUID.(EAX=7,ECX=0):EBX bit 29.
-func hostSHA() bool { return cpuid7EBX()&(1<<29) != 0 }
+// hostCPU reads CPUID once, at tier 2's first use rather than at every
+// gemu start: each CPUID traps to the hypervisor in a VM. Bits from Intel
+// SDM Vol. 2A CPUID: leaf 1 ECX (SSSE3 9, FMA 12, SSE4.1 19, POPCNT 23,
+// OSXSAVE 27, AVX 28), leaf 7 subleaf 0 EBX (BMI1 3, BMI2 8, SHA 29); FMA
+// needs the OS to save YMM state (XCR0 bits 1 and 2).
+var hostCPU = sync.OnceValue(func() hostFeatures {
+	bit := func(r uint32, n uint) bool { return r>>n&1 != 0 }
+	maxLeaf, _, _, _ := cpuid(0, 0)
+	_, _, ecx1, _ := cpuid(1, 0)
+	var ebx7 uint32
+	if maxLeaf >= 7 {
+		_, ebx7, _, _ = cpuid(7, 0)
+	}
+	avxOS := bit(ecx1, 27) && bit(ecx1, 28) && xgetbv0()&6 == 6
+	return hostFeatures{bmi1: bit(ebx7, 3), bmi2: bit(ebx7, 8), popcnt: bit(ecx1, 23),
+		ssse3: bit(ecx1, 9), sse41: bit(ecx1, 19), fma: bit(ecx1, 12) && avxOS, sha: bit(ebx7, 29)}
+})
 
 // Read by jitSigHandler.
 var (
@@ -33,7 +47,8 @@ var (
 // jitHostOK reports whether this host can run tier-2 code: the flag
 // materialisation uses BMI2's PEXT, and bit counts use LZCNT/TZCNT/POPCNT.
 func jitHostOK() bool {
-	return cpu.X86.HasBMI2 && cpu.X86.HasBMI1 && cpu.X86.HasPOPCNT
+	h := hostCPU()
+	return h.bmi2 && h.bmi1 && h.popcnt
 }
 
 // jitArenaSize is the code arena's size: reserved once per process and

@@ -14,6 +14,6 @@ func jitCall(regs, base, entry, limit uintptr) uint64 { panic("tier 2 needs an a
 
 func jitG() uintptr { return 0 }
 
-func hostSHA() bool { return false }
+func hostCPU() hostFeatures { return hostFeatures{} }
 
 var jitFaultStub uintptr

@@ -1,8 +1,6 @@
 package translate
 
 import (
-	"golang.org/x/sys/cpu"
-
 	"github.com/gemu-project/gemu/translate/x64"
 )
 
@@ -11,11 +9,8 @@ import (
 // their slots; the result is written to CPU.R and the destination's
 // cached copies are dropped.
 
-// hostSSE41: the widening moves and PMULLD/PMULDQ are SSE4.1.
-var hostSSE41 = cpu.X86.HasSSE41
-
-// hostSHAExt: the SHA-256 kinds need the SHA extensions and SSSE3.
-var hostSHAExt = hostSHA() && cpu.X86.HasSSSE3
+// The widening moves and PMULLD/PMULDQ are SSE4.1; the SHA-256 kinds
+// need the SHA extensions and SSSE3 (hostCPU).
 
 // hostVec reports whether op gets an SSE form.
 func (c *jitCompiler) hostVec(op *Op) bool {
@@ -26,9 +21,9 @@ func (c *jitCompiler) hostVec(op *Op) bool {
 	case k >= VecAdd:
 		return true // SSE2 (the adds and the selects)
 	case k >= VecSHA256H:
-		return hostSHAExt
+		return hostCPU().sha && hostCPU().ssse3
 	}
-	return hostSSE41 && op.Vec.Flags&VecESMask <= VecES32
+	return hostCPU().sse41 && op.Vec.Flags&VecESMask <= VecES32
 }
 
 // Per narrow element size (8, 16, 32 bits): the widening moves and the

@@ -95,6 +95,10 @@ func (a startAux) binfmt(argv []string) bool {
 // grow execs the trampoline when the table is too small for Target and
 // returns when it does not.
 func grow() {
+	// A fork child (linuxuser's GEMU_FORK_RESUME) has its parent's table.
+	if _, ok := syscall.Getenv("GEMU_FORK_RESUME"); ok {
+		return
+	}
 	value, fromTrampoline := syscall.Getenv(startEnv)
 	if fromTrampoline {
 		syscall.Unsetenv(startEnv)

