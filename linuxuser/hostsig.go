@@ -149,6 +149,7 @@ func (p *Process) forwardHostSignals() {
 	if hostSigs.ring == nil {
 		return
 	}
+	ringOwner.Store(p)
 	go func() {
 		runtime.LockOSThread()
 		held := heldAcrossExec()
@@ -161,6 +162,24 @@ func (p *Process) forwardHostSignals() {
 			}
 		}
 	}()
+}
+
+// ringOwner is the process whose host signals the ring holds (a vfork
+// child shares the host process but not its signals).
+var ringOwner atomic.Pointer[Process]
+
+// drainIgnored sends what the ring holds before sig stops being ignored:
+// a signal the host delivered while the guest ignored it is discarded, as
+// the kernel discards it at generation (kernel/signal.c prepare_signal),
+// not caught by a handler set after it came (a child's SIGCHLD from
+// before the guest's sigaction).
+func (p *Process) drainIgnored(sig int) {
+	p.mu.Lock()
+	was := ignored(p.sigacts[sig], sig)
+	p.mu.Unlock()
+	if was && ringOwner.Load() == p {
+		p.drainHostSignals()
+	}
 }
 
 // ringNext is the next ring entry to send; the mutex orders the drains.

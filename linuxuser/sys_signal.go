@@ -78,6 +78,9 @@ func sysRtSigaction(t *Thread, a *Args) uint64 {
 		return errno(unix.EINVAL)
 	}
 	p := t.p
+	if act != 0 && !ignored(na, sig) {
+		p.drainIgnored(sig)
+	}
 	p.mu.Lock()
 	old := p.sigacts[sig]
 	if act != 0 {
