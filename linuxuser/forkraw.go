@@ -40,6 +40,9 @@ type forkJob struct {
 	buf       []uint64 // pagemap entries
 	msg       []byte
 	hold      uint64 // heldAcrossExec, added to the mask for the execve
+	// shareVM: the child shares the parent's memory until its execve
+	// (vforkRaw) instead of copying the parent's page tables.
+	shareVM bool
 }
 
 // pagemapBatch is how many pages' /proc/self/pagemap entries are read at once.
@@ -66,6 +69,11 @@ func (j *forkJob) setup(ranges []copyRange, data int64, mfd int, fds []int32, en
 	j.buf = make([]uint64, pagemapBatch)
 	j.msg = []byte("gemu: fork: cannot execute gemu again in the child\n")
 	j.hold = heldAcrossExec()
+	if j.shareVM && vforkStack == nil {
+		if vforkStack, err = unix.Mmap(-1, 0, vforkStackSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS); err != nil {
+			j.shareVM = false
+		}
+	}
 	return nil
 }
 
@@ -75,6 +83,9 @@ func (j *forkJob) setup(ranges []copyRange, data int64, mfd int, fds []int32, en
 //go:nosplit
 //go:norace
 func forkRaw(j *forkJob, flags uintptr) (int, unix.Errno) {
+	if j.shareVM {
+		return vforkRaw(j, flags)
+	}
 	all := ^uint64(0)
 	var old uint64
 	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
@@ -84,6 +95,47 @@ func forkRaw(j *forkJob, flags uintptr) (int, unix.Errno) {
 	}
 	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&old)), 0, 8, 0, 0)
 	return int(r), unix.Errno(e)
+}
+
+// Host clone flags (include/uapi/linux/sched.h).
+const (
+	cloneVM    = 0x100
+	cloneVfork = 0x4000
+)
+
+// vforkStack is the stack vforkRaw's child runs on: outside Go's heap,
+// one for all forks (the parent waits until its child has exec'd).
+var vforkStack []byte
+
+const vforkStackSize = 64 << 10
+
+func vforkClone(flags, stack uintptr, j *forkJob, mask *uint64) (pid, errno uintptr)
+
+// vforkRaw is forkRaw whose child shares the parent's memory, as vfork(2)
+// does, until its execve: no copy of the page tables at the clone, no
+// copy-on-write faults in the parent after it (each with a TLB shootdown
+// across the host CPUs), no teardown of a copied address space at the
+// child's execve. The parent's thread waits in clone meanwhile, and the
+// child writes only the memfd and its own stack (vforkStack); it runs
+// while no other guest thread can change guest memory (Thread.fork).
+// Ranges the child makes readable are made PROT_NONE again here. Not
+// nosplit: the child does not run on this stack.
+//
+//go:norace
+func vforkRaw(j *forkJob, flags uintptr) (int, unix.Errno) {
+	all := ^uint64(0)
+	var old uint64
+	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
+	top := uintptr(unsafe.Pointer(unsafe.SliceData(vforkStack))) + vforkStackSize
+	pid, e := vforkClone(flags|cloneVM|cloneVfork, (top-64)&^15, j, &old)
+	for i := 0; i < len(j.ranges); i++ {
+		r := (*copyRange)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(j.ranges)), uintptr(i)*unsafe.Sizeof(copyRange{})))
+		if r.noRead {
+			syscall.RawSyscall(syscall.SYS_MPROTECT, uintptr(r.host), r.length, unix.PROT_NONE)
+		}
+	}
+	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&old)), 0, 8, 0, 0)
+	return int(pid), unix.Errno(e)
 }
 
 // forkChild writes guest memory, prepares the descriptors and signals,

@@ -64,3 +64,42 @@ TEXT ·restorerPC(SB), NOSPLIT, $0-8
 	MOVQ $·hostSigReturn(SB), AX
 	MOVQ AX, ret+0(FP)
 	RET
+
+// func vforkClone(flags, stack uintptr, j *forkJob, mask *uint64) (pid, errno uintptr)
+// clone(flags, stack) for forkRaw's shared-memory child (CLONE_VM |
+// CLONE_VFORK): the child starts on stack, a separate one, so nothing of
+// the parent's stack is overwritten while the parent waits in clone; it
+// runs forkChild(j, mask), which execs or exits and never returns. The
+// two arguments are written where the child's stack pointer starts, as
+// an ABI0 call finds them (stack is 16-byte aligned with room above).
+// Linux x86-64 clone(flags, newsp, parent_tid, child_tid, tls) is
+// system call 56 (arch/x86/entry/syscalls/syscall_64.tbl).
+TEXT ·vforkClone(SB), NOSPLIT, $0-48
+	MOVQ flags+0(FP), DI
+	MOVQ stack+8(FP), SI
+	MOVQ j+16(FP), R12
+	MOVQ R12, 0(SI)
+	MOVQ mask+24(FP), R13
+	MOVQ R13, 8(SI)
+	XORQ DX, DX
+	XORQ R10, R10
+	XORQ R8, R8
+	MOVQ $56, AX
+	SYSCALL
+	CMPQ AX, $0
+	JNE  parent
+	CALL ·forkChild(SB)
+	MOVQ $231, AX // exit_group(127): forkChild returned
+	MOVQ $127, DI
+	SYSCALL
+parent:
+	CMPQ AX, $0xfffffffffffff001
+	JLS  ok
+	NEGQ AX
+	MOVQ $0, pid+32(FP)
+	MOVQ AX, errno+40(FP)
+	RET
+ok:
+	MOVQ AX, pid+32(FP)
+	MOVQ $0, errno+40(FP)
+	RET
