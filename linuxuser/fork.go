@@ -1,9 +1,7 @@
 package linuxuser
 
 import (
-	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -51,9 +49,10 @@ const forkFlags = syscalls.CloneChildSettid | syscalls.CloneChildCleartid | sysc
 // forkResumeVar announces a fork child to the re-executed gemu: "FD,ARCH".
 const forkResumeVar = "GEMU_FORK_RESUME"
 
-// forkMagic starts the memfd: magic, then the JSON state's length, then the
-// state; guest memory follows from the next page boundary.
-const forkMagic = "GEMUFRK1"
+// forkMagic starts the memfd: magic, then the encoded state's length
+// (forkcodec.go), then the state; guest memory follows from the next page
+// boundary.
+const forkMagic = "GEMUFRK2"
 
 // forkState is what the child needs besides guest memory.
 type forkState struct {
@@ -362,14 +361,11 @@ func guestCloexecFDs(p *Process, skip int) []int32 {
 // writeForkState writes the header and the state; it returns where the
 // memory area starts.
 func writeForkState(fd int, st *forkState) (int64, error) {
-	var b bytes.Buffer
-	b.WriteString(forkMagic)
-	b.Write(make([]byte, 8))
-	if err := json.NewEncoder(&b).Encode(st); err != nil {
-		return 0, err
-	}
-	out := b.Bytes()
-	binary.LittleEndian.PutUint64(out[8:], uint64(len(out)-16))
+	state := encodeForkState(st)
+	out := make([]byte, 16, 16+len(state))
+	copy(out, forkMagic)
+	binary.LittleEndian.PutUint64(out[8:], uint64(len(state)))
+	out = append(out, state...)
 	for off := 0; off < len(out); {
 		n, err := unix.Pwrite(fd, out[off:], int64(off))
 		if err != nil {

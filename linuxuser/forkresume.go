@@ -2,7 +2,6 @@ package linuxuser
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -111,8 +110,8 @@ func readForkState(fd int) (*forkState, int64, error) {
 		}
 		off += n
 	}
-	st := new(forkState)
-	if err := json.Unmarshal(b, st); err != nil {
+	st, err := decodeForkState(b)
+	if err != nil {
 		return nil, 0, err
 	}
 	return st, int64(pageUp(16 + size)), nil

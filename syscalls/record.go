@@ -74,16 +74,23 @@ type Table[H any] struct {
 }
 
 // NewTable makes records, all Unimplemented, for the numbers arch has.
+// The records are allocated together and the map at its size: every gemu
+// start (each fork child) builds its table.
 func NewTable[H any](nums []SyscallNumber, arch ArchMask) *Table[H] {
-	t := &Table[H]{byName: map[string]*Record[H]{}}
+	count, top := 0, -1
+	for _, n := range nums {
+		if n.Archs&arch != 0 {
+			count, top = count+1, max(top, n.Num)
+		}
+	}
+	t := &Table[H]{byNum: make([]*Record[H], top+1), byName: make(map[string]*Record[H], count)}
+	records := make([]Record[H], 0, count)
 	for _, n := range nums {
 		if n.Archs&arch == 0 {
 			continue
 		}
-		for len(t.byNum) <= n.Num {
-			t.byNum = append(t.byNum, nil)
-		}
-		r := &Record[H]{Num: n.Num, Name: n.Name}
+		records = append(records, Record[H]{Num: n.Num, Name: n.Name})
+		r := &records[len(records)-1]
 		t.byNum[n.Num] = r
 		t.byName[n.Name] = r
 	}
