@@ -64,7 +64,6 @@ func ParkHostFDs(open func() error) error {
 }
 
 func parkHostFDs(floor int, open func() error) error {
-	before := openFDs()
 	// Any descriptor holds a place; a chroot may have no /dev/null.
 	null, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
@@ -73,6 +72,14 @@ func parkHostFDs(floor int, open func() error) error {
 		}
 	}
 	placeholders := fillLowFDs(null, floor)
+	// With every low descriptor taken, what open makes is at floor or
+	// above: a look there is enough (listing /proc/self/fd twice cost a
+	// fork child 0.1 ms).
+	list := openFDs
+	if lowestFree(null) >= floor {
+		list = func() map[int]bool { return highFDs(floor) }
+	}
+	before := list()
 	startPoller()
 	err = open()
 	closeFDs(placeholders)
@@ -81,7 +88,7 @@ func parkHostFDs(floor int, open func() error) error {
 	if hostFDs.set == nil {
 		hostFDs.set = map[int]bool{}
 	}
-	for fd := range openFDs() {
+	for fd := range list() {
 		if !before[fd] {
 			hostFDs.set[fd] = true
 		}
@@ -210,6 +217,30 @@ func startPoller() {
 }
 
 // openFDs lists the process's open descriptors.
+// lowestFree is the lowest free descriptor (-1 if none can be had).
+func lowestFree(fd int) int {
+	nfd, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return -1
+	}
+	unix.Close(nfd)
+	return nfd
+}
+
+// highFDs lists the open descriptors from floor up to the first run of
+// 64 free ones.
+func highFDs(floor int) map[int]bool {
+	out := map[int]bool{}
+	for fd, free := floor, 0; free < 64; fd++ {
+		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
+			free++
+			continue
+		}
+		out[fd], free = true, 0
+	}
+	return out
+}
+
 func openFDs() map[int]bool {
 	out := map[int]bool{}
 	fd, err := procOpen("self/fd", unix.O_RDONLY|unix.O_DIRECTORY)
