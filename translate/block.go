@@ -27,6 +27,7 @@ type Block struct {
 	native   atomic.Pointer[nativeBlock]
 	hits     atomic.Uint32
 	noJIT    atomic.Bool
+	queued   atomic.Bool // handed to the background compiler (jitqueue.go)
 	nativeIn []*chainSite
 
 	lockstepRuns atomic.Uint32 // runs under lockstep (lockstep.go)

@@ -111,12 +111,17 @@ const (
 // jitThreshold is how many runs make a block hot. Compiling a block costs
 // 100-200 µs, some thousands of interpreted runs of it: at 50 a static hello
 // compiled 9 blocks (1-2 ms of 20) and every short process of a shell script
-// compiled its own (tier 2 was 17% of their time); at 1000 both are gone and
-// long-running programs are as fast (intmark 3.06 s vs 3.05 s).
-const jitThreshold = 1000
+// compiled its own (tier 2 was 17% of their time); at 1000 both were gone
+// and long-running programs as fast (intmark 3.06 s vs 3.05 s). Since
+// compiles run in the background (jitqueue.go), 500 serves large
+// short-lived programs better: cc1 -O2 of a 9,000-line file (aarch64)
+// 3.2-3.5 s at 1000, 3.0-3.2 s at 500 or 300 (qemu-user 2.5 s); at 30
+// the compiler's CPU time made it slower (3.5 s).
+const jitThreshold = 500
 
-// JITThreshold is jitThreshold for `gemu info tiers`.
-const JITThreshold = jitThreshold
+// JITThreshold is the number of runs that make a block hot in this
+// process (jitThreshold, or GEMU_JIT_THRESHOLD), for `gemu info tiers`.
+func JITThreshold() uint32 { return jitThresholdNow }
 
 // JITAvailable reports why tier 2 cannot run here, or nil.
 func JITAvailable() error {
@@ -307,10 +312,13 @@ func (e *Engine) wantsNative(b *Block) *nativeBlock {
 	if b.noJIT.Load() {
 		return nil
 	}
-	if !e.jit.eager() && b.hits.Add(1) < jitThreshold {
-		return nil
+	if e.jit.eager() {
+		return e.compile(b)
 	}
-	return e.compile(b)
+	if b.hits.Add(1) == jitThresholdNow {
+		e.enqueueCompile(b)
+	}
+	return nil
 }
 
 // jitWanted reports, for the interpreter about to chain into b, whether
@@ -324,7 +332,13 @@ func (e *Engine) jitWanted(b *Block) bool {
 	if b.noJIT.Load() {
 		return false
 	}
-	return e.jit.eager() || b.hits.Add(1) >= jitThreshold
+	if e.jit.eager() {
+		return true
+	}
+	if b.hits.Add(1) == jitThresholdNow {
+		e.enqueueCompile(b)
+	}
+	return false
 }
 
 // eager modes compile every block on its first run.

@@ -83,7 +83,7 @@ func printTiers() {
 	}
 	fmt.Println("tier 1  interpreter over pre-decoded micro-ops: every block, cold code, and whatever tier 2 leaves to it")
 	fmt.Printf("tier 2  amd64 code for blocks run %d times (-jit on, the default), every block (-jit force) or none (-jit off): %s\n",
-		translate.JITThreshold, host)
+		translate.JITThreshold(), host)
 	fmt.Println("        -jit lockstep: every block compiled, unchained, and its runs checked against the interpreter's (a test mode)")
 }
 
