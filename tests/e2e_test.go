@@ -158,6 +158,9 @@ var e2eCases = []e2eCase{
 	{name: "sysvmsg", prog: "sysvmsg"},
 	// #20: POSIX message queues, the mount API on a detached tmpfs, kcmp,
 	// membarrier, cachestat, memfd_secret, syslog; needs root.
+	// #20: futex_wake, futex_wait, futex_waitv and futex_requeue between
+	// threads and their errors; vmsplice.
+	{name: "futex2", prog: "futex2", qemuDiff: "qemu-user 7.2 has no futex2 calls (ENOSYS)"},
 	{name: "mqueue", prog: "mqueue",
 		qemuDiff: "qemu-user 7.2 has no mq_notify, fsopen, cachestat or memfd_secret (ENOSYS)"},
 	{name: "sysvipc", prog: "sysvipc",
