@@ -22,7 +22,9 @@
 #
 # configure is bench/configure.sh, a configure-like script run by Debian's
 # busybox-static (tests/build/busybox, fetched by make deps) of the host and
-# of the guest: arm64 only, "n/a" for other guests.
+# of the guest: arm64 only, "n/a" for other guests. With it, a last line
+# gives the peak RSS (VmHWM) of a forked child of that shell, which runs
+# grep: natively, under qemu-user (binfmt_misc) and under gemu.
 #
 # second-stage and build-hello come from one tests/sandbox.sh run per
 # emulator (root and the Debian archive; minutes each, so one run, not a
@@ -166,3 +168,18 @@ for w in $workloads; do
 	# vs native: how many times slower than native (gemu time / native time)
 	printf "$fmt" "$w" "$tn" "$tq" "$tg" "$(ratio "$tq" "$tg")" "$(ratio "$tg" "$tn")"
 done
+
+# fork_rss RUNNER...: the peak RSS (VmHWM, KiB) of a forked child of
+# busybox sh that runs grep on its own /proc/self/status, or "n/a".
+fork_rss() {
+	local bb=$1
+	shift
+	"$@" "$bb" sh -c "(\"$bb\" grep VmHWM /proc/self/status; :)" 2>/dev/null | awk '/VmHWM/ { print $2; f = 1 } END { if (!f) print "n/a" }'
+}
+if [[ " $workloads " == *" configure "* && -n ${debarch[$arch]:-} ]]; then
+	native_bb=$PWD/tests/build/busybox/amd64/bin/busybox
+	guest_bb=$PWD/tests/build/busybox/${debarch[$arch]}/bin/busybox
+	rq=n/a
+	binfmt_on && have "$qemu" && rq=$(fork_rss "$guest_bb" "$qemu")
+	echo "peak RSS of a forked child (busybox sh subshell running grep), KiB: native $(fork_rss "$native_bb") qemu $rq gemu $(fork_rss "$guest_bb" "$gemu")"
+fi
