@@ -371,6 +371,35 @@ static void mappings(void)
 		_exit(0);
 	}
 	show("child writing a read-only page", reap(pid));
+	/* A PROT_NONE page with data: the child reads it after mprotect, and
+	 * it stays PROT_NONE in the parent, for the kernel too (gemu's fork
+	 * child makes it readable to copy it, in the parent's memory when the
+	 * two share it until the child's execve). */
+	char *none = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (none != MAP_FAILED) {
+		strcpy(none, "hidden");
+		mprotect(none, 4096, PROT_NONE);
+		pid = fork();
+		if (pid == 0) {
+			mprotect(none, 4096, PROT_READ);
+			_exit(strcmp(none, "hidden") == 0 ? 0 : 1);
+		}
+		show("child reading a PROT_NONE page after mprotect", reap(pid));
+		pid = fork();
+		if (pid == 0)
+			_exit(*(volatile char *)none);
+		show("next child reading it without mprotect", reap(pid));
+		/* The kernel reading it for a write(2) faults too (EFAULT). */
+		int pp[2];
+		if (pipe(pp) == 0) {
+			errno = 0;
+			ssize_t w = write(pp[1], none, 4);
+			printf("write from the PROT_NONE page to a pipe: %zd %s\n", w, strerror(errno));
+			close(pp[0]);
+			close(pp[1]);
+		}
+		munmap(none, 4096);
+	}
 	munmap(shared, 8192);
 	munmap(private, 8192);
 	munmap(file, 4096);
