@@ -100,6 +100,7 @@ func (t *Thread) execHere(prog string, argv, envp []string) uint64 {
 	t.exitRobustList()
 	p.image.Lock()
 	defer p.image.Unlock()
+	p.ensureArchive() // the old program's blocks, for the processes that run it
 	oldAS, oldEngine := p.as, p.engine
 	p.mu.Lock()
 	p.as, p.img, p.brk, p.tramp, p.forkImage = as, img, img.BrkStart, 0, false
@@ -115,6 +116,7 @@ func (t *Thread) execHere(prog string, argv, envp []string) uint64 {
 	as.MmapBase = min(as.MmapBase, img.StackLow-translate.PageSize)
 	p.backing.prune(nil)
 	p.engine = translate.NewEngine(p.arch, as)
+	p.engine.SetArchive(p.archive)
 	if p.opts.Engine != nil {
 		p.opts.Engine(p.engine)
 	}

@@ -78,6 +78,7 @@ type forkState struct {
 	Persona    uint32
 	Sigpending *unix.Rlimit
 	Stack      *unix.Rlimit // the guest's RLIMIT_STACK, kept likewise
+	Archive    int32        // the translation archive's descriptor, -1 without one (archive.go)
 }
 
 // forkVMA is one guest mapping: private ones have their pages at Data
@@ -153,6 +154,7 @@ func (t *Thread) forkWith(job *forkJob, flags, newsp, tls, ctid uint64) (int, un
 	}
 	defer unix.Close(mfd)
 	cloexec := guestCloexecFDs(p, mfd)
+	p.ensureArchive()
 	syscall.ForkLock.Lock()
 	defer syscall.ForkLock.Unlock()
 	p.mu.Lock()
@@ -162,6 +164,12 @@ func (t *Thread) forkWith(job *forkJob, flags, newsp, tls, ctid uint64) (int, un
 
 	st := t.forkState(flags, newsp, tls, ctid)
 	st.Cloexec = cloexec
+	passed := append([]int32(nil), cloexec...)
+	st.Archive = -1
+	if p.archive != nil {
+		st.Archive = int32(p.archive.FD())
+		passed = append(passed, st.Archive)
+	}
 	files := &forkFiles{fds: map[fdID]int32{}}
 	defer files.close()
 	ranges, shared := p.forkMemory(&st, vmas, files)
@@ -175,7 +183,7 @@ func (t *Thread) forkWith(job *forkJob, flags, newsp, tls, ctid uint64) (int, un
 	// thread, and the child enters no namespace.
 	job.shareVM = len(p.threads) == 1 && ringOwner.Load() == p && flags&nsFlags == 0 &&
 		p.opts.Debugger == nil && copyBound(ranges) <= shareVMLimit
-	if err := job.setup(ranges, data, mfd, append(append(cloexec, shared...), files.list()...), env); err != nil {
+	if err := job.setup(ranges, data, mfd, append(append(passed, shared...), files.list()...), env); err != nil {
 		return 0, unix.ENOMEM
 	}
 	return forkRaw(job, uintptr(flags&(0xff|nsFlags)))

@@ -143,6 +143,7 @@ func encodeForkState(st *forkState) []byte {
 	w.u64(uint64(st.Persona))
 	w.rlimit(st.Sigpending)
 	w.rlimit(st.Stack)
+	w.i64(int64(st.Archive))
 	return w.b
 }
 
@@ -175,6 +176,7 @@ func decodeForkState(b []byte) (*forkState, error) {
 	st.Cloexec, st.Shared = r.i32s(), r.i32s()
 	st.Persona = uint32(r.u64())
 	st.Sigpending, st.Stack = r.rlimit(), r.rlimit()
+	st.Archive = int32(r.i64())
 	if r.err == nil && len(r.b) != 0 {
 		r.err = errors.New("fork state: trailing bytes")
 	}

@@ -81,6 +81,9 @@ func resumeProcess(p *Process, fd int) error {
 	for _, cfd := range st.Cloexec {
 		unix.FcntlInt(uintptr(cfd), unix.F_SETFD, unix.FD_CLOEXEC)
 	}
+	if st.Archive >= 0 {
+		p.adoptArchive(int(st.Archive))
+	}
 	p.forkImage = true
 	img := st.Image
 	p.img, p.brk, p.tramp, p.sigacts = &img, st.Brk, st.Tramp, st.Sigacts

@@ -88,11 +88,13 @@ type Process struct {
 	abi    *syscalls.LinuxABI
 	as     *translate.AddressSpace
 	engine *translate.Engine
-	img    *loader.Image
-	table  *syscalls.Table[Handler]
-	opts   Options
-	pid    int
-	tracer *syscalls.Tracer
+	// archive is the process tree's translation archive (archive.go).
+	archive *translate.Archive
+	img     *loader.Image
+	table   *syscalls.Table[Handler]
+	opts    Options
+	pid     int
+	tracer  *syscalls.Tracer
 
 	mu      sync.Mutex
 	threads map[int]*Thread
@@ -163,6 +165,7 @@ func NewProcess(arch targets.Arch, path string, argv []string, opts Options) (*P
 		return nil, err
 	}
 	p.engine = translate.NewEngine(arch, p.as)
+	p.engine.SetArchive(p.archive)
 	installKick()
 	if opts.Engine != nil {
 		opts.Engine(p.engine)

@@ -31,6 +31,11 @@ type Block struct {
 	nativeIn []*chainSite
 
 	lockstepRuns atomic.Uint32 // runs under lockstep (lockstep.go)
+
+	// codeSum is the hash of the code translated (Builder.codeSum) when
+	// the block may go into a translation archive (archivable).
+	codeSum    uint64
+	archivable bool
 }
 
 // Valid reports whether the block's translation still stands.
@@ -66,6 +71,13 @@ type Builder struct {
 	probe  bool
 	// scratch is ops' reusable backing store (opslab.go).
 	scratch *[]Op
+	// fetchEnd is the end of the code fetched in order from start and
+	// codeSum its hash (archive.go); noArchive is set by a fetch out of
+	// that order or one that failed (the block then depends on more than
+	// its bytes).
+	fetchEnd  uint64
+	codeSum   uint64
+	noArchive bool
 }
 
 // PC is the address of the instruction being translated.
@@ -91,12 +103,20 @@ func (b *Builder) Fetch(pc uint64, n int) (insn uint32, ok bool, faultAddr uint6
 		a := pc + uint64(i)
 		if page := a/PageSize + 1; page != b.execPage {
 			if p, mapped := b.mem.ProtAt(a); !mapped || p&ProtExec == 0 {
+				b.noArchive = true
 				return 0, false, a
 			}
 			b.execPage = page
 		}
 		h := *(*uint16)(b.mem.hostPtr(a))
 		insn |= uint32(h) << (8 * i)
+		switch {
+		case a == b.fetchEnd:
+			b.codeSum = codeSumAdd(b.codeSum, h)
+			b.fetchEnd += 2
+		case a > b.fetchEnd:
+			b.noArchive = true
+		}
 	}
 	return insn, true, 0
 }

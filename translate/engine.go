@@ -20,9 +20,12 @@ type Engine struct {
 	// chaining is bypassed so every block is seen.
 	OnExec func(c *CPU, b *Block)
 
-	// Translations counts blocks translated; Flushes counts invalidations.
+	// Translations counts blocks translated; Flushes counts invalidations;
+	// Reused counts blocks taken from the archive instead.
 	Translations atomic.Uint64
 	Flushes      atomic.Uint64
+	Reused       atomic.Uint64
+	archive      atomic.Pointer[Archive]
 
 	// dbg is the attached debugger's state (debug.go), nil without one.
 	dbg atomic.Pointer[debugState]
@@ -76,10 +79,47 @@ func (e *Engine) Translate(pc uint64) *Block {
 }
 
 func (e *Engine) translate(pc uint64) (*Block, bool) {
+	a := e.archive.Load()
+	if e.SingleStep || e.dbg.Load() != nil {
+		a = nil // breakpoints and single steps shape the blocks
+	}
+	if a != nil {
+		if b := a.load(e.mem, pc); b != nil {
+			e.Reused.Add(1)
+			if e.OnTranslate != nil {
+				e.OnTranslate(b)
+			}
+			return b, true
+		}
+	}
 	bld := e.newBuilder(pc)
 	bld.single, bld.breaks = e.SingleStep, e.breakpoints()
-	return e.build(bld)
+	b, cacheable := e.build(bld)
+	if a != nil && cacheable && b.archivable {
+		a.store(e.mem, b, b.codeSum)
+	}
+	return b, cacheable
 }
+
+// SetArchive makes e take blocks from a and add the ones it translates
+// (archive.go); the blocks it has already go in first. Call it before the
+// engine runs guest code or while no CPU runs.
+func (e *Engine) SetArchive(a *Archive) {
+	e.archive.Store(a)
+	if a == nil {
+		return
+	}
+	e.cache.mu.RLock()
+	defer e.cache.mu.RUnlock()
+	for _, b := range e.cache.blocks {
+		if b.archivable && b.Valid() {
+			a.store(e.mem, b, b.codeSum)
+		}
+	}
+}
+
+// Archive is the engine's translation archive, nil without one.
+func (e *Engine) Archive() *Archive { return e.archive.Load() }
 
 // build runs the target's translator on bld and makes the block.
 func (e *Engine) build(bld *Builder) (*Block, bool) {
@@ -88,7 +128,8 @@ func (e *Engine) build(bld *Builder) (*Block, bool) {
 	if !bld.ended {
 		bld.EndJump(bld.pc)
 	}
-	b := &Block{PC: pc, End: max(bld.pc, pc+1), Ops: keepOps(bld.ops), Insns: bld.insns}
+	b := &Block{PC: pc, End: max(bld.pc, pc+1), Ops: keepOps(bld.ops), Insns: bld.insns,
+		codeSum: bld.codeSum, archivable: !bld.noArchive && !bld.probe && !bld.single && bld.breaks == nil}
 	bld.release()
 	b.valid.Store(true)
 	e.Translations.Add(1)

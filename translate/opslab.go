@@ -46,7 +46,7 @@ func keepOps(ops []Op) []Op {
 // newBuilder returns a Builder for the block at pc with scratch op space.
 func (e *Engine) newBuilder(pc uint64) *Builder {
 	s := opScratch.Get().(*[]Op)
-	return &Builder{mem: e.mem, start: pc, pc: pc, ops: (*s)[:0], scratch: s}
+	return &Builder{mem: e.mem, start: pc, pc: pc, ops: (*s)[:0], scratch: s, fetchEnd: pc, codeSum: codeSumStart}
 }
 
 // release gives the Builder's scratch space back.

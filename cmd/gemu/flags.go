@@ -37,9 +37,10 @@ func userFlags() []cli.Flag {
 }
 
 // tuningVars are gemu's settings read from the environment outside the
-// flags (translate/jit.go, translate/jitflush.go, profile.go,
-// linuxuser/exec_here.go).
-var tuningVars = []string{"GEMU_JIT_ARENA", "GEMU_JIT_PERFMAP", "GEMU_CPUPROFILE", "GEMU_EXEC"}
+// flags (translate/jit.go, translate/jitflush.go, translate/jitqueue.go,
+// profile.go, linuxuser/exec_here.go, linuxuser/archive.go).
+var tuningVars = []string{"GEMU_JIT_ARENA", "GEMU_JIT_PERFMAP", "GEMU_JIT_THRESHOLD", "GEMU_CPUPROFILE", "GEMU_EXEC",
+	"GEMU_ARCHIVE"}
 
 // emulatorVars lists every environment variable that configures gemu:
 // the flags' and tuningVars.

@@ -126,3 +126,7 @@ func (*Arch) DumpRegs(w io.Writer, c *translate.CPU) {
 		fmt.Fprintf(w, "Q%02d=%016x:%016x%s", i, c.R[vhi(i)], c.R[vlo(i)], sep)
 	}
 }
+
+// TranslationKey names what translation depends on besides the code: the
+// -cpu model's features (translate.TranslationKeyer).
+func (a *Arch) TranslationKey() string { return "aarch64/" + a.mod().name }

@@ -190,3 +190,7 @@ func (*Arch) DumpRegs(w io.Writer, c *translate.CPU) {
 	fmt.Fprintf(w, " %-8s %016x %-8s %016x %-8s %016x\n", "fflags", c.R[RegFflags]&31,
 		"frm", c.R[RegFrm]&7, "fcsr", fcsr)
 }
+
+// TranslationKey names what translation depends on besides the code
+// (translate.TranslationKeyer).
+func (a *Arch) TranslationKey() string { return "riscv64/" + a.model }
