@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gemu-project/gemu/debugapi"
 	"github.com/gemu-project/gemu/internal/testenv"
-	"github.com/gemu-project/gemu/linuxuser"
 	"github.com/gemu-project/gemu/targets"
 	_ "github.com/gemu-project/gemu/targets/riscv64"
 	"github.com/gemu-project/gemu/translate"
@@ -139,7 +139,7 @@ func startSession(t *testing.T) (*Stub, *client, func()) {
 	return s, cl, stop
 }
 
-func runGuestThread(th linuxuser.DebugThread, e *translate.Engine, c *translate.CPU, quit *atomic.Bool) {
+func runGuestThread(th debugapi.Thread, e *translate.Engine, c *translate.CPU, quit *atomic.Bool) {
 	defer th.Exited()
 	for !quit.Load() {
 		th.Enter()

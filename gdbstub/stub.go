@@ -7,12 +7,12 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/gemu-project/gemu/linuxuser"
+	"github.com/gemu-project/gemu/debugapi"
 	"github.com/gemu-project/gemu/translate"
 )
 
 // Stub is a GDB remote stub for one guest process. It implements
-// linuxuser.Debugger: guest threads call into it from their own
+// debugapi.Stub: guest threads call into it from their own
 // goroutines, and one session goroutine speaks the protocol.
 //
 // All-stop mode ("All-Stop Mode" in the GDB manual): when one thread
@@ -34,7 +34,7 @@ type Stub struct {
 	ln  net.Listener
 	log io.Writer // protocol trace (nil: none)
 
-	proc   *linuxuser.Process
+	proc   debugapi.Target
 	engine *translate.Engine
 	desc   *archDesc
 
@@ -85,7 +85,7 @@ type stopEvent struct {
 	stop translate.DebugStop
 }
 
-// thread is the stub's side of one guest thread (linuxuser.DebugThread).
+// thread is the stub's side of one guest thread (debugapi.Thread).
 type thread struct {
 	s       *Stub
 	tid     int
@@ -96,17 +96,17 @@ type thread struct {
 	pending *stopEvent // an unreported signal stop
 }
 
-// Attach is linuxuser.Debugger.Attach: debugging starts, the target is
+// Attach is debugapi.Stub.Attach: debugging starts, the target is
 // stopped, and the thread waits for GDB to connect.
-func (s *Stub) Attach(p *linuxuser.Process) {
-	desc, err := descFor(p.Arch().Machine())
+func (s *Stub) Attach(p debugapi.Target) {
+	desc, err := descFor(p.Machine())
 	if err != nil {
 		panic(err) // cmd/gemu checks the machine before attaching
 	}
 	s.proc, s.engine, s.desc = p, p.Engine(), desc
 	s.engine.StartDebug()
 	var c net.Conn
-	err = linuxuser.ParkHostFDs(func() (err error) {
+	err = p.OpenHostFiles(func() (err error) {
 		c, err = s.ln.Accept()
 		return err
 	})
@@ -123,9 +123,9 @@ func (s *Stub) Attach(p *linuxuser.Process) {
 	go s.serve()
 }
 
-// ThreadStarted is linuxuser.Debugger.ThreadStarted. A thread created
+// ThreadStarted is debugapi.Stub.ThreadStarted. A thread created
 // while the target runs runs too; otherwise it waits for the next resume.
-func (s *Stub) ThreadStarted(tid int, cpu *translate.CPU) linuxuser.DebugThread {
+func (s *Stub) ThreadStarted(tid int, cpu *translate.CPU) debugapi.Thread {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	th := &thread{s: s, tid: tid, cpu: cpu, run: s.running && s.event == nil}
@@ -143,8 +143,8 @@ func (s *Stub) firstThread() {
 	}
 }
 
-// Exited is linuxuser.Debugger.Exited: the W or X stop reply.
-func (s *Stub) Exited(st linuxuser.Status) {
+// Exited is debugapi.Stub.Exited: the W or X stop reply.
+func (s *Stub) Exited(st debugapi.Exit) {
 	s.mu.Lock()
 	if s.detached || s.exited || s.conn == nil {
 		s.mu.Unlock()

@@ -1,48 +1,21 @@
 package linuxuser
 
 import (
+	"debug/elf"
+
+	"github.com/gemu-project/gemu/debugapi"
 	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/targets"
-	"github.com/gemu-project/gemu/translate"
 )
 
 // Debugger is a debugger stub attached to the guest (gemu -g; package
-// gdbstub implements it). The personality tells it about threads,
-// debugger stops, signals and the end of the process; the stub holds
-// threads stopped by blocking in the DebugThread calls.
-type Debugger interface {
-	// Attach is called once on the main thread before the guest's first
-	// instruction. It turns on the engine's debugging and returns quickly;
-	// the stub holds the thread in its first DebugThread.Enter.
-	Attach(p *Process)
-	// ThreadStarted registers a guest thread, on its own goroutine,
-	// before it runs guest code.
-	ThreadStarted(tid int, cpu *translate.CPU) DebugThread
-	// Exited is called once when the process ends, before the emulator
-	// exits, from whichever goroutine ends it.
-	Exited(s Status)
-}
+// gdbstub implements it): the contract is package debugapi's.
+type Debugger = debugapi.Stub
 
-// DebugThread is the stub's side of one guest thread. Every method is
-// called on the thread's goroutine. Those that block return a signal
-// (Linux number) the debugger wants delivered to the thread, or 0.
-type DebugThread interface {
-	// Enter is called before the thread runs guest code; it blocks while
-	// the debugger holds the thread stopped.
-	Enter() int
-	// Leave is called when the thread leaves guest code (system call,
-	// signal, exit request): from then on the stub may consider it stopped.
-	Leave()
-	// Trap reports a debugger stop (translate.ExitDebug; the CPU's
-	// DebugStop says why) and blocks until the thread is resumed.
-	Trap() int
-	// Signal reports that sig is about to be delivered to the thread and
-	// blocks until the thread is resumed. It returns the signal to deliver
-	// instead: sig, another one, or 0 to discard it.
-	Signal(sig int) int
-	// Exited is called when the thread ends.
-	Exited()
-}
+// DebugThread is the stub's side of one guest thread.
+type DebugThread = debugapi.Thread
+
+var _ debugapi.Target = (*Process)(nil)
 
 // Pid is the guest process id.
 func (p *Process) Pid() int { return p.pid }
@@ -55,6 +28,12 @@ func (p *Process) ExecFile() string { return p.img.Path }
 
 // Auxv is the auxiliary vector as /proc/self/auxv shows it.
 func (p *Process) Auxv() []byte { return p.img.AuxvBytes() }
+
+// Machine is the guest CPU's ELF machine.
+func (p *Process) Machine() elf.Machine { return p.arch.Machine() }
+
+// OpenHostFiles runs open with gemu's descriptors parked (ParkHostFDs).
+func (p *Process) OpenHostFiles(open func() error) error { return ParkHostFDs(open) }
 
 // Kill ends the process as SIGKILL would (the debugger's kill).
 func (p *Process) Kill() { p.exit(Status{Signal: syscalls.SIGKILL}) }

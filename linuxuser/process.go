@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/gemu-project/gemu/debugapi"
 	"github.com/gemu-project/gemu/loader"
 	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/targets"
@@ -277,7 +278,7 @@ func (p *Process) exitWith(s Status, dump func(*Status)) {
 			return
 		}
 		if p.opts.Debugger != nil {
-			p.opts.Debugger.Exited(s)
+			p.opts.Debugger.Exited(debugapi.Exit{Code: s.Code, Signal: s.Signal})
 		}
 		if p.opts.Exit != nil {
 			p.opts.Exit(s)
