@@ -468,24 +468,46 @@ func (p *Process) trampoline(fr targets.SignalFrames) (uint64, error) {
 	return addr, nil
 }
 
+// faultSignals are the signal and si_code Linux gives each exception
+// (include/uapi/asm-generic/siginfo.h; arch/*/kernel/traps.c and
+// mm/fault.c raise them alike on arm64 and riscv).
+var faultSignals = [...]struct{ signo, code int32 }{
+	translate.ExcIllegal:    {syscalls.SIGILL, 1},  // ILL_ILLOPC
+	translate.ExcBreakpoint: {syscalls.SIGTRAP, 1}, // TRAP_BRKPT
+	translate.ExcUnmapped:   {syscalls.SIGSEGV, 1}, // SEGV_MAPERR
+	translate.ExcProtection: {syscalls.SIGSEGV, 2}, // SEGV_ACCERR
+	translate.ExcMisaligned: {syscalls.SIGBUS, 1},  // BUS_ADRALN
+	translate.ExcNoBacking:  {syscalls.SIGBUS, 2},  // BUS_ADRERR
+}
+
+// faultInfo is the siginfo of the exception e.
+func faultInfo(e translate.ExitInfo) sigInfo {
+	if int(e.Exception) >= len(faultSignals) || faultSignals[e.Exception].signo == 0 {
+		return sigInfo{signo: syscalls.SIGILL, code: siKernel, fault: true, addr: e.Addr}
+	}
+	f := faultSignals[e.Exception]
+	return sigInfo{signo: f.signo, code: f.code, fault: true, addr: e.Addr}
+}
+
 // syncSignal handles a synchronous fault (kernel/signal.c force_sig_info):
 // a blocked or ignored fault kills, as does the default action.
 func (t *Thread) syncSignal() {
-	e, p := t.cpu.Exit, t.p
-	info := sigInfo{signo: int32(e.Signal), code: int32(e.Code), fault: true, addr: e.Addr}
+	p := t.p
+	info := faultInfo(t.cpu.Exit)
+	signo := int(info.signo)
 	if t.dbg != nil {
 		var ok bool
 		if info, ok = t.debugSignal(info); !ok {
 			return // discarded by the debugger: the instruction runs again
 		}
-		if int(info.signo) != e.Signal {
+		if int(info.signo) != signo {
 			p.send(t, nil, info)
 			return
 		}
 	}
 	p.mu.Lock()
-	act := p.sigacts[e.Signal]
-	if act.Handler == syscalls.SigDfl || act.Handler == syscalls.SigIgn || t.sigmask&sigBit(e.Signal) != 0 {
+	act := p.sigacts[signo]
+	if act.Handler == syscalls.SigDfl || act.Handler == syscalls.SigIgn || t.sigmask&sigBit(signo) != 0 {
 		p.mu.Unlock()
 		t.traceSignal(&info) // the handled case is shown when it is taken
 		p.exitSignal(t, info)

@@ -76,7 +76,7 @@ func (t *Thread) loop() {
 		case translate.ExitSyscall:
 			t.syscall()
 			t.yieldSometimes()
-		case translate.ExitSignal:
+		case translate.ExitException:
 			t.syncSignal()
 		case translate.ExitDebug:
 			t.debugTrap()

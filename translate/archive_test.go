@@ -94,8 +94,8 @@ func TestArchiveChecksCodeAndProtection(t *testing.T) {
 
 	e3, c3 := newToy(t, loopProg(), ProtRead)
 	e3.SetArchive(openArchive(t, fd, "toy"))
-	if k := e3.Run(c3); k != ExitSignal || c3.Exit.Signal != SIGSEGV || c3.Exit.Addr != codeAddr {
-		t.Fatalf("non-executable code: exit %v %+v, want SIGSEGV at %#x", k, c3.Exit, codeAddr)
+	if k := e3.Run(c3); k != ExitException || c3.Exit.Exception != ExcProtection || c3.Exit.Addr != codeAddr {
+		t.Fatalf("non-executable code: exit %v %+v, want a protection fault at %#x", k, c3.Exit, codeAddr)
 	}
 
 	if _, err := OpenArchive(fd, "other"); err == nil {

@@ -223,7 +223,7 @@ func (c *CPU) storeConditional(op *Op, a, v uint64) uint64 {
 // fail (ARM ARM B2.5.2); RISC-V implementations (and QEMU) may fail first.
 const SCAlignFirst = 1
 
-// misaligned atomics raise SIGBUS (BUS_ADRALN), as Linux does for a
+// misaligned atomics raise ExcMisaligned (Linux: SIGBUS/BUS_ADRALN) for a
 // misaligned AMO on RISC-V and a misaligned exclusive on Arm.
 func (c *CPU) misaligned(a uint64) {
 	panic(alignFault{addr: a})

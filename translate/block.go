@@ -172,14 +172,14 @@ func (b *Builder) EndBranch(cond, ra, rb uint8, taken, notTaken uint64) {
 	b.fallPC, b.pendingFall = notTaken, true
 }
 
-// EndFault ends the block with a synchronous signal at the current PC. A
+// EndFault ends the block with exception exc at the current PC. A
 // block that faults on its very first fetch is not cached (the page may be
 // mapped later).
-func (b *Builder) EndFault(sig, code int, addr uint64) {
+func (b *Builder) EndFault(exc Exception, addr uint64) {
 	if b.insns == 0 {
 		b.nocache = true
 	}
-	b.Emit(Op{Code: OpTrap, Aux: uint8(sig), C: uint8(code), Imm: int64(addr)})
+	b.Emit(Op{Code: OpTrap, Aux: uint8(exc), Imm: int64(addr)})
 }
 
 // blockCache maps guest PCs to blocks, with a page index for invalidation.

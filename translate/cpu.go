@@ -11,37 +11,32 @@ type ExitKind uint32
 const (
 	ExitNone      ExitKind = iota
 	ExitSyscall            // guest issued a system call; cpu.PC is the next instruction
-	ExitSignal             // synchronous guest signal: cpu.Exit.Signal/Code/Addr, cpu.PC is the faulting instruction
+	ExitException          // an architectural exception: cpu.Exit, cpu.PC is the faulting instruction
 	ExitInterrupt          // cpu.RequestExit was called (pending signal, thread kill)
 	ExitHalt               // target-defined stop (e.g. wfi in system mode)
 )
 
-// Synchronous signal numbers and si_code values used in ExitSignal (Linux
-// include/uapi/asm-generic/signal.h and siginfo.h; same numbers on every
-// target Linux supports here).
-const (
-	SIGILL  = 4
-	SIGTRAP = 5
-	SIGBUS  = 7
-	SIGFPE  = 8
-	SIGSEGV = 11
+// Exception is an architectural event that stops guest code (ExitException).
+// The core and the targets raise these; each personality maps them to its
+// own signals and codes (Linux: linuxuser/signal.go faultSignal).
+type Exception uint8
 
-	ILL_ILLOPC  = 1
-	ILL_ILLOPN  = 2
-	ILL_PRVOPC  = 5
-	TRAP_BRKPT  = 1
-	SEGV_MAPERR = 1
-	SEGV_ACCERR = 2
-	BUS_ADRALN  = 1
-	BUS_ADRERR  = 2
+const (
+	ExcNone       Exception = iota
+	ExcIllegal              // an undefined or unimplemented instruction (or one the -cpu model lacks)
+	ExcBreakpoint           // a breakpoint instruction (brk, ebreak)
+	ExcUnmapped             // an access (fetch, load or store) to an unmapped address
+	ExcProtection           // an access the page's protection forbids
+	ExcMisaligned           // a misaligned access the architecture faults on, or a misaligned PC
+	ExcNoBacking            // an access to a file mapping's page wholly past the end of the file
+	numExceptions
 )
 
-// ExitInfo details a synchronous signal exit.
+// ExitInfo details an exception exit.
 type ExitInfo struct {
-	Signal int
-	Code   int
-	Addr   uint64 // si_addr
-	Insn   uint32 // the offending instruction word, for diagnostics
+	Exception Exception
+	Addr      uint64 // the faulting address (the PC for instruction faults)
+	Insn      uint32 // the offending instruction word, for diagnostics
 }
 
 const jumpCacheSize = 4096
@@ -119,11 +114,21 @@ func (c *CPU) ExitRequested() bool { return c.exitReq.Load() != 0 }
 // InsnPC is the guest PC of the instruction an op belongs to (for helpers).
 func (c *CPU) InsnPC(op *Op) uint64 { return c.block.PC + uint64(op.PCOff) }
 
-// Signal fills in a synchronous-signal exit for a helper to return.
-func (c *CPU) Signal(op *Op, sig, code int, addr uint64) ExitKind {
+// Raise fills in an exception exit at op's instruction for a helper to return.
+func (c *CPU) Raise(op *Op, exc Exception, addr uint64) ExitKind {
 	c.PC = c.InsnPC(op)
-	c.Exit = ExitInfo{Signal: sig, Code: code, Addr: addr}
-	return ExitSignal
+	c.Exit = ExitInfo{Exception: exc, Addr: addr}
+	return ExitException
+}
+
+// FetchFault raises the exception of an instruction fetch at addr that
+// failed: ExcProtection when the page is mapped without execute
+// permission, else ExcUnmapped.
+func (c *CPU) FetchFault(op *Op, addr uint64) ExitKind {
+	if _, mapped := c.mem.ProtAt(addr); mapped {
+		return c.Raise(op, ExcProtection, addr)
+	}
+	return c.Raise(op, ExcUnmapped, addr)
 }
 
 // ClearReservation drops the LR/SC reservation (on signals, context switches).

@@ -272,9 +272,9 @@ func (e *Engine) debugLoop(c *CPU, d *debugState) ExitKind {
 		switch r {
 		case nextExit:
 			c.PC = uint64(c.exitOp.Imm)
-		case int(ExitSignal):
+		case int(ExitException):
 			// The instruction did not complete: no step, no watch hit.
-			return ExitSignal
+			return ExitException
 		}
 		if cd.step && !cd.ignore {
 			cd.stepDone = true

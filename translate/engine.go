@@ -179,16 +179,16 @@ func (e *Engine) runProtected(c *CPU) (kind ExitKind) {
 	return e.loop(c)
 }
 
-// memoryFault turns a recovered access fault into a guest SIGSEGV or
-// SIGBUS at the faulting instruction, or grows a MAP_GROWSDOWN mapping. Anything else is an emulator bug and re-panics.
+// memoryFault turns a recovered access fault into an ExcUnmapped,
+// ExcProtection or ExcNoBacking exception at the faulting instruction, or grows a MAP_GROWSDOWN mapping. Anything else is an emulator bug and re-panics.
 func (e *Engine) memoryFault(c *CPU, r any) ExitKind {
 	var addr uint64
 	switch f := r.(type) {
 	case alignFault:
 		c.PC = c.InsnPC(c.curOp)
-		c.Exit = ExitInfo{Signal: SIGBUS, Code: BUS_ADRALN, Addr: f.addr}
+		c.Exit = ExitInfo{Exception: ExcMisaligned, Addr: f.addr}
 		c.curOp = nil
-		return ExitSignal
+		return ExitException
 	case guestFault:
 		addr = f.addr
 	case interface{ Addr() uintptr }:
@@ -205,7 +205,7 @@ func (e *Engine) memoryFault(c *CPU, r any) ExitKind {
 		panic(fmt.Sprintf("guest fault at %#x outside a memory op: %v", addr, r))
 	}
 	c.PC = c.InsnPC(c.curOp)
-	sig, code := SIGSEGV, SEGV_MAPERR
+	exc := ExcUnmapped
 	prot, mapped := e.mem.ProtAt(addr)
 	switch {
 	case !mapped && e.mem.GrowDown(addr):
@@ -218,15 +218,15 @@ func (e *Engine) memoryFault(c *CPU, r any) ExitKind {
 		// A protection fault: the host can read the page, or a store
 		// hit a read-only one (checked before the page, as in Linux's
 		// access_error).
-		code = SEGV_ACCERR
+		exc = ExcProtection
 	default:
 		// A mapped page the host cannot read: a file mapping's page
 		// wholly past the end of the file (mm/filemap.c filemap_fault).
-		sig, code = SIGBUS, BUS_ADRERR
+		exc = ExcNoBacking
 	}
-	c.Exit = ExitInfo{Signal: sig, Code: code, Addr: addr}
+	c.Exit = ExitInfo{Exception: exc, Addr: addr}
 	c.curOp = nil
-	return ExitSignal
+	return ExitException
 }
 
 // Result codes of exec besides ExitKinds: where to go next.

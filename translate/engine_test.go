@@ -26,7 +26,7 @@ func (toy) Translate(b *Builder) {
 			if b.insns > 0 {
 				b.EndJump(pc)
 			} else {
-				b.EndFault(SIGSEGV, SEGV_ACCERR, bad)
+				b.EndFault(ExcProtection, bad)
 			}
 			return
 		}
@@ -45,7 +45,7 @@ func (toy) Translate(b *Builder) {
 		case toyJr:
 			b.Emit(Op{Code: OpJumpReg, A: rs})
 		default:
-			b.EndFault(SIGILL, ILL_ILLOPC, pc)
+			b.EndFault(ExcIllegal, pc)
 		}
 		if b.Ended() {
 			b.Next(4)
@@ -104,10 +104,10 @@ func TestLoopAndSyscall(t *testing.T) {
 
 func TestLoadFaultReportsAddressAndPC(t *testing.T) {
 	e, c := newToy(t, prog(ins(toyAddi, 1, 0, 0), ins(toyLd, 2, 1, 8)), ProtRead|ProtExec)
-	if k := e.Run(c); k != ExitSignal {
+	if k := e.Run(c); k != ExitException {
 		t.Fatalf("exit %v, want signal", k)
 	}
-	if c.Exit.Signal != SIGSEGV || c.Exit.Addr != 8 || c.Exit.Code != SEGV_MAPERR || c.PC != codeAddr+4 {
+	if c.Exit.Exception != ExcUnmapped || c.Exit.Addr != 8 || c.PC != codeAddr+4 {
 		t.Fatalf("got %+v pc=%#x", c.Exit, c.PC)
 	}
 }
@@ -117,7 +117,7 @@ func TestStoreToReadOnlyCodeFaults(t *testing.T) {
 	c.R[1] = codeAddr
 	e2 := prog(ins(toySt, 2, 1, 0))
 	e.Mem().WriteForce(codeAddr, e2)
-	if k := e.Run(c); k != ExitSignal || c.Exit.Code != SEGV_ACCERR || c.Exit.Addr != codeAddr {
+	if k := e.Run(c); k != ExitException || c.Exit.Exception != ExcProtection || c.Exit.Addr != codeAddr {
 		t.Fatalf("exit %v %+v", k, c.Exit)
 	}
 }
@@ -125,18 +125,18 @@ func TestStoreToReadOnlyCodeFaults(t *testing.T) {
 func TestOutOfRangeAddressFaults(t *testing.T) {
 	e, c := newToy(t, prog(ins(toyLd, 2, 1, 0)), ProtRead|ProtExec)
 	c.R[1] = 1 << 40
-	if k := e.Run(c); k != ExitSignal || c.Exit.Addr != 1<<40 || c.PC != codeAddr {
+	if k := e.Run(c); k != ExitException || c.Exit.Addr != 1<<40 || c.PC != codeAddr {
 		t.Fatalf("exit %v %+v pc=%#x", k, c.Exit, c.PC)
 	}
 }
 
 func TestIllegalAndFetchFaults(t *testing.T) {
 	e, c := newToy(t, prog(ins(99, 0, 0, 0)), ProtRead|ProtExec)
-	if k := e.Run(c); k != ExitSignal || c.Exit.Signal != SIGILL || c.PC != codeAddr {
+	if k := e.Run(c); k != ExitException || c.Exit.Exception != ExcIllegal || c.PC != codeAddr {
 		t.Fatalf("exit %v %+v", k, c.Exit)
 	}
 	e, c = newToy(t, prog(ins(toySys, 0, 0, 0)), ProtRead)
-	if k := e.Run(c); k != ExitSignal || c.Exit.Signal != SIGSEGV || c.Exit.Addr != codeAddr {
+	if k := e.Run(c); k != ExitException || c.Exit.Exception != ExcProtection || c.Exit.Addr != codeAddr {
 		t.Fatalf("non-exec fetch: exit %v %+v", k, c.Exit)
 	}
 }

@@ -331,8 +331,8 @@ func exec(c *CPU, op *Op) int {
 			return int(ExitSyscall)
 		case OpTrap:
 			c.PC = c.block.PC + uint64(op.PCOff)
-			c.Exit = ExitInfo{Signal: int(op.Aux), Code: int(op.C), Addr: uint64(op.Imm)}
-			return int(ExitSignal)
+			c.Exit = ExitInfo{Exception: Exception(op.Aux), Addr: uint64(op.Imm)}
+			return int(ExitException)
 		case OpFlushAll:
 			c.engine.FlushAll()
 			c.PC = uint64(op.Imm)
@@ -342,8 +342,8 @@ func exec(c *CPU, op *Op) int {
 			return int(op.Aux)
 		default:
 			c.PC = c.block.PC + uint64(op.PCOff)
-			c.Exit = ExitInfo{Signal: SIGILL, Code: ILL_ILLOPC, Addr: c.PC}
-			return int(ExitSignal)
+			c.Exit = ExitInfo{Exception: ExcIllegal, Addr: c.PC}
+			return int(ExitException)
 		}
 		op = (*Op)(unsafe.Add(unsafe.Pointer(op), unsafe.Sizeof(Op{})))
 		continue

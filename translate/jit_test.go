@@ -27,7 +27,7 @@ func (script) BlockTemps() (uint8, uint8) { return regTemp, 2 }
 func (s script) Translate(b *Builder) {
 	ops, ok := s[b.PC()]
 	if !ok {
-		b.EndFault(SIGSEGV, SEGV_MAPERR, b.PC())
+		b.EndFault(ExcUnmapped, b.PC())
 		return
 	}
 	for _, op := range ops {
@@ -50,10 +50,10 @@ const (
 	regTemp      = 22 // two block-local temporaries
 )
 
-// helperMix is an OpCall helper: Dst = A*3 + B, or SIGFPE when A is 7.
+// helperMix is an OpCall helper: Dst = A*3 + B, or a breakpoint exception when A is 7.
 func helperMix(c *CPU, op *Op) ExitKind {
 	if c.R[op.A] == 7 {
-		return c.Signal(op, SIGFPE, 1, c.InsnPC(op))
+		return c.Raise(op, ExcBreakpoint, c.InsnPC(op))
 	}
 	c.R[op.Dst] = c.R[op.A]*3 + c.R[op.B]
 	return ExitNone
@@ -285,7 +285,7 @@ func TestJITRandomBlocks(t *testing.T) {
 	ends := map[string]int{}
 	defer func() {
 		t.Logf("how the programs ended: %v", ends)
-		if ends["SIGSEGV"] == 0 || ends["syscall"] == 0 || ends["SIGFPE"] == 0 {
+		if ends["unmapped"] == 0 || ends["syscall"] == 0 || ends["helper"] == 0 {
 			t.Errorf("the programs do not reach every kind of end: %v", ends)
 		}
 	}()
@@ -296,12 +296,12 @@ func TestJITRandomBlocks(t *testing.T) {
 		switch {
 		case want.kind == ExitSyscall:
 			ends["syscall"]++
-		case want.kind == ExitSignal && want.cpu.Exit.Signal == SIGSEGV:
-			ends["SIGSEGV"]++
-		case want.kind == ExitSignal && want.cpu.Exit.Signal == SIGFPE:
-			ends["SIGFPE"]++
-		case want.kind == ExitSignal && want.cpu.Exit.Signal == SIGBUS:
-			ends["SIGBUS"]++
+		case want.kind == ExitException && want.cpu.Exit.Exception == ExcUnmapped:
+			ends["unmapped"]++
+		case want.kind == ExitException && want.cpu.Exit.Exception == ExcBreakpoint:
+			ends["helper"]++
+		case want.kind == ExitException && want.cpu.Exit.Exception == ExcMisaligned:
+			ends["misaligned"]++
 		default:
 			ends[fmt.Sprint("exit ", want.kind)]++
 		}

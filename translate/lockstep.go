@@ -167,7 +167,7 @@ func lockstepDiff(e *Engine, b *Block, sh, c *CPU, want, got int) string {
 	case want != nextExit && sh.PC != c.PC:
 		fmt.Fprintf(&d, "  PC: interpreter %#x, tier 2 %#x\n", sh.PC, c.PC)
 	}
-	if want == int(ExitSignal) && sh.Exit != c.Exit {
+	if want == int(ExitException) && sh.Exit != c.Exit {
 		fmt.Fprintf(&d, "  signal: interpreter %+v, tier 2 %+v\n", sh.Exit, c.Exit)
 	}
 	lo, hi := e.blockTemps()
@@ -225,13 +225,13 @@ func (c *CPU) shadowPtr(a, size uint64) unsafe.Pointer {
 }
 
 // HostRange returns where a helper reads or writes guest bytes [a, a+n),
-// or a SIGSEGV exit when the range leaves the address space. Faults on
+// or an ExcUnmapped exit when the range leaves the address space. Faults on
 // unmapped or protected pages inside it come from the host access and
 // reach the core's fault handler with the exact guest address (o is the
 // current memory op). Under lockstep the shadow CPU gets a scratch copy.
 func (c *CPU) HostRange(o *Op, a, n uint64, write bool) (unsafe.Pointer, ExitKind) {
 	if a+n < a || a+n > c.memLimit {
-		return nil, c.Signal(o, SIGSEGV, SEGV_MAPERR, a)
+		return nil, c.Raise(o, ExcUnmapped, a)
 	}
 	if c.shadow == nil {
 		return unsafe.Add(c.memBase, a), ExitNone

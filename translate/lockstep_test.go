@@ -126,7 +126,7 @@ func TestLockstepFaults(t *testing.T) {
 	c := e.NewCPU()
 	c.PC, c.R[regDataBase] = scriptCode, scriptData
 	k := e.Run(c)
-	if k != ExitSignal || c.Exit.Signal != SIGSEGV || c.Exit.Code != SEGV_ACCERR || c.Exit.Addr != scriptData+0x1004 {
-		t.Fatalf("exit %d %+v, want SIGSEGV SEGV_ACCERR at %#x", k, c.Exit, scriptData+0x1004)
+	if k != ExitException || c.Exit.Exception != ExcProtection || c.Exit.Addr != scriptData+0x1004 {
+		t.Fatalf("exit %d %+v, want a protection fault at %#x", k, c.Exit, scriptData+0x1004)
 	}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // A load from a file mapping's page wholly past the end of the file is
-// SIGBUS BUS_ADRERR; a store to a read-only one a protection fault.
+// ExcNoBacking (Linux SIGBUS BUS_ADRERR); a store to a read-only one a protection fault.
 func TestPastEndOfFileIsSIGBUS(t *testing.T) {
 	e, c := newToy(t, prog(ins(toyLd, 2, 1, 0), ins(toySys, 0, 0, 0)), ProtRead|ProtExec)
 	f, err := os.CreateTemp(t.TempDir(), "eof")
@@ -29,7 +29,7 @@ func TestPastEndOfFileIsSIGBUS(t *testing.T) {
 			t.Fatalf("load from the file's page: exit %v %+v", k, c.Exit)
 		}
 		c.PC, c.R[1] = codeAddr, at+PageSize+8
-		if k := e.Run(c); k != ExitSignal || c.Exit.Signal != SIGBUS || c.Exit.Code != BUS_ADRERR ||
+		if k := e.Run(c); k != ExitException || c.Exit.Exception != ExcNoBacking ||
 			c.Exit.Addr != at+PageSize+8 || c.PC != codeAddr {
 			t.Fatalf("prot %d: load past the end: exit %v %+v pc %#x", prot, k, c.Exit, c.PC)
 		}
@@ -37,13 +37,13 @@ func TestPastEndOfFileIsSIGBUS(t *testing.T) {
 	e.Mem().Protect(at, 2*PageSize, ProtRead)
 	e.Mem().WriteForce(codeAddr, prog(ins(toySt, 2, 1, 0)))
 	c.PC, c.R[1] = codeAddr, at+PageSize
-	if k := e.Run(c); k != ExitSignal || c.Exit.Signal != SIGSEGV || c.Exit.Code != SEGV_ACCERR {
+	if k := e.Run(c); k != ExitException || c.Exit.Exception != ExcProtection {
 		t.Fatalf("store past the end of a read-only mapping: %v %+v", k, c.Exit)
 	}
 }
 
 // A fault below a MAP_GROWSDOWN mapping grows it and the access runs
-// again; past the size limit or within the guard gap it is SIGSEGV.
+// again; past the size limit or within the guard gap it is ExcUnmapped.
 func TestGrowsDown(t *testing.T) {
 	e, c := newToy(t, prog(ins(toySt, 2, 1, 0), ins(toySys, 0, 0, 0)), ProtRead|ProtExec)
 	as := e.Mem()
@@ -64,7 +64,7 @@ func TestGrowsDown(t *testing.T) {
 		t.Fatalf("stored %d", got)
 	}
 	c.PC, c.R[1] = codeAddr, top-17*PageSize // 17 pages: over the limit
-	if k := e.Run(c); k != ExitSignal || c.Exit.Code != SEGV_MAPERR {
+	if k := e.Run(c); k != ExitException || c.Exit.Exception != ExcUnmapped {
 		t.Fatalf("past the limit: %v %+v", k, c.Exit)
 	}
 	// A mapping below: growth stops 4 pages above it.

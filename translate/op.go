@@ -152,7 +152,7 @@ const (
 	OpBgeu
 	OpBranchArm // Arm condition Aux-CondArm on the packed NZCV in R[A]
 	OpSyscall   // exit ExitSyscall; cpu.PC = Imm (the next instruction)
-	OpTrap      // exit ExitSignal: signal Aux, code C, address Imm
+	OpTrap      // exit ExitException: exception Aux, address Imm
 	OpFlushAll  // drop every translation (fence.i, IC IALLU), continue at Imm
 	OpExit      // exit with ExitKind Aux, cpu.PC = Imm
 

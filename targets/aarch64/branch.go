@@ -134,7 +134,7 @@ func lowerSVC(b *translate.Builder, d *inst) bool {
 // ARM ARM C6.2.40 BRK: Linux raises SIGTRAP/TRAP_BRKPT at the PC
 // (arch/arm64/kernel/debug-monitors.c brk_handler).
 func lowerBRK(b *translate.Builder, d *inst) bool {
-	b.EndFault(translate.SIGTRAP, translate.TRAP_BRKPT, d.pc)
+	b.EndFault(translate.ExcBreakpoint, d.pc)
 	return true
 }
 

@@ -108,7 +108,7 @@ func TestCryptoModels(t *testing.T) {
 			sb.E.FlushAll()
 			a.ResetCPU(sb.CPU, codeBase, stackTop)
 			k := sb.E.Run(sb.CPU)
-			sigill := k == translate.ExitSignal && sb.CPU.Exit.Signal == translate.SIGILL && sb.CPU.PC == codeBase
+			sigill := k == translate.ExitException && sb.CPU.Exit.Exception == translate.ExcIllegal && sb.CPU.PC == codeBase
 			if want := !m.has(w.feat); sigill != want {
 				t.Errorf("%s: %s: exit %v %+v, want SIGILL %v", name, w.text, k, sb.CPU.Exit, want)
 			}

@@ -55,7 +55,7 @@ func call(b *translate.Builder, fn translate.HelperFn, o op) {
 // sigill ends the block with SIGILL/ILL_ILLOPC at the instruction (Linux
 // arch/arm64/kernel/traps.c do_el0_undef: si_addr is the PC).
 func sigill(b *translate.Builder, d *inst) bool {
-	b.EndFault(translate.SIGILL, translate.ILL_ILLOPC, d.pc)
+	b.EndFault(translate.ExcIllegal, d.pc)
 	return true
 }
 

@@ -24,7 +24,7 @@ import (
 func misaligned(c *translate.CPU, o *translate.Op, a, n uint64) translate.ExitKind {
 	if a%n != 0 {
 		// Linux: SIGBUS/BUS_ADRALN for a misaligned exclusive or atomic.
-		return c.Signal(o, translate.SIGBUS, translate.BUS_ADRALN, a)
+		return c.Raise(o, translate.ExcMisaligned, a)
 	}
 	return translate.ExitNone
 }

@@ -176,7 +176,7 @@ func TestSysRegs(t *testing.T) {
 		}
 	}
 	// Without HWCAP-visible ID registers, other system registers trap.
-	if k := m.run(t, words(0xd5381000), nil); k != translate.ExitSignal || m.c.Exit.Signal != translate.SIGILL { // mrs x0, sctlr_el1
+	if k := m.run(t, words(0xd5381000), nil); k != translate.ExitException || m.c.Exit.Exception != translate.ExcIllegal { // mrs x0, sctlr_el1
 		t.Errorf("mrs sctlr_el1: exit %d", k)
 	}
 }

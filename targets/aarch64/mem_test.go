@@ -105,40 +105,40 @@ func TestFaults(t *testing.T) {
 		name string
 		code []uint32
 		x1   uint64
-		sig  int
+		exc  translate.Exception
 		addr uint64
 		pc   uint64
 	}{
-		{"ldr unmapped", []uint32{0xd503201f, 0xf9400420}, bad, translate.SIGSEGV, bad + 8, codeBase + 4},
+		{"ldr unmapped", []uint32{0xd503201f, 0xf9400420}, bad, translate.ExcUnmapped, bad + 8, codeBase + 4},
 		// A pair straddling the end of the data mapping faults on its second half.
-		{"ldp straddle", []uint32{0xa97f0820}, dataBase + dataSize + 8, translate.SIGSEGV, dataBase + dataSize, codeBase},
-		{"str read-only", []uint32{0xb8004423}, codeBase, translate.SIGSEGV, codeBase, codeBase},
-		{"unallocated", []uint32{0xd503201f, 0x06000000}, 0, translate.SIGILL, codeBase + 4, codeBase + 4},
-		{"udf", []uint32{0x00001234}, 0, translate.SIGILL, codeBase, codeBase},
-		{"brk", []uint32{0xd4200000}, 0, translate.SIGTRAP, codeBase, codeBase},
-		{"hlt", []uint32{0xd4400000}, 0, translate.SIGILL, codeBase, codeBase},
-		{"ldxr misaligned", []uint32{0xc85f7c20}, dataBase + 4, translate.SIGBUS, dataBase + 4, codeBase},
-		{"ldaddh misaligned", []uint32{0x78232020}, dataBase + 1, translate.SIGBUS, dataBase + 1, codeBase},
-		{"br misaligned", []uint32{0xd61f0020}, codeBase + 2, translate.SIGBUS, codeBase + 2, codeBase + 2},
-		{"msr unknown", []uint32{0xd5181000}, 0, translate.SIGILL, codeBase, codeBase}, // msr sctlr_el1, x0
+		{"ldp straddle", []uint32{0xa97f0820}, dataBase + dataSize + 8, translate.ExcUnmapped, dataBase + dataSize, codeBase},
+		{"str read-only", []uint32{0xb8004423}, codeBase, translate.ExcProtection, codeBase, codeBase},
+		{"unallocated", []uint32{0xd503201f, 0x06000000}, 0, translate.ExcIllegal, codeBase + 4, codeBase + 4},
+		{"udf", []uint32{0x00001234}, 0, translate.ExcIllegal, codeBase, codeBase},
+		{"brk", []uint32{0xd4200000}, 0, translate.ExcBreakpoint, codeBase, codeBase},
+		{"hlt", []uint32{0xd4400000}, 0, translate.ExcIllegal, codeBase, codeBase},
+		{"ldxr misaligned", []uint32{0xc85f7c20}, dataBase + 4, translate.ExcMisaligned, dataBase + 4, codeBase},
+		{"ldaddh misaligned", []uint32{0x78232020}, dataBase + 1, translate.ExcMisaligned, dataBase + 1, codeBase},
+		{"br misaligned", []uint32{0xd61f0020}, codeBase + 2, translate.ExcMisaligned, codeBase + 2, codeBase + 2},
+		{"msr unknown", []uint32{0xd5181000}, 0, translate.ExcIllegal, codeBase, codeBase}, // msr sctlr_el1, x0
 		// Found by the differential tester: a store-exclusive checks alignment
 		// before the (absent) reservation, and a fault inside a pair
 		// exclusive does not leave its lock held (the second one would hang).
-		{"stxr misaligned", []uint32{0xc8187c2e}, dataBase + 4, translate.SIGBUS, dataBase + 4, codeBase},
-		{"stxp w misaligned", []uint32{0x88220c24}, dataBase + 4, translate.SIGBUS, dataBase + 4, codeBase},
-		{"stxp x misaligned", []uint32{0xc8220c24}, dataBase + 8, translate.SIGBUS, dataBase + 8, codeBase},
-		{"ldxp unmapped", []uint32{0xc87f0c22}, bad, translate.SIGSEGV, bad, codeBase},
-		{"ldxp unmapped again", []uint32{0xc87f0c22}, bad, translate.SIGSEGV, bad, codeBase},
+		{"stxr misaligned", []uint32{0xc8187c2e}, dataBase + 4, translate.ExcMisaligned, dataBase + 4, codeBase},
+		{"stxp w misaligned", []uint32{0x88220c24}, dataBase + 4, translate.ExcMisaligned, dataBase + 4, codeBase},
+		{"stxp x misaligned", []uint32{0xc8220c24}, dataBase + 8, translate.ExcMisaligned, dataBase + 8, codeBase},
+		{"ldxp unmapped", []uint32{0xc87f0c22}, bad, translate.ExcUnmapped, bad, codeBase},
+		{"ldxp unmapped again", []uint32{0xc87f0c22}, bad, translate.ExcUnmapped, bad, codeBase},
 	} {
 		k := m.run(t, words(tc.code...), regs(1, tc.x1))
-		if k != translate.ExitSignal || m.c.Exit.Signal != tc.sig || m.c.Exit.Addr != tc.addr || m.c.PC != tc.pc {
-			t.Errorf("%s: exit %d %+v pc %#x, want signal %d addr %#x pc %#x", tc.name, k, m.c.Exit, m.c.PC,
-				tc.sig, tc.addr, tc.pc)
+		if k != translate.ExitException || m.c.Exit.Exception != tc.exc || m.c.Exit.Addr != tc.addr || m.c.PC != tc.pc {
+			t.Errorf("%s: exit %d %+v pc %#x, want exception %d addr %#x pc %#x", tc.name, k, m.c.Exit, m.c.PC,
+				tc.exc, tc.addr, tc.pc)
 		}
 	}
 	// A faulting pre-index access leaves the base unchanged.
 	k := m.run(t, words(0xf8410c20), regs(1, bad))
-	if k != translate.ExitSignal || m.c.R[1] != bad || m.c.Exit.Addr != bad+16 {
+	if k != translate.ExitException || m.c.R[1] != bad || m.c.Exit.Addr != bad+16 {
 		t.Errorf("pre-index fault: x1 = %#x, exit %+v", m.c.R[1], m.c.Exit)
 	}
 }
@@ -245,7 +245,7 @@ func TestModels(t *testing.T) {
 	m := newMachine(t)
 	m.arch.SetModel("v8.0")
 	for _, w := range []uint32{0xf8230020, 0xf8bfc020, 0xc8a07c23, 0x1ac24020} { // ldadd, ldapr, cas, crc32b
-		if k := m.run(t, words(w, svc0), regs(1, dataBase)); k != translate.ExitSignal || m.c.Exit.Signal != translate.SIGILL {
+		if k := m.run(t, words(w, svc0), regs(1, dataBase)); k != translate.ExitException || m.c.Exit.Exception != translate.ExcIllegal {
 			t.Errorf("v8.0 %s: exit %d %+v", disasm(w), k, m.c.Exit)
 		}
 	}

@@ -46,9 +46,9 @@ var le = binary.LittleEndian
 var _ targets.SignalFrames = (*Arch)(nil)
 
 // faultSignals carry si_addr, which the kernel also stores in
-// sigcontext.fault_address.
-var faultSignals = map[int]bool{translate.SIGILL: true, translate.SIGTRAP: true, translate.SIGBUS: true,
-	translate.SIGFPE: true, translate.SIGSEGV: true}
+// sigcontext.fault_address: SIGILL, SIGTRAP, SIGBUS, SIGFPE and SIGSEGV
+// (Linux include/uapi/asm-generic/signal.h).
+var faultSignals = map[int]bool{4: true, 5: true, 7: true, 8: true, 11: true}
 
 // SetupSignalFrame builds the frame like setup_rt_frame/get_sigframe: a
 // frame record {x29, x30} just below SP (16-byte aligned), the rt_sigframe

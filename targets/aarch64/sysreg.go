@@ -204,7 +204,7 @@ func dcZVAHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 }
 
 // hostPtr returns where a helper accesses guest range [a, a+n) (writing
-// when write is set), or a SIGSEGV exit when the range leaves the address
+// when write is set), or an ExcUnmapped exit when the range leaves the address
 // space (translate.CPU.HostRange).
 func hostPtr(c *translate.CPU, o *translate.Op, a, n uint64, write bool) (unsafe.Pointer, translate.ExitKind) {
 	return c.HostRange(o, a, n, write)

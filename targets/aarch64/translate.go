@@ -16,7 +16,7 @@ func (a *Arch) Translate(b *translate.Builder) {
 		if pc&3 != 0 {
 			// PC alignment fault: Linux sends SIGBUS/BUS_ADRALN at the PC
 			// (arch/arm64/kernel/fault.c do_sp_pc_abort).
-			b.EndFault(translate.SIGBUS, translate.BUS_ADRALN, pc)
+			b.EndFault(translate.ExcMisaligned, pc)
 			b.Next(4)
 			return
 		}
@@ -29,7 +29,7 @@ func (a *Arch) Translate(b *translate.Builder) {
 		d.prev, d.flags = d.flags, flagSrc{}
 		d.row = lookup(x)
 		if d.row == nil || !m.has(d.row.feat) || !d.row.lower(b, &d) {
-			b.EndFault(translate.SIGILL, translate.ILL_ILLOPC, pc)
+			b.EndFault(translate.ExcIllegal, pc)
 		}
 		b.Next(4)
 		for ; d.consumed > 0; d.consumed-- {
@@ -46,24 +46,19 @@ func (a *Arch) Translate(b *translate.Builder) {
 }
 
 // fetchFault ends the block before an instruction that cannot be fetched;
-// when it is the first one, a helper raises SIGSEGV (SEGV_ACCERR when the
-// page is mapped without execute permission, else SEGV_MAPERR).
+// when it is the first one, a helper raises the fetch's exception
+// (CPU.FetchFault: unmapped, or mapped without execute permission).
 func fetchFault(b *translate.Builder, bad uint64) {
 	if b.PC() != b.StartPC() {
 		b.EndJump(b.PC())
 		return
 	}
 	b.Emit(op{Code: translate.OpCall, Fn: fetchFaultHelper, Imm: int64(bad)})
-	b.EndFault(translate.SIGSEGV, translate.SEGV_MAPERR, bad)
+	b.EndFault(translate.ExcUnmapped, bad)
 }
 
 func fetchFaultHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
-	addr := uint64(o.Imm)
-	code := translate.SEGV_MAPERR
-	if _, mapped := c.Mem().ProtAt(addr); mapped {
-		code = translate.SEGV_ACCERR
-	}
-	return c.Signal(o, translate.SIGSEGV, code, addr)
+	return c.FetchFault(o, uint64(o.Imm))
 }
 
 // BlockTemps tells tier 2 that RegTmp0..RegTmp0+7 are block-local: dead

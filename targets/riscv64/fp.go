@@ -23,7 +23,7 @@ func rounding(c *translate.CPU, op *translate.Op) (fpu.RoundingMode, bool) {
 }
 
 func illegalInsn(c *translate.CPU, op *translate.Op) translate.ExitKind {
-	return c.Signal(op, translate.SIGILL, translate.ILL_ILLOPC, c.InsnPC(op))
+	return c.Raise(op, translate.ExcIllegal, c.InsnPC(op))
 }
 
 // unbox reads a single-precision operand: a value that is not NaN-boxed

@@ -207,11 +207,10 @@ func lowerECALL(b *translate.Builder, d *inst) {
 	b.Emit(translate.Op{Code: translate.OpSyscall, Imm: int64(d.next())})
 }
 
-// lowerEBREAK: Linux reports SIGTRAP/TRAP_BRKPT with si_addr = the ebreak's
-// PC (arch/riscv/kernel/traps.c, do_trap_break).
+// lowerEBREAK: a breakpoint at the ebreak's PC (Linux: SIGTRAP/TRAP_BRKPT
+// with si_addr = the PC, arch/riscv/kernel/traps.c do_trap_break).
 func lowerEBREAK(b *translate.Builder, d *inst) {
-	b.Emit(translate.Op{Code: translate.OpTrap, Aux: translate.SIGTRAP,
-		C: translate.TRAP_BRKPT, Imm: int64(d.pc)})
+	b.Emit(translate.Op{Code: translate.OpTrap, Aux: uint8(translate.ExcBreakpoint), Imm: int64(d.pc)})
 }
 
 func lowerFENCEI(b *translate.Builder, d *inst) {

@@ -85,7 +85,7 @@ func TestAtomics(t *testing.T) {
 func TestMisalignedAMO(t *testing.T) {
 	m := newMachine(t)
 	k := m.run(t, code(R("amoadd.w", 3, 1, 2), ecall), regs(1, dataBase+2))
-	if k != translate.ExitSignal || m.c.Exit.Signal != translate.SIGBUS || m.c.Exit.Addr != dataBase+2 {
+	if k != translate.ExitException || m.c.Exit.Exception != translate.ExcMisaligned || m.c.Exit.Addr != dataBase+2 {
 		t.Errorf("misaligned AMO: %v %+v", k, m.c.Exit)
 	}
 }
@@ -123,15 +123,14 @@ func TestCSR(t *testing.T) {
 	}
 }
 
-// expectSignal runs p and expects a synchronous signal.
-func expectSignal(t *testing.T, p *prog, setup func(*translate.CPU), sig, code int, pc, addr uint64) {
+// expectException runs p and expects exception exc.
+func expectException(t *testing.T, p *prog, setup func(*translate.CPU), exc translate.Exception, pc, addr uint64) {
 	t.Helper()
 	m := newMachine(t)
 	k := m.run(t, p, setup)
-	if k != translate.ExitSignal || m.c.Exit.Signal != sig || m.c.Exit.Code != code ||
-		m.c.PC != pc || m.c.Exit.Addr != addr {
-		t.Errorf("got exit %v sig %d code %d pc %#x addr %#x; want sig %d code %d pc %#x addr %#x",
-			k, m.c.Exit.Signal, m.c.Exit.Code, m.c.PC, m.c.Exit.Addr, sig, code, pc, addr)
+	if k != translate.ExitException || m.c.Exit.Exception != exc || m.c.PC != pc || m.c.Exit.Addr != addr {
+		t.Errorf("got exit %v exception %d pc %#x addr %#x; want exception %d pc %#x addr %#x",
+			k, m.c.Exit.Exception, m.c.PC, m.c.Exit.Addr, exc, pc, addr)
 	}
 }
 
@@ -169,8 +168,8 @@ func TestIllegal(t *testing.T) {
 			p := code(I("addi", 5, 0, 1))
 			p.b = append(p.b, tc.p.b...)
 			p.w(ecall)
-			expectSignal(t, p, nil, translate.SIGILL, translate.ILL_ILLOPC, codeBase+4, codeBase+4)
-			expectSignal(t, tc.p, nil, translate.SIGILL, translate.ILL_ILLOPC, codeBase, codeBase)
+			expectException(t, p, nil, translate.ExcIllegal, codeBase+4, codeBase+4)
+			expectException(t, tc.p, nil, translate.ExcIllegal, codeBase, codeBase)
 		})
 	}
 }
@@ -178,35 +177,35 @@ func TestIllegal(t *testing.T) {
 func TestDynamicRMInvalid(t *testing.T) {
 	for _, frm := range []uint64{5, 6, 7} {
 		p := code(I("addi", 5, 0, 1), F("fadd.d", 1, 2, 3, 7), ecall)
-		expectSignal(t, p, func(c *translate.CPU) { c.R[RegFrm] = frm },
-			translate.SIGILL, translate.ILL_ILLOPC, codeBase+4, codeBase+4)
+		expectException(t, p, func(c *translate.CPU) { c.R[RegFrm] = frm },
+			translate.ExcIllegal, codeBase+4, codeBase+4)
 	}
 	// Static modes do not look at frm.
 	exec(t, code(F("fadd.d", 1, 2, 3, 0), ecall), func(c *translate.CPU) { c.R[RegFrm] = 7 })
 }
 
 func TestEbreak(t *testing.T) {
-	expectSignal(t, code(I("addi", 1, 0, 1), 0x00100073), nil, translate.SIGTRAP, translate.TRAP_BRKPT,
+	expectException(t, code(I("addi", 1, 0, 1), 0x00100073), nil, translate.ExcBreakpoint,
 		codeBase+4, codeBase+4)
-	expectSignal(t, new(prog).h(0x9002), nil, translate.SIGTRAP, translate.TRAP_BRKPT, codeBase, codeBase)
+	expectException(t, new(prog).h(0x9002), nil, translate.ExcBreakpoint, codeBase, codeBase)
 }
 
 func TestMemoryFaults(t *testing.T) {
 	// Load from an unmapped address: exact si_addr and the load's PC.
-	expectSignal(t, code(I("addi", 2, 0, 1), I("ld", 3, 1, 16), ecall), regs(1, 0x7000_0000),
-		translate.SIGSEGV, translate.SEGV_MAPERR, codeBase+4, 0x7000_0010)
+	expectException(t, code(I("addi", 2, 0, 1), I("ld", 3, 1, 16), ecall), regs(1, 0x7000_0000),
+		translate.ExcUnmapped, codeBase+4, 0x7000_0010)
 	// Store to the read-only code page.
-	expectSignal(t, code(S("sw", 0, 1, 0), ecall), regs(1, codeBase),
-		translate.SIGSEGV, translate.SEGV_ACCERR, codeBase, codeBase)
+	expectException(t, code(S("sw", 0, 1, 0), ecall), regs(1, codeBase),
+		translate.ExcProtection, codeBase, codeBase)
 }
 
 func TestFetchFaults(t *testing.T) {
-	// Jump into a mapped, non-executable page: SEGV_ACCERR at the target.
-	expectSignal(t, code(I("jalr", 0, 1, 0)), regs(1, dataBase),
-		translate.SIGSEGV, translate.SEGV_ACCERR, dataBase, dataBase)
-	// Jump to an unmapped page: SEGV_MAPERR.
-	expectSignal(t, code(I("jalr", 0, 1, 0)), regs(1, 0x5000_0000),
-		translate.SIGSEGV, translate.SEGV_MAPERR, 0x5000_0000, 0x5000_0000)
+	// Jump into a mapped, non-executable page: a protection fault at the target.
+	expectException(t, code(I("jalr", 0, 1, 0)), regs(1, dataBase),
+		translate.ExcProtection, dataBase, dataBase)
+	// Jump to an unmapped page: an unmapped-address fault.
+	expectException(t, code(I("jalr", 0, 1, 0)), regs(1, 0x5000_0000),
+		translate.ExcUnmapped, 0x5000_0000, 0x5000_0000)
 	// Running off the end of the code mapping after some instructions: the
 	// fault is reported at the first unfetchable instruction.
 	m := newMachine(t)
@@ -220,7 +219,7 @@ func TestFetchFaults(t *testing.T) {
 	}
 	m.arch.ResetCPU(m.c, end-12, stackTop)
 	k := m.e.Run(m.c)
-	if k != translate.ExitSignal || m.c.Exit.Signal != translate.SIGSEGV || m.c.PC != end ||
+	if k != translate.ExitException || m.c.Exit.Exception != translate.ExcUnmapped || m.c.PC != end ||
 		m.c.Exit.Addr != end || m.c.R[5] != 3 {
 		t.Errorf("run off the end: %v %+v pc %#x x5 %d", k, m.c.Exit, m.c.PC, m.c.R[5])
 	}
@@ -230,8 +229,8 @@ func TestFetchFaults(t *testing.T) {
 	m.as.WriteForce(end-2, []byte{0x13, 0x00})
 	m.arch.ResetCPU(m.c, end-2, stackTop)
 	k = m.e.Run(m.c)
-	if k != translate.ExitSignal || m.c.PC != end-2 || m.c.Exit.Addr != end ||
-		m.c.Exit.Code != translate.SEGV_MAPERR {
+	if k != translate.ExitException || m.c.PC != end-2 || m.c.Exit.Addr != end ||
+		m.c.Exit.Exception != translate.ExcUnmapped {
 		t.Errorf("straddling fetch: %v %+v pc %#x", k, m.c.Exit, m.c.PC)
 	}
 }

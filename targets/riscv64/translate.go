@@ -24,7 +24,7 @@ func (a *Arch) Translate(b *translate.Builder) {
 		if !decode(x, pc, &d) {
 			// Linux reports SIGILL/ILL_ILLOPC with si_addr = the PC
 			// (arch/riscv/kernel/traps.c, do_trap_insn_illegal).
-			b.EndFault(translate.SIGILL, translate.ILL_ILLOPC, pc)
+			b.EndFault(translate.ExcIllegal, pc)
 			b.Next(int(d.len))
 			return
 		}
@@ -51,18 +51,12 @@ func fetchFault(b *translate.Builder, bad uint64) {
 	// The Builder does not say whether the page is unmapped or just not
 	// executable, so a helper decides at run time.
 	b.Emit(translate.Op{Code: translate.OpCall, Fn: fetchFaultHelper, Imm: int64(bad)})
-	b.EndFault(translate.SIGSEGV, translate.SEGV_MAPERR, bad)
+	b.EndFault(translate.ExcUnmapped, bad)
 }
 
-// fetchFaultHelper raises SIGSEGV for an instruction fetch: SEGV_ACCERR
-// when the page is mapped without execute permission, else SEGV_MAPERR.
+// fetchFaultHelper raises the fetch's exception (CPU.FetchFault).
 func fetchFaultHelper(c *translate.CPU, op *translate.Op) translate.ExitKind {
-	addr := uint64(op.Imm)
-	code := translate.SEGV_MAPERR
-	if _, mapped := c.Mem().ProtAt(addr); mapped {
-		code = translate.SEGV_ACCERR
-	}
-	return c.Signal(op, translate.SIGSEGV, code, addr)
+	return c.FetchFault(op, uint64(op.Imm))
 }
 
 // BlockTemps tells tier 2 that RegTmp0..RegTmp2 are block-local: dead
