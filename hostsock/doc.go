@@ -1,6 +1,6 @@
 // Package hostsock opens gemu's own host sockets (gdbstub, monitor, serial
 // chardevs) from QEMU-style address specs, with the semantics QEMU took
-// years to get right (DESIGN.md, "Host sockets"):
+// years to get right (docs/design.md, "Host sockets"):
 //
 //   - Listeners always set SO_REUSEADDR, so gemu restarts on a port whose
 //     old connections sit in TIME_WAIT (socket(7)).

@@ -14,7 +14,7 @@ import (
 	"github.com/gemu-project/gemu/translate"
 )
 
-// fork: clone without CLONE_VM (DESIGN.md "fork"). A Go process cannot
+// fork: clone without CLONE_VM (docs/design.md "fork"). A Go process cannot
 // fork and go on running Go code in the child (golang/go#14767: only the
 // calling thread exists there, with the runtime's locks in any state). So
 // the parent serializes the guest's state into a memfd and clones the

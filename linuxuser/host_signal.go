@@ -15,7 +15,7 @@ import (
 // Host side of guest signals.
 //
 // Go installs every handler with SA_RESTART, so a guest thread blocked in
-// a host call would not see a guest signal (DESIGN.md, measured). gemu
+// a host call would not see a guest signal (docs/design.md, measured). gemu
 // installs, with a raw rt_sigaction the runtime never sees, a no-op
 // handler without SA_RESTART for kickSig and tgkills the blocked thread
 // with it: the host call fails with EINTR and the personality decides.

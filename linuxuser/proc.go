@@ -16,7 +16,7 @@ import (
 	"github.com/gemu-project/gemu/translate"
 )
 
-// /proc emulation (DESIGN.md): the guest sees its own program, auxv,
+// /proc emulation (docs/design.md): the guest sees its own program, auxv,
 // command line and mappings, not the emulator's. Everything else under
 // /proc passes through.
 

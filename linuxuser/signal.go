@@ -11,7 +11,7 @@ import (
 	"github.com/gemu-project/gemu/translate"
 )
 
-// Signal delivery (DESIGN.md "Signals are virtual"). All signal state
+// Signal delivery (docs/design.md "Signals are virtual"). All signal state
 // (actions, masks, pending queues) is guarded by Process.mu. A sender
 // queues, sets the target's wake flag, asks its CPU to leave the
 // translated code and interrupts its blocking host call; the target

@@ -14,7 +14,7 @@ import (
 	"github.com/gemu-project/gemu/targets"
 )
 
-// execve (DESIGN.md): a foreign ELF, or a script whose interpreter is
+// execve (docs/design.md): a foreign ELF, or a script whose interpreter is
 // one, re-invokes gemu (Options.Reexec); a native x86_64 program is
 // exec'd directly; "/proc/self/exe" is the guest program.
 

@@ -10,7 +10,7 @@ import (
 	"github.com/gemu-project/gemu/syscalls"
 )
 
-// vfork (DESIGN.md): a CLONE_VM|CLONE_VFORK child runs on a goroutine of
+// vfork (docs/design.md): a CLONE_VM|CLONE_VFORK child runs on a goroutine of
 // its own host thread, sharing guest memory, while the parent waits. The
 // thread unshares its host fd table and cwd first, so the child's dup2,
 // close and chdir (posix_spawn's file actions) stay its own, as after a real vfork. Its

@@ -152,7 +152,7 @@ func onHugetlbfs(fd int) bool {
 }
 
 // mmapSharedAnon backs anonymous shared memory with a memfd, so that a
-// fork child, which re-executes gemu, can map the same pages (DESIGN.md
+// fork child, which re-executes gemu, can map the same pages (docs/design.md
 // "fork"). Linux names such a mapping "/dev/zero (deleted)" (mm/shmem.c
 // shmem_zero_setup).
 func (t *Thread) mmapSharedAnon(spec translate.MapSpec) uint64 {

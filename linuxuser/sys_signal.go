@@ -11,7 +11,7 @@ import (
 	"github.com/gemu-project/gemu/targets"
 )
 
-// Signal system calls; delivery is in signal.go (DESIGN.md: signals are virtual).
+// Signal system calls; delivery is in signal.go (docs/design.md: signals are virtual).
 
 func init() {
 	sig := syscalls.ArgSignal

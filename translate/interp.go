@@ -6,7 +6,7 @@ import (
 	"unsafe"
 )
 
-// The tier-1 interpreter: one switch over pre-decoded ops (DESIGN.md "Tier 1").
+// The tier-1 interpreter: one switch over pre-decoded ops (docs/design.md "Tier 1").
 
 func (c *CPU) ptr(a uint64, size uint64) unsafe.Pointer {
 	if a > c.memLimit-size || c.shadow != nil {

@@ -12,7 +12,7 @@ import (
 	"github.com/gemu-project/gemu/translate/x64"
 )
 
-// Tier 2 (DESIGN.md "The translator core"): hot blocks are compiled from
+// Tier 2 (docs/design.md "The translator core"): hot blocks are compiled from
 // their micro-ops into amd64 code (jitcompile.go) in a process-wide arena.
 //
 //   - Entry and exit. jitCall (jit_amd64.s) enters compiled code with the

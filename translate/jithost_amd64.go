@@ -52,7 +52,7 @@ func jitHostOK() bool {
 }
 
 // jitArenaSize is the code arena's size: reserved once per process and
-// shared by every engine (DESIGN.md: the cache is bounded).
+// shared by every engine (docs/design.md: the cache is bounded).
 const jitArenaSize = 256 << 20
 
 var arenaOnce struct {

@@ -31,7 +31,7 @@ var (
 
 // AddressSpace is a user-mode guest address space: one PROT_NONE host
 // reservation where guest address a lives at host address base+a
-// (DESIGN.md "Memory"). Guest protections are mirrored onto the host pages so
+// (docs/design.md "Memory"). Guest protections are mirrored onto the host pages so
 // a stray guest access faults in hardware; the VMA list is the guest's view.
 type AddressSpace struct {
 	base  unsafe.Pointer

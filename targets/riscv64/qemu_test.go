@@ -15,7 +15,7 @@ import (
 	"github.com/gemu-project/gemu/translate"
 )
 
-// Differential test against qemu-riscv64 (DESIGN.md "Tests": qemu-user
+// Differential test against qemu-riscv64 (docs/design.md "Tests": qemu-user
 // as an oracle). Each program loads random register values, runs random
 // straight-line instructions from our table, dumps x1..x30, f0..f31 and
 // fcsr with write(2) and exits. The same image runs under gemu's
