@@ -156,13 +156,16 @@ var e2eCases = []e2eCase{
 	{name: "memedge", prog: "memedge", qemuDiff: "qemu-user 7.2 does not grow MAP_GROWSDOWN mappings, leaves no old mapping after DONTUNMAP, fails old_len 0 and has no mlock2"},
 	// #5: System V message queues, semaphores and shared memory.
 	{name: "sysvmsg", prog: "sysvmsg"},
-	// #20: POSIX message queues, the mount API on a detached tmpfs, kcmp,
-	// membarrier, cachestat, memfd_secret, syslog; needs root.
 	// #20: futex_wake, futex_wait, futex_waitv and futex_requeue between
 	// threads and their errors; vmsplice.
 	{name: "futex2", prog: "futex2", qemuDiff: "qemu-user 7.2 has no futex2 calls (ENOSYS)"},
+	// #20: POSIX message queues, the mount API on a detached tmpfs, kcmp,
+	// membarrier, cachestat, memfd_secret, syslog; needs root.
 	{name: "mqueue", prog: "mqueue",
 		qemuDiff: "qemu-user 7.2 has no mq_notify, fsopen, cachestat or memfd_secret (ENOSYS)"},
+	// #20: NUMA memory policy of the process and of its pages, move_pages
+	// with an unmapped page, the calls' errors.
+	{name: "numa", prog: "numa", qemuDiff: "qemu-user 7.2 has no NUMA calls (ENOSYS)"},
 	{name: "sysvipc", prog: "sysvipc",
 		qemuDiff: "qemu-user 7.2 attaches shmat(NULL, SHM_REMAP) instead of EINVAL, so the segment outlives IPC_RMID"},
 	// #5: epoll with the guests' 16-byte epoll_event, epoll_pwait2.
