@@ -1,6 +1,7 @@
 package linuxuser
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -14,6 +15,11 @@ import (
 // comm are right on the host already (setHostCmdline, setHostComm). Only
 // a peer with the same uid, or root, gets an answer. A process in another
 // network namespace is not reachable and shows the host's view.
+
+// peerMemory asks a peer where its guest memory is (process_vm_readv and
+// process_vm_writev of it): the host address of guest address 0 and the
+// guest address space's size, in hexadecimal (sys_procvm.go).
+const peerMemory = "memory"
 
 // peerFiles are the /proc/<pid> files asked of the peer.
 var peerFiles = map[string]bool{"exe": true, "maps": true, "auxv": true, "environ": true, "stat": true, "status": true}
@@ -72,15 +78,18 @@ func (p *Process) answerPeer(c int) {
 	}
 	var b [32]byte
 	n, err := unix.Read(c, b[:])
-	if err != nil || n <= 0 || !peerFiles[string(b[:n])] {
+	if err != nil || n <= 0 || !(peerFiles[string(b[:n])] || string(b[:n]) == peerMemory) {
 		return
 	}
 	file := string(b[:n])
 	var content []byte
 	p.image.RLock()
-	if file == "exe" {
+	switch file {
+	case "exe":
 		content = []byte(p.img.Path)
-	} else {
+	case peerMemory:
+		content = fmt.Appendf(nil, "%x %x", p.as.Base(), p.as.Limit())
+	default:
 		content, _ = p.procFileContent(file, "/proc/self/"+file)
 	}
 	p.image.RUnlock()

@@ -120,6 +120,11 @@ const iovMax = 1024
 // array's host address, or the host view of a guest array that cannot be
 // read (or is too long to), which the host fails on.
 func (t *Thread) hostIovecs(addr, n uint64) (iov []unix.Iovec, p uintptr) {
+	return t.iovecsAt(addr, n, t.userRange)
+}
+
+// iovecsAt is hostIovecs with host(base, len) making each base a host one.
+func (t *Thread) iovecsAt(addr, n uint64, host func(base, n uint64) uintptr) (iov []unix.Iovec, p uintptr) {
 	bad := t.userRange(addr, syscalls.IovecSize*min(n, iovMax+1))
 	if n > iovMax || n == 0 {
 		return nil, bad
@@ -130,7 +135,7 @@ func (t *Thread) hostIovecs(addr, n uint64) (iov []unix.Iovec, p uintptr) {
 	}
 	iov = make([]unix.Iovec, n)
 	for i, v := range syscalls.DecodeIovecs(g) {
-		iov[i] = unix.Iovec{Base: (*byte)(hostPointer(t.userRange(v.Base, v.Len))), Len: v.Len}
+		iov[i] = unix.Iovec{Base: (*byte)(hostPointer(host(v.Base, v.Len))), Len: v.Len}
 	}
 	return iov, uintptr(unsafe.Pointer(&iov[0]))
 }
