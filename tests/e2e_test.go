@@ -169,6 +169,9 @@ var e2eCases = []e2eCase{
 	// #20: process_vm_readv/writev of this process and of a fork child
 	// (another gemu, reached through its /proc peer), partial copies, errors.
 	{name: "procvm", prog: "procvm", qemuDiff: "qemu-user 7.2 has no process_vm_readv/writev (ENOSYS)"},
+	// #20: a user key in the process keyring through add_key, request_key
+	// and keyctl; errors.
+	{name: "keys", prog: "keys", qemuDiff: "qemu-user 7.2 has no add_key, request_key or keyctl (ENOSYS)"},
 	{name: "sysvipc", prog: "sysvipc",
 		qemuDiff: "qemu-user 7.2 attaches shmat(NULL, SHM_REMAP) instead of EINVAL, so the segment outlives IPC_RMID"},
 	// #5: epoll with the guests' 16-byte epoll_event, epoll_pwait2.
