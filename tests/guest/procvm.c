@@ -64,14 +64,20 @@ int main(void)
 	fflush(stdout);
 	pid_t child = fork();
 	if (child == 0) {
+		/* Only the parent holds the other ends: its death ends the reads. */
+		close(up[0]);
+		close(down[1]);
 		strcpy(secret, "child's own secret");
 		char c;
 		write(up[1], "r", 1);
-		read(down[0], &c, 1); /* the parent has written */
+		if (read(down[0], &c, 1) != 1) /* the parent has written */
+			_exit(4);
 		printf("child sees: %s\n", secret);
 		fflush(stdout);
 		_exit(strcmp(secret, "child's own SECRET") == 0 ? 0 : 3);
 	}
+	close(up[1]);
+	close(down[0]);
 	char c;
 	read(up[0], &c, 1);
 	memset(buf, 0, sizeof buf);
