@@ -231,9 +231,10 @@ func encodeVMA(w *stateWriter, v translate.VMA) {
 	w.str(v.Name)
 	w.i64(int64(v.SysV))
 	w.flag(v.Grows)
+	w.flag(v.Sealed)
 }
 
 func decodeVMA(r *stateReader) translate.VMA {
 	return translate.VMA{Start: r.u64(), End: r.u64(), Prot: int(r.i64()), Shared: r.flag(), Anon: r.flag(),
-		Offset: r.i64(), Name: r.str(), SysV: int(r.i64()), Grows: r.flag()}
+		Offset: r.i64(), Name: r.str(), SysV: int(r.i64()), Grows: r.flag(), Sealed: r.flag()}
 }

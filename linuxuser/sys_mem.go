@@ -25,7 +25,24 @@ func init() {
 		row{"munlock", sysMunlock, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Full, ""},
 		row{"mlockall", sysMlockall, kinds(aHex), syscalls.RetInt, syscalls.Full, "the guest's mappings, not gemu's"},
 		row{"munlockall", sysMunlockall, kinds(), syscalls.RetInt, syscalls.Full, ""},
+		row{"mseal", sysMseal, kinds(aPtr, aLong, aHex), syscalls.RetInt, syscalls.Full,
+			"sealed guest mappings refuse munmap, mprotect, mremap, MAP_FIXED and discarding advice"},
 	)
+}
+
+// sysMseal is mseal(addr, len, flags) (mm/mseal.c): flags must be 0, the
+// start page-aligned and the end not wrapping (EINVAL); an empty range is
+// done; a range not mapped throughout is ENOMEM. Fork keeps the seals
+// (the fork state's mappings), an execve drops them with the mappings.
+func sysMseal(t *Thread, a *Args) uint64 {
+	addr, length := a[0], pageUp(a[1])
+	if a[2] != 0 || addr&pageMask != 0 || (a[1] != 0 && length == 0) || addr+length < addr {
+		return errno(unix.EINVAL)
+	}
+	if length == 0 {
+		return 0
+	}
+	return ok(t.p.as.Seal(addr, length))
 }
 
 const pageMask = translate.PageSize - 1
@@ -253,6 +270,12 @@ const (
 	madvFree     = 8
 )
 
+// discardAdvice are the advice values that drop pages, which a sealed
+// read-only anonymous mapping refuses (mm/mseal.c is_madv_discard):
+// MADV_FREE, MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_REMOVE,
+// MADV_DONTFORK, MADV_WIPEONFORK, MADV_GUARD_INSTALL.
+var discardAdvice = map[int]bool{8: true, 4: true, 24: true, 9: true, 10: true, 18: true, 102: true}
+
 // Advice values that could harm other processes or the host are refused
 // (MADV_HWPOISON 100, MADV_SOFT_OFFLINE 101: Linux mman-common.h).
 //
@@ -274,6 +297,9 @@ func sysMadvise(t *Thread, a *Args) uint64 {
 	s, err := t.p.as.Slice(addr, (length+pageMask)&^pageMask, 0)
 	if err != nil {
 		return errno(unix.ENOMEM)
+	}
+	if discardAdvice[advice] && t.p.as.SealedReadOnlyAnon(addr, uint64(len(s))) {
+		return errno(unix.EPERM)
 	}
 	if t.p.forkImage && (advice == madvDontneed || advice == madvFree) {
 		// Anonymous pages must read as zeros afterwards, not as the

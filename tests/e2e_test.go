@@ -172,6 +172,9 @@ var e2eCases = []e2eCase{
 	// #20: a user key in the process keyring through add_key, request_key
 	// and keyctl; errors.
 	{name: "keys", prog: "keys", qemuDiff: "qemu-user 7.2 has no add_key, request_key or keyctl (ENOSYS)"},
+	// #20: mseal: sealed mappings refuse munmap, mprotect, mremap,
+	// MAP_FIXED and discarding advice, also in a fork child.
+	{name: "mseal", prog: "mseal", qemuDiff: "qemu-user 7.2 has no mseal (ENOSYS)"},
 	{name: "sysvipc", prog: "sysvipc",
 		qemuDiff: "qemu-user 7.2 attaches shmat(NULL, SHM_REMAP) instead of EINVAL, so the segment outlives IPC_RMID"},
 	// #5: epoll with the guests' 16-byte epoll_event, epoll_pwait2.

@@ -27,6 +27,8 @@ var (
 	ErrNoMem   = errors.New("guest address space exhausted")
 	ErrInvalid = errors.New("invalid guest address range")
 	ErrFault   = errors.New("bad guest address")
+	// ErrSealed is an operation on a sealed mapping (mseal(2)): EPERM.
+	ErrSealed error = unix.EPERM
 )
 
 // AddressSpace is a user-mode guest address space: one PROT_NONE host
@@ -160,6 +162,10 @@ func (as *AddressSpace) Map(s MapSpec) (uint64, error) {
 			as.mu.Unlock()
 			return 0, ErrExist
 		}
+		if as.vmas.sealedIn(addr, addr+length) {
+			as.mu.Unlock()
+			return 0, ErrSealed
+		}
 	default:
 		if addr == 0 || as.checkRange(addr, length) != nil || as.vmas.overlaps(addr, addr+length) {
 			a, ok := as.vmas.findFree(length, as.MinAddr, as.MmapBase)
@@ -241,10 +247,44 @@ func (as *AddressSpace) Unmap(addr, length uint64) error {
 		return err
 	}
 	as.mu.Lock()
+	if as.vmas.sealedIn(addr, addr+length) {
+		as.mu.Unlock()
+		return ErrSealed
+	}
 	err := as.unmapLocked(addr, length)
 	as.mu.Unlock()
 	as.notify(addr, addr+length)
 	return err
+}
+
+// Seal seals the mappings in [addr, addr+length) (mseal(2)); the range
+// must be mapped throughout (ErrNoMem).
+func (as *AddressSpace) Seal(addr, length uint64) error {
+	if err := as.checkRange(addr, length); err != nil {
+		return ErrNoMem
+	}
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	if !as.vmas.covers(addr, addr+length) {
+		return ErrNoMem
+	}
+	as.vmas.setSealed(addr, addr+length)
+	as.publish()
+	return nil
+}
+
+// SealedReadOnlyAnon reports whether [addr, addr+length) holds a sealed
+// private anonymous mapping without write permission, whose pages
+// discarding advice may not drop (mm/mseal.c is_ro_anon).
+func (as *AddressSpace) SealedReadOnlyAnon(addr, length uint64) bool {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	for _, v := range as.vmas.v {
+		if v.Sealed && v.Start < addr+length && addr < v.End && v.Anon && !v.Shared && v.Prot&ProtWrite == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // unmapLocked is Unmap with mu held and the range checked.
@@ -268,6 +308,10 @@ func (as *AddressSpace) Protect(addr, length uint64, prot int) error {
 	if !as.vmas.covers(addr, addr+length) {
 		as.mu.Unlock()
 		return ErrNoMem
+	}
+	if as.vmas.sealedIn(addr, addr+length) {
+		as.mu.Unlock()
+		return ErrSealed
 	}
 	err := unix.Mprotect(as.hostSlice(addr, length), hostProt(prot))
 	if err == nil {

@@ -52,6 +52,12 @@ func (as *AddressSpace) remap(r RemapRequest, dirty *[]span) (uint64, error) {
 		if err := as.targetValid(r.Addr, r.OldLen, r.NewAddr, r.NewLen); err != nil {
 			return 0, err
 		}
+	}
+	// Sealed mappings neither move nor change size, nor are they replaced.
+	if as.vmas.sealedIn(r.Addr, r.Addr+max(r.OldLen, 1)) || (r.newAddr() && as.vmas.sealedIn(r.NewAddr, r.NewAddr+r.NewLen)) {
+		return 0, ErrSealed
+	}
+	if r.newAddr() {
 		if r.Fixed && r.OldLen == r.NewLen {
 			return as.remapMove(r, dirty)
 		}

@@ -17,6 +17,9 @@ type VMA struct {
 	// Grows is a MAP_GROWSDOWN mapping (VM_GROWSDOWN): a fault just below
 	// it extends it downwards (memgrow.go).
 	Grows bool
+	// Sealed is mseal(2)'s VM_SEALED: the mapping cannot be unmapped,
+	// moved, resized, replaced or have its protection changed.
+	Sealed bool
 }
 
 type vma = VMA
@@ -92,19 +95,39 @@ func (l *vmaList) insert(v VMA) {
 }
 
 func (l *vmaList) setProt(lo, hi uint64, prot int) {
+	l.update(lo, hi, func(v *VMA) { v.Prot = prot })
+}
+
+// update applies change to the parts of the mappings in [lo, hi),
+// splitting them at its ends.
+func (l *vmaList) update(lo, hi uint64, change func(*VMA)) {
 	var parts []VMA
 	for _, v := range l.v {
 		s, e := max(v.Start, lo), min(v.End, hi)
 		if s < e {
 			p := v
 			p.Offset += int64(s - v.Start)
-			p.Start, p.End, p.Prot = s, e, prot
+			p.Start, p.End = s, e
+			change(&p)
 			parts = append(parts, p)
 		}
 	}
 	for _, p := range parts {
 		l.insert(p)
 	}
+}
+
+// setSealed seals [lo, hi), splitting the mappings at its ends.
+func (l *vmaList) setSealed(lo, hi uint64) { l.update(lo, hi, func(v *VMA) { v.Sealed = true }) }
+
+// sealedIn reports whether a sealed mapping overlaps [lo, hi).
+func (l *vmaList) sealedIn(lo, hi uint64) bool {
+	for _, v := range l.v {
+		if v.Sealed && v.Start < hi && lo < v.End {
+			return true
+		}
+	}
+	return false
 }
 
 // merge joins neighbours that are indistinguishable, as Linux's
@@ -117,7 +140,7 @@ func (l *vmaList) merge() {
 		if n := len(out); n > 0 {
 			p := &out[n-1]
 			if p.End == v.Start && p.Prot == v.Prot && p.Shared == v.Shared && p.Anon == v.Anon &&
-				p.Name == v.Name && p.SysV == v.SysV && p.Grows == v.Grows && p.Offset+int64(p.End-p.Start) == v.Offset {
+				p.Name == v.Name && p.SysV == v.SysV && p.Grows == v.Grows && p.Sealed == v.Sealed && p.Offset+int64(p.End-p.Start) == v.Offset {
 				p.End = v.End
 				continue
 			}
