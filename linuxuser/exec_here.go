@@ -112,6 +112,7 @@ func (t *Thread) execHere(prog string, argv, envp []string) uint64 {
 		delete(p.timers, id)
 	}
 	p.mu.Unlock()
+	p.dropAIO()
 	as.StackGrowth = p.stackGrowth
 	as.MmapBase = min(as.MmapBase, img.StackLow-translate.PageSize)
 	p.backing.prune(nil)

@@ -114,6 +114,7 @@ type Process struct {
 	forkImage   bool
 	itimer      itimerState
 	timers      map[int]*posixTimer
+	aio         aioTable                    // io_setup contexts (sys_aio.go)
 	nextTimerID int                         // the id timer_create tries next
 	sigpending  atomic.Pointer[unix.Rlimit] // the guest's RLIMIT_SIGPENDING once it sets one (sys_misc.go)
 	stackLimit  atomic.Pointer[unix.Rlimit] // the guest's RLIMIT_STACK once it sets one

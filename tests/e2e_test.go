@@ -175,6 +175,9 @@ var e2eCases = []e2eCase{
 	// #20: mseal: sealed mappings refuse munmap, mprotect, mremap,
 	// MAP_FIXED and discarding advice, also in a fork child.
 	{name: "mseal", prog: "mseal", qemuDiff: "qemu-user 7.2 has no mseal (ENOSYS)"},
+	// #20: native AIO: io_setup, io_submit of reads, writes, vectors and
+	// syncs, io_getevents with timeouts, IOCB_FLAG_RESFD, errors.
+	{name: "aio", prog: "aio", qemuDiff: "qemu-user 7.2 has no native AIO calls (ENOSYS)"},
 	{name: "sysvipc", prog: "sysvipc",
 		qemuDiff: "qemu-user 7.2 attaches shmat(NULL, SHM_REMAP) instead of EINVAL, so the segment outlives IPC_RMID"},
 	// #5: epoll with the guests' 16-byte epoll_event, epoll_pwait2.

@@ -1,0 +1,401 @@
+package linuxuser
+
+import (
+	"encoding/binary"
+	"runtime"
+	"sync"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/translate"
+)
+
+// Linux native AIO (fs/aio.c), emulated: the kernel's completion ring
+// would live at gemu's addresses, so gemu keeps each context's events
+// itself. A context's id is the guest address of a read-only page named
+// as the kernel's ring is, whose first word is not AIO_RING_MAGIC, so
+// libaio always asks io_getevents instead of reading a ring. A request
+// runs when io_submit takes it (an allowed order: AIO completes at any
+// time), on the guest's descriptor, and its event waits in the context;
+// IOCB_FLAG_RESFD signals its eventfd. IOCB_CMD_POLL is not emulated
+// (EINVAL under -d unimp). Contexts belong to the memory, as the ring
+// does: a fork child has none, an execve drops them.
+
+func init() {
+	register(
+		row{"io_setup", sysIOSetup, kinds(aInt, aPtr), syscalls.RetInt, syscalls.Full, "emulated ring (sys_aio.go)"},
+		row{"io_destroy", sysIODestroy, kinds(aHex), syscalls.RetInt, syscalls.Full, ""},
+		row{"io_submit", sysIOSubmit, kinds(aHex, aLong, aPtr), syscalls.RetInt, syscalls.Partial,
+			"requests run at submission; IOCB_CMD_POLL unsupported"},
+		row{"io_cancel", sysIOCancel, kinds(aHex, aPtr, aPtr), syscalls.RetInt, syscalls.Full,
+			"nothing is ever in flight: EINVAL"},
+		row{"io_getevents", sysIOGetevents, kinds(aHex, aLong, aLong, aPtr, aPtr), syscalls.RetInt, syscalls.Full,
+			"interruptible"},
+		row{"io_pgetevents", sysIOPgetevents, kinds(aHex, aLong, aLong, aPtr, aPtr, aPtr), syscalls.RetInt,
+			syscalls.Full, "interruptible"},
+	)
+}
+
+// struct iocb and struct io_event (include/uapi/linux/aio_abi.h).
+const (
+	iocbSize      = 64
+	ioEventSize   = 32
+	iocbKey       = 8
+	iocbRWFlags   = 12
+	iocbOpcode    = 16
+	iocbFD        = 20
+	iocbBuf       = 24
+	iocbNbytes    = 32
+	iocbOffset    = 40
+	iocbReserved2 = 48
+	iocbFlags     = 56
+	iocbResFD     = 60
+
+	iocbCmdPread   = 0
+	iocbCmdPwrite  = 1
+	iocbCmdFsync   = 2
+	iocbCmdFdsync  = 3
+	iocbCmdPoll    = 5
+	iocbCmdPreadv  = 7
+	iocbCmdPwritev = 8
+	iocbFlagResFD  = 1
+
+	aioMaxEvents = 1 << 16 // beyond this io_setup is EAGAIN, as past /proc/sys/fs/aio-max-nr
+)
+
+// aioContext is one io_setup context.
+type aioContext struct {
+	max    int
+	events [][ioEventSize]byte // completed, not yet collected
+	wake   int                 // host eventfd, readable while events wait
+}
+
+// aioTable is a process's contexts by id, under its own lock.
+type aioTable struct {
+	sync.Mutex
+	ctx map[uint64]*aioContext
+}
+
+func sysIOSetup(t *Thread, a *Args) uint64 {
+	n := int64(int32(a[0]))
+	var cur [8]byte
+	if err := t.p.as.Read(a[1], cur[:]); err != nil {
+		return errno(unix.EFAULT)
+	}
+	if binary.LittleEndian.Uint64(cur[:]) != 0 || n <= 0 {
+		return errno(unix.EINVAL)
+	}
+	if n > aioMaxEvents {
+		return errno(unix.EAGAIN)
+	}
+	id, err := t.p.as.Map(translate.MapSpec{Length: translate.PageSize, Prot: translate.ProtRead, FD: -1,
+		Name: "/[aio] (deleted)"})
+	if err != nil {
+		return errno(unix.EAGAIN)
+	}
+	wake, err := ownFD(func() (int, error) { return unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK) })
+	if err != nil {
+		t.p.as.Unmap(id, translate.PageSize)
+		return errno(unix.EAGAIN)
+	}
+	binary.LittleEndian.PutUint64(cur[:], id)
+	if err := t.p.as.Write(a[1], cur[:]); err != nil {
+		unparkFD(wake)
+		t.p.as.Unmap(id, translate.PageSize)
+		return errno(unix.EFAULT)
+	}
+	tab := &t.p.aio
+	tab.Lock()
+	if tab.ctx == nil {
+		tab.ctx = map[uint64]*aioContext{}
+	}
+	tab.ctx[id] = &aioContext{max: int(n), wake: wake}
+	tab.Unlock()
+	return 0
+}
+
+// aioLookup is the context id names.
+func (t *Thread) aioLookup(id uint64) *aioContext {
+	tab := &t.p.aio
+	tab.Lock()
+	defer tab.Unlock()
+	return tab.ctx[id]
+}
+
+func sysIODestroy(t *Thread, a *Args) uint64 {
+	tab := &t.p.aio
+	tab.Lock()
+	c := tab.ctx[a[0]]
+	delete(tab.ctx, a[0])
+	tab.Unlock()
+	if c == nil {
+		return errno(unix.EINVAL)
+	}
+	unparkFD(c.wake)
+	t.p.as.Unmap(a[0], translate.PageSize)
+	return 0
+}
+
+// dropAIO ends every context (execve: they belong to the old memory).
+func (p *Process) dropAIO() {
+	p.aio.Lock()
+	defer p.aio.Unlock()
+	for id, c := range p.aio.ctx {
+		unparkFD(c.wake)
+		delete(p.aio.ctx, id)
+	}
+}
+
+func sysIOSubmit(t *Thread, a *Args) uint64 {
+	n := int64(a[1])
+	c := t.aioLookup(a[0])
+	switch {
+	case n < 0:
+		return errno(unix.EINVAL)
+	case c == nil:
+		return errno(unix.EINVAL)
+	}
+	var done int64
+	for ; done < n; done++ {
+		var ptr [8]byte
+		if err := t.p.as.Read(a[2]+uint64(8*done), ptr[:]); err != nil {
+			return t.aioPartial(done, unix.EFAULT)
+		}
+		if e := t.aioSubmitOne(c, binary.LittleEndian.Uint64(ptr[:])); e != 0 {
+			return t.aioPartial(done, e)
+		}
+	}
+	return uint64(done)
+}
+
+// aioPartial is io_submit's result when request done fails with e: the
+// count of those before it, or the error when it was the first.
+func (t *Thread) aioPartial(done int64, e unix.Errno) uint64 {
+	if done > 0 {
+		return uint64(done)
+	}
+	return errno(e)
+}
+
+// aioSubmitOne runs the iocb at addr and queues its event (io_submit_one).
+func (t *Thread) aioSubmitOne(c *aioContext, addr uint64) unix.Errno {
+	var cb [iocbSize]byte
+	if err := t.p.as.Read(addr, cb[:]); err != nil {
+		return unix.EFAULT
+	}
+	le := binary.LittleEndian
+	if le.Uint64(cb[iocbReserved2:]) != 0 {
+		return unix.EINVAL
+	}
+	flags, resfd := le.Uint32(cb[iocbFlags:]), int(le.Uint32(cb[iocbResFD:]))
+	if flags&iocbFlagResFD != 0 && !isEventfd(resfd) {
+		return unix.EINVAL
+	}
+	if err := t.p.as.Write(addr+iocbKey, []byte{0, 0, 0, 0}); err != nil { // KIOCB_KEY
+		return unix.EFAULT
+	}
+	res, e := t.aioRun(cb[:])
+	if e != 0 {
+		return e
+	}
+	var ev [ioEventSize]byte
+	copy(ev[0:8], cb[0:8]) // aio_data
+	le.PutUint64(ev[8:], addr)
+	le.PutUint64(ev[16:], uint64(res))
+	t.p.aio.Lock()
+	full := len(c.events) >= c.max
+	if !full {
+		c.events = append(c.events, ev)
+		unix.Write(c.wake, []byte{1, 0, 0, 0, 0, 0, 0, 0})
+	}
+	t.p.aio.Unlock()
+	if full {
+		return unix.EAGAIN
+	}
+	if flags&iocbFlagResFD != 0 {
+		unix.Write(resfd, []byte{1, 0, 0, 0, 0, 0, 0, 0})
+	}
+	return 0
+}
+
+// isEventfd reports whether fd is an eventfd (eventfd_ctx_fdget).
+func isEventfd(fd int) bool {
+	link, err := fdLink(fd)
+	return err == nil && link == "anon_inode:[eventfd]"
+}
+
+// aioRun does the request of iocb cb; e is an error io_submit returns,
+// res the event's result (a count or a negated errno).
+func (t *Thread) aioRun(cb []byte) (res int64, e unix.Errno) {
+	le := binary.LittleEndian
+	fd := int(int32(le.Uint32(cb[iocbFD:])))
+	fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+	if err != nil {
+		return 0, unix.EBADF
+	}
+	op, buf, n := le.Uint16(cb[iocbOpcode:]), le.Uint64(cb[iocbBuf:]), le.Uint64(cb[iocbNbytes:])
+	off, rw := int64(le.Uint64(cb[iocbOffset:])), uintptr(le.Uint32(cb[iocbRWFlags:]))
+	mode := fl & unix.O_ACCMODE
+	switch op {
+	case iocbCmdPread, iocbCmdPreadv:
+		if mode == unix.O_WRONLY {
+			return 0, unix.EBADF
+		}
+	case iocbCmdPwrite, iocbCmdPwritev:
+		if mode == unix.O_RDONLY {
+			return 0, unix.EBADF
+		}
+	case iocbCmdFsync:
+		return aioResult(unix.Fsync(fd)), 0
+	case iocbCmdFdsync:
+		return aioResult(unix.Fdatasync(fd)), 0
+	case iocbCmdPoll:
+		t.p.unimp("gemu: io_submit: IOCB_CMD_POLL is not emulated")
+		return 0, unix.EINVAL
+	default:
+		return 0, unix.EINVAL
+	}
+	nr := uintptr(unix.SYS_PREADV2)
+	if op == iocbCmdPwrite || op == iocbCmdPwritev {
+		nr = unix.SYS_PWRITEV2
+	}
+	var iov []unix.Iovec
+	vec, cnt := uintptr(0), uintptr(n)
+	if op == iocbCmdPread || op == iocbCmdPwrite {
+		p, cut := t.userPtr(buf, n)
+		iov = []unix.Iovec{{Base: (*byte)(hostPointer(p)), Len: cut}}
+		vec, cnt = uintptr(unsafe.Pointer(&iov[0])), 1
+	} else {
+		iov, vec = t.hostIovecs(buf, n)
+	}
+	r, _, errNo := unix.Syscall6(nr, uintptr(fd), vec, cnt, uintptr(off), 0, rw)
+	runtime.KeepAlive(iov)
+	if errNo != 0 {
+		return -int64(errNo), 0
+	}
+	return int64(r), 0
+}
+
+// aioResult is a call's event result: 0 or a negated errno.
+func aioResult(err error) int64 {
+	if e, ok := err.(unix.Errno); ok && e != 0 {
+		return -int64(e)
+	}
+	return 0
+}
+
+func sysIOCancel(t *Thread, a *Args) uint64 {
+	if t.aioLookup(a[0]) == nil {
+		return errno(unix.EINVAL)
+	}
+	var cb [iocbSize]byte
+	if err := t.p.as.Read(a[1], cb[:]); err != nil {
+		return errno(unix.EFAULT)
+	}
+	return errno(unix.EINVAL) // every request has completed: none is in flight
+}
+
+// sysIOGetevents: a wait a signal interrupts is EINTR (fs/aio.c).
+func sysIOGetevents(t *Thread, a *Args) uint64 { return t.ioGetevents(a, errno(unix.EINTR)) }
+
+// sysIOPgetevents is io_getevents with a struct __aio_sigset {sigmask
+// pointer, size} in force while it waits, as ppoll's: interrupted, it is
+// -ERESTARTNOHAND and the mask stays until the handler has run.
+func sysIOPgetevents(t *Thread, a *Args) uint64 {
+	if a[5] == 0 {
+		return t.ioGetevents(a, restartNoHand)
+	}
+	b, err := t.readBytes(a[5], 16)
+	if err != nil {
+		return errno(unix.EFAULT)
+	}
+	if e := t.tempMask(binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])); e != 0 {
+		return e
+	}
+	r := t.ioGetevents(a, restartNoHand)
+	if r != restartNoHand {
+		t.endTempMask()
+	}
+	return r
+}
+
+// ioGetevents collects between min_nr and nr events, waiting for them
+// until the timeout (a relative timespec; NULL waits for ever); intr is
+// the result when a guest signal interrupts the wait.
+func (t *Thread) ioGetevents(a *Args, intr uint64) uint64 {
+	minNr, nr := int64(a[1]), int64(a[2])
+	c := t.aioLookup(a[0])
+	if minNr < 0 || nr < 0 || minNr > nr || c == nil {
+		return errno(unix.EINVAL)
+	}
+	deadline := time.Time{}
+	if a[4] != 0 {
+		ts, e := t.getTimespec(a[4])
+		if e != 0 {
+			return e
+		}
+		deadline = time.Now().Add(time.Duration(ts.Sec)*time.Second + time.Duration(ts.Nsec))
+	}
+	var got int64
+	for {
+		n, e := t.aioCollect(c, a[3]+uint64(got*ioEventSize), nr-got)
+		if e != 0 {
+			if got > 0 {
+				return uint64(got)
+			}
+			return errno(e)
+		}
+		got += n
+		if got >= minNr || got == nr {
+			return uint64(got)
+		}
+		if r := t.aioWait(c, deadline, intr); r != 0 {
+			if r == errno(unix.ETIMEDOUT) {
+				return uint64(got)
+			}
+			return r
+		}
+	}
+}
+
+// aioCollect copies up to max waiting events of c to the guest at addr.
+func (t *Thread) aioCollect(c *aioContext, addr uint64, max int64) (int64, unix.Errno) {
+	t.p.aio.Lock()
+	defer t.p.aio.Unlock()
+	n := min(int64(len(c.events)), max)
+	for i := int64(0); i < n; i++ {
+		if err := t.p.as.Write(addr+uint64(i*ioEventSize), c.events[i][:]); err != nil {
+			c.events = c.events[i:]
+			return i, unix.EFAULT
+		}
+	}
+	c.events = c.events[n:]
+	if len(c.events) == 0 {
+		var b [8]byte
+		unix.Read(c.wake, b[:])
+	}
+	return n, 0
+}
+
+// aioWait waits for c's eventfd until deadline (zero: for ever), in the
+// host; a guest signal ends it with intr.
+func (t *Thread) aioWait(c *aioContext, deadline time.Time, intr uint64) uint64 {
+	return t.interruptible(intr, func() (int, error) {
+		ms := -1
+		if !deadline.IsZero() {
+			left := time.Until(deadline)
+			if left <= 0 {
+				return 0, unix.ETIMEDOUT
+			}
+			ms = int(left.Milliseconds()) + 1
+		}
+		n, err := unix.Poll([]unix.PollFd{{Fd: int32(c.wake), Events: unix.POLLIN}}, ms)
+		if err == nil && n == 0 {
+			return 0, unix.ETIMEDOUT
+		}
+		return 0, err
+	})
+}
