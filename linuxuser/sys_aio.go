@@ -233,7 +233,7 @@ func (t *Thread) aioRun(cb []byte) (res int64, e unix.Errno) {
 	le := binary.LittleEndian
 	fd := int(int32(le.Uint32(cb[iocbFD:])))
 	fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
-	if err != nil {
+	if err != nil || fl&unix.O_PATH != 0 { // fget refuses O_PATH descriptors
 		return 0, unix.EBADF
 	}
 	op, buf, n := le.Uint16(cb[iocbOpcode:]), le.Uint64(cb[iocbBuf:]), le.Uint64(cb[iocbNbytes:])

@@ -50,13 +50,6 @@ var keyctlPointers = map[uint64][]int{
 	31: {1},          // CAPABILITIES buffer
 }
 
-// hostAddr is the host address of guest pointer addr for a host call that
-// checks it (userPtr).
-func (t *Thread) hostAddr(addr uint64) uintptr {
-	p, _ := t.userPtr(addr, 0)
-	return p
-}
-
 func sysAddKey(t *Thread, a *Args) uint64 {
 	return ret(raw(unix.SYS_ADD_KEY, t.hostAddr(a[0]), t.hostAddr(a[1]), t.hostAddr(a[2]), uintptr(a[3]),
 		uintptr(int32(a[4])), 0))

@@ -45,8 +45,7 @@ const (
 // mask of more than a page of bits before touching it.
 func (t *Thread) nodeMask(addr, maxnode uint64) uintptr {
 	if maxnode == 0 || maxnode-1 > nodeMaskLimit {
-		p, _ := t.userPtr(addr, 0)
-		return p
+		return t.hostAddr(addr)
 	}
 	return t.userRange(addr, (maxnode-1+63)/64*8)
 }

@@ -65,10 +65,7 @@ type guestSpace struct{ base, limit uint64 }
 // process that does not say (not reachable, or another build of gemu).
 func (t *Thread) remoteSpace(pid int) (guestSpace, bool) {
 	p := t.p
-	p.mu.Lock()
-	_, own := p.threads[pid]
-	p.mu.Unlock()
-	if pid == p.pid || own {
+	if pid == p.pid || p.thread(pid) != nil {
 		return guestSpace{uint64(p.as.Base()), p.as.Limit()}, true
 	}
 	if pid <= 0 {

@@ -171,6 +171,13 @@ func (t *Thread) userPtr(addr, n uint64) (uintptr, uint64) {
 	return t.p.as.HostAddr(addr), n
 }
 
+// hostAddr is the host address of guest pointer addr for a host call that
+// checks it and knows the size itself (userPtr).
+func (t *Thread) hostAddr(addr uint64) uintptr {
+	p, _ := t.userPtr(addr, 0)
+	return p
+}
+
 // userRange is userPtr for a struct of n bytes whose size the host call
 // knows: a struct running past the guest's address space is badUserPtr.
 func (t *Thread) userRange(addr, n uint64) uintptr {

@@ -153,14 +153,12 @@ func (a *Archive) Close() {
 	}
 }
 
-func (a *Archive) word64(off uint64) *uint64 { return (*uint64)(unsafe.Pointer(&a.mem[off])) }
-func (a *Archive) word32(off uint64) *uint32 { return (*uint32)(unsafe.Pointer(&a.mem[off])) }
-func (a *Archive) get64(off uint64) uint64   { return *a.word64(off) }
-func (a *Archive) put64(off, v uint64)       { *a.word64(off) = v }
-func (a *Archive) get32(off uint64) uint32   { return *a.word32(off) }
-func (a *Archive) put32(off uint64, v uint32) {
-	*a.word32(off) = v
-}
+func (a *Archive) word64(off uint64) *uint64  { return (*uint64)(unsafe.Pointer(&a.mem[off])) }
+func (a *Archive) word32(off uint64) *uint32  { return (*uint32)(unsafe.Pointer(&a.mem[off])) }
+func (a *Archive) get64(off uint64) uint64    { return *a.word64(off) }
+func (a *Archive) put64(off, v uint64)        { *a.word64(off) = v }
+func (a *Archive) get32(off uint64) uint32    { return *a.word32(off) }
+func (a *Archive) put32(off uint64, v uint32) { *a.word32(off) = v }
 
 func bucketOf(pc uint64) uint64 {
 	h := pc * 0x9e3779b97f4a7c15
