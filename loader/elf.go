@@ -44,6 +44,7 @@ type program struct {
 	typ      elf.Type
 	machine  elf.Machine
 	osabi    elf.OSABI
+	flags    uint32 // e_flags (FreeBSD's AT_EHDRFLAGS)
 	entry    uint64
 	phoff    uint64
 	phnum    int
@@ -93,7 +94,7 @@ func parse(r io.ReaderAt, size int64, name string) (p *program, err error) {
 		return nil, fileError(name, "malformed ELF file: %v", err)
 	}
 	p = &program{typ: f.Type, machine: f.Machine, osabi: f.OSABI, entry: f.Entry,
-		phoff: le64(ident[0x20:]), phnum: len(f.Progs)}
+		flags: uint32(le64(ident[0x30:])), phoff: le64(ident[0x20:]), phnum: len(f.Progs)}
 	for _, ph := range f.Progs {
 		p.progs = append(p.progs, ph.ProgHeader)
 	}

@@ -98,7 +98,7 @@ func TestProbeOS(t *testing.T) {
 		return append(b, desc...)
 	}
 	gnuLinux := note("GNU", 1, []byte{0, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0})
-	freebsd := note("FreeBSD", 1, []byte{0x10, 0x27, 0, 0})
+	freebsd := note("FreeBSD", 1, le32(nil, 1400097))
 	cases := []struct {
 		osabi byte
 		notes []byte

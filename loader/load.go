@@ -25,6 +25,11 @@ type Options struct {
 	PIEBase uint64
 	// ATFlags is AT_FLAGS (bit 0: binfmt_misc preserved argv0).
 	ATFlags uint64
+	// OS is whose initial stack and auxiliary vector to build: Linux's
+	// (the zero value) or FreeBSD's (bsdstack.go).
+	OS OS
+	// FreeBSD is what only OSFreeBSD loads use.
+	FreeBSD FreeBSDOptions
 }
 
 const (
@@ -64,6 +69,14 @@ type Image struct {
 	ArgStart, ArgEnd    uint64 // argv strings (/proc/self/cmdline)
 	EnvStart, EnvEnd    uint64 // envp strings (/proc/self/environ)
 	Auxv                []AuxEntry
+
+	// SPInArg0: the first argument register (x0 on aarch64, a0 on
+	// riscv64) starts holding SP too, as FreeBSD's exec_setregs sets it.
+	SPInArg0 bool
+	// OSRel is the osreldate of the program's FreeBSD ABI note (0: none).
+	OSRel uint32
+	// PSStrings is the guest address of FreeBSD's struct ps_strings (0 for Linux).
+	PSStrings uint64
 
 	phdrCopy []byte // program headers to place on the stack (not in any segment)
 }
@@ -105,7 +118,13 @@ func LoadReader(as *translate.AddressSpace, arch targets.Arch, path string, r io
 		}
 		return nil, fileError(path, "ELF for %s cannot run on the %s target", machineName(p.machine), arch.Name())
 	}
-	img := &Image{Machine: p.machine, Interp: p.interp, OS: detectOS(r, size, p)}
+	b := brandOf(r, size, p)
+	img := &Image{Machine: p.machine, Interp: p.interp, OS: b.os, OSRel: b.osrel}
+	if opts.OS == OSFreeBSD {
+		if err := checkOSRel(b.osrel, path); err != nil {
+			return nil, err
+		}
+	}
 	if img.Path, err = filepath.Abs(path); err != nil {
 		img.Path = path
 	}
@@ -125,7 +144,12 @@ func LoadReader(as *translate.AddressSpace, arch targets.Arch, path string, r io
 			return nil, err
 		}
 	}
-	if err := img.buildStack(as, arch, argv, envp, opts); err != nil {
+	if opts.OS == OSFreeBSD {
+		err = img.buildFreeBSDStack(as, arch, p, argv, envp, opts)
+	} else {
+		err = img.buildStack(as, arch, argv, envp, opts)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return img, nil

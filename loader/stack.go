@@ -84,14 +84,10 @@ func (w *stackWriter) pushString(s string) uint64 { return w.push(append([]byte(
 // bytes, then 16-byte aligned argc, argv[], NULL, envp[], NULL and the
 // auxv pairs (Linux fs/binfmt_elf.c create_elf_tables).
 func (img *Image) buildStack(as *translate.AddressSpace, arch targets.Arch, argv, envp []string, opts Options) error {
-	top := arch.StackTop()
-	low := top - opts.StackSize
-	if _, err := as.Map(translate.MapSpec{Addr: low, Length: opts.StackSize, Fixed: true, FD: -1,
-		Prot: translate.ProtRead | translate.ProtWrite, Name: "[stack]", Grows: true}); err != nil {
-		return fmt.Errorf("cannot map the guest stack: %v", err)
+	w, err := img.mapStack(as, arch, opts)
+	if err != nil {
+		return err
 	}
-	img.StackLow, img.StackHigh = low, top
-	w := &stackWriter{as: as, pos: top, low: low}
 	w.push(make([]byte, 8))
 	execfn := opts.ExecFn
 	if execfn == "" {
@@ -108,7 +104,7 @@ func (img *Image) buildStack(as *translate.AddressSpace, arch targets.Arch, argv
 		img.Phdr = w.push(img.phdrCopy)
 	}
 	w.pos &^= 15
-	randAddr := w.push(randomBytes(opts.Seed))
+	randAddr := w.push(randomBytes(opts.Seed, 16))
 	aux := img.auxv(arch, opts, execfnAddr, platAddr, randAddr)
 	words := 1 + len(argAddrs) + 1 + len(envAddrs) + 1 + 2*len(aux)
 	if w.err != nil || uint64(words*8) > w.pos-w.low {
@@ -117,22 +113,26 @@ func (img *Image) buildStack(as *translate.AddressSpace, arch targets.Arch, argv
 	sp := (w.pos - uint64(words*8)) &^ 15
 	buf := make([]byte, 0, words*8)
 	buf = binary.LittleEndian.AppendUint64(buf, uint64(len(argAddrs)))
-	for _, list := range [][]uint64{argAddrs, envAddrs} {
-		for _, a := range list {
-			buf = binary.LittleEndian.AppendUint64(buf, a)
-		}
-		buf = binary.LittleEndian.AppendUint64(buf, 0)
-	}
-	for _, e := range aux {
-		buf = binary.LittleEndian.AppendUint64(buf, e.Tag)
-		buf = binary.LittleEndian.AppendUint64(buf, e.Val)
-	}
+	buf = appendVector(appendVector(buf, argAddrs), envAddrs)
+	buf = appendAuxv(buf, aux)
 	if err := as.Write(sp, buf); err != nil {
 		return err
 	}
 	img.SP = sp
 	img.Auxv = aux
 	return nil
+}
+
+// mapStack maps the stack below the target's top and returns a writer at its top.
+func (img *Image) mapStack(as *translate.AddressSpace, arch targets.Arch, opts Options) (*stackWriter, error) {
+	top := arch.StackTop()
+	low := top - opts.StackSize
+	if _, err := as.Map(translate.MapSpec{Addr: low, Length: opts.StackSize, Fixed: true, FD: -1,
+		Prot: translate.ProtRead | translate.ProtWrite, Name: "[stack]", Grows: true}); err != nil {
+		return nil, fmt.Errorf("cannot map the guest stack: %v", err)
+	}
+	img.StackLow, img.StackHigh = low, top
+	return &stackWriter{as: as, pos: top, low: low}, nil
 }
 
 // pushStrings stores argv then envp contiguously and returns their addresses.
@@ -203,13 +203,15 @@ func secureExec() uint64 {
 	return 0
 }
 
-// randomBytes is AT_RANDOM's payload: from the seed when given (-seed).
-func randomBytes(seed *uint64) []byte {
-	b := make([]byte, 16)
+// randomBytes is n bytes for AT_RANDOM (or FreeBSD's AT_CANARY): from the
+// seed when given (-seed). n is a multiple of 8.
+func randomBytes(seed *uint64, n int) []byte {
+	b := make([]byte, n)
 	if seed != nil {
 		r := mrand.New(mrand.NewPCG(*seed, 0x67656d75))
-		binary.LittleEndian.PutUint64(b, r.Uint64())
-		binary.LittleEndian.PutUint64(b[8:], r.Uint64())
+		for i := 0; i+8 <= n; i += 8 {
+			binary.LittleEndian.PutUint64(b[i:], r.Uint64())
+		}
 		return b
 	}
 	rand.Read(b)
@@ -217,9 +219,11 @@ func randomBytes(seed *uint64) []byte {
 }
 
 // AuxvBytes encodes the auxiliary vector as /proc/self/auxv shows it.
-func (img *Image) AuxvBytes() []byte {
-	var b []byte
-	for _, e := range img.Auxv {
+func (img *Image) AuxvBytes() []byte { return appendAuxv(nil, img.Auxv) }
+
+// appendAuxv appends the pairs as little-endian words.
+func appendAuxv(b []byte, aux []AuxEntry) []byte {
+	for _, e := range aux {
 		b = binary.LittleEndian.AppendUint64(b, e.Tag)
 		b = binary.LittleEndian.AppendUint64(b, e.Val)
 	}
