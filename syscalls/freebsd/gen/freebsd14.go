@@ -5,8 +5,8 @@ package main
 // name its syscall.h gives (FreeBSD sys/kern/syscalls.master: 424 is
 // COMPAT13, 482 and 509 are COMPAT12).
 var renamedSyscalls = map[int]string{
-	424: "freebsd13_swapoff",  // swapoff moved to 582 (FreeBSD 14)
-	482: "freebsd12_shm_open", // replaced by shm_open2 571 (FreeBSD 13)
+	424: "freebsd13_swapoff",   // swapoff moved to 582 (FreeBSD 14)
+	482: "freebsd12_shm_open",  // replaced by shm_open2 571 (FreeBSD 13)
 	509: "freebsd12_closefrom", // replaced by close_range 575 (FreeBSD 13)
 }
 

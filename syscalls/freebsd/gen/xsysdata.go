@@ -218,4 +218,3 @@ func writeLayouts(b *bytes.Buffer, arch string, m map[string]layout) {
 	}
 	b.WriteString("\t},\n")
 }
-
