@@ -7,14 +7,16 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/targets/riscv64"
 )
 
 func TestExpandCorePattern(t *testing.T) {
-	v := coreVals{pid: 42, tid: 43, uid: 1000, gid: 100, sig: 11, dumpable: 1, cpu: 3, time: 1700000000,
-		limit: 1 << 20, host: "box", comm: "a/b", exe: "/usr/bin/prog"}
+	v := usermode.CoreVals{PID: 42, TID: 43, UID: 1000, GID: 100, Sig: 11, Dumpable: 1, CPU: 3, Time: 1700000000,
+		Limit: 1 << 20, Host: "box", Comm: "a/b", Exe: "/usr/bin/prog"}
 	for _, c := range []struct {
 		pat     string
 		usesPid bool
@@ -26,7 +28,7 @@ func TestExpandCorePattern(t *testing.T) {
 		{"/var/crash/%e.%p.%s.%t", false, "/var/crash/a!b.42.11.1700000000"},
 		{"%E-%f-%u-%g-%i-%I-%P-%d-%c-%C-%h-%%-%z-%", false, "!usr!bin!prog-prog-1000-100-43-43-42-1-1048576-3-box-%--"},
 	} {
-		if got := expandPattern(c.pat, v, c.usesPid); got != c.want {
+		if got := usermode.ExpandPattern(c.pat, v, c.usesPid); got != c.want {
 			t.Errorf("%q (core_uses_pid %v): %q, want %q", c.pat, c.usesPid, got, c.want)
 		}
 	}
@@ -37,18 +39,18 @@ func TestExpandCorePattern(t *testing.T) {
 // tells gemu from its guest (%E), and else by renaming the guest core over
 // the host's afterwards.
 func TestCorePlan(t *testing.T) {
-	v := coreVals{pid: 42, comm: "prog", exe: "/bin/prog", limit: 4096}
+	v := usermode.CoreVals{PID: 42, Comm: "prog", Exe: "/bin/prog", Limit: 4096}
 	hv := v
-	hv.exe, hv.limit = "/opt/gemu", 1<<62
-	target, w := corePlan("core", v, hv, false, "/tmp/gemu-core-x")
+	hv.Exe, hv.Limit = "/opt/gemu", 1<<62
+	target, w := usermode.CorePlan("core", v, hv, false, "/tmp/gemu-core-x")
 	if cwd, _ := os.Getwd(); target != filepath.Join(cwd, "core") || w.Dir != "/tmp/gemu-core-x" || w.From != "" || len(w.Unlink) != 0 {
 		t.Errorf("relative: %q %+v", target, w)
 	}
-	target, w = corePlan("/cores/%E.%p", v, hv, false, "")
+	target, w = usermode.CorePlan("/cores/%E.%p", v, hv, false, "")
 	if target != "/cores/!bin!prog.42" || w.From != "" || len(w.Unlink) != 1 || w.Unlink[0] != "/cores/!opt!gemu.42" {
 		t.Errorf("absolute with %%E: %q %+v", target, w)
 	}
-	target, w = corePlan("/cores/core.%e.%p", v, hv, false, "")
+	target, w = usermode.CorePlan("/cores/core.%e.%p", v, hv, false, "")
 	if target != "/cores/.gemu-core-42" || w.From != target || w.To != "/cores/core.prog.42" || len(w.Unlink) != 0 {
 		t.Errorf("absolute clash: %q %+v", target, w)
 	}
@@ -61,12 +63,12 @@ func TestCorePlan(t *testing.T) {
 func TestBuildCore(t *testing.T) {
 	p, th := testProcess(t)
 	scratch(t, p, 0x10000)
-	p.as.Write(0x11000, []byte("guest bytes"))
-	th.cpu.PC = 0x10abc
-	th.cpu.R[riscv64.RegX0+2] = 0x7ff0 // sp
+	p.AS.Write(0x11000, []byte("guest bytes"))
+	th.CPU.PC = 0x10abc
+	th.CPU.R[riscv64.RegX0+2] = 0x7ff0 // sp
 	name := filepath.Join(t.TempDir(), "core")
-	info := sigInfo{signo: 11, code: 1, fault: true, addr: 16}
-	if !p.writeCore(name, th, info, 1<<30) {
+	info := usermode.SigInfo{Signo: 11, Code: 1, Fault: true, Addr: 16}
+	if !p.WriteCore(name, th, info, 1<<30) {
 		t.Fatal("writeCore failed")
 	}
 	f, err := elf.Open(name)
@@ -94,17 +96,17 @@ func TestBuildCore(t *testing.T) {
 	var types []uint32
 	for b := notes; len(b) >= 12; {
 		namesz, descsz, typ := binary.LittleEndian.Uint32(b), binary.LittleEndian.Uint32(b[4:]), binary.LittleEndian.Uint32(b[8:])
-		desc := b[12+align4(int(namesz)):]
-		if typ == ntPrstatus {
-			if descsz != 376 || binary.LittleEndian.Uint64(desc[prstatusCommon:]) != 0x10abc ||
-				binary.LittleEndian.Uint64(desc[prstatusCommon+16:]) != 0x7ff0 || binary.LittleEndian.Uint32(desc) != 11 {
+		desc := b[12+usermode.Align4(int(namesz)):]
+		if typ == usermode.NtPrstatus {
+			if descsz != 376 || binary.LittleEndian.Uint64(desc[usermode.PrstatusCommon:]) != 0x10abc ||
+				binary.LittleEndian.Uint64(desc[usermode.PrstatusCommon+16:]) != 0x7ff0 || binary.LittleEndian.Uint32(desc) != 11 {
 				t.Errorf("NT_PRSTATUS: size %d, pc/sp/signal wrong", descsz)
 			}
 		}
 		types = append(types, typ)
-		b = desc[align4(int(descsz)):]
+		b = desc[usermode.Align4(int(descsz)):]
 	}
-	want := []uint32{ntPrstatus, ntPrpsinfo, ntSiginfo, ntAuxv, ntPrfpreg}
+	want := []uint32{usermode.NtPrstatus, usermode.NtPrpsinfo, usermode.NtSiginfo, usermode.NtAuxv, usermode.NtPrfpreg}
 	if len(types) != len(want) {
 		t.Fatalf("notes %x, want %x", types, want)
 	}
@@ -119,7 +121,7 @@ func TestBuildCore(t *testing.T) {
 	if st.Blocks*512 >= st.Size {
 		t.Errorf("no holes: %d bytes in %d blocks", st.Size, st.Blocks)
 	}
-	if p.writeCore(name, th, info, 5000) {
+	if p.WriteCore(name, th, info, 5000) {
 		t.Error("a core over RLIMIT_CORE was complete")
 	}
 }

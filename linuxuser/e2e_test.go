@@ -3,7 +3,6 @@ package linuxuser
 import (
 	"bytes"
 	"errors"
-	"github.com/gemu-project/gemu/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/gemu-project/gemu/internal/testenv"
 )
 
 // needTool: see testenv.NeedTool.
@@ -224,5 +225,13 @@ func TestE2EFixtures(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) { compare(t, src, fixed()) })
+	}
+}
+
+// TestE2EFork forks under the test binary's own Reexec (main_test.go).
+func TestE2EFork(t *testing.T) {
+	g := compare(t, "fork.c", fixed())
+	if g.stdout != "child sees global 1 heap 2\nchild exit 8; parent has global 1 heap 2 shared 42\n" {
+		t.Errorf("output %q", g.stdout)
 	}
 }

@@ -3,6 +3,8 @@ package linuxuser
 import (
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -63,25 +65,25 @@ func init() {
 // loop_info converted, in drivers/block/loop.c's order: SET reads the
 // struct first (EFAULT), GET asks the device first (ENXIO when unbound)
 // and writes last; NULL is EINVAL.
-func (t *Thread) loopInfo(fd int, req uint32, arg uint64) uint64 {
+func loopInfo(t *Thread, fd int, req uint32, arg uint64) uint64 {
 	if arg == 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	if req == loopSetStatus {
-		g, err := t.readBytes(arg, syscalls.LoopInfoSize)
+		g, err := t.ReadBytes(arg, syscalls.LoopInfoSize)
 		if err != nil {
-			return errno(unix.EFAULT)
+			return usermode.Errno(unix.EFAULT)
 		}
 		h := syscalls.LoopInfoToHost(g)
-		return ret(raw(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(unsafe.Pointer(&h[0])), 0, 0, 0))
+		return usermode.Ret(usermode.Raw(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(unsafe.Pointer(&h[0])), 0, 0, 0))
 	}
 	h := make([]byte, syscalls.HostLoopInfoSize)
-	if _, err := raw(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(unsafe.Pointer(&h[0])), 0, 0, 0); err != nil {
-		return errRet(err)
+	if _, err := usermode.Raw(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(unsafe.Pointer(&h[0])), 0, 0, 0); err != nil {
+		return usermode.ErrRet(err)
 	}
 	g, fits := syscalls.LoopInfoFromHost(h)
 	if !fits {
-		return errno(unix.EOVERFLOW)
+		return usermode.Errno(unix.EOVERFLOW)
 	}
-	return t.putBytes(arg, g)
+	return putBytes(t, arg, g)
 }

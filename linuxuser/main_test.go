@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"github.com/gemu-project/gemu/targets"
 	_ "github.com/gemu-project/gemu/targets/riscv64"
 )
@@ -47,7 +49,7 @@ func runGuestChild(args []string) int {
 		fmt.Fprintln(os.Stderr, "gemu test: no guest given")
 		return 1
 	}
-	if err := ParkHostFDs(func() error { return nil }); err != nil {
+	if err := usermode.ParkHostFDs(func() error { return nil }); err != nil {
 		fmt.Fprintln(os.Stderr, "gemu test:", err)
 		return 1
 	}
@@ -56,7 +58,7 @@ func runGuestChild(args []string) int {
 		fmt.Fprintln(os.Stderr, "gemu:", err)
 		return 1
 	}
-	opts := Options{Env: []string{"LANG=C", "PATH=/usr/bin:/bin"}, Prefix: os.Getenv("GEMU_TEST_PREFIX")}
+	opts := usermode.Options{Env: []string{"LANG=C", "PATH=/usr/bin:/bin"}, Prefix: os.Getenv("GEMU_TEST_PREFIX")}
 	argv := parts[1:]
 	if os.Getenv("GEMU_TEST_EXECED") != "" {
 		// Started by a guest execve through Reexec: the guest's env and argv[0].

@@ -1,14 +1,13 @@
 package linuxuser
 
 import (
-	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
-	"unsafe"
+
+	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
 
@@ -22,7 +21,7 @@ import (
 
 // procSelfFile returns the file under /proc/self (or /proc/<our pid>,
 // /proc/thread-self) that an absolute or AT_FDCWD-relative name refers to.
-func (p *Process) procSelfFile(dirfd int, name string) (string, bool) {
+func procSelfFile(p *Process, dirfd int, name string) (string, bool) {
 	if dirfd != unix.AT_FDCWD && !strings.HasPrefix(name, "/") {
 		return "", false
 	}
@@ -34,41 +33,41 @@ func (p *Process) procSelfFile(dirfd int, name string) (string, bool) {
 	if !found {
 		return "", false
 	}
-	if who != "self" && who != "thread-self" && who != strconv.Itoa(p.pid) {
-		if _, isThread := p.threadByName(who); !isThread {
+	if who != "self" && who != "thread-self" && who != strconv.Itoa(p.PID) {
+		if _, isThread := threadByName(p, who); !isThread {
 			return "", false
 		}
 	}
 	return file, true
 }
 
-func (p *Process) threadByName(s string) (*Thread, bool) {
+func threadByName(p *Process, s string) (*Thread, bool) {
 	tid, err := strconv.Atoi(s)
 	if err != nil {
 		return nil, false
 	}
-	t := p.thread(tid)
+	t := thread(p, tid)
 	return t, t != nil
 }
 
 // isProcSelf reports whether name is /proc/self/<file>.
-func (p *Process) isProcSelf(dirfd int, name, file string) bool {
-	f, ok := p.procSelfFile(dirfd, name)
+func isProcSelf(p *Process, dirfd int, name, file string) bool {
+	f, ok := procSelfFile(p, dirfd, name)
 	return ok && f == file
 }
 
 // procPath maps /proc/self/exe to the guest program for stat-like calls,
 // and applies the -L prefix otherwise.
-func (p *Process) procPath(name string) string {
-	if p.isProcSelf(unix.AT_FDCWD, name, "exe") {
-		return p.img.Path
+func procPath(p *Process, name string) string {
+	if isProcSelf(p, unix.AT_FDCWD, name, "exe") {
+		return p.Image().Path
 	}
-	return p.prefixed(name)
+	return p.Prefixed(name)
 }
 
 // openProc opens an emulated /proc file; handled is false for other names.
-func (p *Process) openProc(dirfd int, name string, flags int) (uint64, bool) {
-	return p.openProcHow(dirfd, name, flags, 0)
+func openProc(p *Process, dirfd int, name string, flags int) (uint64, bool) {
+	return openProcHow(p, dirfd, name, flags, 0)
 }
 
 // openProcHow is openProc for openat2 with its RESOLVE_* flags. The host
@@ -80,8 +79,8 @@ func (p *Process) openProc(dirfd int, name string, flags int) (uint64, bool) {
 // exe, EACCES as the caller's credentials say (fs/namei.c do_open). A
 // descriptor opened for writing is the host's: /proc refuses the writes
 // as it would the guest's. One opened for reading shows the guest's view.
-func (p *Process) openProcHow(dirfd int, name string, flags int, resolve uint64) (uint64, bool) {
-	return p.openProcFile(dirfd, name, flags, func() (uint64, bool) {
+func openProcHow(p *Process, dirfd int, name string, flags int, resolve uint64) (uint64, bool) {
+	return openProcFile(p, dirfd, name, flags, func() (uint64, bool) {
 		var h int
 		var err error
 		if resolve != 0 {
@@ -90,7 +89,7 @@ func (p *Process) openProcHow(dirfd int, name string, flags int, resolve uint64)
 			h, err = unix.Openat(dirfd, name, flags|unix.O_CLOEXEC, 0)
 		}
 		if err != nil {
-			return errRet(err), true
+			return usermode.ErrRet(err), true
 		}
 		if flags&unix.O_ACCMODE != unix.O_RDONLY && flags&unix.O_PATH == 0 {
 			if flags&unix.O_CLOEXEC == 0 {
@@ -105,18 +104,18 @@ func (p *Process) openProcHow(dirfd int, name string, flags int, resolve uint64)
 
 // openProcFile opens an emulated /proc file unless check, which the host
 // answers first, has the result (an error, or the host's descriptor).
-func (p *Process) openProcFile(dirfd int, name string, flags int, check func() (uint64, bool)) (uint64, bool) {
+func openProcFile(p *Process, dirfd int, name string, flags int, check func() (uint64, bool)) (uint64, bool) {
 	if name == "/proc/cpuinfo" {
-		if ci, ok := p.arch.(targets.CPUInfo); ok {
+		if ci, ok := p.Arch().(targets.CPUInfo); ok {
 			if r, done := check(); done {
 				return r, true
 			}
-			return p.procContent([]byte(cpuinfoText(ci)), flags), true
+			return procContent(p, []byte(cpuinfoText(ci)), flags), true
 		}
 		return 0, false
 	}
-	if pid, file, ok := p.peerProcFile(dirfd, name); ok {
-		content, ok := askPeer(pid, file)
+	if pid, file, ok := p.PeerProcFile(dirfd, name); ok {
+		content, ok := usermode.AskPeer(pid, file)
 		if !ok {
 			return 0, false
 		}
@@ -124,11 +123,11 @@ func (p *Process) openProcFile(dirfd int, name string, flags int, check func() (
 			return r, true
 		}
 		if file == "exe" {
-			return ret(unix.Open(string(content), flags, 0)), true
+			return usermode.Ret(unix.Open(string(content), flags, 0)), true
 		}
-		return p.procContent(content, flags), true
+		return procContent(p, content, flags), true
 	}
-	file, ok := p.procSelfFile(dirfd, name)
+	file, ok := procSelfFile(p, dirfd, name)
 	if !ok {
 		return 0, false
 	}
@@ -136,35 +135,35 @@ func (p *Process) openProcFile(dirfd int, name string, flags int, check func() (
 		if r, done := check(); done {
 			return r, true
 		}
-		return ret(unix.Open(p.img.Path, flags, 0)), true
+		return usermode.Ret(unix.Open(p.Image().Path, flags, 0)), true
 	}
-	content, ok := p.procFileContent(file, name)
+	content, ok := procFileContent(p, file, name)
 	if !ok {
 		return 0, false
 	}
 	if r, done := check(); done {
 		return r, true
 	}
-	return p.procContent(content, flags), true
+	return procContent(p, content, flags), true
 }
 
 // procFileContent is the guest's view of /proc/self/<file> (name is the
 // path asked for); ok is false for files the host shows as they are.
-func (p *Process) procFileContent(file, name string) ([]byte, bool) {
+func procFileContent(p *Process, file, name string) ([]byte, bool) {
 	var content []byte
 	switch file {
 	case "auxv":
-		content = p.img.AuxvBytes()
+		content = p.Image().AuxvBytes()
 	case "cmdline":
-		content = p.guestRange(p.img.ArgStart, p.img.ArgEnd)
+		content = p.GuestRange(p.Image().ArgStart, p.Image().ArgEnd)
 	case "environ":
-		content = p.guestRange(p.img.EnvStart, p.img.EnvEnd)
+		content = p.GuestRange(p.Image().EnvStart, p.Image().EnvEnd)
 	case "maps":
-		content = []byte(p.mapsText())
+		content = []byte(mapsText(p))
 	case "stat":
-		content = p.statText(name)
+		content = statText(p, name)
 	case "status":
-		content = p.statusText(name)
+		content = statusText(p, name)
 	default:
 		return nil, false
 	}
@@ -175,9 +174,9 @@ func (p *Process) procFileContent(file, name string) ([]byte, bool) {
 }
 
 // procContent returns a descriptor that reads content.
-func (p *Process) procContent(content []byte, flags int) uint64 {
+func procContent(p *Process, content []byte, flags int) uint64 {
 	if flags&unix.O_ACCMODE != unix.O_RDONLY {
-		return errno(unix.EACCES)
+		return usermode.Errno(unix.EACCES)
 	}
 	return memFile(content, flags&unix.O_CLOEXEC != 0)
 }
@@ -191,61 +190,11 @@ func cpuinfoText(ci targets.CPUInfo) string {
 	return b.String()
 }
 
-// setHostComm names the host thread after the guest program, as execve
-// names a native process (the basename, cut to TASK_COMM_LEN-1 bytes,
-// fs/exec.c __set_task_comm): /proc/self/comm, stat and status, ps and
-// top then show the guest's name.
-func setHostComm(path string) {
-	name := filepath.Base(path)
-	if len(name) > taskCommLen-1 {
-		name = name[:taskCommLen-1]
-	}
-	b := append([]byte(name), 0)
-	unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(&b[0])), 0, 0, 0)
-}
-
-// hostCmdline holds the guest's argv strings that the host's
-// /proc/<pid>/cmdline shows; Go's heap does not move it.
-var hostCmdline []byte
-
-// setHostCmdline makes the host's /proc/<pid>/cmdline the guest's argv,
-// so that ps, pgrep and other guests reading /proc/<pid>/cmdline see the
-// guest's command, not gemu's. prctl(2) PR_SET_MM_MAP replaces the mm's
-// fields in one step (the single-field forms need CAP_SYS_RESOURCE); the
-// others are given back as they are, from /proc/self/stat. Where the
-// kernel refuses, gemu's command line stays.
-func (p *Process) setHostCmdline() {
-	args := p.guestRange(p.img.ArgStart, p.img.ArgEnd)
-	stat, err := procReadFile("self/stat")
-	i := bytes.LastIndexByte(stat, ')')
-	if len(args) == 0 || err != nil || i < 0 {
-		return
-	}
-	var field [52]uint64 // field[k] is field k of proc(5)
-	for k, f := range strings.Fields(string(stat[i+2:])) {
-		if k+3 < len(field) {
-			field[k+3], _ = strconv.ParseUint(f, 10, 64)
-		}
-	}
-	brk, _, _ := unix.RawSyscall(unix.SYS_BRK, 0, 0, 0)
-	hostCmdline = args
-	start := uint64(uintptr(unsafe.Pointer(&args[0])))
-	// struct prctl_mm_map (include/uapi/linux/prctl.h); exe_fd -1 keeps the exe
-	m := struct {
-		startCode, endCode, startData, endData, startBrk, brk, startStack uint64
-		argStart, argEnd, envStart, envEnd                                uint64
-		auxv                                                              uint64
-		auxvSize, exeFD                                                   uint32
-	}{field[26], field[27], field[45], field[46], field[47], uint64(brk), field[28],
-		start, start + uint64(len(args)), field[50], field[51], 0, 0, ^uint32(0)}
-	unix.Syscall6(unix.SYS_PRCTL, unix.PR_SET_MM, unix.PR_SET_MM_MAP, uintptr(unsafe.Pointer(&m)), unsafe.Sizeof(m), 0, 0)
-}
-
 // statText is the host's /proc/<pid>/stat with the guest's memory fields
 // (proc(5): 23 vsize, 26 startcode, 27 endcode, 28 startstack, 29-30
 // kstkesp/kstkeip, 45-51 start_data … env_end): the host's would show
 // the emulator's reservation and addresses.
-func (p *Process) statText(name string) []byte {
+func statText(p *Process, name string) []byte {
 	host, err := os.ReadFile(name)
 	if err != nil {
 		return nil
@@ -261,8 +210,8 @@ func (p *Process) statText(name string) []byte {
 			f[k] = strconv.FormatUint(v, 10)
 		}
 	}
-	img := p.img
-	set(23, p.guestVMSize())
+	img := p.Image()
+	set(23, guestVMSize(p))
 	set(26, img.CodeStart)
 	set(27, img.DataEnd)
 	set(28, img.StackHigh)
@@ -280,12 +229,12 @@ func (p *Process) statText(name string) []byte {
 
 // statusText is the host's /proc/<pid>/status with the guest's VmPeak and
 // VmSize (the host's count the emulator's reservation).
-func (p *Process) statusText(name string) []byte {
+func statusText(p *Process, name string) []byte {
 	host, err := os.ReadFile(name)
 	if err != nil {
 		return nil
 	}
-	kb := fmt.Sprintf("%8d kB", p.guestVMSize()/1024)
+	kb := fmt.Sprintf("%8d kB", guestVMSize(p)/1024)
 	lines := strings.Split(string(host), "\n")
 	for i, l := range lines {
 		if strings.HasPrefix(l, "VmPeak:") || strings.HasPrefix(l, "VmSize:") {
@@ -296,21 +245,12 @@ func (p *Process) statusText(name string) []byte {
 }
 
 // guestVMSize is the total size of the guest's mappings.
-func (p *Process) guestVMSize() uint64 {
+func guestVMSize(p *Process) uint64 {
 	var n uint64
-	for _, v := range p.as.VMAs() {
+	for _, v := range p.AS.VMAs() {
 		n += v.End - v.Start
 	}
 	return n
-}
-
-// guestRange copies guest bytes [lo, hi), empty when unreadable.
-func (p *Process) guestRange(lo, hi uint64) []byte {
-	b := make([]byte, hi-lo)
-	if p.as.Read(lo, b) != nil {
-		return nil
-	}
-	return b
 }
 
 // memFile returns a read-only-by-convention memfd holding content.
@@ -321,13 +261,13 @@ func memFile(content []byte, cloexec bool) uint64 {
 	}
 	fd, err := unix.MemfdCreate("gemu-proc", flags)
 	if err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
 	for b := content; len(b) > 0; {
 		n, err := unix.Write(fd, b)
 		if err != nil {
 			unix.Close(fd)
-			return errRet(err)
+			return usermode.ErrRet(err)
 		}
 		b = b[n:]
 	}
@@ -336,9 +276,9 @@ func memFile(content []byte, cloexec bool) uint64 {
 }
 
 // mapsText formats the guest VMAs like /proc/self/maps.
-func (p *Process) mapsText() string {
+func mapsText(p *Process) string {
 	var b strings.Builder
-	for _, v := range p.as.VMAs() {
+	for _, v := range p.AS.VMAs() {
 		perm := []byte("---p")
 		if v.Prot&translate.ProtRead != 0 {
 			perm[0] = 'r'

@@ -25,9 +25,9 @@ const (
 
 // exitRobustList walks t's robust list:
 // struct robust_list_head { list *next; long futex_offset; list *list_op_pending; }.
-func (t *Thread) exitRobustList() {
-	as := t.p.as
-	head := t.robustList
+func exitRobustList(t *Thread) {
+	as := t.P.AS
+	head := t.RobustList
 	if head == 0 {
 		return
 	}
@@ -45,18 +45,18 @@ func (t *Thread) exitRobustList() {
 		}
 		// Bit 0 of an entry marks a PI futex; the lock word is at entry+offset.
 		if entry != pending {
-			t.futexDeath(entry&^1 + off)
+			futexDeath(t, entry&^1+off)
 		}
 	}
 	if pending != 0 {
-		t.futexDeath(pending&^1 + off)
+		futexDeath(t, pending&^1+off)
 	}
 }
 
 // futexDeath marks the lock word at addr as owner-dead if t owns it, and
 // wakes a waiter (kernel/futex/core.c handle_futex_death).
-func (t *Thread) futexDeath(addr uint64) {
-	as := t.p.as
+func futexDeath(t *Thread, addr uint64) {
+	as := t.P.AS
 	if addr%4 != 0 {
 		return
 	}
@@ -67,7 +67,7 @@ func (t *Thread) futexDeath(addr uint64) {
 	word := (*uint32)(unsafe.Pointer(&b[0]))
 	for {
 		v := atomic.LoadUint32(word)
-		if v&futexTIDMask != uint32(t.tid) {
+		if v&futexTIDMask != uint32(t.TID) {
 			return
 		}
 		nv := v&futexWaiters | futexOwnerDied

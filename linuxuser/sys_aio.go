@@ -7,6 +7,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -82,32 +84,32 @@ type aioTable struct {
 func sysIOSetup(t *Thread, a *Args) uint64 {
 	n := int64(int32(a[0]))
 	var cur [8]byte
-	if err := t.p.as.Read(a[1], cur[:]); err != nil {
-		return errno(unix.EFAULT)
+	if err := t.P.AS.Read(a[1], cur[:]); err != nil {
+		return usermode.Errno(unix.EFAULT)
 	}
 	if binary.LittleEndian.Uint64(cur[:]) != 0 || n <= 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	if n > aioMaxEvents {
-		return errno(unix.EAGAIN)
+		return usermode.Errno(unix.EAGAIN)
 	}
-	id, err := t.p.as.Map(translate.MapSpec{Length: translate.PageSize, Prot: translate.ProtRead, FD: -1,
+	id, err := t.P.AS.Map(translate.MapSpec{Length: translate.PageSize, Prot: translate.ProtRead, FD: -1,
 		Name: "/[aio] (deleted)"})
 	if err != nil {
-		return errno(unix.EAGAIN)
+		return usermode.Errno(unix.EAGAIN)
 	}
-	wake, err := ownFD(func() (int, error) { return unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK) })
+	wake, err := usermode.OwnFD(func() (int, error) { return unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK) })
 	if err != nil {
-		t.p.as.Unmap(id, translate.PageSize)
-		return errno(unix.EAGAIN)
+		t.P.AS.Unmap(id, translate.PageSize)
+		return usermode.Errno(unix.EAGAIN)
 	}
 	binary.LittleEndian.PutUint64(cur[:], id)
-	if err := t.p.as.Write(a[1], cur[:]); err != nil {
-		unparkFD(wake)
-		t.p.as.Unmap(id, translate.PageSize)
-		return errno(unix.EFAULT)
+	if err := t.P.AS.Write(a[1], cur[:]); err != nil {
+		usermode.UnparkFD(wake)
+		t.P.AS.Unmap(id, translate.PageSize)
+		return usermode.Errno(unix.EFAULT)
 	}
-	tab := &t.p.aio
+	tab := &lx(t.P).aio
 	tab.Lock()
 	if tab.ctx == nil {
 		tab.ctx = map[uint64]*aioContext{}
@@ -118,54 +120,54 @@ func sysIOSetup(t *Thread, a *Args) uint64 {
 }
 
 // aioLookup is the context id names.
-func (t *Thread) aioLookup(id uint64) *aioContext {
-	tab := &t.p.aio
+func aioLookup(t *Thread, id uint64) *aioContext {
+	tab := &lx(t.P).aio
 	tab.Lock()
 	defer tab.Unlock()
 	return tab.ctx[id]
 }
 
 func sysIODestroy(t *Thread, a *Args) uint64 {
-	tab := &t.p.aio
+	tab := &lx(t.P).aio
 	tab.Lock()
 	c := tab.ctx[a[0]]
 	delete(tab.ctx, a[0])
 	tab.Unlock()
 	if c == nil {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	unparkFD(c.wake)
-	t.p.as.Unmap(a[0], translate.PageSize)
+	usermode.UnparkFD(c.wake)
+	t.P.AS.Unmap(a[0], translate.PageSize)
 	return 0
 }
 
 // dropAIO ends every context (execve: they belong to the old memory).
-func (p *Process) dropAIO() {
-	p.aio.Lock()
-	defer p.aio.Unlock()
-	for id, c := range p.aio.ctx {
-		unparkFD(c.wake)
-		delete(p.aio.ctx, id)
+func dropAIO(p *Process) {
+	lx(p).aio.Lock()
+	defer lx(p).aio.Unlock()
+	for id, c := range lx(p).aio.ctx {
+		usermode.UnparkFD(c.wake)
+		delete(lx(p).aio.ctx, id)
 	}
 }
 
 func sysIOSubmit(t *Thread, a *Args) uint64 {
 	n := int64(a[1])
-	c := t.aioLookup(a[0])
+	c := aioLookup(t, a[0])
 	switch {
 	case n < 0:
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	case c == nil:
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	var done int64
 	for ; done < n; done++ {
 		var ptr [8]byte
-		if err := t.p.as.Read(a[2]+uint64(8*done), ptr[:]); err != nil {
-			return t.aioPartial(done, unix.EFAULT)
+		if err := t.P.AS.Read(a[2]+uint64(8*done), ptr[:]); err != nil {
+			return aioPartial(t, done, unix.EFAULT)
 		}
-		if e := t.aioSubmitOne(c, binary.LittleEndian.Uint64(ptr[:])); e != 0 {
-			return t.aioPartial(done, e)
+		if e := aioSubmitOne(t, c, binary.LittleEndian.Uint64(ptr[:])); e != 0 {
+			return aioPartial(t, done, e)
 		}
 	}
 	return uint64(done)
@@ -173,17 +175,17 @@ func sysIOSubmit(t *Thread, a *Args) uint64 {
 
 // aioPartial is io_submit's result when request done fails with e: the
 // count of those before it, or the error when it was the first.
-func (t *Thread) aioPartial(done int64, e unix.Errno) uint64 {
+func aioPartial(t *Thread, done int64, e unix.Errno) uint64 {
 	if done > 0 {
 		return uint64(done)
 	}
-	return errno(e)
+	return usermode.Errno(e)
 }
 
 // aioSubmitOne runs the iocb at addr and queues its event (io_submit_one).
-func (t *Thread) aioSubmitOne(c *aioContext, addr uint64) unix.Errno {
+func aioSubmitOne(t *Thread, c *aioContext, addr uint64) unix.Errno {
 	var cb [iocbSize]byte
-	if err := t.p.as.Read(addr, cb[:]); err != nil {
+	if err := t.P.AS.Read(addr, cb[:]); err != nil {
 		return unix.EFAULT
 	}
 	le := binary.LittleEndian
@@ -194,10 +196,10 @@ func (t *Thread) aioSubmitOne(c *aioContext, addr uint64) unix.Errno {
 	if flags&iocbFlagResFD != 0 && !isEventfd(resfd) {
 		return unix.EINVAL
 	}
-	if err := t.p.as.Write(addr+iocbKey, []byte{0, 0, 0, 0}); err != nil { // KIOCB_KEY
+	if err := t.P.AS.Write(addr+iocbKey, []byte{0, 0, 0, 0}); err != nil { // KIOCB_KEY
 		return unix.EFAULT
 	}
-	res, e := t.aioRun(cb[:])
+	res, e := aioRun(t, cb[:])
 	if e != 0 {
 		return e
 	}
@@ -205,13 +207,13 @@ func (t *Thread) aioSubmitOne(c *aioContext, addr uint64) unix.Errno {
 	copy(ev[0:8], cb[0:8]) // aio_data
 	le.PutUint64(ev[8:], addr)
 	le.PutUint64(ev[16:], uint64(res))
-	t.p.aio.Lock()
+	lx(t.P).aio.Lock()
 	full := len(c.events) >= c.max
 	if !full {
 		c.events = append(c.events, ev)
 		unix.Write(c.wake, []byte{1, 0, 0, 0, 0, 0, 0, 0})
 	}
-	t.p.aio.Unlock()
+	lx(t.P).aio.Unlock()
 	if full {
 		return unix.EAGAIN
 	}
@@ -223,13 +225,13 @@ func (t *Thread) aioSubmitOne(c *aioContext, addr uint64) unix.Errno {
 
 // isEventfd reports whether fd is an eventfd (eventfd_ctx_fdget).
 func isEventfd(fd int) bool {
-	link, err := fdLink(fd)
+	link, err := usermode.FDLink(fd)
 	return err == nil && link == "anon_inode:[eventfd]"
 }
 
 // aioRun does the request of iocb cb; e is an error io_submit returns,
 // res the event's result (a count or a negated errno).
-func (t *Thread) aioRun(cb []byte) (res int64, e unix.Errno) {
+func aioRun(t *Thread, cb []byte) (res int64, e unix.Errno) {
 	le := binary.LittleEndian
 	fd := int(int32(le.Uint32(cb[iocbFD:])))
 	fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
@@ -253,7 +255,7 @@ func (t *Thread) aioRun(cb []byte) (res int64, e unix.Errno) {
 	case iocbCmdFdsync:
 		return aioResult(unix.Fdatasync(fd)), 0
 	case iocbCmdPoll:
-		t.p.unimp("gemu: io_submit: IOCB_CMD_POLL is not emulated")
+		t.P.Unimp("gemu: io_submit: IOCB_CMD_POLL is not emulated")
 		return 0, unix.EINVAL
 	default:
 		return 0, unix.EINVAL
@@ -265,11 +267,11 @@ func (t *Thread) aioRun(cb []byte) (res int64, e unix.Errno) {
 	var iov []unix.Iovec
 	vec, cnt := uintptr(0), uintptr(n)
 	if op == iocbCmdPread || op == iocbCmdPwrite {
-		p, cut := t.userPtr(buf, n)
+		p, cut := t.UserPtr(buf, n)
 		iov = []unix.Iovec{{Base: (*byte)(hostPointer(p)), Len: cut}}
 		vec, cnt = uintptr(unsafe.Pointer(&iov[0])), 1
 	} else {
-		iov, vec = t.hostIovecs(buf, n)
+		iov, vec = hostIovecs(t, buf, n)
 	}
 	r, _, errNo := unix.Syscall6(nr, uintptr(fd), vec, cnt, uintptr(off), 0, rw)
 	runtime.KeepAlive(iov)
@@ -288,36 +290,36 @@ func aioResult(err error) int64 {
 }
 
 func sysIOCancel(t *Thread, a *Args) uint64 {
-	if t.aioLookup(a[0]) == nil {
-		return errno(unix.EINVAL)
+	if aioLookup(t, a[0]) == nil {
+		return usermode.Errno(unix.EINVAL)
 	}
 	var cb [iocbSize]byte
-	if err := t.p.as.Read(a[1], cb[:]); err != nil {
-		return errno(unix.EFAULT)
+	if err := t.P.AS.Read(a[1], cb[:]); err != nil {
+		return usermode.Errno(unix.EFAULT)
 	}
-	return errno(unix.EINVAL) // every request has completed: none is in flight
+	return usermode.Errno(unix.EINVAL) // every request has completed: none is in flight
 }
 
 // sysIOGetevents: a wait a signal interrupts is EINTR (fs/aio.c).
-func sysIOGetevents(t *Thread, a *Args) uint64 { return t.ioGetevents(a, errno(unix.EINTR)) }
+func sysIOGetevents(t *Thread, a *Args) uint64 { return ioGetevents(t, a, usermode.Errno(unix.EINTR)) }
 
 // sysIOPgetevents is io_getevents with a struct __aio_sigset {sigmask
 // pointer, size} in force while it waits, as ppoll's: interrupted, it is
 // -ERESTARTNOHAND and the mask stays until the handler has run.
 func sysIOPgetevents(t *Thread, a *Args) uint64 {
 	if a[5] == 0 {
-		return t.ioGetevents(a, restartNoHand)
+		return ioGetevents(t, a, usermode.RestartNoHand)
 	}
-	b, err := t.readBytes(a[5], 16)
+	b, err := t.ReadBytes(a[5], 16)
 	if err != nil {
-		return errno(unix.EFAULT)
+		return usermode.Errno(unix.EFAULT)
 	}
-	if e := t.tempMask(binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])); e != 0 {
+	if e := tempMask(t, binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])); e != 0 {
 		return e
 	}
-	r := t.ioGetevents(a, restartNoHand)
-	if r != restartNoHand {
-		t.endTempMask()
+	r := ioGetevents(t, a, usermode.RestartNoHand)
+	if r != usermode.RestartNoHand {
+		endTempMask(t)
 	}
 	return r
 }
@@ -325,15 +327,15 @@ func sysIOPgetevents(t *Thread, a *Args) uint64 {
 // ioGetevents collects between min_nr and nr events, waiting for them
 // until the timeout (a relative timespec; NULL waits for ever); intr is
 // the result when a guest signal interrupts the wait.
-func (t *Thread) ioGetevents(a *Args, intr uint64) uint64 {
+func ioGetevents(t *Thread, a *Args, intr uint64) uint64 {
 	minNr, nr := int64(a[1]), int64(a[2])
-	c := t.aioLookup(a[0])
+	c := aioLookup(t, a[0])
 	if minNr < 0 || nr < 0 || minNr > nr || c == nil {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	deadline := time.Time{}
 	if a[4] != 0 {
-		ts, e := t.getTimespec(a[4])
+		ts, e := getTimespec(t, a[4])
 		if e != 0 {
 			return e
 		}
@@ -341,19 +343,19 @@ func (t *Thread) ioGetevents(a *Args, intr uint64) uint64 {
 	}
 	var got int64
 	for {
-		n, e := t.aioCollect(c, a[3]+uint64(got*ioEventSize), nr-got)
+		n, e := aioCollect(t, c, a[3]+uint64(got*ioEventSize), nr-got)
 		if e != 0 {
 			if got > 0 {
 				return uint64(got)
 			}
-			return errno(e)
+			return usermode.Errno(e)
 		}
 		got += n
 		if got >= minNr || got == nr {
 			return uint64(got)
 		}
-		if r := t.aioWait(c, deadline, intr); r != 0 {
-			if r == errno(unix.ETIMEDOUT) {
+		if r := aioWait(t, c, deadline, intr); r != 0 {
+			if r == usermode.Errno(unix.ETIMEDOUT) {
 				return uint64(got)
 			}
 			return r
@@ -362,12 +364,12 @@ func (t *Thread) ioGetevents(a *Args, intr uint64) uint64 {
 }
 
 // aioCollect copies up to max waiting events of c to the guest at addr.
-func (t *Thread) aioCollect(c *aioContext, addr uint64, max int64) (int64, unix.Errno) {
-	t.p.aio.Lock()
-	defer t.p.aio.Unlock()
+func aioCollect(t *Thread, c *aioContext, addr uint64, max int64) (int64, unix.Errno) {
+	lx(t.P).aio.Lock()
+	defer lx(t.P).aio.Unlock()
 	n := min(int64(len(c.events)), max)
 	for i := int64(0); i < n; i++ {
-		if err := t.p.as.Write(addr+uint64(i*ioEventSize), c.events[i][:]); err != nil {
+		if err := t.P.AS.Write(addr+uint64(i*ioEventSize), c.events[i][:]); err != nil {
 			c.events = c.events[i:]
 			return i, unix.EFAULT
 		}
@@ -382,8 +384,8 @@ func (t *Thread) aioCollect(c *aioContext, addr uint64, max int64) (int64, unix.
 
 // aioWait waits for c's eventfd until deadline (zero: for ever), in the
 // host; a guest signal ends it with intr.
-func (t *Thread) aioWait(c *aioContext, deadline time.Time, intr uint64) uint64 {
-	return t.interruptible(intr, func() (int, error) {
+func aioWait(t *Thread, c *aioContext, deadline time.Time, intr uint64) uint64 {
+	return t.Interruptible(intr, func() (int, error) {
 		ms := -1
 		if !deadline.IsZero() {
 			left := time.Until(deadline)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -34,26 +36,26 @@ func init() {
 const maxArgs = 1 << 16
 
 // readStrings reads a NULL-terminated guest array of strings.
-func (t *Thread) readStrings(addr uint64) ([]string, uint64) {
+func readStrings(t *Thread, addr uint64) ([]string, uint64) {
 	var out []string
 	for addr != 0 && len(out) < maxArgs {
-		p, err := t.p.as.Load64(addr + uint64(8*len(out)))
+		p, err := t.P.AS.Load64(addr + uint64(8*len(out)))
 		if err != nil {
-			return nil, errno(unix.EFAULT)
+			return nil, usermode.Errno(unix.EFAULT)
 		}
 		if p == 0 {
 			return out, 0
 		}
-		s, err := t.p.as.ReadString(p, 1<<20)
+		s, err := t.P.AS.ReadString(p, 1<<20)
 		if err != nil {
-			return nil, errno(unix.EFAULT)
+			return nil, usermode.Errno(unix.EFAULT)
 		}
 		out = append(out, s)
 	}
 	if addr == 0 {
 		return nil, 0
 	}
-	return nil, errno(unix.E2BIG)
+	return nil, usermode.Errno(unix.E2BIG)
 }
 
 // execKind says how to run a program file.
@@ -69,10 +71,10 @@ const (
 // that program's argv, as fs/binfmt_script.c builds it: the interpreter,
 // its one optional argument, the script's path as execve got it, then the
 // script's arguments after argv[0]; up to four levels.
-func (p *Process) classify(host, path string, argv []string, depth int) (execKind, string, []string, uint64) {
-	fd, err := hostFD(func() (int, error) { return unix.Open(host, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0) })
+func classify(p *Process, host, path string, argv []string, depth int) (execKind, string, []string, uint64) {
+	fd, err := usermode.HostFD(func() (int, error) { return unix.Open(host, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0) })
 	if err != nil {
-		return 0, "", nil, errRet(err)
+		return 0, "", nil, usermode.ErrRet(err)
 	}
 	f := os.NewFile(uintptr(fd), host)
 	defer f.Close()
@@ -85,7 +87,7 @@ func (p *Process) classify(host, path string, argv []string, depth int) (execKin
 		interp, arg, _ := strings.Cut(strings.TrimLeft(string(line), " \t"), " ")
 		interp, _, _ = strings.Cut(interp, "\t")
 		if interp == "" {
-			return 0, "", nil, errno(unix.ENOEXEC)
+			return 0, "", nil, usermode.Errno(unix.ENOEXEC)
 		}
 		next := []string{interp}
 		if arg = strings.Trim(arg, " \t"); arg != "" {
@@ -95,7 +97,7 @@ func (p *Process) classify(host, path string, argv []string, depth int) (execKin
 		if len(argv) > 1 {
 			next = append(next, argv[1:]...)
 		}
-		return p.classify(p.prefixed(interp), interp, next, depth+1)
+		return classify(p, p.Prefixed(interp), interp, next, depth+1)
 	case bytes.HasPrefix(b, []byte(elf.ELFMAG)) && n >= 20:
 		m := elf.Machine(uint16(b[18]) | uint16(b[19])<<8)
 		if m == elf.EM_X86_64 {
@@ -104,18 +106,18 @@ func (p *Process) classify(host, path string, argv []string, depth int) (execKin
 		if _, err := targets.ByMachine(m); err == nil {
 			return execForeign, host, argv, 0
 		}
-		return 0, "", nil, errno(unix.ENOEXEC)
+		return 0, "", nil, usermode.Errno(unix.ENOEXEC)
 	}
 	// Anything else is the host's business (it fails with ENOEXEC there).
 	return execNative, host, argv, 0
 }
 
 func sysExecve(t *Thread, a *Args) uint64 {
-	path, e := t.readPath(a[0])
+	path, e := t.ReadPath(a[0])
 	if e != 0 {
 		return e
 	}
-	return t.execve(path, a[1], a[2])
+	return execve(t, path, a[1], a[2])
 }
 
 // execveat(dirfd, path, argv, envp, flags) runs the file that path names
@@ -125,68 +127,68 @@ func sysExecve(t *Thread, a *Args) uint64 {
 // with AT_SYMLINK_NOFOLLOW), all before it reads argv and envp.
 func sysExecveat(t *Thread, a *Args) uint64 {
 	dirfd, flags := fdArg(a[0]), int(int32(a[4]))
-	name, e := t.readPath(a[1])
+	name, e := t.ReadPath(a[1])
 	if e != 0 {
 		return e
 	}
 	switch {
 	case flags&^(unix.AT_EMPTY_PATH|unix.AT_SYMLINK_NOFOLLOW) != 0:
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	case name == "" && flags&unix.AT_EMPTY_PATH == 0:
-		return errno(unix.ENOENT)
+		return usermode.Errno(unix.ENOENT)
 	case name == "":
 		if _, err := unix.FcntlInt(uintptr(dirfd), unix.F_GETFD, 0); err != nil {
-			return errRet(err)
+			return usermode.ErrRet(err)
 		}
-		return t.execveAs(fmt.Sprintf("/proc/self/fd/%d", dirfd), fmt.Sprintf("/dev/fd/%d", dirfd), a[2], a[3])
+		return execveAs(t, fmt.Sprintf("/proc/self/fd/%d", dirfd), fmt.Sprintf("/dev/fd/%d", dirfd), a[2], a[3])
 	}
 	if flags&unix.AT_SYMLINK_NOFOLLOW != 0 {
 		var st unix.Stat_t
 		if err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-			return errRet(err)
+			return usermode.ErrRet(err)
 		}
 		if st.Mode&unix.S_IFMT == unix.S_IFLNK {
-			return errno(unix.ELOOP)
+			return usermode.Errno(unix.ELOOP)
 		}
 	}
 	if name[0] != '/' && dirfd != unix.AT_FDCWD {
 		if _, err := unix.FcntlInt(uintptr(dirfd), unix.F_GETFD, 0); err != nil {
-			return errRet(err)
+			return usermode.ErrRet(err)
 		}
-		return t.execveAs(fmt.Sprintf("/proc/self/fd/%d/%s", dirfd, name), fmt.Sprintf("/dev/fd/%d/%s", dirfd, name), a[2], a[3])
+		return execveAs(t, fmt.Sprintf("/proc/self/fd/%d/%s", dirfd, name), fmt.Sprintf("/dev/fd/%d/%s", dirfd, name), a[2], a[3])
 	}
-	return t.execve(name, a[2], a[3])
+	return execve(t, name, a[2], a[3])
 }
 
 // execve runs the program at guest path with the guest's argv and envp
 // arrays. The file is checked before the arrays are read (fs/exec.c
 // do_execveat_common opens it first: ENOENT before EFAULT).
-func (t *Thread) execve(path string, argvAddr, envpAddr uint64) uint64 {
-	return t.execveAs(path, path, argvAddr, envpAddr)
+func execve(t *Thread, path string, argvAddr, envpAddr uint64) uint64 {
+	return execveAs(t, path, path, argvAddr, envpAddr)
 }
 
 // execveAs is execve of path under the name fs/exec.c gives the program
 // (bprm->filename: a script's interpreter gets it as the script's path):
 // /dev/fd/N[/NAME] for execveat from a descriptor, which gemu opens
 // through /proc/self/fd, as /dev/fd may be missing in a chroot.
-func (t *Thread) execveAs(path, name string, argvAddr, envpAddr uint64) uint64 {
-	p := t.p
-	host := p.prefixed(path)
-	if path == "/proc/self/exe" || path == fmt.Sprintf("/proc/%d/exe", p.pid) {
-		host = p.img.Path
+func execveAs(t *Thread, path, name string, argvAddr, envpAddr uint64) uint64 {
+	p := t.P
+	host := p.Prefixed(path)
+	if path == "/proc/self/exe" || path == fmt.Sprintf("/proc/%d/exe", p.PID) {
+		host = p.Image().Path
 	}
 	if err := unix.Access(host, unix.X_OK); err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
-	argv, e := t.readStrings(argvAddr)
+	argv, e := readStrings(t, argvAddr)
 	if e != 0 {
 		return e
 	}
-	envp, e := t.readStrings(envpAddr)
+	envp, e := readStrings(t, envpAddr)
 	if e != 0 {
 		return e
 	}
-	kind, prog, progArgv, e := p.classify(host, name, argv, 0)
+	kind, prog, progArgv, e := classify(p, host, name, argv, 0)
 	if e != 0 {
 		return e
 	}
@@ -201,33 +203,30 @@ func (t *Thread) execveAs(path, name string, argvAddr, envpAddr uint64) uint64 {
 		if e := execCheck(prog); prog != host && e != 0 {
 			return e
 		}
-		if t.canExecHere(prog, envp) {
-			return t.execHere(prog, progArgv, envp)
+		if t.CanExecHere(prog, envp) {
+			return t.ExecHere(prog, progArgv, envp)
 		}
-		if p.opts.Reexec == nil {
-			p.unimp("gemu: execve of foreign %s needs Options.Reexec", host)
-			return errno(unix.ENOEXEC)
+		if p.Opts.Reexec == nil {
+			p.Unimp("gemu: execve of foreign %s needs Options.Reexec", host)
+			return usermode.Errno(unix.ENOEXEC)
 		}
-		exe, args, env = p.opts.Reexec(prog, progArgv, envp)
-		p.mu.Lock()
-		env = append(env, p.execStateFor(t).String())
-		p.mu.Unlock()
+		exe, args, env = p.Opts.Reexec(prog, progArgv, envp)
+		p.Mu.Lock()
+		env = append(env, p.ExecStateFor(t).String())
+		p.Mu.Unlock()
 	}
 	if len(args) == 0 {
 		args = []string{""} // the kernel allows an empty argv; Go's Exec needs argv[0]
 	}
-	mask, ignored := t.execSignals(kind == execForeign)
-	if p.vfork != nil {
-		return t.vforkExec(exe, args, env, mask, ignored)
+	mask, ignored := execSignals(t, kind == execForeign)
+	if p.Vfork != nil {
+		return vforkExec(t, exe, args, env, mask, ignored)
 	}
-	return errRet(t.execInPlace(exe, args, env, mask, ignored))
+	return usermode.ErrRet(execInPlace(t, exe, args, env, mask, ignored))
 }
 
 // atExecveCheck is AT_EXECVE_CHECK (Linux 6.14, include/uapi/linux/fcntl.h).
 const atExecveCheck = 0x10000
-
-// atFDCWD is AT_FDCWD as a system call argument.
-var atFDCWD = uintptr(unix.AT_FDCWD & (1<<64 - 1))
 
 // execCheck asks the host kernel whether it would execute host, for a
 // foreign program gemu runs itself: the checks of execve's
@@ -237,12 +236,12 @@ var atFDCWD = uintptr(unix.AT_FDCWD & (1<<64 - 1))
 func execCheck(host string) uint64 {
 	b, err := unix.BytePtrFromString(host)
 	if err != nil {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	_, _, e := unix.Syscall6(unix.SYS_EXECVEAT, atFDCWD, uintptr(unsafe.Pointer(b)), 0, 0,
+	_, _, e := unix.Syscall6(unix.SYS_EXECVEAT, usermode.AtFDCWD, uintptr(unsafe.Pointer(b)), 0, 0,
 		atExecveCheck, 0)
 	if e != 0 && e != unix.EINVAL {
-		return errno(e)
+		return usermode.Errno(e)
 	}
 	return 0
 }
@@ -254,38 +253,38 @@ const syncSignals = 1<<(4-1) | 1<<(5-1) | 1<<(7-1) | 1<<(8-1) | 1<<(11-1)
 // execSignals is the host signal state the program t execs starts with
 // (execve(2): the mask and ignored signals stay). A foreign program's
 // gemu learns the guest's from execState and also holds heldAcrossExec.
-func (t *Thread) execSignals(foreign bool) (mask, ignored uint64) {
-	p := t.p
-	p.mu.Lock()
-	s := p.execStateFor(t)
-	p.mu.Unlock()
-	mask = s.mask &^ unblockable
+func execSignals(t *Thread, foreign bool) (mask, ignored uint64) {
+	p := t.P
+	p.Mu.Lock()
+	s := p.ExecStateFor(t)
+	p.Mu.Unlock()
+	mask = s.Mask &^ usermode.Unblockable
 	if foreign {
-		mask |= heldAcrossExec()
+		mask |= usermode.HeldAcrossExec()
 	}
-	return mask, s.ignored &^ sigBit(kickSig)
+	return mask, s.Ignored &^ usermode.SigBit(usermode.KickSig)
 }
 
 // execInPlace execs from t's host thread with that signal state, and
 // puts gemu's back if the execve fails.
-func (t *Thread) execInPlace(exe string, args, env []string, mask, ignored uint64) error {
+func execInPlace(t *Thread, exe string, args, env []string, mask, ignored uint64) error {
 	var saved [syscalls.NSIG + 1][4]uint64
 	ign := [4]uint64{syscalls.SigIgn}
 	ignored &^= syncSignals
 	for sig := 1; sig <= syscalls.NSIG; sig++ {
-		if ignored&sigBit(sig) != 0 {
+		if ignored&usermode.SigBit(sig) != 0 {
 			unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&ign)), uintptr(unsafe.Pointer(&saved[sig])), 8, 0, 0)
 		}
 	}
-	if t.tracedSelf {
-		t.dropPreemption()
+	if t.TracedSelf {
+		dropPreemption(t)
 	}
 	var old uint64
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&mask)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
-	err := hostExec(exe, args, env)
+	err := usermode.HostExec(exe, args, env)
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&old)), 0, 8, 0, 0)
 	for sig := 1; sig <= syscalls.NSIG; sig++ {
-		if ignored&sigBit(sig) != 0 {
+		if ignored&usermode.SigBit(sig) != 0 {
 			unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&saved[sig])), 0, 8, 0, 0)
 		}
 	}
@@ -298,7 +297,7 @@ func sysWait4(t *Thread, a *Args) uint64 {
 	pid, opts := int(int32(a[0])), int(int32(a[2]))
 	var ws unix.WaitStatus
 	var ru unix.Rusage
-	r := t.interruptible(restartSys, func() (int, error) {
+	r := t.Interruptible(usermode.RestartSys, func() (int, error) {
 		r, _, e := unix.Syscall6(unix.SYS_WAIT4, uintptr(pid), uintptr(unsafe.Pointer(&ws)), uintptr(opts),
 			uintptr(unsafe.Pointer(&ru)), 0, 0)
 		if e != 0 {
@@ -306,14 +305,14 @@ func sysWait4(t *Thread, a *Args) uint64 {
 		}
 		return int(r), nil
 	})
-	if isErr(r) || isRestart(r) {
+	if usermode.IsErr(r) || usermode.IsRestart(r) {
 		return r
 	}
-	if a[1] != 0 && t.store32(a[1], uint32(ws)) != nil {
-		return errno(unix.EFAULT)
+	if a[1] != 0 && t.Store32(a[1], uint32(ws)) != nil {
+		return usermode.Errno(unix.EFAULT)
 	}
 	if a[3] != 0 {
-		if e := t.putBytes(a[3], structBytes(&ru)[:rusageSize]); e != 0 {
+		if e := putBytes(t, a[3], usermode.StructBytes(&ru)[:rusageSize]); e != 0 {
 			return e
 		}
 	}
@@ -326,81 +325,9 @@ func sysWait4(t *Thread, a *Args) uint64 {
 // straight into guest memory, after it has reaped the child: a bad
 // pointer fails the call but the child is gone (kernel/exit.c).
 func sysWaitid(t *Thread, a *Args) uint64 {
-	info, ru := t.userRange(a[2], 128), t.userRange(a[4], rusageSize)
+	info, ru := t.UserRange(a[2], 128), t.UserRange(a[4], rusageSize)
 	idtype, id, opts := uintptr(int32(a[0])), uintptr(int32(a[1])), uintptr(int32(a[3]))
-	return t.interruptible(restartSys, func() (int, error) {
-		return raw(unix.SYS_WAITID, idtype, id, info, opts, ru, 0)
+	return t.Interruptible(usermode.RestartSys, func() (int, error) {
+		return usermode.Raw(unix.SYS_WAITID, idtype, id, info, opts, ru, 0)
 	})
-}
-
-// execState is the signal state execve keeps (signal(7), execve(2)):
-// the mask, pending signals, and which signals are ignored.
-type execState struct{ mask, ignored, pending uint64 }
-
-const execStateVar = "GEMU_EXEC_SIGSTATE"
-
-func (s execState) String() string {
-	return fmt.Sprintf("%s=%x,%x,%x", execStateVar, s.mask, s.ignored, s.pending)
-}
-
-// execStateFor is t's state to pass on. Call with p.mu held.
-func (p *Process) execStateFor(t *Thread) execState {
-	s := execState{mask: t.sigmask, pending: t.pending.mask | p.shared.mask}
-	for sig := 1; sig <= syscalls.NSIG; sig++ {
-		if p.sigacts[sig].Handler == syscalls.SigIgn {
-			s.ignored |= sigBit(sig)
-		}
-	}
-	return s
-}
-
-// takeExecState removes the state variable from the guest environment.
-func takeExecState(env []string) (execState, []string) {
-	var s execState
-	out := env[:0:0]
-	for _, kv := range env {
-		if v, ok := strings.CutPrefix(kv, execStateVar+"="); ok {
-			fmt.Sscanf(v, "%x,%x,%x", &s.mask, &s.ignored, &s.pending)
-			continue
-		}
-		out = append(out, kv)
-	}
-	if s == (execState{}) {
-		s = hostExecState()
-	}
-	return s, out
-}
-
-// hostExecState is what a native parent gave gemu: ignored signals stay
-// ignored for the guest (nohup, shells' background jobs).
-func hostExecState() execState {
-	var s execState
-	for sig := 1; sig <= syscalls.NSIG; sig++ {
-		if sig == syscalls.SIGKILL || sig == syscalls.SIGSTOP || sig == kickSig {
-			continue
-		}
-		var old [4]uint64
-		_, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), 0, uintptr(unsafe.Pointer(&old)), 8, 0, 0)
-		if e == 0 && old[0] == syscalls.SigIgn {
-			s.ignored |= sigBit(sig)
-		}
-	}
-	return s
-}
-
-// applyExecState installs the inherited state on the first thread.
-func (p *Process) applyExecState(t *Thread) {
-	s := p.inherit
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	t.sigmask = s.mask &^ unblockable
-	for sig := 1; sig <= syscalls.NSIG; sig++ {
-		if s.ignored&sigBit(sig) != 0 || isStartIgnored(sig) {
-			p.sigacts[sig].Handler = syscalls.SigIgn
-		}
-		if s.pending&sigBit(sig) != 0 {
-			p.shared.add(sigInfo{signo: int32(sig), code: siUser})
-		}
-	}
-	t.wake.Store(s.pending != 0)
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -26,16 +28,16 @@ func init() {
 
 func sysFcntl(t *Thread, a *Args) uint64 {
 	fd, cmd, arg := fdArg(a[0]), int(int32(a[1])), a[2]
-	flags := t.p.abi.OpenFlags
+	flags := t.P.ABI.OpenFlags
 	switch cmd {
 	case syscalls.FGetfl:
 		r, err := unix.FcntlInt(uintptr(fd), cmd, 0)
 		if err != nil {
-			return errRet(err)
+			return usermode.ErrRet(err)
 		}
 		return flags.FromHost(uint64(uint32(r)))
 	case syscalls.FSetfl:
-		return ret(unix.FcntlInt(uintptr(fd), cmd, int(flags.ToHost(arg))))
+		return usermode.Ret(unix.FcntlInt(uintptr(fd), cmd, int(flags.ToHost(arg))))
 	case syscalls.FGetlk, syscalls.FSetlk, syscalls.FSetlkw, syscalls.FOfdGetlk, syscalls.FOfdSetlk,
 		syscalls.FOfdSetlkw, syscalls.FGetownEx, syscalls.FSetownEx, syscalls.FGetRwHint, syscalls.FSetRwHint:
 		// struct flock (32 bytes), struct f_owner_ex (8) and the u64
@@ -47,45 +49,45 @@ func sysFcntl(t *Thread, a *Args) uint64 {
 		if cmd == syscalls.FGetownEx || cmd == syscalls.FSetownEx || cmd == syscalls.FGetRwHint || cmd == syscalls.FSetRwHint {
 			size = 8
 		}
-		return ret(raw(unix.SYS_FCNTL, uintptr(fd), uintptr(cmd), t.userRange(arg, size), 0, 0, 0))
+		return usermode.Ret(usermode.Raw(unix.SYS_FCNTL, uintptr(fd), uintptr(cmd), t.UserRange(arg, size), 0, 0, 0))
 	case syscalls.FDupfd, syscalls.FDupfdCloexec, syscalls.FGetfd, syscalls.FSetfd, syscalls.FSetown,
 		syscalls.FGetown, syscalls.FSetsig, syscalls.FGetsig, syscalls.FSetlease, syscalls.FGetlease,
 		syscalls.FNotify, syscalls.FSetpipeSz, syscalls.FGetpipeSz, syscalls.FAddSeals, syscalls.FGetSeals,
 		syscalls.FDupfdQuery, syscalls.FCreatedQuery:
-		return ret(unix.FcntlInt(uintptr(fd), cmd, int(int32(arg))))
+		return usermode.Ret(unix.FcntlInt(uintptr(fd), cmd, int(int32(arg))))
 	}
 	// An unknown command is EINVAL, after the descriptor: EBADF for a
 	// closed or O_PATH one (fs/fcntl.c: fdget_raw, check_fcntl_cmd).
 	if !fdUsable(fd) {
-		return errno(unix.EBADF)
+		return usermode.Errno(unix.EBADF)
 	}
-	return errno(unix.EINVAL)
+	return usermode.Errno(unix.EINVAL)
 }
 
-func sysDup(t *Thread, a *Args) uint64 { return ret(unix.Dup(fdArg(a[0]))) }
+func sysDup(t *Thread, a *Args) uint64 { return usermode.Ret(unix.Dup(fdArg(a[0]))) }
 
 func sysDup3(t *Thread, a *Args) uint64 {
 	if a[2]&^uint64(syscalls.OCloexec) != 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	if isHostFD(fdArg(a[0])) || isHostFD(fdArg(a[1])) {
-		return errno(unix.EBADF)
+	if usermode.IsHostFD(fdArg(a[0])) || usermode.IsHostFD(fdArg(a[1])) {
+		return usermode.Errno(unix.EBADF)
 	}
-	return ret(fdArg(a[1]), unix.Dup3(fdArg(a[0]), fdArg(a[1]), int(a[2])))
+	return usermode.Ret(fdArg(a[1]), unix.Dup3(fdArg(a[0]), fdArg(a[1]), int(a[2])))
 }
 
 func sysPipe2(t *Thread, a *Args) uint64 {
 	var fds [2]int
-	if err := unix.Pipe2(fds[:], int(t.p.abi.OpenFlags.ToHost(a[1]))); err != nil {
-		return errRet(err)
+	if err := unix.Pipe2(fds[:], int(t.P.ABI.OpenFlags.ToHost(a[1]))); err != nil {
+		return usermode.ErrRet(err)
 	}
 	var b [8]byte
 	le32put(b[0:], uint32(fds[0]))
 	le32put(b[4:], uint32(fds[1]))
-	if t.writeBytes(a[0], b[:]) != nil {
+	if t.WriteBytes(a[0], b[:]) != nil {
 		unix.Close(fds[0])
 		unix.Close(fds[1])
-		return errno(unix.EFAULT)
+		return usermode.Errno(unix.EFAULT)
 	}
 	return 0
 }
@@ -124,56 +126,56 @@ func fdUsable(fd int) bool {
 func sysIoctl(t *Thread, a *Args) uint64 {
 	fd, req, arg := fdArg(a[0]), uint32(a[1]), a[2]
 	if !fdUsable(fd) {
-		return errno(unix.EBADF)
+		return usermode.Errno(unix.EBADF)
 	}
 	switch req {
 	case tcgets:
 		tio, err := unix.IoctlGetTermios(fd, tcgets)
 		if err != nil {
-			return errRet(err)
+			return usermode.ErrRet(err)
 		}
 		var b [syscalls.TermiosSize]byte
 		g := syscalls.TermiosFromHost(tio)
 		g.Encode(b[:])
-		return t.putBytes(arg, b[:])
+		return putBytes(t, arg, b[:])
 	case tcsets, tcsetsw, tcsetsf:
 		// Only a terminal reads the argument: ENOTTY comes first.
 		tio, err := unix.IoctlGetTermios(fd, tcgets)
 		if err != nil {
-			return errRet(err)
+			return usermode.ErrRet(err)
 		}
-		b, err := t.readBytes(arg, syscalls.TermiosSize)
+		b, err := t.ReadBytes(arg, syscalls.TermiosSize)
 		if err != nil {
-			return errno(unix.EFAULT)
+			return usermode.Errno(unix.EFAULT)
 		}
 		g := syscalls.DecodeTermios(b)
 		g.ToHost(tio)
-		return ok(unix.IoctlSetTermios(fd, uint(req), tio))
+		return usermode.OK(unix.IoctlSetTermios(fd, uint(req), tio))
 	case tiocgwinsz:
 		ws, err := unix.IoctlGetWinsize(fd, tiocgwinsz)
 		if err != nil {
-			return errRet(err)
+			return usermode.ErrRet(err)
 		}
 		var b [syscalls.WinsizeSize]byte
 		syscalls.Winsize{Row: ws.Row, Col: ws.Col, Xpixel: ws.Xpixel, Ypixel: ws.Ypixel}.Encode(b[:])
-		return t.putBytes(arg, b[:])
+		return putBytes(t, arg, b[:])
 	case tiocswinsz:
 		if _, err := unix.IoctlGetWinsize(fd, tiocgwinsz); err != nil {
-			return errRet(err) // ENOTTY before the argument is read
+			return usermode.ErrRet(err) // ENOTTY before the argument is read
 		}
-		b, err := t.readBytes(arg, syscalls.WinsizeSize)
+		b, err := t.ReadBytes(arg, syscalls.WinsizeSize)
 		if err != nil {
-			return errno(unix.EFAULT)
+			return usermode.Errno(unix.EFAULT)
 		}
 		g := syscalls.DecodeWinsize(b)
-		return ok(unix.IoctlSetWinsize(fd, tiocswinsz, &unix.Winsize{Row: g.Row, Col: g.Col, Xpixel: g.Xpixel, Ypixel: g.Ypixel}))
+		return usermode.OK(unix.IoctlSetWinsize(fd, tiocswinsz, &unix.Winsize{Row: g.Row, Col: g.Col, Xpixel: g.Xpixel, Ypixel: g.Ypixel}))
 	case tiocgptpeer:
 		// The argument is open flags (drivers/tty/pty.c ptm_open_peer).
-		return ret(raw(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(t.p.abi.OpenFlags.ToHost(arg)), 0, 0, 0))
+		return usermode.Ret(usermode.Raw(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(t.P.ABI.OpenFlags.ToHost(arg)), 0, 0, 0))
 	case siocgifconf:
-		return t.ifconf(fd, arg)
+		return ifconf(t, fd, arg)
 	case loopSetStatus, loopGetStatus:
-		return t.loopInfo(fd, req, arg)
+		return loopInfo(t, fd, req, arg)
 	}
 	if size, found := passIoctls[req]; found {
 		// A buffer goes as the host view of the guest's (userRange): the
@@ -181,41 +183,41 @@ func sysIoctl(t *Thread, a *Args) uint64 {
 		// driver's order.
 		host := uintptr(arg)
 		if size > 0 {
-			host = t.userRange(arg, size)
+			host = t.UserRange(arg, size)
 		}
-		return ret(raw(unix.SYS_IOCTL, uintptr(fd), uintptr(req), host, 0, 0, 0))
+		return usermode.Ret(usermode.Raw(unix.SYS_IOCTL, uintptr(fd), uintptr(req), host, 0, 0, 0))
 	}
-	t.p.unimp("gemu: ioctl %#x on fd %d not supported", req, fd)
-	return errno(unix.ENOTTY)
+	t.P.Unimp("gemu: ioctl %#x on fd %d not supported", req, fd)
+	return usermode.Errno(unix.ENOTTY)
 }
 
 // ifconf is SIOCGIFCONF. struct ifconf is an int length and a pointer to
 // an array of struct ifreq (include/uapi/linux/if.h; 16 bytes on LP64):
 // the pointer becomes a host one, and the length the kernel writes back
 // is copied out. A NULL array asks for the length needed.
-func (t *Thread) ifconf(fd int, arg uint64) uint64 {
+func ifconf(t *Thread, fd int, arg uint64) uint64 {
 	var c [16]byte
-	if t.p.as.Read(arg, c[:]) != nil {
-		return errno(unix.EFAULT)
+	if t.P.AS.Read(arg, c[:]) != nil {
+		return usermode.Errno(unix.EFAULT)
 	}
 	n, buf := int32(binary.LittleEndian.Uint32(c[0:])), binary.LittleEndian.Uint64(c[8:])
 	var host uintptr
 	if buf != 0 {
-		p, ok := t.hostPtr(buf, uint64(max(n, 0)), translate.ProtWrite)
+		p, ok := hostPtr(t, buf, uint64(max(n, 0)), translate.ProtWrite)
 		if !ok {
-			return errno(unix.EFAULT)
+			return usermode.Errno(unix.EFAULT)
 		}
 		host = p
 	}
 	var hc [16]byte
 	binary.LittleEndian.PutUint32(hc[0:], uint32(n))
 	binary.LittleEndian.PutUint64(hc[8:], uint64(host))
-	r, err := raw(unix.SYS_IOCTL, uintptr(fd), siocgifconf, uintptr(unsafe.Pointer(&hc[0])), 0, 0, 0)
+	r, err := usermode.Raw(unix.SYS_IOCTL, uintptr(fd), siocgifconf, uintptr(unsafe.Pointer(&hc[0])), 0, 0, 0)
 	if err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
-	if t.p.as.Write(arg, hc[0:4]) != nil {
-		return errno(unix.EFAULT)
+	if t.P.AS.Write(arg, hc[0:4]) != nil {
+		return usermode.Errno(unix.EFAULT)
 	}
 	return uint64(r)
 }
@@ -273,4 +275,20 @@ var passIoctls = map[uint32]uint64{
 	0x8927: ifreqSize, // SIOCGIFHWADDR
 	0x8933: ifreqSize, // SIOCGIFINDEX
 	0x8942: ifreqSize, // SIOCGIFTXQLEN
+}
+
+// close_range(first, last, flags) in the pieces between gemu's own
+// descriptors (Linux fs/file.c; CLOSE_RANGE_UNSHARE = 2, _CLOEXEC = 4 in
+// include/uapi/linux/close_range.h).
+func init() {
+	register(row{"close_range", sysCloseRange, kinds(aInt, aInt, aHex), syscalls.RetInt, syscalls.Full,
+		"gemu's own descriptors are skipped"})
+}
+
+func sysCloseRange(t *Thread, a *Args) uint64 {
+	first, last, flags := uint64(uint32(a[0])), uint64(uint32(a[1])), uintptr(uint32(a[2]))
+	if first > last {
+		return usermode.Errno(unix.EINVAL)
+	}
+	return usermode.Errno(usermode.CloseGuestFDs(first, last, flags))
 }

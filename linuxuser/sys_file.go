@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -51,48 +53,48 @@ func fdArg(v uint64) int { return int(int32(v)) }
 
 func sysRead(t *Thread, a *Args) uint64 {
 	if m, ok := signalfdMask(fdArg(a[0])); ok {
-		return t.readSignalfd(fdArg(a[0]), m, a[1], a[2])
+		return readSignalfd(t, fdArg(a[0]), m, a[1], a[2])
 	}
-	b, err := t.ioSlice(a[1], a[2], translate.ProtWrite)
+	b, err := t.IOSlice(a[1], a[2], translate.ProtWrite)
 	if err != nil {
-		return t.unmappedIO(unix.SYS_READ, a)
+		return unmappedIO(t, unix.SYS_READ, a)
 	}
 	// A socket with SO_RCVTIMEO fails with EINTR rather than restart
 	// (net/core/sock.c sock_intr_errno, for read as for recv).
-	return t.bufCall(unix.SYS_READ, fdArg(a[0]), b, unix.SO_RCVTIMEO)
+	return t.BufCall(unix.SYS_READ, fdArg(a[0]), b, unix.SO_RCVTIMEO)
 }
 
 func sysWrite(t *Thread, a *Args) uint64 {
-	b, err := t.ioSlice(a[1], a[2], translate.ProtRead)
+	b, err := t.IOSlice(a[1], a[2], translate.ProtRead)
 	if err != nil {
-		return t.unmappedIO(unix.SYS_WRITE, a)
+		return unmappedIO(t, unix.SYS_WRITE, a)
 	}
-	return t.raisePipe(t.bufCall(unix.SYS_WRITE, fdArg(a[0]), b, unix.SO_SNDTIMEO))
+	return raisePipe(t, t.BufCall(unix.SYS_WRITE, fdArg(a[0]), b, unix.SO_SNDTIMEO))
 }
 
 // raisePipe sends SIGPIPE to the writer on EPIPE, as the kernel's pipe and
 // socket writes do (fs/pipe.c pipe_write: send_sig(SIGPIPE, current, 0)).
-func (t *Thread) raisePipe(r uint64) uint64 {
-	if r == errno(unix.EPIPE) {
-		t.p.send(t, t, t.senderInfo(syscalls.SIGPIPE, siUser))
+func raisePipe(t *Thread, r uint64) uint64 {
+	if r == usermode.Errno(unix.EPIPE) {
+		t.P.Send(t, t, t.SenderInfo(syscalls.SIGPIPE, usermode.SiUser))
 	}
 	return r
 }
 
 func sysPread(t *Thread, a *Args) uint64 {
-	b, err := t.ioSlice(a[1], a[2], translate.ProtWrite)
+	b, err := t.IOSlice(a[1], a[2], translate.ProtWrite)
 	if err != nil {
-		return t.unmappedIO(unix.SYS_PREAD64, a)
+		return unmappedIO(t, unix.SYS_PREAD64, a)
 	}
-	return ret(unix.Pread(fdArg(a[0]), b, int64(a[3])))
+	return usermode.Ret(unix.Pread(fdArg(a[0]), b, int64(a[3])))
 }
 
 func sysPwrite(t *Thread, a *Args) uint64 {
-	b, err := t.ioSlice(a[1], a[2], translate.ProtRead)
+	b, err := t.IOSlice(a[1], a[2], translate.ProtRead)
 	if err != nil {
-		return t.unmappedIO(unix.SYS_PWRITE64, a)
+		return unmappedIO(t, unix.SYS_PWRITE64, a)
 	}
-	return ret(unix.Pwrite(fdArg(a[0]), b, int64(a[3])))
+	return usermode.Ret(unix.Pwrite(fdArg(a[0]), b, int64(a[3])))
 }
 
 // unmappedIO runs read, write, pread64 or pwrite64 (nr) for a buffer whose
@@ -100,10 +102,10 @@ func sysPwrite(t *Thread, a *Args) uint64 {
 // (userRange), so it answers as the kernel would for the guest's: EBADF
 // for a bad descriptor, 0 at end of file without touching the buffer,
 // EFAULT when it does touch it (fs/read_write.c).
-func (t *Thread) unmappedIO(nr uintptr, a *Args) uint64 {
-	buf := t.userRange(a[1], a[2])
-	return t.interruptible(restartSys, func() (int, error) {
-		return raw(nr, uintptr(fdArg(a[0])), buf, uintptr(a[2]), uintptr(a[3]), 0, 0)
+func unmappedIO(t *Thread, nr uintptr, a *Args) uint64 {
+	buf := t.UserRange(a[1], a[2])
+	return t.Interruptible(usermode.RestartSys, func() (int, error) {
+		return usermode.Raw(nr, uintptr(fdArg(a[0])), buf, uintptr(a[2]), uintptr(a[3]), 0, 0)
 	})
 }
 
@@ -119,17 +121,17 @@ const iovMax = 1024
 // EINVAL, a range past the end of the address space EFAULT). p is the
 // array's host address, or the host view of a guest array that cannot be
 // read (or is too long to), which the host fails on.
-func (t *Thread) hostIovecs(addr, n uint64) (iov []unix.Iovec, p uintptr) {
-	return t.iovecsAt(addr, n, t.userRange)
+func hostIovecs(t *Thread, addr, n uint64) (iov []unix.Iovec, p uintptr) {
+	return iovecsAt(t, addr, n, t.UserRange)
 }
 
 // iovecsAt is hostIovecs with host(base, len) making each base a host one.
-func (t *Thread) iovecsAt(addr, n uint64, host func(base, n uint64) uintptr) (iov []unix.Iovec, p uintptr) {
-	bad := t.userRange(addr, syscalls.IovecSize*min(n, iovMax+1))
+func iovecsAt(t *Thread, addr, n uint64, host func(base, n uint64) uintptr) (iov []unix.Iovec, p uintptr) {
+	bad := t.UserRange(addr, syscalls.IovecSize*min(n, iovMax+1))
 	if n > iovMax || n == 0 {
 		return nil, bad
 	}
-	g, err := t.p.as.Slice(addr, syscalls.IovecSize*n, translate.ProtRead)
+	g, err := t.P.AS.Slice(addr, syscalls.IovecSize*n, translate.ProtRead)
 	if err != nil {
 		return nil, bad
 	}
@@ -143,41 +145,43 @@ func (t *Thread) iovecsAt(addr, n uint64, host func(base, n uint64) uintptr) (io
 // vecCall runs readv, writev, preadv, pwritev, preadv2 or pwritev2 (nr)
 // with the guest's vector; opt is the socket timeout that makes an
 // interrupted call fail with EINTR.
-func (t *Thread) vecCall(nr uintptr, a *Args, opt int) uint64 {
+func vecCall(t *Thread, nr uintptr, a *Args, opt int) uint64 {
 	fd := fdArg(a[0])
-	iov, p := t.hostIovecs(a[1], a[2])
-	r := t.sockCall(fd, opt, func() (int, error) {
-		return raw(nr, uintptr(fd), p, uintptr(a[2]), uintptr(a[3]), uintptr(a[4]), uintptr(a[5]))
+	iov, p := hostIovecs(t, a[1], a[2])
+	r := sockCall(t, fd, opt, func() (int, error) {
+		return usermode.Raw(nr, uintptr(fd), p, uintptr(a[2]), uintptr(a[3]), uintptr(a[4]), uintptr(a[5]))
 	})
 	runtime.KeepAlive(iov)
 	if opt == unix.SO_SNDTIMEO {
-		r = t.raisePipe(r)
+		r = raisePipe(t, r)
 	}
 	return r
 }
 
-func sysReadv(t *Thread, a *Args) uint64    { return t.vecCall(unix.SYS_READV, a, unix.SO_RCVTIMEO) }
-func sysWritev(t *Thread, a *Args) uint64   { return t.vecCall(unix.SYS_WRITEV, a, unix.SO_SNDTIMEO) }
-func sysPreadv(t *Thread, a *Args) uint64   { return t.vecCall(unix.SYS_PREADV, a, unix.SO_RCVTIMEO) }
-func sysPwritev(t *Thread, a *Args) uint64  { return t.vecCall(unix.SYS_PWRITEV, a, unix.SO_SNDTIMEO) }
-func sysPreadv2(t *Thread, a *Args) uint64  { return t.vecCall(unix.SYS_PREADV2, a, unix.SO_RCVTIMEO) }
-func sysPwritev2(t *Thread, a *Args) uint64 { return t.vecCall(unix.SYS_PWRITEV2, a, unix.SO_SNDTIMEO) }
+func sysReadv(t *Thread, a *Args) uint64   { return vecCall(t, unix.SYS_READV, a, unix.SO_RCVTIMEO) }
+func sysWritev(t *Thread, a *Args) uint64  { return vecCall(t, unix.SYS_WRITEV, a, unix.SO_SNDTIMEO) }
+func sysPreadv(t *Thread, a *Args) uint64  { return vecCall(t, unix.SYS_PREADV, a, unix.SO_RCVTIMEO) }
+func sysPwritev(t *Thread, a *Args) uint64 { return vecCall(t, unix.SYS_PWRITEV, a, unix.SO_SNDTIMEO) }
+func sysPreadv2(t *Thread, a *Args) uint64 { return vecCall(t, unix.SYS_PREADV2, a, unix.SO_RCVTIMEO) }
+func sysPwritev2(t *Thread, a *Args) uint64 {
+	return vecCall(t, unix.SYS_PWRITEV2, a, unix.SO_SNDTIMEO)
+}
 
 func sysLseek(t *Thread, a *Args) uint64 {
 	n, err := unix.Seek(fdArg(a[0]), int64(a[1]), int(int32(a[2])))
-	return ret(int(n), err)
+	return usermode.Ret(int(n), err)
 }
 
 func sysOpenat(t *Thread, a *Args) uint64 {
-	dirfd, flags, mode := fdArg(a[0]), t.p.abi.OpenFlags.ToHost(a[2]), uint32(a[3])
-	name, e := t.readPath(a[1])
+	dirfd, flags, mode := fdArg(a[0]), t.P.ABI.OpenFlags.ToHost(a[2]), uint32(a[3])
+	name, e := t.ReadPath(a[1])
 	if e != 0 {
 		return e
 	}
-	if fd, handled := t.p.openProc(dirfd, name, int(flags)); handled {
+	if fd, handled := openProc(t.P, dirfd, name, int(flags)); handled {
 		return fd
 	}
-	return ret(unix.Openat(dirfd, t.p.prefixed(name), int(flags), mode))
+	return usermode.Ret(unix.Openat(dirfd, t.P.Prefixed(name), int(flags), mode))
 }
 
 // openHowSize is struct open_how {flags, mode, resolve: u64}, the same on
@@ -188,37 +192,37 @@ const openHowSize = 24
 // open flags, translated; a larger struct must be zero past what gemu
 // knows (E2BIG), as the kernel's copy_struct_from_user requires.
 func sysOpenat2(t *Thread, a *Args) uint64 {
-	b, e := t.readExtensible(a[2], a[3], openHowSize, openHowSize)
+	b, e := readExtensible(t, a[2], a[3], openHowSize, openHowSize)
 	if e != 0 {
 		return e
 	}
-	how := unix.OpenHow{Flags: t.p.abi.OpenFlags.ToHost(le.Uint64(b[0:])), Mode: le.Uint64(b[8:]), Resolve: le.Uint64(b[16:])}
-	name, e := t.readPath(a[1])
+	how := unix.OpenHow{Flags: t.P.ABI.OpenFlags.ToHost(usermode.LE.Uint64(b[0:])), Mode: usermode.LE.Uint64(b[8:]), Resolve: usermode.LE.Uint64(b[16:])}
+	name, e := t.ReadPath(a[1])
 	if e != 0 {
 		return e
 	}
 	dirfd := fdArg(a[0])
-	if fd, handled := t.p.openProcHow(dirfd, name, int(how.Flags), how.Resolve); handled {
+	if fd, handled := openProcHow(t.P, dirfd, name, int(how.Flags), how.Resolve); handled {
 		return fd
 	}
-	return ret(unix.Openat2(dirfd, t.p.prefixed(name), &how))
+	return usermode.Ret(unix.Openat2(dirfd, t.P.Prefixed(name), &how))
 }
 
 func sysClose(t *Thread, a *Args) uint64 {
-	if isHostFD(fdArg(a[0])) {
-		return errno(unix.EBADF)
+	if usermode.IsHostFD(fdArg(a[0])) {
+		return usermode.Errno(unix.EBADF)
 	}
 	forgetSignalfd(fdArg(a[0]))
-	return ok(unix.Close(fdArg(a[0])))
+	return usermode.OK(unix.Close(fdArg(a[0])))
 }
 
 // putStat converts a host stat into the guest's asm-generic struct stat.
-func (t *Thread) putStat(addr uint64, st *unix.Stat_t) uint64 {
+func putStat(t *Thread, addr uint64, st *unix.Stat_t) uint64 {
 	var b [syscalls.StatSize]byte
 	g := syscalls.StatFromHost(st)
 	g.Encode(b[:])
-	if t.writeBytes(addr, b[:]) != nil {
-		return errno(unix.EFAULT)
+	if t.WriteBytes(addr, b[:]) != nil {
+		return usermode.Errno(unix.EFAULT)
 	}
 	return 0
 }
@@ -226,38 +230,38 @@ func (t *Thread) putStat(addr uint64, st *unix.Stat_t) uint64 {
 func sysFstat(t *Thread, a *Args) uint64 {
 	var st unix.Stat_t
 	if err := unix.Fstat(fdArg(a[0]), &st); err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
-	return t.putStat(a[1], &st)
+	return putStat(t, a[1], &st)
 }
 
 func sysNewfstatat(t *Thread, a *Args) uint64 {
-	p, e := t.statPath(a[1], a[3])
+	p, e := statPath(t, a[1], a[3])
 	if e != 0 {
 		return e
 	}
 	var st unix.Stat_t
 	_, _, en := unix.Syscall6(unix.SYS_NEWFSTATAT, uintptr(fdArg(a[0])), uintptr(unsafe.Pointer(p)), uintptr(unsafe.Pointer(&st)), uintptr(int32(a[3])), 0, 0)
 	if en != 0 {
-		return errno(en)
+		return usermode.Errno(en)
 	}
-	return t.putStat(a[2], &st)
+	return putStat(t, a[2], &st)
 }
 
 // statPath is the host path of a stat call's guest path: NULL stays NULL
 // with AT_EMPTY_PATH, which then means the descriptor itself as "" does
 // (fs/namei.c getname_maybe_null, Linux 6.11); the host kernel decides.
-func (t *Thread) statPath(addr, flags uint64) (*byte, uint64) {
+func statPath(t *Thread, addr, flags uint64) (*byte, uint64) {
 	if addr == 0 && flags&unix.AT_EMPTY_PATH != 0 {
 		return nil, 0
 	}
-	name, e := t.readPath(addr)
+	name, e := t.ReadPath(addr)
 	if e != 0 {
 		return nil, e
 	}
-	p, err := unix.BytePtrFromString(t.p.procPath(name))
+	p, err := unix.BytePtrFromString(procPath(t.P, name))
 	if err != nil {
-		return nil, errno(unix.EINVAL)
+		return nil, usermode.Errno(unix.EINVAL)
 	}
 	return p, 0
 }
@@ -266,53 +270,55 @@ func (t *Thread) statPath(addr, flags uint64) (*byte, uint64) {
 const statxSize = 256
 
 func sysStatx(t *Thread, a *Args) uint64 {
-	p, e := t.statPath(a[1], a[2])
+	p, e := statPath(t, a[1], a[2])
 	if e != 0 {
 		return e
 	}
 	var st unix.Statx_t
 	_, _, en := unix.Syscall6(unix.SYS_STATX, uintptr(fdArg(a[0])), uintptr(unsafe.Pointer(p)), uintptr(int32(a[2])), uintptr(uint32(a[3])), uintptr(unsafe.Pointer(&st)), 0)
 	if en != 0 {
-		return errno(en)
+		return usermode.Errno(en)
 	}
-	b, err := t.p.as.Slice(a[4], statxSize, translate.ProtWrite)
+	b, err := t.P.AS.Slice(a[4], statxSize, translate.ProtWrite)
 	if err != nil {
-		return errno(unix.EFAULT)
+		return usermode.Errno(unix.EFAULT)
 	}
-	copy(b, structBytes(&st))
+	copy(b, usermode.StructBytes(&st))
 	return 0
 }
 
 func sysGetdents64(t *Thread, a *Args) uint64 {
 	// struct linux_dirent64 has the same layout on host and guest.
 	fd, count := fdArg(a[0]), uint32(a[2])
-	b, err := t.ioSlice(a[1], uint64(count), translate.ProtWrite)
+	b, err := t.IOSlice(a[1], uint64(count), translate.ProtWrite)
 	if err != nil || int32(count) < 0 {
 		// The host checks the descriptor before the buffer and takes
 		// the count as an int (fs/readdir.c: EINVAL past INT_MAX).
-		return ret(raw(unix.SYS_GETDENTS64, uintptr(fd), t.userRange(a[1], uint64(count)), uintptr(count), 0, 0, 0))
+		return usermode.Ret(usermode.Raw(unix.SYS_GETDENTS64, uintptr(fd), t.UserRange(a[1], uint64(count)), uintptr(count), 0, 0, 0))
 	}
 	for {
 		n, err := unix.Getdents(fd, b)
-		if err != nil || n == 0 || !isOwnFDDir(fd) {
-			return ret(n, err)
+		if err != nil || n == 0 || !usermode.IsOwnFDDir(fd) {
+			return usermode.Ret(n, err)
 		}
-		if n = hideHostFDs(b[:n]); n > 0 {
+		if n = usermode.HideHostFDs(b[:n]); n > 0 {
 			return uint64(n)
 		}
 	}
 }
 
-func sysFsync(t *Thread, a *Args) uint64     { return ok(unix.Fsync(fdArg(a[0]))) }
-func sysFdatasync(t *Thread, a *Args) uint64 { return ok(unix.Fdatasync(fdArg(a[0]))) }
-func sysFtruncate(t *Thread, a *Args) uint64 { return ok(unix.Ftruncate(fdArg(a[0]), int64(a[1]))) }
+func sysFsync(t *Thread, a *Args) uint64     { return usermode.OK(unix.Fsync(fdArg(a[0]))) }
+func sysFdatasync(t *Thread, a *Args) uint64 { return usermode.OK(unix.Fdatasync(fdArg(a[0]))) }
+func sysFtruncate(t *Thread, a *Args) uint64 {
+	return usermode.OK(unix.Ftruncate(fdArg(a[0]), int64(a[1])))
+}
 
 func sysFallocate(t *Thread, a *Args) uint64 {
-	return ok(unix.Fallocate(fdArg(a[0]), uint32(a[1]), int64(a[2]), int64(a[3])))
+	return usermode.OK(unix.Fallocate(fdArg(a[0]), uint32(a[1]), int64(a[2]), int64(a[3])))
 }
 
 func sysFadvise(t *Thread, a *Args) uint64 {
-	return ok(unix.Fadvise(fdArg(a[0]), int64(a[1]), int64(a[2]), int(int32(a[3]))))
+	return usermode.OK(unix.Fadvise(fdArg(a[0]), int64(a[1]), int64(a[2]), int(int32(a[3]))))
 }
 
 // struct statfs is 120 bytes with the same layout on x86_64 and the
@@ -322,40 +328,40 @@ const statfsSize = 120
 func sysFstatfs(t *Thread, a *Args) uint64 {
 	var st unix.Statfs_t
 	if err := unix.Fstatfs(fdArg(a[0]), &st); err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
-	return t.putBytes(a[1], structBytes(&st)[:statfsSize])
+	return putBytes(t, a[1], usermode.StructBytes(&st)[:statfsSize])
 }
 
-func (t *Thread) putBytes(addr uint64, b []byte) uint64 {
-	if t.writeBytes(addr, b) != nil {
-		return errno(unix.EFAULT)
+func putBytes(t *Thread, addr uint64, b []byte) uint64 {
+	if t.WriteBytes(addr, b) != nil {
+		return usermode.Errno(unix.EFAULT)
 	}
 	return 0
 }
 
-func sysFchmod(t *Thread, a *Args) uint64 { return ok(unix.Fchmod(fdArg(a[0]), uint32(a[1]))) }
+func sysFchmod(t *Thread, a *Args) uint64 { return usermode.OK(unix.Fchmod(fdArg(a[0]), uint32(a[1]))) }
 
 func sysFchown(t *Thread, a *Args) uint64 {
-	return ok(unix.Fchown(fdArg(a[0]), int(int32(a[1])), int(int32(a[2]))))
+	return usermode.OK(unix.Fchown(fdArg(a[0]), int(int32(a[1])), int(int32(a[2]))))
 }
 
 func sysSendfile(t *Thread, a *Args) uint64 {
 	var off int64
 	var offp *int64
 	if a[2] != 0 {
-		v, err := t.p.as.Load64(a[2])
+		v, err := t.P.AS.Load64(a[2])
 		if err != nil {
-			return errno(unix.EFAULT)
+			return usermode.Errno(unix.EFAULT)
 		}
 		off, offp = int64(v), &off
 	}
 	// sendfile(out_fd, in_fd, offset, count); blocking on a socket or pipe.
-	r := t.raisePipe(t.interruptible(restartSys, func() (int, error) {
+	r := raisePipe(t, t.Interruptible(usermode.RestartSys, func() (int, error) {
 		return unix.Sendfile(fdArg(a[0]), fdArg(a[1]), offp, int(a[3]))
 	}))
-	if offp != nil && t.p.as.Store64(a[2], uint64(off)) != nil {
-		return errno(unix.EFAULT)
+	if offp != nil && t.P.AS.Store64(a[2], uint64(off)) != nil {
+		return usermode.Errno(unix.EFAULT)
 	}
 	return r
 }

@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -38,52 +40,52 @@ func init() {
 }
 
 // futex2Ptr is the host view of a guest futex word of the size flags say.
-func (t *Thread) futex2Ptr(addr, flags uint64) uintptr {
-	p := t.userRange(addr, 1<<(flags&futex2SizeMask))
-	if p == badUserPtr {
+func futex2Ptr(t *Thread, addr, flags uint64) uintptr {
+	p := t.UserRange(addr, 1<<(flags&futex2SizeMask))
+	if p == usermode.BadUserPtr {
 		p |= uintptr(addr & 7) // the host checks the alignment first
 	}
 	return p
 }
 
 func sysFutexWake(t *Thread, a *Args) uint64 {
-	return ret(raw(unix.SYS_FUTEX_WAKE, t.futex2Ptr(a[0], a[3]), uintptr(a[1]), uintptr(int32(a[2])), uintptr(uint32(a[3])), 0, 0))
+	return usermode.Ret(usermode.Raw(unix.SYS_FUTEX_WAKE, futex2Ptr(t, a[0], a[3]), uintptr(a[1]), uintptr(int32(a[2])), uintptr(uint32(a[3])), 0, 0))
 }
 
 // sysFutexWait is futex_wait(uaddr, val, mask, flags, timeout, clockid):
 // an absolute timeout, so an interrupted wait restarts under SA_RESTART
 // (kernel/futex/syscalls.c returns -ERESTARTSYS for it).
 func sysFutexWait(t *Thread, a *Args) uint64 {
-	host, ts := t.futex2Ptr(a[0], a[3]), t.userRange(a[4], syscalls.TimespecSize)
-	return t.interruptible(restartSys, func() (int, error) {
-		return raw(unix.SYS_FUTEX_WAIT, host, uintptr(a[1]), uintptr(a[2]), uintptr(uint32(a[3])), ts, uintptr(int32(a[5])))
+	host, ts := futex2Ptr(t, a[0], a[3]), t.UserRange(a[4], syscalls.TimespecSize)
+	return t.Interruptible(usermode.RestartSys, func() (int, error) {
+		return usermode.Raw(unix.SYS_FUTEX_WAIT, host, uintptr(a[1]), uintptr(a[2]), uintptr(uint32(a[3])), ts, uintptr(int32(a[5])))
 	})
 }
 
 // hostWaitv copies n guest struct futex_waitv with host word addresses;
 // the host checks the rest (flags, alignment, reserved) in its order. An
 // array the guest cannot read goes as its host view, which the host fails.
-func (t *Thread) hostWaitv(addr, n uint64) ([]byte, uintptr) {
+func hostWaitv(t *Thread, addr, n uint64) ([]byte, uintptr) {
 	if n == 0 || n > futexWaitvMax {
-		return nil, t.userRange(addr, futexWaitvSize)
+		return nil, t.UserRange(addr, futexWaitvSize)
 	}
-	b, err := t.readBytes(addr, n*futexWaitvSize)
+	b, err := t.ReadBytes(addr, n*futexWaitvSize)
 	if err != nil {
-		return nil, t.userRange(addr, n*futexWaitvSize)
+		return nil, t.UserRange(addr, n*futexWaitvSize)
 	}
 	le := binary.LittleEndian
 	for i := uint64(0); i < n; i++ {
 		w := b[i*futexWaitvSize:]
-		le.PutUint64(w[8:], uint64(t.futex2Ptr(le.Uint64(w[8:]), uint64(le.Uint32(w[16:])))))
+		le.PutUint64(w[8:], uint64(futex2Ptr(t, le.Uint64(w[8:]), uint64(le.Uint32(w[16:])))))
 	}
 	return b, uintptr(unsafe.Pointer(&b[0]))
 }
 
 func sysFutexWaitv(t *Thread, a *Args) uint64 {
-	b, p := t.hostWaitv(a[0], uint64(uint32(a[1])))
-	ts := t.userRange(a[3], syscalls.TimespecSize)
-	r := t.interruptible(restartSys, func() (int, error) {
-		return raw(unix.SYS_FUTEX_WAITV, p, uintptr(uint32(a[1])), uintptr(uint32(a[2])), ts, uintptr(int32(a[4])), 0)
+	b, p := hostWaitv(t, a[0], uint64(uint32(a[1])))
+	ts := t.UserRange(a[3], syscalls.TimespecSize)
+	r := t.Interruptible(usermode.RestartSys, func() (int, error) {
+		return usermode.Raw(unix.SYS_FUTEX_WAITV, p, uintptr(uint32(a[1])), uintptr(uint32(a[2])), ts, uintptr(int32(a[4])), 0)
 	})
 	runtime.KeepAlive(b)
 	return r
@@ -91,17 +93,17 @@ func sysFutexWaitv(t *Thread, a *Args) uint64 {
 
 // sysFutexRequeue is futex_requeue(waiters[2], flags, nr_wake, nr_requeue).
 func sysFutexRequeue(t *Thread, a *Args) uint64 {
-	b, p := t.hostWaitv(a[0], 2)
-	r := ret(raw(unix.SYS_FUTEX_REQUEUE, p, uintptr(uint32(a[1])), uintptr(int32(a[2])), uintptr(int32(a[3])), 0, 0))
+	b, p := hostWaitv(t, a[0], 2)
+	r := usermode.Ret(usermode.Raw(unix.SYS_FUTEX_REQUEUE, p, uintptr(uint32(a[1])), uintptr(int32(a[2])), uintptr(int32(a[3])), 0, 0))
 	runtime.KeepAlive(b)
 	return r
 }
 
 func sysVmsplice(t *Thread, a *Args) uint64 {
 	fd := fdArg(a[0])
-	iov, p := t.hostIovecs(a[1], a[2])
-	r := t.interruptible(restartSys, func() (int, error) {
-		return raw(unix.SYS_VMSPLICE, uintptr(fd), p, uintptr(a[2]), uintptr(uint32(a[3])), 0, 0)
+	iov, p := hostIovecs(t, a[1], a[2])
+	r := t.Interruptible(usermode.RestartSys, func() (int, error) {
+		return usermode.Raw(unix.SYS_VMSPLICE, uintptr(fd), p, uintptr(a[2]), uintptr(uint32(a[3])), 0, 0)
 	})
 	runtime.KeepAlive(iov)
 	return r

@@ -3,6 +3,8 @@ package linuxuser
 import (
 	"runtime"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -51,12 +53,12 @@ var keyctlPointers = map[uint64][]int{
 }
 
 func sysAddKey(t *Thread, a *Args) uint64 {
-	return ret(raw(unix.SYS_ADD_KEY, t.hostAddr(a[0]), t.hostAddr(a[1]), t.hostAddr(a[2]), uintptr(a[3]),
+	return usermode.Ret(usermode.Raw(unix.SYS_ADD_KEY, t.HostAddr(a[0]), t.HostAddr(a[1]), t.HostAddr(a[2]), uintptr(a[3]),
 		uintptr(int32(a[4])), 0))
 }
 
 func sysRequestKey(t *Thread, a *Args) uint64 {
-	return ret(raw(unix.SYS_REQUEST_KEY, t.hostAddr(a[0]), t.hostAddr(a[1]), t.hostAddr(a[2]),
+	return usermode.Ret(usermode.Raw(unix.SYS_REQUEST_KEY, t.HostAddr(a[0]), t.HostAddr(a[1]), t.HostAddr(a[2]),
 		uintptr(int32(a[3])), 0, 0))
 }
 
@@ -64,19 +66,19 @@ func sysKeyctl(t *Thread, a *Args) uint64 {
 	op := a[0]
 	args := [5]uintptr{uintptr(int32(op)), uintptr(a[1]), uintptr(a[2]), uintptr(a[3]), uintptr(a[4])}
 	for _, i := range keyctlPointers[op] {
-		args[i] = t.hostAddr(a[i])
+		args[i] = t.HostAddr(a[i])
 	}
 	switch op {
 	case keyctlDHCompute:
 		if a[4] != 0 {
-			t.p.unimp("gemu: keyctl(KEYCTL_DH_COMPUTE) with KDF parameters (guest pointers inside)")
-			return errno(unix.EOPNOTSUPP)
+			t.P.Unimp("gemu: keyctl(KEYCTL_DH_COMPUTE) with KDF parameters (guest pointers inside)")
+			return usermode.Errno(unix.EOPNOTSUPP)
 		}
 	case keyctlInstantiateIOV:
-		iov, p := t.hostIovecs(a[2], a[3])
-		r := ret(raw(unix.SYS_KEYCTL, args[0], args[1], p, args[3], args[4], 0))
+		iov, p := hostIovecs(t, a[2], a[3])
+		r := usermode.Ret(usermode.Raw(unix.SYS_KEYCTL, args[0], args[1], p, args[3], args[4], 0))
 		runtime.KeepAlive(iov)
 		return r
 	}
-	return ret(raw(unix.SYS_KEYCTL, args[0], args[1], args[2], args[3], args[4], 0))
+	return usermode.Ret(usermode.Raw(unix.SYS_KEYCTL, args[0], args[1], args[2], args[3], args[4], 0))
 }

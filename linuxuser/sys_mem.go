@@ -3,6 +3,8 @@ package linuxuser
 import (
 	"sync/atomic"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -35,17 +37,15 @@ func init() {
 // done; a range not mapped throughout is ENOMEM. Fork keeps the seals
 // (the fork state's mappings), an execve drops them with the mappings.
 func sysMseal(t *Thread, a *Args) uint64 {
-	addr, length := a[0], pageUp(a[1])
-	if a[2] != 0 || addr&pageMask != 0 || (a[1] != 0 && length == 0) || addr+length < addr {
-		return errno(unix.EINVAL)
+	addr, length := a[0], usermode.PageUp(a[1])
+	if a[2] != 0 || addr&usermode.PageMask != 0 || (a[1] != 0 && length == 0) || addr+length < addr {
+		return usermode.Errno(unix.EINVAL)
 	}
 	if length == 0 {
 		return 0
 	}
-	return ok(t.p.as.Seal(addr, length))
+	return usermode.OK(t.P.AS.Seal(addr, length))
 }
-
-const pageMask = translate.PageSize - 1
 
 // guestProt keeps the bits the address space knows; PROT_BTI/PROT_MTE
 // and PROT_SEM are accepted and ignored.
@@ -66,19 +66,19 @@ func guestProt(p uint64) (int, bool) {
 func sysMmap(t *Thread, a *Args) uint64 {
 	addr, length, protArg, flags, fd, off := a[0], a[1], a[2], a[3], int(int32(a[4])), a[5]
 	prot := int(protArg & (syscalls.ProtRead | syscalls.ProtWrite | syscalls.ProtExec))
-	if off&pageMask != 0 {
-		return errno(unix.EINVAL)
+	if off&usermode.PageMask != 0 {
+		return usermode.Errno(unix.EINVAL)
 	}
 	anon := flags&syscalls.MapAnonymous != 0
-	if e := mmapEarly(t.p.as.Limit(), addr, length, flags, fd, anon); e != 0 {
-		if e == errno(unix.EINVAL) && mmapBadType(flags, anon) && flags&syscalls.MapFixedNoreplace != 0 &&
-			overlapsMapping(t.p.as, addr, length) {
-			return errno(unix.EEXIST) // do_mmap checks NOREPLACE before the type
+	if e := mmapEarly(t.P.AS.Limit(), addr, length, flags, fd, anon); e != 0 {
+		if e == usermode.Errno(unix.EINVAL) && mmapBadType(flags, anon) && flags&syscalls.MapFixedNoreplace != 0 &&
+			overlapsMapping(t.P.AS, addr, length) {
+			return usermode.Errno(unix.EEXIST) // do_mmap checks NOREPLACE before the type
 		}
 		return e
 	}
 	if !anon && flags&syscalls.MapTypeMask == syscalls.MapSharedValidate && flags&^legacyMapMask != 0 {
-		return errno(unix.EOPNOTSUPP)
+		return usermode.Errno(unix.EOPNOTSUPP)
 	}
 	spec := translate.MapSpec{Addr: addr, Length: length, Prot: prot, FD: fd, Offset: int64(off),
 		Fixed: flags&syscalls.MapFixed != 0, NoReplace: flags&syscalls.MapFixedNoreplace != 0,
@@ -87,17 +87,17 @@ func sysMmap(t *Thread, a *Args) uint64 {
 	if anon {
 		spec.FD, spec.Offset = -1, 0
 		if spec.Shared {
-			return t.mmapSharedAnon(spec)
+			return mmapSharedAnon(t, spec)
 		}
 	} else {
 		spec.Name = fdPath(fd)
 	}
-	got, err := t.p.as.Map(spec)
+	got, err := t.P.AS.Map(spec)
 	if err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
 	if spec.Shared {
-		t.p.backing.add(fd) // a fork child maps the file again (hostfd.go)
+		t.P.Backing.Add(fd) // a fork child maps the file again (usermode/hostfd.go)
 	}
 	return got
 }
@@ -116,20 +116,20 @@ func mmapEarly(lim, addr, length, flags uint64, fd int, anon bool) uint64 {
 		e = unix.EINVAL
 	case length == 0:
 		e = unix.EINVAL
-	case pageUp(length) == 0 || pageUp(length) > lim:
+	case usermode.PageUp(length) == 0 || usermode.PageUp(length) > lim:
 		e = unix.ENOMEM
-	case fixed && addr > lim-pageUp(length):
+	case fixed && addr > lim-usermode.PageUp(length):
 		e = unix.ENOMEM
-	case fixed && addr&pageMask != 0:
+	case fixed && addr&usermode.PageMask != 0:
 		e = unix.EINVAL
 	case mmapBadType(flags, anon):
 		e = unix.EINVAL
 	}
-	if !anon && (isHostFD(fd) || (e != 0 && !fdUsable(fd))) {
+	if !anon && (usermode.IsHostFD(fd) || (e != 0 && !fdUsable(fd))) {
 		e = unix.EBADF
 	}
 	if e != 0 {
-		return errno(e)
+		return usermode.Errno(e)
 	}
 	return 0
 }
@@ -152,7 +152,7 @@ const legacyMapMask = syscalls.MapTypeMask | syscalls.MapFixed | syscalls.MapAno
 
 // overlapsMapping reports whether [addr, addr+length) meets a mapping.
 func overlapsMapping(as *translate.AddressSpace, addr, length uint64) bool {
-	end := addr + pageUp(length)
+	end := addr + usermode.PageUp(length)
 	for _, v := range as.VMAs() {
 		if v.Start < end && addr < v.End {
 			return true
@@ -172,27 +172,27 @@ func onHugetlbfs(fd int) bool {
 // fork child, which re-executes gemu, can map the same pages (docs/design.md
 // "fork"). Linux names such a mapping "/dev/zero (deleted)" (mm/shmem.c
 // shmem_zero_setup).
-func (t *Thread) mmapSharedAnon(spec translate.MapSpec) uint64 {
-	mfd, err := hostFD(func() (int, error) { return unix.MemfdCreate("gemu-shared", unix.MFD_CLOEXEC) })
+func mmapSharedAnon(t *Thread, spec translate.MapSpec) uint64 {
+	mfd, err := usermode.HostFD(func() (int, error) { return unix.MemfdCreate("gemu-shared", unix.MFD_CLOEXEC) })
 	if err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
 	defer unix.Close(mfd)
-	if err := unix.Ftruncate(mfd, int64(pageUp(spec.Length))); err != nil {
-		return errRet(err)
+	if err := unix.Ftruncate(mfd, int64(usermode.PageUp(spec.Length))); err != nil {
+		return usermode.ErrRet(err)
 	}
 	spec.FD, spec.Offset, spec.Name = mfd, 0, "/dev/zero (deleted)"
-	got, err := t.p.as.Map(spec)
+	got, err := t.P.AS.Map(spec)
 	if err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
-	t.p.backing.add(mfd)
+	t.P.Backing.Add(mfd)
 	return got
 }
 
 // fdPath names a file mapping for /proc/self/maps.
 func fdPath(fd int) string {
-	s, err := fdLink(fd)
+	s, err := usermode.FDLink(fd)
 	if err != nil {
 		return ""
 	}
@@ -200,10 +200,10 @@ func fdPath(fd int) string {
 }
 
 func sysMunmap(t *Thread, a *Args) uint64 {
-	if a[0]&pageMask != 0 || a[1] == 0 {
-		return errno(unix.EINVAL)
+	if a[0]&usermode.PageMask != 0 || a[1] == 0 {
+		return usermode.Errno(unix.EINVAL)
 	}
-	return ok(t.p.as.Unmap(a[0], a[1]))
+	return usermode.OK(t.P.AS.Unmap(a[0], a[1]))
 }
 
 // PROT_GROWSDOWN and PROT_GROWSUP (include/uapi/asm-generic/mman-common.h).
@@ -218,45 +218,45 @@ const (
 // mapping and extends the change to its start.
 func sysMprotect(t *Thread, a *Args) uint64 {
 	start, grows := a[0], a[2]&(protGrowsdown|protGrowsup)
-	if grows == protGrowsdown|protGrowsup || start&pageMask != 0 {
-		return errno(unix.EINVAL)
+	if grows == protGrowsdown|protGrowsup || start&usermode.PageMask != 0 {
+		return usermode.Errno(unix.EINVAL)
 	}
 	if a[1] == 0 {
 		return 0
 	}
-	end := start + pageUp(a[1])
+	end := start + usermode.PageUp(a[1])
 	if end <= start {
-		return errno(unix.ENOMEM)
+		return usermode.Errno(unix.ENOMEM)
 	}
 	prot, valid := guestProt(a[2] &^ (protGrowsdown | protGrowsup))
 	if !valid {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	if grows == protGrowsdown {
-		v, found := t.vmaBelow(end)
+		v, found := vmaBelow(t, end)
 		if !found {
-			return errno(unix.ENOMEM)
+			return usermode.Errno(unix.ENOMEM)
 		}
 		if !v.Grows {
-			return errno(unix.EINVAL)
+			return usermode.Errno(unix.EINVAL)
 		}
 		start = min(start, v.Start)
 	} else if grows == protGrowsup {
 		// No guest architecture here has VM_GROWSUP mappings.
-		if _, found := t.vmaBelow(end); !found {
-			return errno(unix.ENOMEM)
+		if _, found := vmaBelow(t, end); !found {
+			return usermode.Errno(unix.ENOMEM)
 		}
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	return ok(t.p.as.Protect(start, end-start, prot))
+	return usermode.OK(t.P.AS.Protect(start, end-start, prot))
 }
 
 // vmaBelow is the mapping holding the page just below end, or the first
 // one below end (mm/mprotect.c: vma_find ... prev).
-func (t *Thread) vmaBelow(end uint64) (translate.VMA, bool) {
+func vmaBelow(t *Thread, end uint64) (translate.VMA, bool) {
 	var got translate.VMA
 	found := false
-	for _, v := range t.p.as.VMAs() {
+	for _, v := range t.P.AS.VMAs() {
 		if v.Start < end {
 			got, found = v, true
 		}
@@ -286,29 +286,29 @@ var discardAdvice = map[int]bool{8: true, 4: true, 24: true, 9: true, 10: true, 
 func sysMadvise(t *Thread, a *Args) uint64 {
 	addr, length, advice := a[0], a[1], int(int32(a[2]))
 	if advice >= 100 || !adviceKnown(advice) {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	if addr&pageMask != 0 || (length != 0 && pageUp(length) == 0) || addr+pageUp(length) < addr {
-		return errno(unix.EINVAL)
+	if addr&usermode.PageMask != 0 || (length != 0 && usermode.PageUp(length) == 0) || addr+usermode.PageUp(length) < addr {
+		return usermode.Errno(unix.EINVAL)
 	}
 	if length == 0 {
 		return 0
 	}
-	s, err := t.p.as.Slice(addr, (length+pageMask)&^pageMask, 0)
+	s, err := t.P.AS.Slice(addr, (length+usermode.PageMask)&^usermode.PageMask, 0)
 	if err != nil {
-		return errno(unix.ENOMEM)
+		return usermode.Errno(unix.ENOMEM)
 	}
-	if discardAdvice[advice] && t.p.as.SealedReadOnlyAnon(addr, uint64(len(s))) {
-		return errno(unix.EPERM)
+	if discardAdvice[advice] && t.P.AS.SealedReadOnlyAnon(addr, uint64(len(s))) {
+		return usermode.Errno(unix.EPERM)
 	}
-	if t.p.forkImage && (advice == madvDontneed || advice == madvFree) {
+	if t.P.ForkImage && (advice == madvDontneed || advice == madvFree) {
 		// Anonymous pages must read as zeros afterwards, not as the
-		// fork image they are mapped from (forkresume.go).
-		if err := t.p.as.Zero(addr, uint64(len(s))); err != nil {
-			return errRet(err)
+		// fork image they are mapped from (usermode/forkresume.go).
+		if err := t.P.AS.Zero(addr, uint64(len(s))); err != nil {
+			return usermode.ErrRet(err)
 		}
 	}
-	return ok(unix.Madvise(s, advice))
+	return usermode.OK(unix.Madvise(s, advice))
 }
 
 // adviceOK caches the host's answer per advice value (0: not asked,
@@ -339,21 +339,21 @@ func adviceKnown(advice int) bool {
 func sysMremap(t *Thread, a *Args) uint64 {
 	old, oldLen, newLen, flags, newAddr := a[0], a[1], a[2], a[3], a[4]
 	const known = syscalls.MremapMaymove | syscalls.MremapFixed | syscalls.MremapDontunmap
-	lim := t.p.as.Limit()
-	if flags&^uint64(known) != 0 || old&pageMask != 0 || pageUp(newLen) == 0 || pageUp(newLen) > lim {
-		return errno(unix.EINVAL) // a new length past TASK_SIZE is "silly" (check_mremap_params)
+	lim := t.P.AS.Limit()
+	if flags&^uint64(known) != 0 || old&usermode.PageMask != 0 || usermode.PageUp(newLen) == 0 || usermode.PageUp(newLen) > lim {
+		return usermode.Errno(unix.EINVAL) // a new length past TASK_SIZE is "silly" (check_mremap_params)
 	}
-	r := translate.RemapRequest{Addr: old, OldLen: pageUp(oldLen), NewLen: pageUp(newLen), NewAddr: newAddr,
+	r := translate.RemapRequest{Addr: old, OldLen: usermode.PageUp(oldLen), NewLen: usermode.PageUp(newLen), NewAddr: newAddr,
 		MayMove: flags&syscalls.MremapMaymove != 0, Fixed: flags&syscalls.MremapFixed != 0,
 		DontUnmap: flags&syscalls.MremapDontunmap != 0}
 	if r.Fixed || r.DontUnmap {
-		if newAddr > lim-r.NewLen || newAddr&pageMask != 0 || !r.MayMove || (r.DontUnmap && oldLen != newLen) {
-			return errno(unix.EINVAL)
+		if newAddr > lim-r.NewLen || newAddr&usermode.PageMask != 0 || !r.MayMove || (r.DontUnmap && oldLen != newLen) {
+			return usermode.Errno(unix.EINVAL)
 		}
 	}
-	got, err := t.p.as.Remap(r)
+	got, err := t.P.AS.Remap(r)
 	if err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
 	return got
 }
@@ -369,25 +369,25 @@ const (
 // lockRange is mm/mlock.c do_mlock's rounding: from addr's page over len
 // bytes more.
 func lockRange(addr, n uint64) (uint64, uint64) {
-	return addr &^ pageMask, pageUp(n + addr&pageMask)
+	return addr &^ usermode.PageMask, usermode.PageUp(n + addr&usermode.PageMask)
 }
 
 func sysMlock(t *Thread, a *Args) uint64 {
 	lo, n := lockRange(a[0], a[1])
-	return ok(t.p.as.Lock(lo, n, 0))
+	return usermode.OK(t.P.AS.Lock(lo, n, 0))
 }
 
 func sysMlock2(t *Thread, a *Args) uint64 {
 	if a[2]&^mlockOnfault != 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	lo, n := lockRange(a[0], a[1])
-	return ok(t.p.as.Lock(lo, n, int(a[2])))
+	return usermode.OK(t.P.AS.Lock(lo, n, int(a[2])))
 }
 
 func sysMunlock(t *Thread, a *Args) uint64 {
 	lo, n := lockRange(a[0], a[1])
-	return ok(t.p.as.Unlock(lo, n))
+	return usermode.OK(t.P.AS.Unlock(lo, n))
 }
 
 // sysMlockall: without CAP_IPC_LOCK, MCL_CURRENT needs the whole mapped
@@ -396,24 +396,24 @@ func sysMunlock(t *Thread, a *Args) uint64 {
 func sysMlockall(t *Thread, a *Args) uint64 {
 	f := a[0]
 	if f == 0 || f&^uint64(mclCurrent|mclFuture|mclOnfault) != 0 || f == mclOnfault {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	if f&mclCurrent != 0 && unix.Geteuid() != 0 {
 		var rl unix.Rlimit
 		unix.Getrlimit(unix.RLIMIT_MEMLOCK, &rl)
 		if rl.Cur == 0 {
-			return errno(unix.EPERM)
+			return usermode.Errno(unix.EPERM)
 		}
-		if t.p.guestVMSize() > rl.Cur {
-			return errno(unix.ENOMEM)
+		if guestVMSize(t.P) > rl.Cur {
+			return usermode.Errno(unix.ENOMEM)
 		}
 	}
-	t.p.as.LockAll(f&mclCurrent != 0, f&mclFuture != 0, f&mclOnfault != 0)
+	t.P.AS.LockAll(f&mclCurrent != 0, f&mclFuture != 0, f&mclOnfault != 0)
 	return 0
 }
 
 func sysMunlockall(t *Thread, a *Args) uint64 {
-	t.p.as.UnlockAll()
+	t.P.AS.UnlockAll()
 	return 0
 }
 
@@ -421,54 +421,52 @@ func sysMunlockall(t *Thread, a *Args) uint64 {
 // mapping) or shrinks, never below its start; on failure the current break
 // is returned, as Linux does (mm/mmap.c brk).
 func sysBrk(t *Thread, a *Args) uint64 {
-	p := t.p
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.brk = p.setBrk(a[0])
-	return p.brk
+	p := t.P
+	p.Mu.Lock()
+	defer p.Mu.Unlock()
+	p.Brk = setBrk(p, a[0])
+	return p.Brk
 }
 
 // setBrk returns the new break for a request (caller holds p.mu).
-func (p *Process) setBrk(want uint64) uint64 {
-	start, cur := p.img.BrkStart, p.brk
-	if want < start || want >= p.img.StackLow {
+func setBrk(p *Process, want uint64) uint64 {
+	start, cur := p.Image().BrkStart, p.Brk
+	if want < start || want >= p.Image().StackLow {
 		return cur
 	}
-	oldTop, newTop := pageUp(cur), pageUp(want)
+	oldTop, newTop := usermode.PageUp(cur), usermode.PageUp(want)
 	switch {
 	case newTop > oldTop:
-		_, err := p.as.Map(translate.MapSpec{Addr: oldTop, Length: newTop - oldTop, NoReplace: true,
+		_, err := p.AS.Map(translate.MapSpec{Addr: oldTop, Length: newTop - oldTop, NoReplace: true,
 			Prot: translate.ProtRead | translate.ProtWrite, FD: -1, Name: "[heap]"})
 		if err != nil {
 			return cur
 		}
 	case newTop < oldTop:
-		if p.as.Unmap(newTop, oldTop-newTop) != nil {
+		if p.AS.Unmap(newTop, oldTop-newTop) != nil {
 			return cur
 		}
 	}
 	return want
 }
 
-func pageUp(x uint64) uint64 { return (x + pageMask) &^ pageMask }
-
 // sysMsync checks as mm/msync.c does: the flags, the alignment, MS_SYNC
 // with MS_ASYNC, a wrapping range (ENOMEM), an empty one (0).
 func sysMsync(t *Thread, a *Args) uint64 {
 	const msAsync, msInvalidate, msSync = 1, 2, 4
 	f := a[2]
-	if f&^uint64(msAsync|msInvalidate|msSync) != 0 || a[0]&pageMask != 0 || f&(msAsync|msSync) == msAsync|msSync {
-		return errno(unix.EINVAL)
+	if f&^uint64(msAsync|msInvalidate|msSync) != 0 || a[0]&usermode.PageMask != 0 || f&(msAsync|msSync) == msAsync|msSync {
+		return usermode.Errno(unix.EINVAL)
 	}
-	if a[0]+pageUp(a[1]) < a[0] {
-		return errno(unix.ENOMEM)
+	if a[0]+usermode.PageUp(a[1]) < a[0] {
+		return usermode.Errno(unix.ENOMEM)
 	}
-	if pageUp(a[1]) == 0 {
+	if usermode.PageUp(a[1]) == 0 {
 		return 0
 	}
-	s, err := t.p.as.Slice(a[0], pageUp(a[1]), 0)
+	s, err := t.P.AS.Slice(a[0], usermode.PageUp(a[1]), 0)
 	if err != nil {
-		return errno(unix.ENOMEM)
+		return usermode.Errno(unix.ENOMEM)
 	}
-	return ok(unix.Msync(s, int(a[2])))
+	return usermode.OK(unix.Msync(s, int(a[2])))
 }

@@ -4,10 +4,11 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
-	"github.com/gemu-project/gemu/translate"
 )
 
 func init() {
@@ -47,35 +48,26 @@ const defaultRelease = "6.1.0"
 func sysUname(t *Thread, a *Args) uint64 {
 	var h unix.Utsname
 	if err := unix.Uname(&h); err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
-	u := syscalls.Utsname{Sysname: "Linux", Nodename: cstr(h.Nodename[:]), Release: cstr(h.Release[:]),
-		Version: cstr(h.Version[:]), Machine: t.p.arch.UnameMachine(), Domainname: cstr(h.Domainname[:])}
-	if t.p.opts.Uname != "" {
-		u.Release = t.p.opts.Uname
+	u := syscalls.Utsname{Sysname: "Linux", Nodename: usermode.Cstr(h.Nodename[:]), Release: usermode.Cstr(h.Release[:]),
+		Version: usermode.Cstr(h.Version[:]), Machine: t.P.Arch().UnameMachine(), Domainname: usermode.Cstr(h.Domainname[:])}
+	if t.P.Opts.Uname != "" {
+		u.Release = t.P.Opts.Uname
 	}
 	if u.Release == "" {
 		u.Release = defaultRelease
 	}
 	var b [syscalls.UtsnameSize]byte
 	u.Encode(b[:])
-	return t.putBytes(a[0], b[:])
-}
-
-func cstr(b []byte) string {
-	for i, c := range b {
-		if c == 0 {
-			return string(b[:i])
-		}
-	}
-	return string(b)
+	return putBytes(t, a[0], b[:])
 }
 
 // sysGetrandom: the host fills the guest's buffer, after it has checked
 // the flags (drivers/char/random.c: EINVAL before EFAULT, and EFAULT for
 // a bad buffer even when the count is 0).
 func sysGetrandom(t *Thread, a *Args) uint64 {
-	return ret(raw(unix.SYS_GETRANDOM, t.userRange(a[0], a[1]), uintptr(a[1]), uintptr(uint32(a[2])), 0, 0, 0))
+	return usermode.Ret(usermode.Raw(unix.SYS_GETRANDOM, t.UserRange(a[0], a[1]), uintptr(a[1]), uintptr(uint32(a[2])), 0, 0, 0))
 }
 
 // Resource limits gemu itself depends on: accepted, not applied (as QEMU does).
@@ -87,46 +79,46 @@ func sysPrlimit64(t *Thread, a *Args) uint64 {
 	pid, res := int(int32(a[0])), int(int32(a[1]))
 	var nl *unix.Rlimit
 	if a[2] != 0 {
-		b, err := t.readBytes(a[2], syscalls.RlimitSize)
+		b, err := t.ReadBytes(a[2], syscalls.RlimitSize)
 		if err != nil {
-			return errno(unix.EFAULT)
+			return usermode.Errno(unix.EFAULT)
 		}
 		g := syscalls.DecodeRlimit(b)
 		nl = &unix.Rlimit{Cur: g.Cur, Max: g.Max}
-		if (pid == 0 || pid == t.p.pid) && emulatorOwnsLimit(res) && res != unix.RLIMIT_STACK {
+		if (pid == 0 || pid == t.P.PID) && emulatorOwnsLimit(res) && res != unix.RLIMIT_STACK {
 			// Not applied, but refused as the kernel would refuse it
 			// (kernel/sys.c do_prlimit: soft above hard EINVAL, a higher
 			// hard limit EPERM without CAP_SYS_RESOURCE).
 			var cur unix.Rlimit
 			if nl.Cur > nl.Max {
-				return errno(unix.EINVAL)
+				return usermode.Errno(unix.EINVAL)
 			}
 			if unix.Getrlimit(res, &cur) == nil && nl.Max > cur.Max && !hasCap(unix.CAP_SYS_RESOURCE) {
-				return errno(unix.EPERM)
+				return usermode.Errno(unix.EPERM)
 			}
 			nl = nil
 		}
 	}
-	if (pid == 0 || pid == t.p.pid) && res == unix.RLIMIT_SIGPENDING && (a[2] == 0 || nl != nil) {
-		return t.prlimitKept(&t.p.sigpending, res, nl, a[3])
+	if (pid == 0 || pid == t.P.PID) && res == unix.RLIMIT_SIGPENDING && (a[2] == 0 || nl != nil) {
+		return prlimitKept(t, &t.P.Sigpending, res, nl, a[3])
 	}
-	if (pid == 0 || pid == t.p.pid) && res == unix.RLIMIT_STACK {
+	if (pid == 0 || pid == t.P.PID) && res == unix.RLIMIT_STACK {
 		// Kept for the guest (its MAP_GROWSDOWN mappings): gemu's own
 		// stacks stay under the host's.
-		return t.prlimitKept(&t.p.stackLimit, res, nl, a[3])
+		return prlimitKept(t, &t.P.StackLimit, res, nl, a[3])
 	}
-	if res == unix.RLIMIT_NOFILE && (pid == 0 || pid == t.p.pid) {
-		nofile.Lock() // not while gemu has raised it for itself (hostfd.go)
-		defer nofile.Unlock()
+	if res == unix.RLIMIT_NOFILE && (pid == 0 || pid == t.P.PID) {
+		usermode.Nofile.Lock() // not while gemu has raised it for itself (usermode/hostfd.go)
+		defer usermode.Nofile.Unlock()
 	}
 	var old unix.Rlimit
 	if err := unix.Prlimit(pid, res, nl, &old); err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
 	if a[3] != 0 {
 		var b [syscalls.RlimitSize]byte
 		syscalls.Rlimit{Cur: old.Cur, Max: old.Max}.Encode(b[:])
-		return t.putBytes(a[3], b[:])
+		return putBytes(t, a[3], b[:])
 	}
 	return 0
 }
@@ -138,57 +130,30 @@ func sysPrlimit64(t *Thread, a *Args) uint64 {
 // would wait forever for one the limit refused. RLIMIT_STACK too: it bounds
 // the guest's MAP_GROWSDOWN mappings (translate/memgrow.go). prlimitKept
 // gets or sets such a limit, kept in *kept.
-func (t *Thread) prlimitKept(kept *atomic.Pointer[unix.Rlimit], res int, nl *unix.Rlimit, oldAddr uint64) uint64 {
-	p := t.p
-	p.mu.Lock()
-	old := keptLimit(kept.Load(), res)
+func prlimitKept(t *Thread, kept *atomic.Pointer[unix.Rlimit], res int, nl *unix.Rlimit, oldAddr uint64) uint64 {
+	p := t.P
+	p.Mu.Lock()
+	old := usermode.KeptLimit(kept.Load(), res)
 	if nl != nil {
 		// kernel/sys.c do_prlimit: soft above hard is EINVAL; raising the
 		// hard limit needs CAP_SYS_RESOURCE.
 		if nl.Cur > nl.Max {
-			p.mu.Unlock()
-			return errno(unix.EINVAL)
+			p.Mu.Unlock()
+			return usermode.Errno(unix.EINVAL)
 		}
 		if nl.Max > old.Max && !hasCap(unix.CAP_SYS_RESOURCE) {
-			p.mu.Unlock()
-			return errno(unix.EPERM)
+			p.Mu.Unlock()
+			return usermode.Errno(unix.EPERM)
 		}
 		kept.Store(nl)
 	}
-	p.mu.Unlock()
+	p.Mu.Unlock()
 	if oldAddr != 0 {
 		var b [syscalls.RlimitSize]byte
 		syscalls.Rlimit{Cur: old.Cur, Max: old.Max}.Encode(b[:])
-		return t.putBytes(oldAddr, b[:])
+		return putBytes(t, oldAddr, b[:])
 	}
 	return 0
-}
-
-// keptLimit is a limit gemu keeps for the guest: the host's until the
-// guest sets its own.
-func keptLimit(kept *unix.Rlimit, res int) unix.Rlimit {
-	if kept != nil {
-		return *kept
-	}
-	var rl unix.Rlimit
-	if unix.Getrlimit(res, &rl) != nil {
-		rl = unix.Rlimit{Cur: unix.RLIM_INFINITY, Max: unix.RLIM_INFINITY}
-	}
-	return rl
-}
-
-// sigpendingLimit is the guest's RLIMIT_SIGPENDING. Call with p.mu held.
-func (p *Process) sigpendingLimit() unix.Rlimit {
-	return keptLimit(p.sigpending.Load(), unix.RLIMIT_SIGPENDING)
-}
-
-// stackGrowth is the address space's StackGrowth (no lock: it runs
-// while signal frames are written under p.mu): the guest's
-// RLIMIT_STACK, and Linux's default stack_guard_gap of 256 pages
-// (mm/mmap.c).
-func (p *Process) stackGrowth() (uint64, uint64) {
-	rl := keptLimit(p.stackLimit.Load(), unix.RLIMIT_STACK)
-	return rl.Cur, 256 * translate.PageSize
 }
 
 // hasCap reports whether gemu holds capability c in its effective set.
@@ -214,12 +179,12 @@ func sysUmask(t *Thread, a *Args) uint64 { return uint64(unix.Umask(int(a[0] & 0
 func sysSysinfo(t *Thread, a *Args) uint64 {
 	var si unix.Sysinfo_t
 	if err := unix.Sysinfo(&si); err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
 	var b [syscalls.SysinfoSize]byte
 	g := syscalls.SysinfoFromHost(&si)
 	g.Encode(b[:])
-	return t.putBytes(a[0], b[:])
+	return putBytes(t, a[0], b[:])
 }
 
 func sysGetuid(t *Thread, a *Args) uint64  { return uint64(unix.Getuid()) }
@@ -228,10 +193,10 @@ func sysGetgid(t *Thread, a *Args) uint64  { return uint64(unix.Getgid()) }
 func sysGetegid(t *Thread, a *Args) uint64 { return uint64(unix.Getegid()) }
 
 // putIDs writes three 32-bit ids (uid_t/gid_t).
-func (t *Thread) putIDs(addrs []uint64, ids [3]int) uint64 {
+func putIDs(t *Thread, addrs []uint64, ids [3]int) uint64 {
 	for i, addr := range addrs {
-		if t.store32(addr, uint32(ids[i])) != nil {
-			return errno(unix.EFAULT)
+		if t.Store32(addr, uint32(ids[i])) != nil {
+			return usermode.Errno(unix.EFAULT)
 		}
 	}
 	return 0
@@ -239,56 +204,56 @@ func (t *Thread) putIDs(addrs []uint64, ids [3]int) uint64 {
 
 func sysGetresuid(t *Thread, a *Args) uint64 {
 	r, e, s := unix.Getresuid()
-	return t.putIDs(a[:3], [3]int{r, e, s})
+	return putIDs(t, a[:3], [3]int{r, e, s})
 }
 
 func sysGetresgid(t *Thread, a *Args) uint64 {
 	r, e, s := unix.Getresgid()
-	return t.putIDs(a[:3], [3]int{r, e, s})
+	return putIDs(t, a[:3], [3]int{r, e, s})
 }
 
 func sysGetgroups(t *Thread, a *Args) uint64 {
 	gs, err := unix.Getgroups()
 	if err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
 	n := int(int32(a[0]))
 	if n == 0 {
 		return uint64(len(gs))
 	}
 	if n < len(gs) || n < 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	for i, g := range gs {
-		if t.store32(a[1]+uint64(4*i), uint32(g)) != nil {
-			return errno(unix.EFAULT)
+		if t.Store32(a[1]+uint64(4*i), uint32(g)) != nil {
+			return usermode.Errno(unix.EFAULT)
 		}
 	}
 	return uint64(len(gs))
 }
 
-func sysGetpgid(t *Thread, a *Args) uint64 { return ret(unix.Getpgid(int(int32(a[0])))) }
+func sysGetpgid(t *Thread, a *Args) uint64 { return usermode.Ret(unix.Getpgid(int(int32(a[0])))) }
 func sysSetpgid(t *Thread, a *Args) uint64 {
 	pid, pgid := int(int32(a[0])), int(int32(a[1]))
-	if vs := t.p.vfork; vs != nil && (pid == 0 || pid == t.p.pid) {
+	if vs := t.P.Vfork; vs != nil && (pid == 0 || pid == t.P.PID) {
 		if pgid < 0 {
-			return errno(unix.EINVAL)
+			return usermode.Errno(unix.EINVAL)
 		}
-		if pgid == t.p.pid {
+		if pgid == t.P.PID {
 			pgid = 0 // its own group: the exec'd child's pid
 		}
-		vs.setpgid, vs.pgid = true, pgid
+		vs.Setpgid, vs.Pgid = true, pgid
 		return 0
 	}
-	return ok(unix.Setpgid(pid, pgid))
+	return usermode.OK(unix.Setpgid(pid, pgid))
 }
-func sysGetsid(t *Thread, a *Args) uint64 { return ret(unix.Getsid(int(int32(a[0])))) }
+func sysGetsid(t *Thread, a *Args) uint64 { return usermode.Ret(unix.Getsid(int(int32(a[0])))) }
 func sysSetsid(t *Thread, a *Args) uint64 {
-	if vs := t.p.vfork; vs != nil {
-		vs.setsid = true
-		return uint64(t.p.pid)
+	if vs := t.P.Vfork; vs != nil {
+		vs.Setsid = true
+		return uint64(t.P.PID)
 	}
-	return ret(unix.Setsid())
+	return usermode.Ret(unix.Setsid())
 }
 
 // prctl options (Linux include/uapi/linux/prctl.h).
@@ -301,7 +266,6 @@ const (
 	prGetName       = 16
 	prSetNoNewPrivs = 38
 	prGetNoNewPrivs = 39
-	taskCommLen     = 16
 )
 
 // prctlScalar are the options whose arguments and results are plain
@@ -318,61 +282,61 @@ var prctlScalar = map[int]bool{
 func sysPrctl(t *Thread, a *Args) uint64 {
 	switch int(int32(a[0])) {
 	case prSetName:
-		b, err := t.readBytes(a[1], taskCommLen)
+		b, err := t.ReadBytes(a[1], usermode.TaskCommLen)
 		if err != nil {
-			if s, err2 := t.p.as.ReadString(a[1], taskCommLen); err2 == nil {
+			if s, err2 := t.P.AS.ReadString(a[1], usermode.TaskCommLen); err2 == nil {
 				b = []byte(s)
 			} else {
-				return errno(unix.EFAULT)
+				return usermode.Errno(unix.EFAULT)
 			}
 		}
-		name := make([]byte, taskCommLen)
-		copy(name[:taskCommLen-1], b)
+		name := make([]byte, usermode.TaskCommLen)
+		copy(name[:usermode.TaskCommLen-1], b)
 		_, _, e := unix.Syscall(unix.SYS_PRCTL, prSetName, uintptr(unsafe.Pointer(&name[0])), 0)
 		if e != 0 {
-			return errno(e)
+			return usermode.Errno(e)
 		}
 		return 0
 	case prGetName:
-		b := make([]byte, taskCommLen)
+		b := make([]byte, usermode.TaskCommLen)
 		if _, _, e := unix.Syscall(unix.SYS_PRCTL, prGetName, uintptr(unsafe.Pointer(&b[0])), 0); e != 0 {
-			return errno(e)
+			return usermode.Errno(e)
 		}
-		return t.putBytes(a[1], b)
+		return putBytes(t, a[1], b)
 	case prGetDumpable, prSetDumpable, prSetNoNewPrivs, prGetNoNewPrivs, prGetPdeathsig:
 		if int(int32(a[0])) == prGetPdeathsig {
 			// The kernel stores the signal at arg2 (kernel/sys.c put_user).
 			var v int32
 			if err := unix.Prctl(prGetPdeathsig, uintptr(unsafe.Pointer(&v)), 0, 0, 0); err != nil {
-				return errRet(err)
+				return usermode.ErrRet(err)
 			}
-			return ok(t.store32(a[1], uint32(v)))
+			return usermode.OK(t.Store32(a[1], uint32(v)))
 		}
-		return ret(unix.PrctlRetInt(int(int32(a[0])), uintptr(a[1]), uintptr(a[2]), uintptr(a[3]), uintptr(a[4])))
+		return usermode.Ret(unix.PrctlRetInt(int(int32(a[0])), uintptr(a[1]), uintptr(a[2]), uintptr(a[3]), uintptr(a[4])))
 	case prSetPdeathsig:
-		return ok(unix.Prctl(prSetPdeathsig, uintptr(a[1]), 0, 0, 0))
+		return usermode.OK(unix.Prctl(prSetPdeathsig, uintptr(a[1]), 0, 0, 0))
 	case unix.PR_GET_TID_ADDRESS: // the clear_child_tid pointer (kernel/sys.c)
-		return ok(t.p.as.Store64(a[1], t.clearTID))
+		return usermode.OK(t.P.AS.Store64(a[1], t.ClearTID))
 	case unix.PR_GET_CHILD_SUBREAPER:
 		v, err := unix.PrctlRetInt(unix.PR_GET_CHILD_SUBREAPER, 0, 0, 0, 0)
 		if err != nil {
-			return errRet(err)
+			return usermode.ErrRet(err)
 		}
-		return ok(t.store32(a[1], uint32(v)))
+		return usermode.OK(t.Store32(a[1], uint32(v)))
 	}
 	if prctlScalar[int(int32(a[0]))] {
-		return ret(unix.PrctlRetInt(int(int32(a[0])), uintptr(a[1]), uintptr(a[2]), uintptr(a[3]), uintptr(a[4])))
+		return usermode.Ret(unix.PrctlRetInt(int(int32(a[0])), uintptr(a[1]), uintptr(a[2]), uintptr(a[3]), uintptr(a[4])))
 	}
-	return errno(unix.EINVAL)
+	return usermode.Errno(unix.EINVAL)
 }
 
 // sysRiscvFlushIcache: Linux flushes the whole process's instruction
 // caches whatever the range (arch/riscv/kernel/sys_riscv.c), so do we.
 func sysRiscvFlushIcache(t *Thread, a *Args) uint64 {
 	if a[2]&^1 != 0 { // SYS_RISCV_FLUSH_ICACHE_LOCAL is the only flag
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	t.p.engine.FlushAll()
+	t.P.Engine().FlushAll()
 	return 0
 }
 
@@ -394,18 +358,18 @@ const (
 // 32-bit EL0 (arch/arm64/kernel/sys.c), which gemu does not run.
 func sysPersonality(t *Thread, a *Args) uint64 {
 	v := uint32(a[0])
-	p := t.p
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	p := t.P
+	p.Mu.Lock()
+	defer p.Mu.Unlock()
 	host, _, _ := unix.RawSyscall(unix.SYS_PERSONALITY, personaQuery, 0, 0)
-	old := uint32(host) | p.persona
+	old := uint32(host) | p.Persona
 	if v == personaQuery {
 		return uint64(old)
 	}
-	if v&0xff == perLinux32 && p.arch.Name() == "aarch64" {
-		return errno(unix.EINVAL)
+	if v&0xff == perLinux32 && p.Arch().Name() == "aarch64" {
+		return usermode.Errno(unix.EINVAL)
 	}
 	unix.RawSyscall(unix.SYS_PERSONALITY, uintptr(v&personaHostFlags), 0, 0)
-	p.persona = v &^ personaHostFlags
+	p.Persona = v &^ personaHostFlags
 	return uint64(old)
 }

@@ -3,6 +3,8 @@ package linuxuser
 import (
 	"runtime"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -63,17 +65,17 @@ func init() {
 // sysFsconfig is fsconfig(fd, cmd, key, value, aux): value is a string,
 // a buffer of aux bytes or a path by cmd, and no pointer otherwise.
 func sysFsconfig(t *Thread, a *Args) uint64 {
-	key, keepKey := t.strArg(a[2], nil)
+	key, keepKey := strArg(t, a[2], nil)
 	value, keepValue := uintptr(a[3]), []byte(nil)
 	switch a[1] {
 	case fsconfigSetString:
-		value, keepValue = t.strArg(a[3], nil)
+		value, keepValue = strArg(t, a[3], nil)
 	case fsconfigSetPath, fsconfigSetPathEmpty:
-		value, keepValue = t.strArg(a[3], t.p.prefixed)
+		value, keepValue = strArg(t, a[3], t.P.Prefixed)
 	case fsconfigSetBinary:
-		value = t.userRange(a[3], uint64(uint32(a[4])))
+		value = t.UserRange(a[3], uint64(uint32(a[4])))
 	}
-	r := ret(raw(unix.SYS_FSCONFIG, uintptr(int32(a[0])), uintptr(uint32(a[1])), key, value, uintptr(int32(a[4])), 0))
+	r := usermode.Ret(usermode.Raw(unix.SYS_FSCONFIG, uintptr(int32(a[0])), uintptr(uint32(a[1])), key, value, uintptr(int32(a[4])), 0))
 	runtime.KeepAlive(keepKey)
 	runtime.KeepAlive(keepValue)
 	return r
@@ -84,8 +86,8 @@ func sysFsconfig(t *Thread, a *Args) uint64 {
 func sysKcmp(t *Thread, a *Args) uint64 {
 	idx2 := uintptr(a[4])
 	if a[2] == kcmpEpollTFD {
-		idx2 = t.userRange(a[4], sizeKcmpEpollSlot)
+		idx2 = t.UserRange(a[4], sizeKcmpEpollSlot)
 	}
-	return ret(raw(unix.SYS_KCMP, uintptr(int32(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])),
+	return usermode.Ret(usermode.Raw(unix.SYS_KCMP, uintptr(int32(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])),
 		uintptr(a[3]), idx2, 0))
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -38,23 +40,23 @@ func init() {
 // only if it is one of hostSignals.
 func sysMqNotify(t *Thread, a *Args) uint64 {
 	if a[1] == 0 {
-		return ret(raw(unix.SYS_MQ_NOTIFY, uintptr(int32(a[0])), 0, 0, 0, 0, 0))
+		return usermode.Ret(usermode.Raw(unix.SYS_MQ_NOTIFY, uintptr(int32(a[0])), 0, 0, 0, 0, 0))
 	}
-	b, err := t.readBytes(a[1], sizeSigevent)
+	b, err := t.ReadBytes(a[1], sizeSigevent)
 	if err != nil {
-		return errno(unix.EFAULT)
+		return usermode.Errno(unix.EFAULT)
 	}
 	le := binary.LittleEndian
 	signo, notify := int32(le.Uint32(b[8:])), int32(le.Uint32(b[12:]))
 	switch notify {
 	case sigevThread:
-		p := t.userRange(le.Uint64(b[0:]), notifyCookieLen)
+		p := t.UserRange(le.Uint64(b[0:]), notifyCookieLen)
 		le.PutUint64(b[0:], uint64(p))
 	case sigevSignal:
-		if signo > 0 && signo <= syscalls.NSIG && heldAcrossExec()&sigBit(int(signo)) == 0 {
-			t.p.unimp("gemu: mq_notify with signal %d, which gemu does not forward", signo)
-			return errno(unix.EINVAL)
+		if signo > 0 && signo <= syscalls.NSIG && usermode.HeldAcrossExec()&usermode.SigBit(int(signo)) == 0 {
+			t.P.Unimp("gemu: mq_notify with signal %d, which gemu does not forward", signo)
+			return usermode.Errno(unix.EINVAL)
 		}
 	}
-	return ret(raw(unix.SYS_MQ_NOTIFY, uintptr(int32(a[0])), uintptr(unsafe.Pointer(&b[0])), 0, 0, 0, 0))
+	return usermode.Ret(usermode.Raw(unix.SYS_MQ_NOTIFY, uintptr(int32(a[0])), uintptr(unsafe.Pointer(&b[0])), 0, 0, 0, 0))
 }

@@ -1,6 +1,7 @@
 package linuxuser
 
 import (
+	"github.com/gemu-project/gemu/usermode"
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -22,37 +23,31 @@ func init() {
 	)
 }
 
-// nsFlags are the namespace flags of clone and unshare
-// (include/uapi/linux/sched.h); CLONE_NEWTIME shares its bit with the
-// exit signal in clone, so only unshare and clone3 have it.
-const nsFlags = syscalls.CloneNewns | syscalls.CloneNewcgroup | syscalls.CloneNewuts | syscalls.CloneNewipc |
-	syscalls.CloneNewuser | syscalls.CloneNewpid | syscalls.CloneNewnet
-
 const cloneNewtime = 0x80
 
 // unshareFlags are what unshare(2) accepts.
-const unshareFlags = nsFlags | cloneNewtime | syscalls.CloneFiles | syscalls.CloneFS | syscalls.CloneSysvsem |
+const unshareFlags = usermode.NsFlags | cloneNewtime | syscalls.CloneFiles | syscalls.CloneFS | syscalls.CloneSysvsem |
 	syscalls.CloneVM | syscalls.CloneSighand | syscalls.CloneThread
 
 func sysUnshare(t *Thread, a *Args) uint64 {
 	flags := a[0]
 	if flags&^uint64(unshareFlags) != 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	// Unsharing what only other threads could share: a no-op for a process
 	// of one guest thread, EINVAL otherwise (kernel/fork.c check_unshare_flags).
 	const wholeProcess = syscalls.CloneVM | syscalls.CloneSighand | syscalls.CloneThread
 	if flags&wholeProcess != 0 {
-		t.p.mu.Lock()
-		alone := len(t.p.threads) == 1
-		t.p.mu.Unlock()
+		t.P.Mu.Lock()
+		alone := len(t.P.Threads) == 1
+		t.P.Mu.Unlock()
 		if !alone {
-			return errno(unix.EINVAL)
+			return usermode.Errno(unix.EINVAL)
 		}
 		flags &^= wholeProcess
 	}
 	// CLONE_SYSVSEM: gemu keeps no semaphore undo lists of its own.
-	return ret(raw(unix.SYS_UNSHARE, uintptr(flags), 0, 0, 0, 0, 0))
+	return usermode.Ret(usermode.Raw(unix.SYS_UNSHARE, uintptr(flags), 0, 0, 0, 0, 0))
 }
 
 // sysSetns joins the namespace of fd. Joining a mount namespace needs a
@@ -61,9 +56,9 @@ func sysUnshare(t *Thread, a *Args) uint64 {
 func sysSetns(t *Thread, a *Args) uint64 {
 	fd, nstype := uintptr(int32(a[0])), uintptr(int32(a[1]))
 	if nstype == 0 || nstype == unix.CLONE_NEWNS {
-		if _, err := raw(unix.SYS_UNSHARE, unix.CLONE_FS, 0, 0, 0, 0, 0); err != nil {
-			return errRet(err)
+		if _, err := usermode.Raw(unix.SYS_UNSHARE, unix.CLONE_FS, 0, 0, 0, 0, 0); err != nil {
+			return usermode.ErrRet(err)
 		}
 	}
-	return ret(raw(unix.SYS_SETNS, fd, nstype, 0, 0, 0, 0))
+	return usermode.Ret(usermode.Raw(unix.SYS_SETNS, fd, nstype, 0, 0, 0, 0))
 }

@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -43,93 +45,93 @@ const (
 // nodeMask is the host address of a guest node mask of maxnode bits: the
 // kernel reads or writes ALIGN(maxnode-1, 64)/8 bytes of it, and refuses a
 // mask of more than a page of bits before touching it.
-func (t *Thread) nodeMask(addr, maxnode uint64) uintptr {
+func nodeMask(t *Thread, addr, maxnode uint64) uintptr {
 	if maxnode == 0 || maxnode-1 > nodeMaskLimit {
-		return t.hostAddr(addr)
+		return t.HostAddr(addr)
 	}
-	return t.userRange(addr, (maxnode-1+63)/64*8)
+	return t.UserRange(addr, (maxnode-1+63)/64*8)
 }
 
 // guestRange is the host address of the guest range [addr, addr+n) for a
 // host call that works on its pages: badUserPtr's page when the range has
 // a hole (the host then fails on it as on an unmapped range).
-func (t *Thread) guestRange(addr, n uint64) uintptr {
+func guestRange(t *Thread, addr, n uint64) uintptr {
 	if addr%translate.PageSize != 0 {
 		return uintptr(addr) // the host's EINVAL
 	}
-	n = pageUp(n)
+	n = usermode.PageUp(n)
 	if n == 0 || addr+n < addr {
 		return uintptr(addr)
 	}
-	if _, err := t.p.as.Slice(addr, n, 0); err != nil {
-		return badUserPtr
+	if _, err := t.P.AS.Slice(addr, n, 0); err != nil {
+		return usermode.BadUserPtr
 	}
-	return t.p.as.HostAddr(addr)
+	return t.P.AS.HostAddr(addr)
 }
 
 func sysGetMempolicy(t *Thread, a *Args) uint64 {
 	addr := uintptr(a[3])
 	if a[4]&mpolFAddr != 0 {
-		if addr = t.guestRange(a[3]&^uint64(translate.PageSize-1), translate.PageSize); addr != badUserPtr {
-			addr = t.p.as.HostAddr(a[3])
+		if addr = guestRange(t, a[3]&^uint64(translate.PageSize-1), translate.PageSize); addr != usermode.BadUserPtr {
+			addr = t.P.AS.HostAddr(a[3])
 		}
 	}
-	return ret(raw(unix.SYS_GET_MEMPOLICY, t.userRange(a[0], 4), t.nodeMask(a[1], a[2]), uintptr(a[2]),
+	return usermode.Ret(usermode.Raw(unix.SYS_GET_MEMPOLICY, t.UserRange(a[0], 4), nodeMask(t, a[1], a[2]), uintptr(a[2]),
 		addr, uintptr(a[4]), 0))
 }
 
 func sysSetMempolicy(t *Thread, a *Args) uint64 {
-	return ret(raw(unix.SYS_SET_MEMPOLICY, uintptr(int32(a[0])), t.nodeMask(a[1], a[2]), uintptr(a[2]), 0, 0, 0))
+	return usermode.Ret(usermode.Raw(unix.SYS_SET_MEMPOLICY, uintptr(int32(a[0])), nodeMask(t, a[1], a[2]), uintptr(a[2]), 0, 0, 0))
 }
 
 func sysMbind(t *Thread, a *Args) uint64 {
-	return ret(raw(unix.SYS_MBIND, t.guestRange(a[0], a[1]), uintptr(a[1]), uintptr(uint32(a[2])),
-		t.nodeMask(a[3], a[4]), uintptr(a[4]), uintptr(uint32(a[5]))))
+	return usermode.Ret(usermode.Raw(unix.SYS_MBIND, guestRange(t, a[0], a[1]), uintptr(a[1]), uintptr(uint32(a[2])),
+		nodeMask(t, a[3], a[4]), uintptr(a[4]), uintptr(uint32(a[5]))))
 }
 
 func sysSetMempolicyHomeNode(t *Thread, a *Args) uint64 {
-	return ret(raw(unix.SYS_SET_MEMPOLICY_HOME_NODE, t.guestRange(a[0], a[1]), uintptr(a[1]), uintptr(a[2]),
+	return usermode.Ret(usermode.Raw(unix.SYS_SET_MEMPOLICY_HOME_NODE, guestRange(t, a[0], a[1]), uintptr(a[1]), uintptr(a[2]),
 		uintptr(a[3]), 0, 0))
 }
 
 func sysMigratePages(t *Thread, a *Args) uint64 {
-	return ret(raw(unix.SYS_MIGRATE_PAGES, uintptr(int32(a[0])), uintptr(a[1]), t.nodeMask(a[2], a[1]),
-		t.nodeMask(a[3], a[1]), 0, 0))
+	return usermode.Ret(usermode.Raw(unix.SYS_MIGRATE_PAGES, uintptr(int32(a[0])), uintptr(a[1]), nodeMask(t, a[2], a[1]),
+		nodeMask(t, a[3], a[1]), 0, 0))
 }
 
 // sysMovePages is move_pages(pid, count, pages, nodes, status, flags) for
 // this process: the guest's page addresses go to the host as host ones.
 func sysMovePages(t *Thread, a *Args) uint64 {
 	pid := int32(a[0])
-	if pid != 0 && int(pid) != t.p.pid {
-		t.p.unimp("gemu: move_pages of another process (pid %d): its guest addresses are its own", pid)
-		return errno(unix.ENOSYS)
+	if pid != 0 && int(pid) != t.P.PID {
+		t.P.Unimp("gemu: move_pages of another process (pid %d): its guest addresses are its own", pid)
+		return usermode.Errno(unix.ENOSYS)
 	}
 	count := a[1]
 	if count > 1<<20 {
-		return errno(unix.E2BIG)
+		return usermode.Errno(unix.E2BIG)
 	}
 	pages := make([]uint64, count+1) // one more: a pointer to it even for count 0
 	raw8 := make([]byte, 8*count)
-	bad := t.p.as.Read(a[2], raw8) != nil && count > 0
+	bad := t.P.AS.Read(a[2], raw8) != nil && count > 0
 	for i := range raw8[:len(raw8)/8] {
 		g := binary.LittleEndian.Uint64(raw8[8*i:])
 		// An unmapped guest page is EFAULT in its status, as natively;
 		// the host would see gemu's reservation there (ENOENT).
-		pages[i] = uint64(badUserPtr)
-		if _, err := t.p.as.Slice(g&^uint64(translate.PageSize-1), 1, 0); err == nil {
-			pages[i] = uint64(t.p.as.HostAddr(g))
+		pages[i] = uint64(usermode.BadUserPtr)
+		if _, err := t.P.AS.Slice(g&^uint64(translate.PageSize-1), 1, 0); err == nil {
+			pages[i] = uint64(t.P.AS.HostAddr(g))
 		}
 	}
 	hostPages := uintptr(unsafe.Pointer(&pages[0]))
 	if bad {
-		hostPages = badUserPtr // the host's EFAULT, after its own checks
+		hostPages = usermode.BadUserPtr // the host's EFAULT, after its own checks
 	}
-	r, _, e := unix.Syscall6(unix.SYS_MOVE_PAGES, 0, uintptr(count), hostPages, t.userRange(a[3], 4*count),
-		t.userRange(a[4], 4*count), uintptr(int32(a[5])))
+	r, _, e := unix.Syscall6(unix.SYS_MOVE_PAGES, 0, uintptr(count), hostPages, t.UserRange(a[3], 4*count),
+		t.UserRange(a[4], 4*count), uintptr(int32(a[5])))
 	runtime.KeepAlive(pages)
 	if e != 0 {
-		return errno(e)
+		return usermode.Errno(e)
 	}
 	return uint64(r)
 }

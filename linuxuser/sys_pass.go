@@ -6,6 +6,8 @@ import (
 	"syscall"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -79,7 +81,7 @@ func passRow(name string, nr uintptr, blocking bool, spec ...pk) row {
 	restart := uint64(0)
 	if blocking {
 		note += ", interruptible"
-		restart = restartSys
+		restart = usermode.RestartSys
 	}
 	return row{name, passHandler(nr, restart, spec), ks, syscalls.RetInt, syscalls.Full, note}
 }
@@ -88,30 +90,30 @@ func passRow(name string, nr uintptr, blocking bool, spec ...pk) row {
 // always ends with EINTR, SA_RESTART or not (signal(7): System V IPC).
 func passRowNoRestart(name string, nr uintptr, spec ...pk) row {
 	r := passRow(name, nr, true, spec...)
-	r.h = passHandler(nr, restartNoHand, spec)
+	r.h = passHandler(nr, usermode.RestartNoHand, spec)
 	r.note = "passed through, interruptible, never restarted"
 	return r
 }
 
 // passHandler makes the handler; restart is the code an interrupted call
 // returns (0: the call does not block).
-func passHandler(nr uintptr, restart uint64, spec []pk) Handler {
+func passHandler(nr uintptr, restart uint64, spec []pk) usermode.Handler {
 	return func(t *Thread, a *Args) uint64 {
 		var args [6]uintptr
 		var keep [6][]byte // host copies of strings, alive until the call returns
 		for i, s := range spec {
-			v, b, e := t.passArg(s, a, i)
+			v, b, e := passArg(t, s, a, i)
 			if e != 0 {
 				return e
 			}
 			args[i], keep[i] = v, b
 		}
-		call := func() (int, error) { return raw(nr, args[0], args[1], args[2], args[3], args[4], args[5]) }
+		call := func() (int, error) { return usermode.Raw(nr, args[0], args[1], args[2], args[3], args[4], args[5]) }
 		var r uint64
 		if restart != 0 {
-			r = t.interruptible(restart, call)
+			r = t.Interruptible(restart, call)
 		} else {
-			r = ret(call())
+			r = usermode.Ret(call())
 		}
 		runtime.KeepAlive(&keep)
 		return r
@@ -119,17 +121,17 @@ func passHandler(nr uintptr, restart uint64, spec []pk) Handler {
 }
 
 // passArg converts argument i.
-func (t *Thread) passArg(s pk, a *Args, i int) (uintptr, []byte, uint64) {
+func passArg(t *Thread, s pk, a *Args, i int) (uintptr, []byte, uint64) {
 	switch s.kind {
 	case pkVal:
 		return uintptr(a[i]), nil, 0
 	case pkInt:
 		return uintptr(int32(a[i])), nil, 0
 	case pkPath:
-		p, b := t.strArg(a[i], t.p.prefixed)
+		p, b := strArg(t, a[i], t.P.Prefixed)
 		return p, b, 0
 	case pkStr:
-		p, b := t.strArg(a[i], nil)
+		p, b := strArg(t, a[i], nil)
 		return p, b, 0
 	}
 	// A buffer goes as the host view of the guest's (userRange): the host
@@ -139,11 +141,11 @@ func (t *Thread) passArg(s pk, a *Args, i int) (uintptr, []byte, uint64) {
 	if s.lenArg >= 0 {
 		n = uint64(uint32(a[s.lenArg]))*s.elem + s.extra
 	}
-	p := t.userRange(a[i], n)
-	if s.extra != 0 && p == badUserPtr && a[i] < t.p.as.Limit() && n-s.extra > msgMax() {
+	p := t.UserRange(a[i], n)
+	if s.extra != 0 && p == usermode.BadUserPtr && a[i] < t.P.AS.Limit() && n-s.extra > msgMax() {
 		// A struct msgbuf with a size the kernel refuses (EINVAL) after
 		// reading mtype (ipc/msg.c ksys_msgsnd): only mtype is read.
-		p = t.userRange(a[i], s.extra)
+		p = t.UserRange(a[i], s.extra)
 	}
 	return p, nil, 0
 }
@@ -279,14 +281,14 @@ func idRow(name string, nr uintptr, n int) row {
 	}
 	h := func(t *Thread, a *Args) uint64 {
 		all := syscall.AllThreadsSyscall
-		if t.p.vfork != nil {
+		if t.P.Vfork != nil {
 			// A vfork child shares gemu's process with its parent: only its
 			// own thread changes, and the program it execs inherits that.
 			all = syscall.RawSyscall
 		}
 		r, _, e := all(nr, uintptr(uint32(a[0])), uintptr(uint32(a[1])), uintptr(uint32(a[2])))
 		if e != 0 {
-			return errno(unix.Errno(e))
+			return usermode.Errno(unix.Errno(e))
 		}
 		return uint64(r)
 	}
@@ -296,19 +298,19 @@ func idRow(name string, nr uintptr, n int) row {
 func sysSetgroups(t *Thread, a *Args) uint64 {
 	n := uint64(uint32(a[0]))
 	if n > 65536 { // NGROUPS_MAX, include/uapi/linux/limits.h
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	p, ok := t.hostPtr(a[1], 4*n, translate.ProtRead)
+	p, ok := hostPtr(t, a[1], 4*n, translate.ProtRead)
 	if !ok {
-		return errno(unix.EFAULT)
+		return usermode.Errno(unix.EFAULT)
 	}
 	all := syscall.AllThreadsSyscall
-	if t.p.vfork != nil {
+	if t.P.Vfork != nil {
 		all = syscall.RawSyscall
 	}
 	_, _, e := all(unix.SYS_SETGROUPS, uintptr(n), p, 0)
 	if e != 0 {
-		return errno(unix.Errno(e))
+		return usermode.Errno(unix.Errno(e))
 	}
 	return 0
 }
@@ -325,18 +327,18 @@ func init() {
 func sysMincore(t *Thread, a *Args) uint64 {
 	addr, length := a[0], a[1]
 	if addr%translate.PageSize != 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	if lim := t.p.as.Limit(); addr > lim || length > lim-addr {
-		return errno(unix.ENOMEM)
+	if lim := t.P.AS.Limit(); addr > lim || length > lim-addr {
+		return usermode.Errno(unix.ENOMEM)
 	}
 	pages := (length + translate.PageSize - 1) / translate.PageSize
-	vec := t.userRange(a[2], pages)
-	if vec == badUserPtr {
-		return errno(unix.EFAULT)
+	vec := t.UserRange(a[2], pages)
+	if vec == usermode.BadUserPtr {
+		return usermode.Errno(unix.EFAULT)
 	}
-	if _, err := t.p.as.Slice(addr, pages*translate.PageSize, 0); err != nil {
-		return errno(unix.ENOMEM) // not all mapped in the guest
+	if _, err := t.P.AS.Slice(addr, pages*translate.PageSize, 0); err != nil {
+		return usermode.Errno(unix.ENOMEM) // not all mapped in the guest
 	}
-	return ret(raw(unix.SYS_MINCORE, t.p.as.HostAddr(addr), uintptr(length), vec, 0, 0, 0))
+	return usermode.Ret(usermode.Raw(unix.SYS_MINCORE, t.P.AS.HostAddr(addr), uintptr(length), vec, 0, 0, 0))
 }

@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -49,13 +51,13 @@ func init() {
 // checks it makes first (fs/namei.c: renameat2 checks its flags before
 // either name, and walks the old name before reading the new one's error).
 // NULL stays NULL. keep holds the copy until the call returns.
-func (t *Thread) strArg(addr uint64, conv func(string) string) (p uintptr, keep []byte) {
+func strArg(t *Thread, addr uint64, conv func(string) string) (p uintptr, keep []byte) {
 	if addr == 0 {
 		return 0, nil
 	}
-	s, e := t.readPath(addr)
+	s, e := t.ReadPath(addr)
 	if e != 0 {
-		return t.userRange(addr, 1), nil
+		return t.UserRange(addr, 1), nil
 	}
 	if conv != nil {
 		s = conv(s)
@@ -68,38 +70,40 @@ func (t *Thread) strArg(addr uint64, conv func(string) string) (p uintptr, keep 
 // pathCall runs host call nr with the guest's arguments, those at the
 // indexes in paths being path names (strArg through conv): the host
 // kernel checks them all in its own order.
-func (t *Thread) pathCall(nr uintptr, a *Args, conv func(string) string, paths ...int) uint64 {
+func pathCall(t *Thread, nr uintptr, a *Args, conv func(string) string, paths ...int) uint64 {
 	var args [6]uintptr
 	var keep [6][]byte
 	for i := range args {
 		args[i] = uintptr(a[i])
 	}
 	for _, i := range paths {
-		args[i], keep[i] = t.strArg(a[i], conv)
+		args[i], keep[i] = strArg(t, a[i], conv)
 	}
-	r := ret(raw(nr, args[0], args[1], args[2], args[3], args[4], args[5]))
+	r := usermode.Ret(usermode.Raw(nr, args[0], args[1], args[2], args[3], args[4], args[5]))
 	runtime.KeepAlive(&keep)
 	return r
 }
 
-func sysMkdirat(t *Thread, a *Args) uint64   { return t.pathCall(unix.SYS_MKDIRAT, a, nil, 1) }
-func sysMknodat(t *Thread, a *Args) uint64   { return t.pathCall(unix.SYS_MKNODAT, a, nil, 1) }
-func sysUnlinkat(t *Thread, a *Args) uint64  { return t.pathCall(unix.SYS_UNLINKAT, a, nil, 1) }
-func sysRenameat(t *Thread, a *Args) uint64  { return t.pathCall(unix.SYS_RENAMEAT, a, nil, 1, 3) }
-func sysRenameat2(t *Thread, a *Args) uint64 { return t.pathCall(unix.SYS_RENAMEAT2, a, nil, 1, 3) }
-func sysSymlinkat(t *Thread, a *Args) uint64 { return t.pathCall(unix.SYS_SYMLINKAT, a, nil, 0, 2) }
-func sysLinkat(t *Thread, a *Args) uint64    { return t.pathCall(unix.SYS_LINKAT, a, nil, 1, 3) }
-func sysFchmodat(t *Thread, a *Args) uint64  { return t.pathCall(unix.SYS_FCHMODAT, a, nil, 1) }
-func sysFchownat(t *Thread, a *Args) uint64  { return t.pathCall(unix.SYS_FCHOWNAT, a, nil, 1) }
+func sysMkdirat(t *Thread, a *Args) uint64   { return pathCall(t, unix.SYS_MKDIRAT, a, nil, 1) }
+func sysMknodat(t *Thread, a *Args) uint64   { return pathCall(t, unix.SYS_MKNODAT, a, nil, 1) }
+func sysUnlinkat(t *Thread, a *Args) uint64  { return pathCall(t, unix.SYS_UNLINKAT, a, nil, 1) }
+func sysRenameat(t *Thread, a *Args) uint64  { return pathCall(t, unix.SYS_RENAMEAT, a, nil, 1, 3) }
+func sysRenameat2(t *Thread, a *Args) uint64 { return pathCall(t, unix.SYS_RENAMEAT2, a, nil, 1, 3) }
+func sysSymlinkat(t *Thread, a *Args) uint64 { return pathCall(t, unix.SYS_SYMLINKAT, a, nil, 0, 2) }
+func sysLinkat(t *Thread, a *Args) uint64    { return pathCall(t, unix.SYS_LINKAT, a, nil, 1, 3) }
+func sysFchmodat(t *Thread, a *Args) uint64  { return pathCall(t, unix.SYS_FCHMODAT, a, nil, 1) }
+func sysFchownat(t *Thread, a *Args) uint64  { return pathCall(t, unix.SYS_FCHOWNAT, a, nil, 1) }
 func sysFaccessat(t *Thread, a *Args) uint64 {
-	return t.pathCall(unix.SYS_FACCESSAT, a, t.p.procPath, 1)
+	return pathCall(t, unix.SYS_FACCESSAT, a, func(name string) string { return procPath(t.P, name) }, 1)
 }
 func sysFaccessat2(t *Thread, a *Args) uint64 {
-	return t.pathCall(unix.SYS_FACCESSAT2, a, t.p.procPath, 1)
+	return pathCall(t, unix.SYS_FACCESSAT2, a, func(name string) string { return procPath(t.P, name) }, 1)
 }
-func sysTruncate(t *Thread, a *Args) uint64 { return t.pathCall(unix.SYS_TRUNCATE, a, t.p.prefixed, 0) }
-func sysChdir(t *Thread, a *Args) uint64    { return t.pathCall(unix.SYS_CHDIR, a, t.p.prefixed, 0) }
-func sysChroot(t *Thread, a *Args) uint64   { return t.pathCall(unix.SYS_CHROOT, a, t.p.prefixed, 0) }
+func sysTruncate(t *Thread, a *Args) uint64 {
+	return pathCall(t, unix.SYS_TRUNCATE, a, t.P.Prefixed, 0)
+}
+func sysChdir(t *Thread, a *Args) uint64  { return pathCall(t, unix.SYS_CHDIR, a, t.P.Prefixed, 0) }
+func sysChroot(t *Thread, a *Args) uint64 { return pathCall(t, unix.SYS_CHROOT, a, t.P.Prefixed, 0) }
 
 // sysReadlinkat: the size is an int checked first, the buffer is written
 // last (fs/stat.c do_readlinkat: EINVAL for a size <= 0 or a file that is
@@ -107,31 +111,31 @@ func sysChroot(t *Thread, a *Args) uint64   { return t.pathCall(unix.SYS_CHROOT,
 func sysReadlinkat(t *Thread, a *Args) uint64 {
 	n := int32(a[3])
 	if n <= 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	name, e := t.readPath(a[1])
+	name, e := t.ReadPath(a[1])
 	if e != 0 {
 		return e
 	}
 	path, emulated := "", false
-	if t.p.isProcSelf(fdArg(a[0]), name, "exe") {
-		path, emulated = t.p.img.Path, true
-	} else if pid, file, ok := t.p.peerProcFile(fdArg(a[0]), name); ok && file == "exe" {
-		if b, ok := askPeer(pid, file); ok {
+	if isProcSelf(t.P, fdArg(a[0]), name, "exe") {
+		path, emulated = t.P.Image().Path, true
+	} else if pid, file, ok := t.P.PeerProcFile(fdArg(a[0]), name); ok && file == "exe" {
+		if b, ok := usermode.AskPeer(pid, file); ok {
 			path, emulated = string(b), true
 		}
 	}
 	if emulated {
-		buf, err := t.ioSlice(a[2], uint64(n), translate.ProtWrite)
+		buf, err := t.IOSlice(a[2], uint64(n), translate.ProtWrite)
 		if err != nil {
-			return errRet(err)
+			return usermode.ErrRet(err)
 		}
 		return uint64(copy(buf, path))
 	}
 	args := *a
 	args[3] = uint64(n)
-	args[2] = uint64(t.userRange(a[2], uint64(n)))
-	return t.pathCall(unix.SYS_READLINKAT, &args, t.p.prefixed, 1)
+	args[2] = uint64(t.UserRange(a[2], uint64(n)))
+	return pathCall(t, unix.SYS_READLINKAT, &args, t.P.Prefixed, 1)
 }
 
 // sysUtimensat passes the two struct timespec (same layout on 64-bit) and
@@ -139,29 +143,29 @@ func sysReadlinkat(t *Thread, a *Args) uint64 {
 func sysUtimensat(t *Thread, a *Args) uint64 {
 	var pathp *byte
 	if a[1] != 0 {
-		name, e := t.readPath(a[1])
+		name, e := t.ReadPath(a[1])
 		if e != 0 {
 			return e
 		}
 		var err error
 		if pathp, err = unix.BytePtrFromString(name); err != nil {
-			return errno(unix.EINVAL)
+			return usermode.Errno(unix.EINVAL)
 		}
 	}
 	var ts [2]unix.Timespec
 	var tsp unsafe.Pointer
 	if a[2] != 0 {
-		b, err := t.readBytes(a[2], 2*syscalls.TimespecSize)
+		b, err := t.ReadBytes(a[2], 2*syscalls.TimespecSize)
 		if err != nil {
-			return errno(unix.EFAULT)
+			return usermode.Errno(unix.EFAULT)
 		}
-		copy(structBytes(&ts), b)
+		copy(usermode.StructBytes(&ts), b)
 		tsp = unsafe.Pointer(&ts)
 	}
 	_, _, e := unix.Syscall6(unix.SYS_UTIMENSAT, uintptr(fdArg(a[0])), uintptr(unsafe.Pointer(pathp)),
 		uintptr(tsp), uintptr(a[3]), 0, 0)
 	if e != 0 {
-		return errno(e)
+		return usermode.Errno(e)
 	}
 	return 0
 }
@@ -170,18 +174,18 @@ func sysUtimensat(t *Thread, a *Args) uint64 {
 // (statfsSize): the host writes the guest's, after the path walk.
 func sysStatfs(t *Thread, a *Args) uint64 {
 	args := *a
-	args[1] = uint64(t.userRange(a[1], statfsSize))
-	return t.pathCall(unix.SYS_STATFS, &args, t.p.prefixed, 0)
+	args[1] = uint64(t.UserRange(a[1], statfsSize))
+	return pathCall(t, unix.SYS_STATFS, &args, t.P.Prefixed, 0)
 }
 
 // sysGetcwd: the host writes the guest's buffer; a size too small is
 // ERANGE before the buffer is touched (fs/d_path.c getcwd).
 func sysGetcwd(t *Thread, a *Args) uint64 {
-	buf, _ := t.userPtr(a[0], a[1])
-	return ret(raw(unix.SYS_GETCWD, buf, uintptr(a[1]), 0, 0, 0, 0))
+	buf, _ := t.UserPtr(a[0], a[1])
+	return usermode.Ret(usermode.Raw(unix.SYS_GETCWD, buf, uintptr(a[1]), 0, 0, 0, 0))
 }
 
-func sysFchdir(t *Thread, a *Args) uint64 { return ok(unix.Fchdir(fdArg(a[0]))) }
+func sysFchdir(t *Thread, a *Args) uint64 { return usermode.OK(unix.Fchdir(fdArg(a[0]))) }
 
 // File handles (fs/fhandle.c). struct file_handle {u32 handle_bytes; int
 // handle_type; u8 f_handle[]} is the same on every target; the host checks
@@ -193,21 +197,21 @@ const (
 )
 
 // handleArg is the host view of a guest struct file_handle.
-func (t *Thread) handleArg(addr uint64) uintptr {
+func handleArg(t *Thread, addr uint64) uintptr {
 	n := uint64(maxHandleSz)
-	if v, err := t.p.as.Load32(addr); err == nil {
+	if v, err := t.P.AS.Load32(addr); err == nil {
 		n = min(n, uint64(v))
 	}
-	return t.userRange(addr, fileHandleHdr+n)
+	return t.UserRange(addr, fileHandleHdr+n)
 }
 
 // pathArg is a guest path for a host call that reads it: the -L prefixed
 // copy, or, when gemu cannot read it, the guest pointer itself, so the
 // host fails on it after its own argument checks. keep holds the copy.
-func (t *Thread) pathArg(addr uint64) (p uintptr, keep []byte) {
-	name, e := t.hostPath(addr)
+func pathArg(t *Thread, addr uint64) (p uintptr, keep []byte) {
+	name, e := t.HostPath(addr)
 	if e != 0 {
-		p, _ = t.userPtr(addr, pathMax)
+		p, _ = t.UserPtr(addr, usermode.PathMax)
 		return p, nil
 	}
 	keep = append([]byte(name), 0)
@@ -215,18 +219,18 @@ func (t *Thread) pathArg(addr uint64) (p uintptr, keep []byte) {
 }
 
 func sysNameToHandleAt(t *Thread, a *Args) uint64 {
-	path, keep := t.pathArg(a[1])
+	path, keep := pathArg(t, a[1])
 	idSize := uint64(4)
 	if a[4]&atHandleMntIDUnique != 0 {
 		idSize = 8
 	}
-	r := ret(raw(unix.SYS_NAME_TO_HANDLE_AT, uintptr(fdArg(a[0])), path, t.handleArg(a[2]),
-		t.userRange(a[3], idSize), uintptr(int32(a[4])), 0))
+	r := usermode.Ret(usermode.Raw(unix.SYS_NAME_TO_HANDLE_AT, uintptr(fdArg(a[0])), path, handleArg(t, a[2]),
+		t.UserRange(a[3], idSize), uintptr(int32(a[4])), 0))
 	runtime.KeepAlive(keep)
 	return r
 }
 
 func sysOpenByHandleAt(t *Thread, a *Args) uint64 {
-	flags := t.p.abi.OpenFlags.ToHost(a[2])
-	return ret(raw(unix.SYS_OPEN_BY_HANDLE_AT, uintptr(fdArg(a[0])), t.handleArg(a[1]), uintptr(flags), 0, 0, 0))
+	flags := t.P.ABI.OpenFlags.ToHost(a[2])
+	return usermode.Ret(usermode.Raw(unix.SYS_OPEN_BY_HANDLE_AT, uintptr(fdArg(a[0])), handleArg(t, a[1]), uintptr(flags), 0, 0, 0))
 }

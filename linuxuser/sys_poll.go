@@ -5,6 +5,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -37,7 +39,7 @@ const epollEventSize = 16
 const maxEpollEvents = 4096
 
 func sysEpollCreate1(t *Thread, a *Args) uint64 {
-	return ret(unix.EpollCreate1(int(t.p.abi.OpenFlags.ToHost(a[0]))))
+	return usermode.Ret(unix.EpollCreate1(int(t.P.ABI.OpenFlags.ToHost(a[0]))))
 }
 
 // sysEpollCtl: every op but EPOLL_CTL_DEL reads the event first, NULL
@@ -46,13 +48,13 @@ func sysEpollCtl(t *Thread, a *Args) uint64 {
 	op := int(int32(a[1]))
 	var evp *unix.EpollEvent
 	if op != unix.EPOLL_CTL_DEL {
-		b, err := t.readBytes(a[3], epollEventSize)
+		b, err := t.ReadBytes(a[3], epollEventSize)
 		if err != nil {
-			return errno(unix.EFAULT)
+			return usermode.Errno(unix.EFAULT)
 		}
-		evp = &unix.EpollEvent{Events: le.Uint32(b[0:]), Fd: int32(le.Uint32(b[8:])), Pad: int32(le.Uint32(b[12:]))}
+		evp = &unix.EpollEvent{Events: usermode.LE.Uint32(b[0:]), Fd: int32(usermode.LE.Uint32(b[8:])), Pad: int32(usermode.LE.Uint32(b[12:]))}
 	}
-	return ok(unix.EpollCtl(fdArg(a[0]), op, fdArg(a[2]), evp))
+	return usermode.OK(unix.EpollCtl(fdArg(a[0]), op, fdArg(a[2]), evp))
 }
 
 func sysEpollPwait(t *Thread, a *Args) uint64 {
@@ -60,7 +62,7 @@ func sysEpollPwait(t *Thread, a *Args) uint64 {
 	if int32(a[3]) < 0 {
 		timeout = -1
 	}
-	return t.epollWait(a, timeout)
+	return epollWait(t, a, timeout)
 }
 
 // sysEpollPwait2 is epoll_pwait with a struct timespec timeout (NULL:
@@ -68,17 +70,17 @@ func sysEpollPwait(t *Thread, a *Args) uint64 {
 func sysEpollPwait2(t *Thread, a *Args) uint64 {
 	timeout := time.Duration(-1)
 	if a[3] != 0 {
-		b, err := t.readBytes(a[3], syscalls.TimespecSize)
+		b, err := t.ReadBytes(a[3], syscalls.TimespecSize)
 		if err != nil {
-			return errno(unix.EFAULT)
+			return usermode.Errno(unix.EFAULT)
 		}
 		g := syscalls.DecodeTimespec(b)
 		if g.Sec < 0 || g.Nsec < 0 || g.Nsec >= 1e9 {
-			return errno(unix.EINVAL)
+			return usermode.Errno(unix.EINVAL)
 		}
 		timeout = time.Duration(min(g.Sec, 1<<32))*time.Second + time.Duration(g.Nsec)
 	}
-	return t.epollWait(a, timeout)
+	return epollWait(t, a, timeout)
 }
 
 // epollWait runs epoll_pwait/epoll_pwait2 (epfd, events, maxevents, -,
@@ -89,8 +91,8 @@ func sysEpollPwait2(t *Thread, a *Args) uint64 {
 // then the descriptor is looked up (EBADF), the count checked (EINVAL past
 // EP_MAX_EVENTS, INT_MAX over the guests' 16-byte struct epoll_event) and
 // the buffer (EFAULT); the host says whether the file is an epoll.
-func (t *Thread) epollWait(a *Args, timeout time.Duration) uint64 {
-	if e := t.tempMask(a[4], a[5]); e != 0 {
+func epollWait(t *Thread, a *Args, timeout time.Duration) uint64 {
+	if e := tempMask(t, a[4], a[5]); e != 0 {
 		return e
 	}
 	epfd, maxEvents := fdArg(a[0]), int(int32(a[2]))
@@ -99,30 +101,30 @@ func (t *Thread) epollWait(a *Args, timeout time.Duration) uint64 {
 	switch {
 	case maxEvents <= 0 || maxEvents > (1<<31-1)/epollEventSize:
 		err = unix.EINVAL
-	case a[1]+uint64(maxEvents)*epollEventSize < a[1] || a[1]+uint64(maxEvents)*epollEventSize > t.p.as.Limit():
+	case a[1]+uint64(maxEvents)*epollEventSize < a[1] || a[1]+uint64(maxEvents)*epollEventSize > t.P.AS.Limit():
 		err = unix.EFAULT // access_ok: the range itself
 	default:
 		// A buffer the guest cannot write faults only when there are
 		// events to copy (ep_send_events), which are then left queued.
-		out, _ = t.p.as.Slice(a[1], uint64(maxEvents)*epollEventSize, translate.ProtWrite)
+		out, _ = t.P.AS.Slice(a[1], uint64(maxEvents)*epollEventSize, translate.ProtWrite)
 	}
-	if err != nil || isHostFD(epfd) {
+	if err != nil || usermode.IsHostFD(epfd) {
 		// The descriptor's EBADF comes first (asked only on this path:
 		// otherwise the host's epoll_pwait2 says it).
-		if isHostFD(epfd) || !fdUsable(epfd) {
+		if usermode.IsHostFD(epfd) || !fdUsable(epfd) {
 			err = unix.EBADF
 		}
-		t.endTempMask()
-		return errRet(err)
+		endTempMask(t)
+		return usermode.ErrRet(err)
 	}
 	if out == nil {
-		return t.epollProbe(epfd, timeout)
+		return epollProbe(t, epfd, timeout)
 	}
 	evs := make([]unix.EpollEvent, min(maxEvents, maxEpollEvents))
 	var n int
 	deadline := time.Now().Add(timeout)
 	for {
-		err = t.hostCall(func() error {
+		err = t.HostCall(func() error {
 			var tsp unsafe.Pointer
 			if timeout >= 0 {
 				ts := unix.NsecToTimespec(int64(max(0, time.Until(deadline))))
@@ -139,24 +141,24 @@ func (t *Thread) epollWait(a *Args, timeout time.Duration) uint64 {
 		if err != unix.EINTR {
 			break
 		}
-		if t.sigReady() {
+		if t.SigReady() {
 			err = errGuestSignal
 			break
 		}
 	}
 	if err == errGuestSignal {
-		return restartNoHand
+		return usermode.RestartNoHand
 	}
-	t.endTempMask()
+	endTempMask(t)
 	if err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
 	for i, ev := range evs[:n] {
 		b := out[i*epollEventSize:]
-		le.PutUint32(b[0:], ev.Events)
-		le.PutUint32(b[4:], 0)
-		le.PutUint32(b[8:], uint32(ev.Fd))
-		le.PutUint32(b[12:], uint32(ev.Pad))
+		usermode.LE.PutUint32(b[0:], ev.Events)
+		usermode.LE.PutUint32(b[4:], 0)
+		usermode.LE.PutUint32(b[8:], uint32(ev.Fd))
+		usermode.LE.PutUint32(b[12:], uint32(ev.Pad))
 	}
 	return uint64(n)
 }
@@ -166,19 +168,19 @@ func (t *Thread) epollWait(a *Args, timeout time.Duration) uint64 {
 // reports ready events without taking them, and fails with EFAULT once
 // there are some (0 when the time runs out first). Call with the
 // temporary mask installed.
-func (t *Thread) epollProbe(epfd int, timeout time.Duration) uint64 {
-	if target, err := fdLink(epfd); err != nil || target != "anon_inode:[eventpoll]" {
-		t.endTempMask()
+func epollProbe(t *Thread, epfd int, timeout time.Duration) uint64 {
+	if target, err := usermode.FDLink(epfd); err != nil || target != "anon_inode:[eventpoll]" {
+		endTempMask(t)
 		if err != nil {
-			return errno(unix.EBADF)
+			return usermode.Errno(unix.EBADF)
 		}
-		return errno(unix.EINVAL) // not an epoll descriptor
+		return usermode.Errno(unix.EINVAL) // not an epoll descriptor
 	}
 	deadline := time.Now().Add(timeout)
 	var n int
 	var err error
 	for {
-		err = t.hostCall(func() error {
+		err = t.HostCall(func() error {
 			ms := -1
 			if timeout >= 0 {
 				ms = int((max(0, time.Until(deadline)) + time.Millisecond - 1) / time.Millisecond)
@@ -190,22 +192,22 @@ func (t *Thread) epollProbe(epfd int, timeout time.Duration) uint64 {
 		if err != unix.EINTR {
 			break
 		}
-		if t.sigReady() {
-			return restartNoHand
+		if t.SigReady() {
+			return usermode.RestartNoHand
 		}
 	}
-	t.endTempMask()
+	endTempMask(t)
 	switch {
 	case err != nil:
-		return errRet(err)
+		return usermode.ErrRet(err)
 	case n > 0:
-		return errno(unix.EFAULT)
+		return usermode.Errno(unix.EFAULT)
 	}
 	return 0
 }
 
 func sysEventfd2(t *Thread, a *Args) uint64 {
-	return ret(unix.Eventfd(uint(uint32(a[0])), int(t.p.abi.OpenFlags.ToHost(a[1]))))
+	return usermode.Ret(unix.Eventfd(uint(uint32(a[0])), int(t.P.ABI.OpenFlags.ToHost(a[1]))))
 }
 
 // pollfdSize is sizeof(struct pollfd), the same everywhere (Linux include/uapi/asm-generic/poll.h).
@@ -216,46 +218,46 @@ const pollfdSize = 8
 // and reads and writes the guest's pollfd array where it is (EFAULT).
 func sysPpoll(t *Thread, a *Args) uint64 {
 	n := a[1]
-	fds := t.userRange(a[0], min(n, 1<<20)*pollfdSize)
-	ts, tsp, e := t.selectTimeout(a[2])
+	fds := t.UserRange(a[0], min(n, 1<<20)*pollfdSize)
+	ts, tsp, e := selectTimeout(t, a[2])
 	if e != 0 {
 		return e
 	}
-	if e := t.tempMask(a[3], a[4]); e != 0 {
+	if e := tempMask(t, a[3], a[4]); e != 0 {
 		return e
 	}
-	r, err := t.waitCall(func() (uintptr, unix.Errno) {
+	r, err := waitCall(t, func() (uintptr, unix.Errno) {
 		r, _, e := unix.Syscall6(unix.SYS_PPOLL, fds, uintptr(n), uintptr(tsp), 0, 0, 0)
 		return r, e
 	})
 	if err == errGuestSignal {
-		return restartNoHand
+		return usermode.RestartNoHand
 	}
-	t.endTempMask()
+	endTempMask(t)
 	if err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
 	if tsp != nil {
 		var b [syscalls.TimespecSize]byte
 		syscalls.Timespec{Sec: ts.Sec, Nsec: ts.Nsec}.Encode(b[:])
-		t.writeBytes(a[2], b[:])
+		t.WriteBytes(a[2], b[:])
 	}
 	return uint64(r)
 }
 
 // selectTimeout reads the timeout of ppoll or pselect6 (0: none), which
 // must be a valid time (fs/select.c poll_select_set_timeout: EINVAL).
-func (t *Thread) selectTimeout(addr uint64) (*unix.Timespec, unsafe.Pointer, uint64) {
+func selectTimeout(t *Thread, addr uint64) (*unix.Timespec, unsafe.Pointer, uint64) {
 	if addr == 0 {
 		return nil, nil, 0
 	}
-	b, err := t.readBytes(addr, syscalls.TimespecSize)
+	b, err := t.ReadBytes(addr, syscalls.TimespecSize)
 	if err != nil {
-		return nil, nil, errno(unix.EFAULT)
+		return nil, nil, usermode.Errno(unix.EFAULT)
 	}
 	g := syscalls.DecodeTimespec(b)
 	if g.Sec < 0 || g.Nsec < 0 || g.Nsec >= 1e9 {
-		return nil, nil, errno(unix.EINVAL)
+		return nil, nil, usermode.Errno(unix.EINVAL)
 	}
 	ts := &unix.Timespec{Sec: g.Sec, Nsec: g.Nsec}
 	return ts, unsafe.Pointer(ts), 0
@@ -270,10 +272,10 @@ var errGuestSignal = errors.New("interrupted by a guest signal")
 // call updates its own timeout in place (fs/select.c
 // poll_select_finish) and leaves the sets alone on EINTR, so calling it
 // again waits for the time left.
-func (t *Thread) waitCall(call func() (uintptr, unix.Errno)) (uintptr, error) {
+func waitCall(t *Thread, call func() (uintptr, unix.Errno)) (uintptr, error) {
 	for {
 		var r uintptr
-		err := t.hostCall(func() error {
+		err := t.HostCall(func() error {
 			var e unix.Errno
 			if r, e = call(); e != 0 {
 				return e
@@ -283,7 +285,7 @@ func (t *Thread) waitCall(call func() (uintptr, unix.Errno)) (uintptr, error) {
 		if err != unix.EINTR {
 			return r, err
 		}
-		if t.sigReady() {
+		if t.SigReady() {
 			return 0, errGuestSignal
 		}
 	}
@@ -292,33 +294,33 @@ func (t *Thread) waitCall(call func() (uintptr, unix.Errno)) (uintptr, error) {
 // tempMask installs the sigmask argument of ppoll/epoll_pwait (addr 0:
 // none) until the call ends or a handler's frame saves the old one
 // (fs/select.c set_user_sigmask).
-func (t *Thread) tempMask(addr, size uint64) uint64 {
+func tempMask(t *Thread, addr, size uint64) uint64 {
 	if addr == 0 {
 		return 0
 	}
 	if size != sigsetSize {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	m, err := t.p.as.Load64(addr)
+	m, err := t.P.AS.Load64(addr)
 	if err != nil {
-		return errno(unix.EFAULT)
+		return usermode.Errno(unix.EFAULT)
 	}
-	t.p.mu.Lock()
-	t.savedMask, t.restoreMask = t.sigmask, true
-	t.sigmask = m &^ unblockable
-	if t.deliverable() != 0 {
-		t.wake.Store(true) // a pending signal the new mask unblocks ends the call at once
+	t.P.Mu.Lock()
+	t.SavedMask, t.RestoreMask = t.Sigmask, true
+	t.Sigmask = m &^ usermode.Unblockable
+	if t.Deliverable() != 0 {
+		t.Wake.Store(true) // a pending signal the new mask unblocks ends the call at once
 	}
-	t.p.mu.Unlock()
+	t.P.Mu.Unlock()
 	return 0
 }
 
 // endTempMask restores the mask after a call no signal interrupted.
-func (t *Thread) endTempMask() {
-	if t.restoreMask {
-		t.p.mu.Lock()
-		t.sigmask, t.restoreMask = t.savedMask, false
-		t.p.mu.Unlock()
+func endTempMask(t *Thread) {
+	if t.RestoreMask {
+		t.P.Mu.Lock()
+		t.Sigmask, t.RestoreMask = t.SavedMask, false
+		t.P.Mu.Unlock()
 	}
 }
 
@@ -339,16 +341,16 @@ func sysPselect6(t *Thread, a *Args) uint64 {
 	var pack []byte
 	if a[5] != 0 {
 		var err error
-		if pack, err = t.readBytes(a[5], 16); err != nil {
-			return errno(unix.EFAULT)
+		if pack, err = t.ReadBytes(a[5], 16); err != nil {
+			return usermode.Errno(unix.EFAULT)
 		}
 	}
-	ts, tsp, e := t.selectTimeout(a[4])
+	ts, tsp, e := selectTimeout(t, a[4])
 	if e != 0 {
 		return e
 	}
 	if pack != nil {
-		if e := t.tempMask(le.Uint64(pack), le.Uint64(pack[8:])); e != 0 {
+		if e := tempMask(t, usermode.LE.Uint64(pack), usermode.LE.Uint64(pack[8:])); e != 0 {
 			return e
 		}
 	}
@@ -356,23 +358,23 @@ func sysPselect6(t *Thread, a *Args) uint64 {
 	setBytes := uint64(max(n, 0)+63) / 64 * 8
 	var sets [3]uintptr
 	for i := range sets {
-		sets[i] = t.userRange(a[1+i], setBytes)
+		sets[i] = t.UserRange(a[1+i], setBytes)
 	}
-	r, err := t.waitCall(func() (uintptr, unix.Errno) {
+	r, err := waitCall(t, func() (uintptr, unix.Errno) {
 		r, _, e := unix.Syscall6(unix.SYS_PSELECT6, uintptr(n), sets[0], sets[1], sets[2], uintptr(tsp), 0)
 		return r, e
 	})
 	if tsp != nil {
 		var b [syscalls.TimespecSize]byte
 		syscalls.Timespec{Sec: ts.Sec, Nsec: ts.Nsec}.Encode(b[:])
-		t.writeBytes(a[4], b[:])
+		t.WriteBytes(a[4], b[:])
 	}
 	if err == errGuestSignal {
-		return restartNoHand
+		return usermode.RestartNoHand
 	}
-	t.endTempMask()
+	endTempMask(t)
 	if err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
 	return uint64(r)
 }

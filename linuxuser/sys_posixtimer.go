@@ -6,6 +6,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -78,7 +80,7 @@ func hostClockCheck(clock int32) uint64 {
 	_, _, e := unix.Syscall(unix.SYS_TIMER_CREATE, uintptr(clock), uintptr(unsafe.Pointer(&ev[0])),
 		uintptr(unsafe.Pointer(&id)))
 	if e != 0 {
-		return errno(e)
+		return usermode.Errno(e)
 	}
 	unix.Syscall(unix.SYS_TIMER_DELETE, uintptr(id), 0, 0)
 	return 0
@@ -91,57 +93,57 @@ func sysTimerCreate(t *Thread, a *Args) uint64 {
 	var ev []byte
 	if a[1] != 0 {
 		var err error
-		if ev, err = t.readBytes(a[1], sigeventSize); err != nil {
-			return errno(unix.EFAULT)
+		if ev, err = t.ReadBytes(a[1], sigeventSize); err != nil {
+			return usermode.Errno(unix.EFAULT)
 		}
 	}
 	clock := int32(a[0])
 	if e := hostClockCheck(clock); e != 0 {
 		return e
 	}
-	p := t.p
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	id := p.newTimerID()
+	p := t.P
+	p.Mu.Lock()
+	defer p.Mu.Unlock()
+	id := newTimerID(p)
 	pt := &posixTimer{id: id, clock: clock, sig: syscalls.SIGALRM, notify: sigevSignal, value: uint64(id), overrun: -1}
 	if clock == unix.CLOCK_THREAD_CPUTIME_ID {
-		pt.clock = threadCPUClock(t.tid)
+		pt.clock = threadCPUClock(t.TID)
 	}
 	if ev != nil {
 		le := binary.LittleEndian
 		pt.value, pt.sig, pt.notify = le.Uint64(ev[0:]), int(int32(le.Uint32(ev[8:]))), int32(le.Uint32(ev[12:]))
 		pt.tid = int(int32(le.Uint32(ev[16:])))
-		if !p.goodSigevent(pt) {
-			return errno(unix.EINVAL)
+		if !goodSigevent(p, pt) {
+			return usermode.Errno(unix.EINVAL)
 		}
 	}
-	if t.store32(a[2], uint32(id)) != nil {
-		return errno(unix.EFAULT)
+	if t.Store32(a[2], uint32(id)) != nil {
+		return usermode.Errno(unix.EFAULT)
 	}
-	p.timers[id] = pt
+	lx(p).timers[id] = pt
 	return 0
 }
 
 // newTimerID takes the next free id (kernel posix_timer_add: counting up,
 // wrapping at INT_MAX). Call with p.mu held.
-func (p *Process) newTimerID() int {
-	if p.timers == nil {
-		p.timers = map[int]*posixTimer{}
+func newTimerID(p *Process) int {
+	if lx(p).timers == nil {
+		lx(p).timers = map[int]*posixTimer{}
 	}
 	for {
-		id := p.nextTimerID
-		p.nextTimerID = (id + 1) & math.MaxInt32
-		if p.timers[id] == nil {
+		id := lx(p).nextTimerID
+		lx(p).nextTimerID = (id + 1) & math.MaxInt32
+		if lx(p).timers[id] == nil {
 			return id
 		}
 	}
 }
 
 // goodSigevent is the kernel's good_sigevent. Call with p.mu held.
-func (p *Process) goodSigevent(pt *posixTimer) bool {
+func goodSigevent(p *Process, pt *posixTimer) bool {
 	switch pt.notify {
 	case sigevThreadID:
-		if p.threads[pt.tid] == nil {
+		if p.Threads[pt.tid] == nil {
 			return false
 		}
 		fallthrough
@@ -154,11 +156,11 @@ func (p *Process) goodSigevent(pt *posixTimer) bool {
 }
 
 // timerByID finds a timer; call with p.mu held.
-func (p *Process) timerByID(id uint64) *posixTimer {
+func timerByID(p *Process, id uint64) *posixTimer {
 	if id > math.MaxInt32 {
 		return nil
 	}
-	return p.timers[int(id)]
+	return lx(p).timers[int(id)]
 }
 
 // disarm stops pt; its queued signal, if any, no longer re-arms it.
@@ -172,54 +174,54 @@ func (pt *posixTimer) disarm() {
 }
 
 // schedule starts the Go timer for pt's next expiry. Call with p.mu held.
-func (p *Process) schedule(pt *posixTimer) {
+func schedule(p *Process, pt *posixTimer) {
 	if pt.notify == sigevNone {
 		return // never fires: gettime works the expiry out (common_timer_get)
 	}
 	gen := pt.gen
 	d := time.Duration(max(pt.expiry-clockNow(pt.clock), 0))
-	pt.t = time.AfterFunc(d, func() { p.expire(pt, gen) })
+	pt.t = time.AfterFunc(d, func() { expire(p, pt, gen) })
 }
 
 // expire runs when pt's Go timer fires: the signal is queued, or, if the
 // signal is ignored, a periodic timer moves on to its next expiry.
-func (p *Process) expire(pt *posixTimer, gen uint64) {
-	p.mu.Lock()
+func expire(p *Process, pt *posixTimer, gen uint64) {
+	p.Mu.Lock()
 	if pt.gen != gen || !pt.armed {
-		p.mu.Unlock()
+		p.Mu.Unlock()
 		return
 	}
 	if clockNow(pt.clock) < pt.expiry { // a CPU clock runs slower than Go's timers
-		p.schedule(pt)
-		p.mu.Unlock()
+		schedule(p, pt)
+		p.Mu.Unlock()
 		return
 	}
 	var target *Thread
 	if pt.notify == sigevThreadID {
-		target = p.threads[pt.tid]
+		target = p.Threads[pt.tid]
 	}
 	pt.queued = true
 	if pt.interval == 0 {
 		pt.armed = false
 	}
-	info := sigInfo{signo: int32(pt.sig), code: siTimer, pid: uint32(pt.id), value: pt.value, sys: gen}
-	p.mu.Unlock()
+	info := usermode.SigInfo{Signo: int32(pt.sig), Code: usermode.SiTimer, PID: uint32(pt.id), Value: pt.value, Sys: gen}
+	p.Mu.Unlock()
 	queued := false
 	if pt.notify != sigevThreadID || target != nil {
-		queued, _ = p.post(target, nil, info)
+		queued, _ = p.Post(target, nil, info)
 	}
 	if queued {
 		return
 	}
-	p.mu.Lock()
+	p.Mu.Lock()
 	if pt.gen == gen && pt.queued {
 		pt.queued = false
 		if pt.interval > 0 {
 			pt.overrun += pt.forward(clockNow(pt.clock))
-			p.schedule(pt)
+			schedule(p, pt)
 		}
 	}
-	p.mu.Unlock()
+	p.Mu.Unlock()
 }
 
 // forward moves a periodic timer's expiry past now and returns by how many
@@ -236,26 +238,26 @@ func (pt *posixTimer) forward(now int64) int64 {
 // timerTaken runs when a timer's signal is dequeued: a periodic timer is
 // re-armed, and the expiries it missed become the overrun count
 // (posixtimer_rearm). Call with p.mu held.
-func (p *Process) timerTaken(info *sigInfo) {
-	pt := p.timerByID(uint64(info.pid))
-	if pt == nil || pt.gen != info.sys || !pt.queued {
+func timerTaken(p *Process, info *usermode.SigInfo) {
+	pt := timerByID(p, uint64(info.PID))
+	if pt == nil || pt.gen != info.Sys || !pt.queued {
 		return
 	}
 	pt.queued = false
 	if pt.interval > 0 {
 		pt.overrun += pt.forward(clockNow(pt.clock))
 		pt.last, pt.overrun = pt.overrun, -1
-		p.schedule(pt)
+		schedule(p, pt)
 	}
-	info.uid = uint32(min(max(pt.last, 0), math.MaxInt32))
+	info.UID = uint32(min(max(pt.last, 0), math.MaxInt32))
 }
 
 // getTimerspecs reads a struct itimerspec as nanoseconds; EINVAL for a
 // value timespec64_valid refuses.
-func (t *Thread) getTimerspecs(addr uint64) (interval, value int64, e uint64) {
-	b, err := t.readBytes(addr, 32)
+func getTimerspecs(t *Thread, addr uint64) (interval, value int64, e uint64) {
+	b, err := t.ReadBytes(addr, 32)
 	if err != nil {
-		return 0, 0, errno(unix.EFAULT)
+		return 0, 0, usermode.Errno(unix.EFAULT)
 	}
 	le := binary.LittleEndian
 	var v [4]int64
@@ -263,15 +265,15 @@ func (t *Thread) getTimerspecs(addr uint64) (interval, value int64, e uint64) {
 		v[i] = int64(le.Uint64(b[8*i:]))
 	}
 	if v[0] < 0 || v[2] < 0 || uint64(v[1]) >= 1e9 || uint64(v[3]) >= 1e9 {
-		return 0, 0, errno(unix.EINVAL)
+		return 0, 0, usermode.Errno(unix.EINVAL)
 	}
 	const maxSec = math.MaxInt64/int64(time.Second) - 1
 	sat := func(s, ns int64) int64 { return min(s, maxSec)*int64(time.Second) + ns }
 	return sat(v[0], v[1]), sat(v[2], v[3]), 0
 }
 
-func (t *Thread) putTimerspecs(addr uint64, interval, value int64) uint64 {
-	return t.putTimerPair(addr, time.Duration(interval), time.Duration(value), time.Nanosecond)
+func putTimerspecs(t *Thread, addr uint64, interval, value int64) uint64 {
+	return putTimerPair(t, addr, time.Duration(interval), time.Duration(value), time.Nanosecond)
 }
 
 // sysTimerSettime: a NULL new value is EINVAL, an unreadable one EFAULT,
@@ -279,14 +281,14 @@ func (t *Thread) putTimerspecs(addr uint64, interval, value int64) uint64 {
 // is written last (EFAULT, the timer already set).
 func sysTimerSettime(t *Thread, a *Args) uint64 {
 	if a[2] == 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	interval, value, e := t.getTimerspecs(a[2])
+	interval, value, e := getTimerspecs(t, a[2])
 	if e != 0 {
 		return e
 	}
 	var oi, ov int64
-	e = t.p.withTimer(a[0], func(pt *posixTimer) uint64 {
+	e = withTimer(t.P, a[0], func(pt *posixTimer) uint64 {
 		oi, ov = pt.remaining()
 		pt.disarm()
 		pt.overrun, pt.last = -1, 0
@@ -296,12 +298,12 @@ func sysTimerSettime(t *Thread, a *Args) uint64 {
 				value = min(value, math.MaxInt64-now) + now
 			}
 			pt.armed, pt.expiry, pt.interval = true, value, interval
-			t.p.schedule(pt)
+			schedule(t.P, pt)
 		}
 		return 0
 	})
 	if e == 0 && a[3] != 0 {
-		return t.putTimerspecs(a[3], oi, ov)
+		return putTimerspecs(t, a[3], oi, ov)
 	}
 	return e
 }
@@ -329,32 +331,32 @@ func (pt *posixTimer) remaining() (interval, value int64) {
 }
 
 // withTimer runs fn on timer id with p.mu held; EINVAL when there is none.
-func (p *Process) withTimer(id uint64, fn func(pt *posixTimer) uint64) uint64 {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	pt := p.timerByID(id)
+func withTimer(p *Process, id uint64, fn func(pt *posixTimer) uint64) uint64 {
+	p.Mu.Lock()
+	defer p.Mu.Unlock()
+	pt := timerByID(p, id)
 	if pt == nil {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	return fn(pt)
 }
 
 func sysTimerGettime(t *Thread, a *Args) uint64 {
 	var oi, ov int64
-	if e := t.p.withTimer(a[0], func(pt *posixTimer) uint64 { oi, ov = pt.remaining(); return 0 }); e != 0 {
+	if e := withTimer(t.P, a[0], func(pt *posixTimer) uint64 { oi, ov = pt.remaining(); return 0 }); e != 0 {
 		return e
 	}
-	return t.putTimerspecs(a[1], oi, ov)
+	return putTimerspecs(t, a[1], oi, ov)
 }
 
 func sysTimerGetoverrun(t *Thread, a *Args) uint64 {
-	return t.p.withTimer(a[0], func(pt *posixTimer) uint64 { return uint64(min(max(pt.last, 0), math.MaxInt32)) })
+	return withTimer(t.P, a[0], func(pt *posixTimer) uint64 { return uint64(min(max(pt.last, 0), math.MaxInt32)) })
 }
 
 func sysTimerDelete(t *Thread, a *Args) uint64 {
-	return t.p.withTimer(a[0], func(pt *posixTimer) uint64 {
+	return withTimer(t.P, a[0], func(pt *posixTimer) uint64 {
 		pt.disarm()
-		delete(t.p.timers, pt.id)
+		delete(lx(t.P).timers, pt.id)
 		return 0
 	})
 }

@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"strconv"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -14,7 +16,7 @@ import (
 // local vector is the caller's guest memory; the remote one names guest
 // addresses of the target, which are host ones only once the target's
 // guest base is added: this process's own, another gemu's as its /proc
-// peer tells it (proc_peer.go), none for a process that is not emulated.
+// peer tells it (usermode/proc_peer.go), none for a process that is not emulated.
 // The host call then checks and copies in its own order (flags, the
 // vectors, the pid, the permission, partial copies).
 
@@ -27,24 +29,26 @@ func init() {
 	)
 }
 
-func sysProcessVMReadv(t *Thread, a *Args) uint64 { return t.processVM(unix.SYS_PROCESS_VM_READV, a) }
+func sysProcessVMReadv(t *Thread, a *Args) uint64 { return processVM(t, unix.SYS_PROCESS_VM_READV, a) }
 
-func sysProcessVMWritev(t *Thread, a *Args) uint64 { return t.processVM(unix.SYS_PROCESS_VM_WRITEV, a) }
+func sysProcessVMWritev(t *Thread, a *Args) uint64 {
+	return processVM(t, unix.SYS_PROCESS_VM_WRITEV, a)
+}
 
-func (t *Thread) processVM(nr uintptr, a *Args) uint64 {
+func processVM(t *Thread, nr uintptr, a *Args) uint64 {
 	pid := int(int32(a[0]))
-	space, ok := t.remoteSpace(pid)
+	space, ok := remoteSpace(t, pid)
 	if !ok {
-		t.p.unimp("gemu: %s of pid %d: an emulated process whose guest memory gemu cannot find", syscallName(nr), pid)
-		return errno(unix.ENOSYS)
+		t.P.Unimp("gemu: %s of pid %d: an emulated process whose guest memory gemu cannot find", syscallName(nr), pid)
+		return usermode.Errno(unix.ENOSYS)
 	}
-	local, lp := t.hostIovecs(a[1], a[2])
-	remote, rp := t.iovecsAt(a[3], a[4], space.host)
+	local, lp := hostIovecs(t, a[1], a[2])
+	remote, rp := iovecsAt(t, a[3], a[4], space.host)
 	r, _, e := unix.Syscall6(nr, uintptr(pid), lp, uintptr(a[2]), rp, uintptr(a[4]), uintptr(a[5]))
 	runtime.KeepAlive(local)
 	runtime.KeepAlive(remote)
 	if e != 0 {
-		return errno(e)
+		return usermode.Errno(e)
 	}
 	return uint64(r)
 }
@@ -63,15 +67,15 @@ type guestSpace struct{ base, limit uint64 }
 
 // remoteSpace finds pid's guest memory; ok is false for an emulated
 // process that does not say (not reachable, or another build of gemu).
-func (t *Thread) remoteSpace(pid int) (guestSpace, bool) {
-	p := t.p
-	if pid == p.pid || p.thread(pid) != nil {
-		return guestSpace{uint64(p.as.Base()), p.as.Limit()}, true
+func remoteSpace(t *Thread, pid int) (guestSpace, bool) {
+	p := t.P
+	if pid == p.PID || thread(p, pid) != nil {
+		return guestSpace{uint64(p.AS.Base()), p.AS.Limit()}, true
 	}
 	if pid <= 0 {
 		return guestSpace{}, true // the host's ESRCH
 	}
-	if out, ok := askPeer(pid, peerMemory); ok {
+	if out, ok := usermode.AskPeer(pid, usermode.PeerMemory); ok {
 		var s guestSpace
 		if _, err := fmt.Sscanf(string(out), "%x %x", &s.base, &s.limit); err == nil && s.limit != 0 {
 			return s, true
@@ -82,7 +86,7 @@ func (t *Thread) remoteSpace(pid int) (guestSpace, bool) {
 
 // sameExecutable reports whether pid runs this gemu's binary.
 func sameExecutable(pid int) bool {
-	self, err := selfExeFD()
+	self, err := usermode.SelfExeFD()
 	if err != nil {
 		return false
 	}
@@ -90,7 +94,7 @@ func sameExecutable(pid int) bool {
 	if unix.Fstat(self, &mine) != nil {
 		return false
 	}
-	root, err := hostProcRoot()
+	root, err := usermode.HostProcRoot()
 	if err != nil || unix.Fstatat(root, strconv.Itoa(pid)+"/exe", &theirs, 0) != nil {
 		return false
 	}
@@ -105,5 +109,5 @@ func (s guestSpace) host(g, n uint64) uintptr {
 	case g < s.limit && n <= s.limit-g:
 		return uintptr(s.base + g)
 	}
-	return badUserPtr
+	return usermode.BadUserPtr
 }

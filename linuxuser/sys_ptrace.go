@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -37,8 +39,8 @@ func sysPtrace(t *Thread, a *Args) uint64 {
 	req, pid := int(int32(a[0])), int(int32(a[1]))
 	switch req {
 	case ptraceTraceme:
-		if vs := t.p.vfork; vs != nil {
-			vs.traceme = true // for the host child its execve starts
+		if vs := t.P.Vfork; vs != nil {
+			vs.Traceme = true // for the host child its execve starts
 			return 0
 		}
 		// Only this host thread is traced. Signals gemu's runtime sends
@@ -47,31 +49,31 @@ func sysPtrace(t *Thread, a *Args) uint64 {
 		// blocked on it; execve sets the guest's mask.
 		blocked := ^uint64(0) &^ syncSignals
 		unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_BLOCK, uintptr(unsafe.Pointer(&blocked)), 0, 8, 0, 0)
-		t.tracedSelf = true
+		t.TracedSelf = true
 		return ptraceHost(ptraceTraceme, 0, 0)
 	case ptraceCont, ptraceDetach:
 		if a[3] > 64 {
-			return errno(unix.EIO) // kernel/ptrace.c ptrace_resume: !valid_signal
+			return usermode.Errno(unix.EIO) // kernel/ptrace.c ptrace_resume: !valid_signal
 		}
-		return t.p.ptraceRequest(req, pid, uintptr(a[3])) // asm-generic signal numbers are the host's
+		return ptraceRequest(t.P, req, pid, uintptr(a[3])) // asm-generic signal numbers are the host's
 	case ptraceKill:
-		return t.p.ptraceRequest(req, pid, 0)
+		return ptraceRequest(t.P, req, pid, 0)
 	case ptraceAttach, ptraceSeize:
 		// kernel/ptrace.c looks the target up first (ESRCH).
 		if unix.Kill(pid, 0) == unix.ESRCH || pid <= 0 {
-			return errno(unix.ESRCH)
+			return usermode.Errno(unix.ESRCH)
 		}
-		t.p.unimp("gemu: ptrace attach (request %#x) refused: guest state cannot be traced", req)
-		return errno(unix.EPERM)
+		t.P.Unimp("gemu: ptrace attach (request %#x) refused: guest state cannot be traced", req)
+		return usermode.Errno(unix.EPERM)
 	}
 	// Any other request needs a stopped tracee of the caller's
 	// (ptrace_check_attach): ESRCH otherwise, whatever the request. The
 	// host answers a harmless read of the tracee's user area the same way.
-	if e := ptracePeekUser(pid); e == errno(unix.ESRCH) {
+	if e := ptracePeekUser(pid); e == usermode.Errno(unix.ESRCH) {
 		return e
 	}
-	t.p.unimp("Unsupported ptrace request %#x", req)
-	return errno(unix.ENOSYS)
+	t.P.Unimp("Unsupported ptrace request %#x", req)
+	return usermode.Errno(unix.ENOSYS)
 }
 
 // ptracePeekUser asks the host for PTRACE_PEEKUSER at offset 0 of pid,
@@ -80,14 +82,14 @@ func ptracePeekUser(pid int) uint64 {
 	var word uint64
 	_, _, e := unix.Syscall6(unix.SYS_PTRACE, unix.PTRACE_PEEKUSR, uintptr(pid), 0, uintptr(unsafe.Pointer(&word)), 0, 0)
 	if e != 0 {
-		return errno(e)
+		return usermode.Errno(e)
 	}
 	return 0
 }
 
 // ptraceRequest asks from the tracer thread of pid.
-func (p *Process) ptraceRequest(req, pid int, data uintptr) uint64 {
-	if px := p.tracerFor(pid); px != nil {
+func ptraceRequest(p *Process, req, pid int, data uintptr) uint64 {
+	if px := tracerFor(p, pid); px != nil {
 		return px.call(req, data)
 	}
 	return ptraceHost(req, pid, data)
@@ -96,7 +98,7 @@ func (p *Process) ptraceRequest(req, pid int, data uintptr) uint64 {
 func ptraceHost(req, pid int, data uintptr) uint64 {
 	_, _, e := unix.Syscall6(unix.SYS_PTRACE, uintptr(req), uintptr(pid), 0, data, 0, 0)
 	if e != 0 {
-		return errno(e)
+		return usermode.Errno(e)
 	}
 	return 0
 }
@@ -121,22 +123,22 @@ type ptraceReq struct {
 	reply chan uint64
 }
 
-func (p *Process) newPtraceProxy(pid int) *ptraceProxy {
+func newPtraceProxy(p *Process, pid int) *ptraceProxy {
 	px := &ptraceProxy{p: p, pid: pid, reqs: make(chan ptraceReq), done: make(chan struct{})}
-	p.mu.Lock()
-	if p.tracees == nil {
-		p.tracees = map[int]*ptraceProxy{}
+	p.Mu.Lock()
+	if lx(p).tracees == nil {
+		lx(p).tracees = map[int]*ptraceProxy{}
 	}
-	p.tracees[pid] = px
-	p.mu.Unlock()
+	lx(p).tracees[pid] = px
+	p.Mu.Unlock()
 	return px
 }
 
 // tracerFor is the proxy serving pid, or nil when this thread may ask.
-func (p *Process) tracerFor(pid int) *ptraceProxy {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.tracees[pid]
+func tracerFor(p *Process, pid int) *ptraceProxy {
+	p.Mu.Lock()
+	defer p.Mu.Unlock()
+	return lx(p).tracees[pid]
 }
 
 // serve runs requests on the calling (tracer) thread until the tracee
@@ -145,7 +147,7 @@ func (px *ptraceProxy) serve() {
 	gone := make(chan struct{})
 	go func() {
 		// Not on this thread: its fd table is the vfork child's own.
-		if fd, err := hostFD(func() (int, error) { return unix.PidfdOpen(px.pid, 0) }); err == nil {
+		if fd, err := usermode.HostFD(func() (int, error) { return unix.PidfdOpen(px.pid, 0) }); err == nil {
 			fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
 			for {
 				if _, err := unix.Poll(fds, -1); err != unix.EINTR {
@@ -157,9 +159,9 @@ func (px *ptraceProxy) serve() {
 		close(gone)
 	}()
 	defer func() {
-		px.p.mu.Lock()
-		delete(px.p.tracees, px.pid)
-		px.p.mu.Unlock()
+		px.p.Mu.Lock()
+		delete(lx(px.p).tracees, px.pid)
+		px.p.Mu.Unlock()
 		close(px.done)
 	}()
 	for {
@@ -189,9 +191,9 @@ func (px *ptraceProxy) call(req int, data uintptr) uint64 {
 // execve's mask would let in as a stop before the exec's SIGTRAP. The
 // Gosched first gives the goroutine a fresh time slice, so that sysmon
 // does not preempt it again before the execve.
-func (t *Thread) dropPreemption() {
+func dropPreemption(t *Thread) {
 	runtime.Gosched()
-	set := uint64(1)<<(unix.SIGURG-1) | 1<<(kickSig-1)
+	set := uint64(1)<<(unix.SIGURG-1) | 1<<(usermode.KickSig-1)
 	var zero unix.Timespec
 	for {
 		_, _, e := unix.RawSyscall6(unix.SYS_RT_SIGTIMEDWAIT, uintptr(unsafe.Pointer(&set)), 0,

@@ -5,6 +5,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -36,17 +38,14 @@ func init() {
 // sigsetSize is the kernel's sigset_t size for _NSIG = 64.
 const sigsetSize = 8
 
-// unblockable are SIGKILL and SIGSTOP.
-const unblockable = 1<<(syscalls.SIGKILL-1) | 1<<(syscalls.SIGSTOP-1)
-
 // handlerOf returns the guest's sa_handler for sig.
-func (p *Process) handlerOf(sig int) uint64 {
+func handlerOf(p *Process, sig int) uint64 {
 	if sig < 1 || sig > syscalls.NSIG {
 		return syscalls.SigDfl
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.sigacts[sig].Handler
+	p.Mu.Lock()
+	defer p.Mu.Unlock()
+	return p.Sigacts[sig].Handler
 }
 
 func validSig(sig int) bool { return sig >= 1 && sig <= syscalls.NSIG }
@@ -57,17 +56,17 @@ func sysRtSigaction(t *Thread, a *Args) uint64 {
 	// it does not know.
 	sig, act, oact := int(int32(a[0])), a[1], a[2]
 	if a[3] != sigsetSize {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	lay := t.p.abi.Sigaction
+	lay := t.P.ABI.Sigaction
 	var na syscalls.Sigaction
 	if act != 0 {
-		b, err := t.readBytes(act, uint64(lay.Size))
+		b, err := t.ReadBytes(act, uint64(lay.Size))
 		if err != nil {
-			return errno(unix.EFAULT)
+			return usermode.Errno(unix.EFAULT)
 		}
 		na = lay.Decode(b)
-		na.Mask &^= unblockable
+		na.Mask &^= usermode.Unblockable
 		known := uint64(syscalls.SaUAPI)
 		if lay.HasRestorer {
 			known |= syscalls.SaRestorer
@@ -75,46 +74,46 @@ func sysRtSigaction(t *Thread, a *Args) uint64 {
 		na.Flags &= known
 	}
 	if !validSig(sig) || (act != 0 && (sig == syscalls.SIGKILL || sig == syscalls.SIGSTOP)) {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	p := t.p
-	if act != 0 && !ignored(na, sig) {
-		p.drainIgnored(sig)
+	p := t.P
+	if act != 0 && !usermode.Ignored(na, sig) {
+		p.DrainIgnored(sig)
 	}
-	p.mu.Lock()
-	old := p.sigacts[sig]
+	p.Mu.Lock()
+	old := p.Sigacts[sig]
 	if act != 0 {
-		p.sigacts[sig] = na
-		if ignored(na, sig) {
+		p.Sigacts[sig] = na
+		if usermode.Ignored(na, sig) {
 			// Setting SIG_IGN discards what is pending (kernel/signal.c do_sigaction).
-			p.discard(sig)
+			discard(p, sig)
 		}
 		if na.Handler != syscalls.SigIgn {
-			hostSignalWanted(sig)
+			usermode.HostSignalWanted(sig)
 		}
 		if sig == syscalls.SIGCHLD {
-			p.setHostChildPolicy(na)
+			p.SetHostChildPolicy(na)
 		}
 	}
-	p.mu.Unlock()
+	p.Mu.Unlock()
 	if oact != 0 {
 		b := make([]byte, lay.Size)
 		lay.Encode(b, old)
-		if t.writeBytes(oact, b) != nil {
-			return errno(unix.EFAULT)
+		if t.WriteBytes(oact, b) != nil {
+			return usermode.Errno(unix.EFAULT)
 		}
 	}
 	return 0
 }
 
 // discard drops pending instances of sig everywhere. Call with p.mu held.
-func (p *Process) discard(sig int) {
-	for p.shared.mask&sigBit(sig) != 0 {
-		p.shared.take(sig)
+func discard(p *Process, sig int) {
+	for p.Shared.Mask&usermode.SigBit(sig) != 0 {
+		p.Shared.Take(sig)
 	}
-	for _, t := range p.threads {
-		for t.pending.mask&sigBit(sig) != 0 {
-			t.pending.take(sig)
+	for _, t := range p.Threads {
+		for t.Pending.Mask&usermode.SigBit(sig) != 0 {
+			t.Pending.Take(sig)
 		}
 	}
 }
@@ -122,38 +121,38 @@ func (p *Process) discard(sig int) {
 func sysRtSigprocmask(t *Thread, a *Args) uint64 {
 	how, set, oset := a[0], a[1], a[2]
 	if a[3] != sigsetSize {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	var v uint64
 	if set != 0 {
 		var err error
-		if v, err = t.p.as.Load64(set); err != nil {
-			return errno(unix.EFAULT)
+		if v, err = t.P.AS.Load64(set); err != nil {
+			return usermode.Errno(unix.EFAULT)
 		}
 	}
-	p := t.p
-	p.mu.Lock()
-	old := t.sigmask
+	p := t.P
+	p.Mu.Lock()
+	old := t.Sigmask
 	if set != 0 {
 		switch how {
 		case syscalls.SigBlock:
-			t.sigmask |= v
+			t.Sigmask |= v
 		case syscalls.SigUnblock:
-			t.sigmask &^= v
+			t.Sigmask &^= v
 		case syscalls.SigSetmask:
-			t.sigmask = v
+			t.Sigmask = v
 		default:
-			p.mu.Unlock()
-			return errno(unix.EINVAL)
+			p.Mu.Unlock()
+			return usermode.Errno(unix.EINVAL)
 		}
-		t.sigmask &^= unblockable
-		if t.deliverable() != 0 {
-			t.wake.Store(true)
+		t.Sigmask &^= usermode.Unblockable
+		if t.Deliverable() != 0 {
+			t.Wake.Store(true)
 		}
 	}
-	p.mu.Unlock()
-	if oset != 0 && t.p.as.Store64(oset, old) != nil {
-		return errno(unix.EFAULT)
+	p.Mu.Unlock()
+	if oset != 0 && t.P.AS.Store64(oset, old) != nil {
+		return usermode.Errno(unix.EFAULT)
 	}
 	return 0
 }
@@ -161,63 +160,60 @@ func sysRtSigprocmask(t *Thread, a *Args) uint64 {
 // minSigStkSz is MINSIGSTKSZ (Linux include/uapi/asm-generic/signal.h).
 const minSigStkSz = 2048
 
-// ssAutodisarm is SS_AUTODISARM (Linux include/uapi/linux/signal.h).
-const ssAutodisarm = 1 << 31
-
 func sysSigaltstack(t *Thread, a *Args) uint64 {
 	ss, oss := a[0], a[1]
-	sp := t.p.arch.SP(t.cpu)
-	old := t.altstack
-	old.Flags = t.altFlags(sp)
+	sp := t.P.Arch().SP(t.CPU)
+	old := t.Altstack
+	old.Flags = t.AltFlags(sp)
 	if ss != 0 {
-		b, err := t.readBytes(ss, syscalls.StackTSize)
+		b, err := t.ReadBytes(ss, syscalls.StackTSize)
 		if err != nil {
-			return errno(unix.EFAULT)
+			return usermode.Errno(unix.EFAULT)
 		}
-		if t.onAltStack(sp) {
-			return errno(unix.EPERM)
+		if t.OnAltStack(sp) {
+			return usermode.Errno(unix.EPERM)
 		}
 		n := syscalls.DecodeStackT(b)
-		if e := t.setAltstack(n); e != 0 {
+		if e := setAltstack(t, n); e != 0 {
 			return e
 		}
 	}
 	if oss != 0 {
 		b := make([]byte, syscalls.StackTSize)
 		old.Encode(b)
-		if t.writeBytes(oss, b) != nil {
-			return errno(unix.EFAULT)
+		if t.WriteBytes(oss, b) != nil {
+			return usermode.Errno(unix.EFAULT)
 		}
 	}
 	return 0
 }
 
 // setAltstack validates and installs a stack_t (kernel/signal.c do_sigaltstack).
-func (t *Thread) setAltstack(n syscalls.StackT) uint64 {
-	mode := int32(uint32(n.Flags) &^ ssAutodisarm)
+func setAltstack(t *Thread, n syscalls.StackT) uint64 {
+	mode := int32(uint32(n.Flags) &^ usermode.SSAutodisarm)
 	switch {
 	case mode != 0 && mode != syscalls.SsDisable && mode != syscalls.SsOnstack:
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	case mode == syscalls.SsDisable:
 		n = syscalls.StackT{Flags: syscalls.SsDisable}
 	case n.Size < minSigStkSz:
-		return errno(unix.ENOMEM)
+		return usermode.Errno(unix.ENOMEM)
 	default:
 		n.Flags &= int32(-1 << 31) // keep only SS_AUTODISARM
 	}
-	t.altstack = n
+	t.Altstack = n
 	return 0
 }
 
 func sysRtSigpending(t *Thread, a *Args) uint64 {
 	if a[1] > sigsetSize {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	t.p.mu.Lock()
-	set := (t.pending.mask | t.p.shared.mask) & t.sigmask
-	t.p.mu.Unlock()
-	if t.p.as.Store64(a[0], set) != nil {
-		return errno(unix.EFAULT)
+	t.P.Mu.Lock()
+	set := (t.Pending.Mask | t.P.Shared.Mask) & t.Sigmask
+	t.P.Mu.Unlock()
+	if t.P.AS.Store64(a[0], set) != nil {
+		return usermode.Errno(unix.EFAULT)
 	}
 	return 0
 }
@@ -226,93 +222,93 @@ func sysRtSigpending(t *Thread, a *Args) uint64 {
 // the old mask (kernel/signal.c sigsuspend, set_restore_sigmask).
 func sysRtSigsuspend(t *Thread, a *Args) uint64 {
 	if a[1] != sigsetSize {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	m, err := t.p.as.Load64(a[0])
+	m, err := t.P.AS.Load64(a[0])
 	if err != nil {
-		return errno(unix.EFAULT)
+		return usermode.Errno(unix.EFAULT)
 	}
-	p := t.p
-	p.mu.Lock()
-	t.savedMask, t.restoreMask = t.sigmask, true
-	t.sigmask = m &^ unblockable
-	p.mu.Unlock()
-	for !t.sigReady() {
-		if p.exiting() {
-			return errno(unix.EINTR)
+	p := t.P
+	p.Mu.Lock()
+	t.SavedMask, t.RestoreMask = t.Sigmask, true
+	t.Sigmask = m &^ usermode.Unblockable
+	p.Mu.Unlock()
+	for !t.SigReady() {
+		if p.Exiting() {
+			return usermode.Errno(unix.EINTR)
 		}
-		t.wait(0)
+		t.Wait(0)
 	}
-	return restartNoHand
+	return usermode.RestartNoHand
 }
 
 // sysRtSigtimedwait takes a signal of set without running its handler.
 func sysRtSigtimedwait(t *Thread, a *Args) uint64 {
 	if a[3] != sigsetSize {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	set, err := t.p.as.Load64(a[0])
+	set, err := t.P.AS.Load64(a[0])
 	if err != nil {
-		return errno(unix.EFAULT)
+		return usermode.Errno(unix.EFAULT)
 	}
-	set &^= unblockable
+	set &^= usermode.Unblockable
 	var deadline time.Time
 	if a[2] != 0 {
-		ts, e := t.getTimespec(a[2])
+		ts, e := getTimespec(t, a[2])
 		if e != 0 {
 			return e
 		}
 		if ts.Nsec < 0 || ts.Nsec >= 1e9 || ts.Sec < 0 {
-			return errno(unix.EINVAL)
+			return usermode.Errno(unix.EINVAL)
 		}
 		deadline = time.Now().Add(time.Duration(ts.Sec)*time.Second + time.Duration(ts.Nsec))
 	}
-	p := t.p
-	p.mu.Lock()
-	t.realBlocked = t.sigmask
-	t.sigmask &^= set
+	p := t.P
+	p.Mu.Lock()
+	t.RealBlocked = t.Sigmask
+	t.Sigmask &^= set
 	defer func() {
-		p.mu.Lock()
-		t.sigmask, t.realBlocked = t.realBlocked, 0
-		p.mu.Unlock()
+		p.Mu.Lock()
+		t.Sigmask, t.RealBlocked = t.RealBlocked, 0
+		p.Mu.Unlock()
 	}()
 	for {
-		info, ok := t.dequeue(set)
-		if !ok && t.deliverable() != 0 {
-			p.mu.Unlock()
-			return restartNoHand
+		info, ok := t.Dequeue(set)
+		if !ok && t.Deliverable() != 0 {
+			p.Mu.Unlock()
+			return usermode.RestartNoHand
 		}
-		p.mu.Unlock()
+		p.Mu.Unlock()
 		if ok {
-			if a[1] != 0 && t.writeBytes(a[1], info.encode()) != nil {
-				return errno(unix.EFAULT)
+			if a[1] != 0 && t.WriteBytes(a[1], info.Encode()) != nil {
+				return usermode.Errno(unix.EFAULT)
 			}
-			return uint64(info.signo)
+			return uint64(info.Signo)
 		}
 		var d time.Duration
 		if !deadline.IsZero() {
 			if d = time.Until(deadline); d <= 0 {
-				return errno(unix.EAGAIN)
+				return usermode.Errno(unix.EAGAIN)
 			}
 		}
-		if p.exiting() {
-			return errno(unix.EINTR)
+		if p.Exiting() {
+			return usermode.Errno(unix.EINTR)
 		}
-		t.wait(d)
-		p.mu.Lock()
+		t.Wait(d)
+		p.Mu.Lock()
 	}
 }
 
 // readSiginfo reads a caller's siginfo_t for rt_sigqueueinfo.
-func (t *Thread) readSiginfo(addr uint64, sig int) (sigInfo, uint64) {
-	b, err := t.readBytes(addr, 128)
+func readSiginfo(t *Thread, addr uint64, sig int) (usermode.SigInfo, uint64) {
+	b, err := t.ReadBytes(addr, 128)
 	if err != nil {
-		return sigInfo{}, errno(unix.EFAULT)
+		return usermode.SigInfo{}, usermode.Errno(unix.EFAULT)
 	}
-	info := sigInfo{signo: int32(sig), code: int32(binary.LittleEndian.Uint32(b[8:])), raw: b}
+	info := usermode.SigInfo{Signo: int32(sig), Code: int32(binary.LittleEndian.Uint32(b[8:])), Raw: b}
 	// Only negative codes may be forged for others (kernel/signal.c do_rt_sigqueueinfo).
-	if info.code >= 0 || info.code == siTkill {
-		return info, errno(unix.EPERM)
+	if info.Code >= 0 || info.Code == usermode.SiTkill {
+		return info, usermode.Errno(unix.EPERM)
 	}
 	return info, 0
 }
@@ -322,23 +318,23 @@ func (t *Thread) readSiginfo(addr uint64, sig int) (sigInfo, uint64) {
 // then the target (ESRCH) and the signal (EINVAL; 0 sends nothing).
 func sysRtSigqueueinfo(t *Thread, a *Args) uint64 {
 	pid, sig := int(int32(a[0])), int(int32(a[1]))
-	info, e := t.readSiginfo(a[2], sig)
-	if pid != t.p.pid {
+	info, e := readSiginfo(t, a[2], sig)
+	if pid != t.P.PID {
 		if e != 0 {
 			return e
 		}
 		// The host's siginfo_t is the guests' (LP64 asm-generic), so
 		// si_value reaches another guest through hostSigHandler.
-		binary.LittleEndian.PutUint32(info.raw, uint32(sig))
-		return ret(raw(unix.SYS_RT_SIGQUEUEINFO, uintptr(pid), uintptr(sig), uintptr(unsafe.Pointer(&info.raw[0])), 0, 0, 0))
+		binary.LittleEndian.PutUint32(info.Raw, uint32(sig))
+		return usermode.Ret(usermode.Raw(unix.SYS_RT_SIGQUEUEINFO, uintptr(pid), uintptr(sig), uintptr(unsafe.Pointer(&info.Raw[0])), 0, 0, 0))
 	}
-	if e == errno(unix.EFAULT) {
+	if e == usermode.Errno(unix.EFAULT) {
 		return e
 	}
 	if sig == 0 || !validSig(sig) {
 		return sigZeroOrInvalid(sig)
 	}
-	_, e = t.p.post(nil, t, info)
+	_, e = t.P.Post(nil, t, info)
 	return e
 }
 
@@ -349,30 +345,30 @@ func sigZeroOrInvalid(sig int) uint64 {
 	if sig == 0 {
 		return 0
 	}
-	return errno(unix.EINVAL)
+	return usermode.Errno(unix.EINVAL)
 }
 
 func sysRtTgsigqueueinfo(t *Thread, a *Args) uint64 {
 	// kernel/signal.c do_rt_tgsigqueueinfo: the copy (EFAULT), the ids
 	// (EINVAL), a forged code (EPERM), the thread (ESRCH), the signal.
 	tgid, tid, sig := int(int32(a[0])), int(int32(a[1])), int(int32(a[2]))
-	info, e := t.readSiginfo(a[3], sig)
+	info, e := readSiginfo(t, a[3], sig)
 	switch {
-	case e == errno(unix.EFAULT):
+	case e == usermode.Errno(unix.EFAULT):
 		return e
 	case tid <= 0 || tgid <= 0:
-		return errno(unix.EINVAL)
-	case e != 0 && tid != t.tid:
+		return usermode.Errno(unix.EINVAL)
+	case e != 0 && tid != t.TID:
 		return e
 	}
-	target := t.p.thread(tid)
-	if tgid != t.p.pid || target == nil {
-		return errno(unix.ESRCH)
+	target := thread(t.P, tid)
+	if tgid != t.P.PID || target == nil {
+		return usermode.Errno(unix.ESRCH)
 	}
 	if sig == 0 || !validSig(sig) {
 		return sigZeroOrInvalid(sig)
 	}
-	_, e = t.p.post(target, t, info)
+	_, e = t.P.Post(target, t, info)
 	return e
 }
 
@@ -381,44 +377,44 @@ func sysKill(t *Thread, a *Args) uint64 {
 	if sig != 0 && !validSig(sig) {
 		// The target is looked up first (kernel/signal.c
 		// kill_something_info): ESRCH when there is none.
-		if pid != t.p.pid && unix.Kill(pid, 0) == unix.ESRCH {
-			return errno(unix.ESRCH)
+		if pid != t.P.PID && unix.Kill(pid, 0) == unix.ESRCH {
+			return usermode.Errno(unix.ESRCH)
 		}
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	// A group (0, -pgid) or every process (-1) goes through the host; gemu's
 	// own copy comes back through hostSigHandler with the guest as sender.
-	if pid == t.p.pid {
+	if pid == t.P.PID {
 		if sig != 0 {
-			t.p.send(nil, t, t.senderInfo(sig, siUser))
+			t.P.Send(nil, t, t.SenderInfo(sig, usermode.SiUser))
 		}
 		return 0
 	}
-	return ok(unix.Kill(pid, unix.Signal(sig)))
+	return usermode.OK(unix.Kill(pid, unix.Signal(sig)))
 }
 
 func sysTgkill(t *Thread, a *Args) uint64 {
 	tgid, tid, sig := int(int32(a[0])), int(int32(a[1])), int(int32(a[2]))
 	if tgid <= 0 || tid <= 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	if tgid == t.p.pid {
-		return t.tkill(tid, sig)
+	if tgid == t.P.PID {
+		return tkill(t, tid, sig)
 	}
-	return ok(unix.Tgkill(tgid, tid, unix.Signal(sig)))
+	return usermode.OK(unix.Tgkill(tgid, tid, unix.Signal(sig)))
 }
 
 func sysTkill(t *Thread, a *Args) uint64 {
 	tid, sig := int(int32(a[0])), int(int32(a[1]))
 	if tid <= 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	if t.p.thread(tid) != nil {
-		return t.tkill(tid, sig)
+	if thread(t.P, tid) != nil {
+		return tkill(t, tid, sig)
 	}
 	_, _, e := unix.RawSyscall(unix.SYS_TKILL, uintptr(tid), uintptr(sig), 0)
 	if e != 0 {
-		return errno(e)
+		return usermode.Errno(e)
 	}
 	return 0
 }
@@ -426,51 +422,51 @@ func sysTkill(t *Thread, a *Args) uint64 {
 // tkill sends sig to a thread of this process (SI_TKILL).
 // The thread is looked up before the signal is checked (kernel/signal.c
 // do_send_specific).
-func (t *Thread) tkill(tid, sig int) uint64 {
-	target := t.p.thread(tid)
+func tkill(t *Thread, tid, sig int) uint64 {
+	target := thread(t.P, tid)
 	if target == nil {
-		return errno(unix.ESRCH)
+		return usermode.Errno(unix.ESRCH)
 	}
 	if sig != 0 && !validSig(sig) {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	if sig != 0 {
-		_, e := t.p.post(target, t, t.senderInfo(sig, siTkill))
+		_, e := t.P.Post(target, t, t.SenderInfo(sig, usermode.SiTkill))
 		return e
 	}
 	return 0
 }
 
 // thread finds a live guest thread of this process.
-func (p *Process) thread(tid int) *Thread {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.threads[tid]
+func thread(p *Process, tid int) *Thread {
+	p.Mu.Lock()
+	defer p.Mu.Unlock()
+	return p.Threads[tid]
 }
 
 // sysRtSigreturn restores the state the frame saved (Linux
 // arch/riscv/kernel/signal.c sys_rt_sigreturn): registers, mask, altstack.
 func sysRtSigreturn(t *Thread, a *Args) uint64 {
-	p, c := t.p, t.cpu
-	t.noResult = true
-	fr, ok := p.arch.(targets.SignalFrames)
+	p, c := t.P, t.CPU
+	t.NoResult = true
+	fr, ok := p.Arch().(targets.SignalFrames)
 	var f targets.SigFrame
 	var err error
 	if ok {
-		f, err = fr.RestoreSignalFrame(c, p.as)
+		f, err = fr.RestoreSignalFrame(c, p.AS)
 	}
 	if !ok || err != nil {
-		p.exitSignal(t, sigInfo{signo: syscalls.SIGSEGV, code: siKernel})
-		t.exited = true
+		p.ExitSignal(t, usermode.SigInfo{Signo: syscalls.SIGSEGV, Code: usermode.SiKernel})
+		t.Exited = true
 		return 0
 	}
-	p.mu.Lock()
-	t.sigmask = f.Mask &^ unblockable
-	t.wake.Store(true)
-	p.mu.Unlock()
+	p.Mu.Lock()
+	t.Sigmask = f.Mask &^ usermode.Unblockable
+	t.Wake.Store(true)
+	p.Mu.Unlock()
 	// restore_altstack: errors are ignored.
-	if !t.onAltStack(p.arch.SP(c)) {
-		t.setAltstack(syscalls.StackT{SP: f.StackSP, Size: f.StackLen, Flags: f.StackFlg &^ syscalls.SsOnstack})
+	if !t.OnAltStack(p.Arch().SP(c)) {
+		setAltstack(t, syscalls.StackT{SP: f.StackSP, Size: f.StackLen, Flags: f.StackFlg &^ syscalls.SsOnstack})
 	}
 	c.ClearReservation()
 	return 0

@@ -4,6 +4,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -53,7 +55,7 @@ func signalfdQueued(sig int) {
 	signalfds.Lock()
 	defer signalfds.Unlock()
 	for fd, m := range signalfds.mask {
-		if m&sigBit(sig) != 0 {
+		if m&usermode.SigBit(sig) != 0 {
 			one := [8]byte{1}
 			unix.Write(fd, one[:])
 		}
@@ -63,21 +65,21 @@ func signalfdQueued(sig int) {
 func sysSignalfd4(t *Thread, a *Args) uint64 {
 	// The kernel's order (fs/signalfd.c): the mask size, the mask, the
 	// flags, then the descriptor (EBADF) and its kind (EINVAL).
-	fd, flags := fdArg(a[0]), t.p.abi.OpenFlags.ToHost(a[3])
+	fd, flags := fdArg(a[0]), t.P.ABI.OpenFlags.ToHost(a[3])
 	if a[2] != sigsetSize {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	m, err := t.p.as.Load64(a[1])
+	m, err := t.P.AS.Load64(a[1])
 	if err != nil {
-		return errno(unix.EFAULT)
+		return usermode.Errno(unix.EFAULT)
 	}
-	if a[3]&^t.p.abi.OpenFlags.FromHost(unix.O_CLOEXEC|unix.O_NONBLOCK) != 0 {
-		return errno(unix.EINVAL)
+	if a[3]&^t.P.ABI.OpenFlags.FromHost(unix.O_CLOEXEC|unix.O_NONBLOCK) != 0 {
+		return usermode.Errno(unix.EINVAL)
 	}
 	if fd != -1 && !fdUsable(fd) {
-		return errno(unix.EBADF)
+		return usermode.Errno(unix.EBADF)
 	}
-	m &^= unblockable
+	m &^= usermode.Unblockable
 	signalfds.Lock()
 	defer signalfds.Unlock()
 	if signalfds.mask == nil {
@@ -85,14 +87,14 @@ func sysSignalfd4(t *Thread, a *Args) uint64 {
 	}
 	if fd != -1 {
 		if _, ok := signalfds.mask[fd]; !ok {
-			return errno(unix.EINVAL)
+			return usermode.Errno(unix.EINVAL)
 		}
 		signalfds.mask[fd] = m
 		return uint64(fd)
 	}
 	efd, err := unix.Eventfd(0, int(flags)) // EFD_CLOEXEC/EFD_NONBLOCK are O_CLOEXEC/O_NONBLOCK
 	if err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
 	signalfds.mask[efd] = m
 	signalfds.count.Store(int32(len(signalfds.mask)))
@@ -101,23 +103,23 @@ func sysSignalfd4(t *Thread, a *Args) uint64 {
 
 // readSignalfd dequeues up to n/128 signals in mask from t's and the
 // process's pending sets; it waits for one unless the fd is non-blocking.
-func (t *Thread) readSignalfd(fd int, mask, addr, n uint64) uint64 {
+func readSignalfd(t *Thread, fd int, mask, addr, n uint64) uint64 {
 	if n < signalfdSiginfoSize {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	for {
 		var out []byte
-		p := t.p
-		p.mu.Lock()
+		p := t.P
+		p.Mu.Lock()
 		for uint64(len(out))+signalfdSiginfoSize <= n {
-			info, ok := t.dequeue(mask)
+			info, ok := t.Dequeue(mask)
 			if !ok {
 				break
 			}
-			out = append(out, info.signalfdRecord()...)
+			out = append(out, signalfdRecord(&info)...)
 		}
-		more := (t.pending.mask|p.shared.mask)&mask != 0
-		p.mu.Unlock()
+		more := (t.Pending.Mask|p.Shared.Mask)&mask != 0
+		p.Mu.Unlock()
 		if len(out) > 0 {
 			var c [8]byte
 			unix.Read(fd, c[:]) // drain; re-arm if signals are left
@@ -125,43 +127,43 @@ func (t *Thread) readSignalfd(fd int, mask, addr, n uint64) uint64 {
 				one := [8]byte{1}
 				unix.Write(fd, one[:])
 			}
-			if e := t.putBytes(addr, out); e != 0 {
+			if e := putBytes(t, addr, out); e != 0 {
 				return e
 			}
 			return uint64(len(out))
 		}
 		fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
 		if err == nil && fl&unix.O_NONBLOCK != 0 {
-			return errno(unix.EAGAIN)
+			return usermode.Errno(unix.EAGAIN)
 		}
 		var c [8]byte
-		if r := t.interruptible(restartSys, func() (int, error) { return unix.Read(fd, c[:]) }); isErr(r) || isRestart(r) {
+		if r := t.Interruptible(usermode.RestartSys, func() (int, error) { return unix.Read(fd, c[:]) }); usermode.IsErr(r) || usermode.IsRestart(r) {
 			return r
 		}
 	}
 }
 
 // signalfdRecord lays info out as struct signalfd_siginfo.
-func (s *sigInfo) signalfdRecord() []byte {
-	if s.raw != nil && len(s.raw) >= 32 { // rt_sigqueueinfo: the sender's siginfo_t
+func signalfdRecord(s *usermode.SigInfo) []byte {
+	if s.Raw != nil && len(s.Raw) >= 32 { // rt_sigqueueinfo: the sender's siginfo_t
 		r := *s
-		r.pid, r.uid, r.value, r.raw = le.Uint32(s.raw[16:]), le.Uint32(s.raw[20:]), le.Uint64(s.raw[24:]), nil
-		return r.signalfdRecord()
+		r.PID, r.UID, r.Value, r.Raw = usermode.LE.Uint32(s.Raw[16:]), usermode.LE.Uint32(s.Raw[20:]), usermode.LE.Uint64(s.Raw[24:]), nil
+		return signalfdRecord(&r)
 	}
 	b := make([]byte, signalfdSiginfoSize)
-	le.PutUint32(b[0:], uint32(s.signo))
-	le.PutUint32(b[8:], uint32(s.code))
+	usermode.LE.PutUint32(b[0:], uint32(s.Signo))
+	usermode.LE.PutUint32(b[8:], uint32(s.Code))
 	switch {
-	case s.fault:
-		le.PutUint64(b[72:], s.addr)
-	case s.code == siTimer:
-		le.PutUint32(b[24:], s.pid) // ssi_tid: the timer id
-		le.PutUint32(b[32:], s.uid) // ssi_overrun
+	case s.Fault:
+		usermode.LE.PutUint64(b[72:], s.Addr)
+	case s.Code == usermode.SiTimer:
+		usermode.LE.PutUint32(b[24:], s.PID) // ssi_tid: the timer id
+		usermode.LE.PutUint32(b[32:], s.UID) // ssi_overrun
 	default:
-		le.PutUint32(b[12:], s.pid)
-		le.PutUint32(b[16:], s.uid)
+		usermode.LE.PutUint32(b[12:], s.PID)
+		usermode.LE.PutUint32(b[16:], s.UID)
 	}
-	le.PutUint32(b[44:], uint32(s.value)) // ssi_int
-	le.PutUint64(b[48:], s.value)         // ssi_ptr
+	usermode.LE.PutUint32(b[44:], uint32(s.Value)) // ssi_int
+	usermode.LE.PutUint64(b[48:], s.Value)         // ssi_ptr
 	return b
 }

@@ -3,6 +3,8 @@ package linuxuser
 import (
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -44,14 +46,14 @@ func init() {
 // hostPtr checks n guest bytes at addr for prot and returns their host
 // address; NULL stays NULL. A zero-length buffer is not touched by the
 // kernel and is passed as it is.
-func (t *Thread) hostPtr(addr, n uint64, prot int) (uintptr, bool) {
+func hostPtr(t *Thread, addr, n uint64, prot int) (uintptr, bool) {
 	if addr == 0 {
 		return 0, true
 	}
 	if n == 0 {
-		return t.p.as.HostAddr(addr), addr < t.p.as.Limit()
+		return t.P.AS.HostAddr(addr), addr < t.P.AS.Limit()
 	}
-	s, err := t.p.as.Slice(addr, n, prot)
+	s, err := t.P.AS.Slice(addr, n, prot)
 	if err != nil {
 		return 0, false
 	}
@@ -62,12 +64,12 @@ func (t *Thread) hostPtr(addr, n uint64, prot int) (uintptr, bool) {
 // reads the length word, writes at most that much of the address (a
 // struct sockaddr_storage at most) and the length back, and fails on
 // either pointer in its own order (net/socket.c move_addr_to_user).
-func (t *Thread) sockaddrOut(addr, lenAddr uint64) (uintptr, uintptr) {
+func sockaddrOut(t *Thread, addr, lenAddr uint64) (uintptr, uintptr) {
 	n := uint64(sockaddrStorageSize)
-	if v, err := t.p.as.Load32(lenAddr); err == nil && int32(v) >= 0 {
+	if v, err := t.P.AS.Load32(lenAddr); err == nil && int32(v) >= 0 {
 		n = min(n, uint64(v))
 	}
-	return t.userRange(addr, n), t.userRange(lenAddr, 4)
+	return t.UserRange(addr, n), t.UserRange(lenAddr, 4)
 }
 
 // sockaddrStorageSize is sizeof(struct sockaddr_storage).
@@ -77,44 +79,35 @@ const sockaddrStorageSize = 128
 // Go heap, never moved or freed by the runtime) into a pointer.
 func hostPointer(u uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&u)) }
 
-// raw runs a host syscall and converts its result.
-func raw(nr, a0, a1, a2, a3, a4, a5 uintptr) (int, error) {
-	r, _, e := unix.Syscall6(nr, a0, a1, a2, a3, a4, a5)
-	if e != 0 {
-		return 0, e
-	}
-	return int(r), nil
-}
-
 func sysSocket(t *Thread, a *Args) uint64 {
-	return ret(raw(unix.SYS_SOCKET, uintptr(int32(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), 0, 0, 0))
+	return usermode.Ret(usermode.Raw(unix.SYS_SOCKET, uintptr(int32(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), 0, 0, 0))
 }
 
 func sysSocketpair(t *Thread, a *Args) uint64 {
-	sv, ok := t.hostPtr(a[3], 8, translate.ProtWrite)
+	sv, ok := hostPtr(t, a[3], 8, translate.ProtWrite)
 	if !ok || sv == 0 {
-		return errno(unix.EFAULT)
+		return usermode.Errno(unix.EFAULT)
 	}
-	return ret(raw(unix.SYS_SOCKETPAIR, uintptr(int32(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), sv, 0, 0))
+	return usermode.Ret(usermode.Raw(unix.SYS_SOCKETPAIR, uintptr(int32(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), sv, 0, 0))
 }
 
-func sysBind(t *Thread, a *Args) uint64 { return t.addrCall(unix.SYS_BIND, a) }
+func sysBind(t *Thread, a *Args) uint64 { return addrCall(t, unix.SYS_BIND, a) }
 
 // addrCall runs bind(fd, addr, len)-shaped calls. The host reads the
 // guest's address where it is (userPtr), so the descriptor (EBADF,
 // ENOTSOCK) is checked before the length (EINVAL) and the address
 // (EFAULT), as net/socket.c __sys_bind does.
-func (t *Thread) addrCall(nr uintptr, a *Args) uint64 {
-	p, _ := t.userPtr(a[1], uint64(uint32(a[2])))
-	return ret(raw(nr, uintptr(fdArg(a[0])), p, uintptr(int32(a[2])), 0, 0, 0))
+func addrCall(t *Thread, nr uintptr, a *Args) uint64 {
+	p, _ := t.UserPtr(a[1], uint64(uint32(a[2])))
+	return usermode.Ret(usermode.Raw(nr, uintptr(fdArg(a[0])), p, uintptr(int32(a[2])), 0, 0, 0))
 }
 
 func sysListen(t *Thread, a *Args) uint64 {
-	return ret(raw(unix.SYS_LISTEN, uintptr(fdArg(a[0])), uintptr(int32(a[1])), 0, 0, 0, 0))
+	return usermode.Ret(usermode.Raw(unix.SYS_LISTEN, uintptr(fdArg(a[0])), uintptr(int32(a[1])), 0, 0, 0, 0))
 }
 
 func sysShutdown(t *Thread, a *Args) uint64 {
-	return ret(raw(unix.SYS_SHUTDOWN, uintptr(fdArg(a[0])), uintptr(int32(a[1])), 0, 0, 0, 0))
+	return usermode.Ret(usermode.Raw(unix.SYS_SHUTDOWN, uintptr(fdArg(a[0])), uintptr(int32(a[1])), 0, 0, 0, 0))
 }
 
 func sysAccept(t *Thread, a *Args) uint64 {
@@ -125,10 +118,10 @@ func sysAccept(t *Thread, a *Args) uint64 {
 
 // accept4 blocks interruptibly; SA_RESTART restarts it (signal(7)).
 func sysAccept4(t *Thread, a *Args) uint64 {
-	ap, lp := t.sockaddrOut(a[1], a[2])
+	ap, lp := sockaddrOut(t, a[1], a[2])
 	fd, flags := uintptr(fdArg(a[0])), uintptr(int32(a[3]))
-	return t.sockCall(int(fd), unix.SO_RCVTIMEO, func() (int, error) {
-		return raw(unix.SYS_ACCEPT4, fd, ap, lp, flags, 0, 0)
+	return sockCall(t, int(fd), unix.SO_RCVTIMEO, func() (int, error) {
+		return usermode.Raw(unix.SYS_ACCEPT4, fd, ap, lp, flags, 0, 0)
 	})
 }
 
@@ -142,23 +135,23 @@ func sysAccept4(t *Thread, a *Args) uint64 {
 // EINVAL or EFAULT, then ENOTSOCK (net/socket.c __sys_connect copies the
 // address before it asks whether the file is a socket).
 func sysConnect(t *Thread, a *Args) uint64 {
-	p, _ := t.userPtr(a[1], uint64(uint32(a[2])))
+	p, _ := t.UserPtr(a[1], uint64(uint32(a[2])))
 	n := int32(a[2])
 	fd := fdArg(a[0])
-	if t.connecting == fd+1 {
-		return t.connectWait(fd)
+	if t.Connecting == fd+1 {
+		return connectWait(t, fd)
 	}
-	r := t.interruptible(restartSys, func() (int, error) {
-		n, err := raw(unix.SYS_CONNECT, uintptr(fd), p, uintptr(n), 0, 0, 0)
+	r := t.Interruptible(usermode.RestartSys, func() (int, error) {
+		n, err := usermode.Raw(unix.SYS_CONNECT, uintptr(fd), p, uintptr(n), 0, 0, 0)
 		if err == unix.EINTR {
-			t.connecting = fd + 1
+			t.Connecting = fd + 1
 		}
 		return n, err
 	})
-	if t.connecting == fd+1 && r != restartSys {
-		t.connecting = 0
-		if r == errno(unix.EALREADY) {
-			return t.connectWait(fd)
+	if t.Connecting == fd+1 && r != usermode.RestartSys {
+		t.Connecting = 0
+		if r == usermode.Errno(unix.EALREADY) {
+			return connectWait(t, fd)
 		}
 	}
 	return r
@@ -168,70 +161,60 @@ func sysConnect(t *Thread, a *Args) uint64 {
 // handled signal it restarts under SA_RESTART, unless the socket has a
 // timeout (opt: SO_RCVTIMEO or SO_SNDTIMEO): then it fails with EINTR
 // (signal(7); net/core/sock.c sock_intr_errno).
-func (t *Thread) sockCall(fd, opt int, fn func() (int, error)) uint64 {
-	r := t.interruptible(restartSys, fn)
-	if r == restartSys {
-		return t.timeoutEINTR(fd, opt)
+func sockCall(t *Thread, fd, opt int, fn func() (int, error)) uint64 {
+	r := t.Interruptible(usermode.RestartSys, fn)
+	if r == usermode.RestartSys {
+		return t.TimeoutEINTR(fd, opt)
 	}
 	return r
 }
 
-// timeoutEINTR is the result of a call on fd interrupted by a guest
-// signal: EINTR when fd is a socket with timeout option opt set, else a
-// restart.
-func (t *Thread) timeoutEINTR(fd, opt int) uint64 {
-	if tv, err := unix.GetsockoptTimeval(fd, unix.SOL_SOCKET, opt); err == nil && (tv.Sec != 0 || tv.Usec != 0) {
-		return errno(unix.EINTR)
-	}
-	return restartSys
-}
-
 // connectWait waits until fd is writable and returns its pending error.
-func (t *Thread) connectWait(fd int) uint64 {
-	r := t.interruptible(restartSys, func() (int, error) {
+func connectWait(t *Thread, fd int) uint64 {
+	r := t.Interruptible(usermode.RestartSys, func() (int, error) {
 		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
 		return unix.Poll(pfd, -1)
 	})
-	if r == restartSys {
+	if r == usermode.RestartSys {
 		return r
 	}
-	t.connecting = 0
-	if isErr(r) {
+	t.Connecting = 0
+	if usermode.IsErr(r) {
 		return r
 	}
 	e, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
 	if err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
-	return errno(unix.Errno(e))
+	return usermode.Errno(unix.Errno(e))
 }
 
-func sysGetsockname(t *Thread, a *Args) uint64 { return t.nameCall(unix.SYS_GETSOCKNAME, a) }
-func sysGetpeername(t *Thread, a *Args) uint64 { return t.nameCall(unix.SYS_GETPEERNAME, a) }
+func sysGetsockname(t *Thread, a *Args) uint64 { return nameCall(t, unix.SYS_GETSOCKNAME, a) }
+func sysGetpeername(t *Thread, a *Args) uint64 { return nameCall(t, unix.SYS_GETPEERNAME, a) }
 
-func (t *Thread) nameCall(nr uintptr, a *Args) uint64 {
-	ap, lp := t.sockaddrOut(a[1], a[2])
-	return ret(raw(nr, uintptr(fdArg(a[0])), ap, lp, 0, 0, 0))
+func nameCall(t *Thread, nr uintptr, a *Args) uint64 {
+	ap, lp := sockaddrOut(t, a[1], a[2])
+	return usermode.Ret(usermode.Raw(nr, uintptr(fdArg(a[0])), ap, lp, 0, 0, 0))
 }
 
 // sendto and recvfrom hand the guest's pointers to the host (userPtr):
 // EFAULT, EINVAL and EBADF then come in the kernel's order (net/socket.c
 // __sys_sendto imports the buffer before it looks up the descriptor).
 func sysSendto(t *Thread, a *Args) uint64 {
-	buf, n := t.userPtr(a[1], a[2])
-	to := t.userRange(a[4], min(uint64(uint32(a[5])), sockaddrStorageSize))
+	buf, n := t.UserPtr(a[1], a[2])
+	to := t.UserRange(a[4], min(uint64(uint32(a[5])), sockaddrStorageSize))
 	fd, flags := uintptr(fdArg(a[0])), uintptr(int32(a[3]))
-	return t.raisePipe(t.sockCall(int(fd), unix.SO_SNDTIMEO, func() (int, error) {
-		return raw(unix.SYS_SENDTO, fd, buf, uintptr(n), flags, to, uintptr(uint32(a[5])))
+	return raisePipe(t, sockCall(t, int(fd), unix.SO_SNDTIMEO, func() (int, error) {
+		return usermode.Raw(unix.SYS_SENDTO, fd, buf, uintptr(n), flags, to, uintptr(uint32(a[5])))
 	}))
 }
 
 func sysRecvfrom(t *Thread, a *Args) uint64 {
-	buf, n := t.userPtr(a[1], a[2])
-	ap, lp := t.sockaddrOut(a[4], a[5])
+	buf, n := t.UserPtr(a[1], a[2])
+	ap, lp := sockaddrOut(t, a[4], a[5])
 	fd, flags := uintptr(fdArg(a[0])), uintptr(int32(a[3]))
-	return t.sockCall(int(fd), unix.SO_RCVTIMEO, func() (int, error) {
-		return raw(unix.SYS_RECVFROM, fd, buf, uintptr(n), flags, ap, lp)
+	return sockCall(t, int(fd), unix.SO_RCVTIMEO, func() (int, error) {
+		return usermode.Raw(unix.SYS_RECVFROM, fd, buf, uintptr(n), flags, ap, lp)
 	})
 }
 
@@ -239,8 +222,8 @@ func sysRecvfrom(t *Thread, a *Args) uint64 {
 // descriptor checks and before or after the length's, as the option's
 // handler does (net/socket.c do_sock_setsockopt).
 func sysSetsockopt(t *Thread, a *Args) uint64 {
-	p, _ := t.userPtr(a[3], uint64(uint32(a[4])))
-	return ret(raw(unix.SYS_SETSOCKOPT, uintptr(fdArg(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), p,
+	p, _ := t.UserPtr(a[3], uint64(uint32(a[4])))
+	return usermode.Ret(usermode.Raw(unix.SYS_SETSOCKOPT, uintptr(fdArg(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), p,
 		uintptr(int32(a[4])), 0))
 }
 
@@ -248,10 +231,10 @@ func sysSetsockopt(t *Thread, a *Args) uint64 {
 // option and the length back (net/socket.c do_sock_getsockopt).
 func sysGetsockopt(t *Thread, a *Args) uint64 {
 	n := uint64(0)
-	if v, err := t.p.as.Load32(a[4]); err == nil && int32(v) > 0 {
+	if v, err := t.P.AS.Load32(a[4]); err == nil && int32(v) > 0 {
 		n = uint64(v)
 	}
-	ap, lp := t.userRange(a[3], n), t.userRange(a[4], 4)
-	return ret(raw(unix.SYS_GETSOCKOPT, uintptr(fdArg(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), ap, lp,
+	ap, lp := t.UserRange(a[3], n), t.UserRange(a[4], 4)
+	return usermode.Ret(usermode.Raw(unix.SYS_GETSOCKOPT, uintptr(fdArg(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), ap, lp,
 		0))
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -55,25 +57,25 @@ type hostMsg struct {
 // A control buffer to send that runs past the address space is not cut
 // but handed over as it is (userRange): the kernel refuses a length
 // above net.core.optmem_max (ENOBUFS) before it copies (EFAULT).
-func (t *Thread) loadMsg(addr uint64, send bool) *hostMsg {
+func loadMsg(t *Thread, addr uint64, send bool) *hostMsg {
 	h := &hostMsg{}
-	g, err := t.p.as.Slice(addr, msghdrSize, translate.ProtRead)
+	g, err := t.P.AS.Slice(addr, msghdrSize, translate.ProtRead)
 	if err != nil {
-		h.bad = t.userRange(addr, msghdrSize)
+		h.bad = t.UserRange(addr, msghdrSize)
 		return h
 	}
 	le := binary.LittleEndian
 	nameLen := le.Uint32(g[msgNamelen:])
-	name := t.userRange(le.Uint64(g[msgName:]), min(uint64(nameLen), sockaddrStorageSize))
+	name := t.UserRange(le.Uint64(g[msgName:]), min(uint64(nameLen), sockaddrStorageSize))
 	h.m.Name, h.m.Namelen = (*byte)(hostPointer(name)), nameLen
 	n := le.Uint64(g[msgIovlen:])
 	var p uintptr
-	h.iov, p = t.hostIovecs(le.Uint64(g[msgIov:]), n)
+	h.iov, p = hostIovecs(t, le.Uint64(g[msgIov:]), n)
 	h.m.Iov = (*unix.Iovec)(hostPointer(p))
 	h.m.Iovlen = n
-	ctl, ctlLen := t.userPtr(le.Uint64(g[msgControl:]), le.Uint64(g[msgControllen:]))
+	ctl, ctlLen := t.UserPtr(le.Uint64(g[msgControl:]), le.Uint64(g[msgControllen:]))
 	if send {
-		ctl, ctlLen = t.userRange(le.Uint64(g[msgControl:]), le.Uint64(g[msgControllen:])), le.Uint64(g[msgControllen:])
+		ctl, ctlLen = t.UserRange(le.Uint64(g[msgControl:]), le.Uint64(g[msgControllen:])), le.Uint64(g[msgControllen:])
 	}
 	h.m.Control, h.m.Controllen = (*byte)(hostPointer(ctl)), ctlLen
 	h.m.Flags = int32(le.Uint32(g[msgFlags:]))
@@ -81,15 +83,15 @@ func (t *Thread) loadMsg(addr uint64, send bool) *hostMsg {
 }
 
 // storeMsg writes back what recvmsg changes in the guest msghdr.
-func (t *Thread) storeMsg(addr uint64, h *hostMsg) {
+func storeMsg(t *Thread, addr uint64, h *hostMsg) {
 	var b [4]byte
 	binary.LittleEndian.PutUint32(b[:], h.m.Namelen)
-	t.p.as.Write(addr+msgNamelen, b[:])
+	t.P.AS.Write(addr+msgNamelen, b[:])
 	var c [8]byte
 	binary.LittleEndian.PutUint64(c[:], h.m.Controllen)
-	t.p.as.Write(addr+msgControllen, c[:])
+	t.P.AS.Write(addr+msgControllen, c[:])
 	binary.LittleEndian.PutUint32(b[:], uint32(h.m.Flags))
-	t.p.as.Write(addr+msgFlags, b[:])
+	t.P.AS.Write(addr+msgFlags, b[:])
 }
 
 func msgCall(nr uintptr, fd int, h *hostMsg, flags uintptr) (int, error) {
@@ -97,25 +99,25 @@ func msgCall(nr uintptr, fd int, h *hostMsg, flags uintptr) (int, error) {
 	if h.bad != 0 {
 		m = h.bad
 	}
-	return raw(nr, uintptr(fd), m, flags, 0, 0, 0)
+	return usermode.Raw(nr, uintptr(fd), m, flags, 0, 0, 0)
 }
 
 func sysSendmsg(t *Thread, a *Args) uint64 {
-	h := t.loadMsg(a[1], true)
+	h := loadMsg(t, a[1], true)
 	fd, flags := fdArg(a[0]), uintptr(int32(a[2]))
-	return t.raisePipe(t.sockCall(fd, unix.SO_SNDTIMEO, func() (int, error) {
+	return raisePipe(t, sockCall(t, fd, unix.SO_SNDTIMEO, func() (int, error) {
 		return msgCall(unix.SYS_SENDMSG, fd, h, flags)
 	}))
 }
 
 func sysRecvmsg(t *Thread, a *Args) uint64 {
-	h := t.loadMsg(a[1], false)
+	h := loadMsg(t, a[1], false)
 	fd, flags := fdArg(a[0]), uintptr(int32(a[2]))
-	r := t.sockCall(fd, unix.SO_RCVTIMEO, func() (int, error) {
+	r := sockCall(t, fd, unix.SO_RCVTIMEO, func() (int, error) {
 		return msgCall(unix.SYS_RECVMSG, fd, h, flags)
 	})
-	if !isErr(r) && !isRestart(r) {
-		t.storeMsg(a[1], h)
+	if !usermode.IsErr(r) && !usermode.IsRestart(r) {
+		storeMsg(t, a[1], h)
 	}
 	return r
 }
@@ -123,30 +125,30 @@ func sysRecvmsg(t *Thread, a *Args) uint64 {
 // sendmmsg and recvmmsg run the single-message call per entry, the way
 // the kernel's loop does: the count of messages done, or the first
 // error if none was. recvmmsg's timeout is checked between messages.
-func sysSendmmsg(t *Thread, a *Args) uint64 { return t.mmsg(a, false) }
-func sysRecvmmsg(t *Thread, a *Args) uint64 { return t.mmsg(a, true) }
+func sysSendmmsg(t *Thread, a *Args) uint64 { return mmsg(t, a, false) }
+func sysRecvmmsg(t *Thread, a *Args) uint64 { return mmsg(t, a, true) }
 
 // mmsg checks as net/socket.c does: recvmmsg's timeout (EFAULT, then
 // EINVAL for an invalid one: do_recvmmsg), then the descriptor, also
 // when there is no message to move.
-func (t *Thread) mmsg(a *Args, recv bool) uint64 {
+func mmsg(t *Thread, a *Args, recv bool) uint64 {
 	n := min(uint64(uint32(a[2])), iovMax)
 	flags := a[3]
 	var deadline int64
 	if recv && a[4] != 0 {
-		ts, err := t.readBytes(a[4], 16)
+		ts, err := t.ReadBytes(a[4], 16)
 		if err != nil {
-			return errno(unix.EFAULT)
+			return usermode.Errno(unix.EFAULT)
 		}
 		sec, nsec := int64(binary.LittleEndian.Uint64(ts)), int64(binary.LittleEndian.Uint64(ts[8:]))
 		if sec < 0 || nsec < 0 || nsec >= 1e9 {
-			return errno(unix.EINVAL)
+			return usermode.Errno(unix.EINVAL)
 		}
 		deadline = monoNow() + sec*1e9 + nsec
 	}
 	if n == 0 {
 		if _, err := unix.GetsockoptInt(fdArg(a[0]), unix.SOL_SOCKET, unix.SO_TYPE); err != nil {
-			return errRet(err) // EBADF, ENOTSOCK
+			return usermode.ErrRet(err) // EBADF, ENOTSOCK
 		}
 		return 0
 	}
@@ -160,7 +162,7 @@ func (t *Thread) mmsg(a *Args, recv bool) uint64 {
 		} else {
 			r = sysSendmsg(t, &one)
 		}
-		if isErr(r) || isRestart(r) {
+		if usermode.IsErr(r) || usermode.IsRestart(r) {
 			if done == 0 {
 				return r
 			}
@@ -168,8 +170,8 @@ func (t *Thread) mmsg(a *Args, recv bool) uint64 {
 		}
 		var b [4]byte
 		binary.LittleEndian.PutUint32(b[:], uint32(r))
-		if t.p.as.Write(m+msghdrSize, b[:]) != nil {
-			return errno(unix.EFAULT)
+		if t.P.AS.Write(m+msghdrSize, b[:]) != nil {
+			return usermode.Errno(unix.EFAULT)
 		}
 		if recv && flags&unix.MSG_WAITFORONE != 0 {
 			flags |= unix.MSG_DONTWAIT

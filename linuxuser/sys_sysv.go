@@ -3,8 +3,9 @@ package linuxuser
 import (
 	"encoding/binary"
 	"fmt"
-	"os"
 	"unsafe"
+
+	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
 
@@ -43,7 +44,6 @@ func init() {
 const (
 	ipcRmid = 0
 	ipcSet  = 1
-	ipcStat = 2
 	ipcInfo = 3
 
 	msgStat    = 11
@@ -63,10 +63,8 @@ const (
 	shmInfo    = 14
 	shmStatAny = 15
 
-	shmRdonly = 0o10000
-	shmRnd    = 0o20000
-	shmRemap  = 0o40000
-	shmExec   = 0o100000
+	shmRnd  = 0o20000
+	shmExec = 0o100000
 )
 
 // Struct sizes on the 64-bit guests (asm-generic msgbuf.h, sembuf.h,
@@ -74,40 +72,38 @@ const (
 // seminfo, shmid64_ds, shminfo64, shm_info. x86_64's differ only in
 // semid64_ds (104 bytes).
 const (
-	msqidDsSize    = 120
-	msgInfoSize    = 32
-	semidDsSize    = 88
-	hostSemidSize  = 104
-	semInfoSize    = 40
-	shmidDsSize    = 112
-	shmInfo64Size  = 72
-	shmInfoSize    = 48
-	shmSegszOffset = 48 // shmid64_ds.shm_segsz, after struct ipc64_perm
-	shmLBA         = translate.PageSize
+	msqidDsSize   = 120
+	msgInfoSize   = 32
+	semidDsSize   = 88
+	hostSemidSize = 104
+	semInfoSize   = 40
+	shmInfo64Size = 72
+	shmInfoSize   = 48
+	shmLBA        = translate.PageSize
 )
 
 // msgCtlSizes and shmCtlSizes: how many bytes each command's buffer holds.
 var (
-	msgCtlSizes = map[int]uint64{ipcStat: msqidDsSize, msgStat: msqidDsSize, msgStatAny: msqidDsSize,
+	msgCtlSizes = map[int]uint64{usermode.IPCStat: msqidDsSize, msgStat: msqidDsSize, msgStatAny: msqidDsSize,
 		ipcSet: msqidDsSize, ipcInfo: msgInfoSize, msgInfo: msgInfoSize}
-	shmCtlSizes = map[int]uint64{ipcStat: shmidDsSize, shmStat: shmidDsSize, shmStatAny: shmidDsSize,
-		ipcSet: shmidDsSize, ipcInfo: shmInfo64Size, shmInfo: shmInfoSize}
+	shmCtlSizes = map[int]uint64{usermode.IPCStat: usermode.ShmidDsSize, shmStat: usermode.ShmidDsSize, shmStatAny: usermode.ShmidDsSize,
+		ipcSet: usermode.ShmidDsSize, ipcInfo: shmInfo64Size, shmInfo: shmInfoSize}
 )
 
 // ipcCtl passes msgctl or shmctl through, checking the guest buffer for the
 // size the command uses; other commands take no buffer.
-func ipcCtl(nr uintptr, sizes map[int]uint64) Handler {
+func ipcCtl(nr uintptr, sizes map[int]uint64) usermode.Handler {
 	return func(t *Thread, a *Args) uint64 {
 		cmd := int(int32(a[1]))
 		buf := uintptr(a[2])
 		if n, ok := sizes[cmd]; ok {
-			p, ok := t.hostPtr(a[2], n, translate.ProtRead|translate.ProtWrite)
+			p, ok := hostPtr(t, a[2], n, translate.ProtRead|translate.ProtWrite)
 			if !ok {
-				return errno(unix.EFAULT)
+				return usermode.Errno(unix.EFAULT)
 			}
 			buf = p
 		}
-		return ret(raw(nr, uintptr(int32(a[0])), uintptr(cmd), buf, 0, 0, 0))
+		return usermode.Ret(usermode.Raw(nr, uintptr(int32(a[0])), uintptr(cmd), buf, 0, 0, 0))
 	}
 }
 
@@ -116,32 +112,32 @@ func ipcCtl(nr uintptr, sizes map[int]uint64) Handler {
 func sysSemctl(t *Thread, a *Args) uint64 {
 	id, num, cmd, arg := int(int32(a[0])), int(int32(a[1])), int(int32(a[2])), a[3]
 	semctl := func(arg uintptr) (int, error) {
-		return raw(unix.SYS_SEMCTL, uintptr(id), uintptr(num), uintptr(cmd), arg, 0, 0)
+		return usermode.Raw(unix.SYS_SEMCTL, uintptr(id), uintptr(num), uintptr(cmd), arg, 0, 0)
 	}
 	switch cmd {
-	case ipcStat, semStat, semStatAny:
+	case usermode.IPCStat, semStat, semStatAny:
 		var host [hostSemidSize]byte
 		n, err := semctl(uintptr(unsafe.Pointer(&host[0])))
 		if err != nil {
-			return errRet(err)
+			return usermode.ErrRet(err)
 		}
-		if e := t.storeBytes(arg, semidToGuest(host)); e != 0 {
+		if e := storeBytes(t, arg, semidToGuest(host)); e != 0 {
 			return e
 		}
 		return uint64(n)
 	case ipcSet:
 		var g [semidDsSize]byte
-		if t.p.as.Read(arg, g[:]) != nil {
-			return errno(unix.EFAULT)
+		if t.P.AS.Read(arg, g[:]) != nil {
+			return usermode.Errno(unix.EFAULT)
 		}
 		host := semidToHost(g)
-		return ret(semctl(uintptr(unsafe.Pointer(&host[0]))))
+		return usermode.Ret(semctl(uintptr(unsafe.Pointer(&host[0]))))
 	case ipcInfo, semInfo:
-		p, ok := t.hostPtr(arg, semInfoSize, translate.ProtWrite)
+		p, ok := hostPtr(t, arg, semInfoSize, translate.ProtWrite)
 		if !ok {
-			return errno(unix.EFAULT)
+			return usermode.Errno(unix.EFAULT)
 		}
-		return ret(semctl(p))
+		return usermode.Ret(semctl(p))
 	case semGetAll, semSetAll:
 		nsems, e := semCount(id)
 		if e != 0 {
@@ -151,22 +147,22 @@ func sysSemctl(t *Thread, a *Args) uint64 {
 		if cmd == semSetAll {
 			prot = translate.ProtRead
 		}
-		p, ok := t.hostPtr(arg, nsems*2, prot) // unsigned short each
+		p, ok := hostPtr(t, arg, nsems*2, prot) // unsigned short each
 		if !ok {
-			return errno(unix.EFAULT)
+			return usermode.Errno(unix.EFAULT)
 		}
-		return ret(semctl(p))
+		return usermode.Ret(semctl(p))
 	case semSetVal:
-		return ret(semctl(uintptr(int32(arg))))
+		return usermode.Ret(semctl(uintptr(int32(arg))))
 	}
-	return ret(semctl(uintptr(arg))) // IPC_RMID, GETVAL and the like ignore it
+	return usermode.Ret(semctl(uintptr(arg))) // IPC_RMID, GETVAL and the like ignore it
 }
 
 // semCount is the number of semaphores in set id.
 func semCount(id int) (uint64, uint64) {
 	var host [hostSemidSize]byte
-	if _, err := raw(unix.SYS_SEMCTL, uintptr(id), 0, ipcStat, uintptr(unsafe.Pointer(&host[0])), 0, 0); err != nil {
-		return 0, errRet(err)
+	if _, err := usermode.Raw(unix.SYS_SEMCTL, uintptr(id), 0, usermode.IPCStat, uintptr(unsafe.Pointer(&host[0])), 0, 0); err != nil {
+		return 0, usermode.ErrRet(err)
 	}
 	return binary.LittleEndian.Uint64(host[80:]), 0
 }
@@ -195,9 +191,9 @@ func semidToHost(g [semidDsSize]byte) [hostSemidSize]byte {
 }
 
 // storeBytes writes b to guest memory at addr.
-func (t *Thread) storeBytes(addr uint64, b []byte) uint64 {
-	if t.p.as.Write(addr, b) != nil {
-		return errno(unix.EFAULT)
+func storeBytes(t *Thread, addr uint64, b []byte) uint64 {
+	if t.P.AS.Write(addr, b) != nil {
+		return usermode.Errno(unix.EFAULT)
 	}
 	return 0
 }
@@ -209,51 +205,39 @@ func sysShmat(t *Thread, a *Args) uint64 {
 	id, addr, flags := int(int32(a[0])), a[1], a[2]
 	if addr%shmLBA != 0 { // ipc/shm.c do_shmat
 		if flags&shmRnd == 0 {
-			return errno(unix.EINVAL)
+			return usermode.Errno(unix.EINVAL)
 		}
 		addr &^= shmLBA - 1
 	}
-	if addr == 0 && flags&shmRemap != 0 {
-		return errno(unix.EINVAL)
+	if addr == 0 && flags&usermode.ShmRemap != 0 {
+		return usermode.Errno(unix.EINVAL)
 	}
-	var ds [shmidDsSize]byte
-	if _, err := raw(unix.SYS_SHMCTL, uintptr(id), ipcStat, uintptr(unsafe.Pointer(&ds[0])), 0, 0, 0); err != nil {
-		return errRet(err)
+	var ds [usermode.ShmidDsSize]byte
+	if _, err := usermode.Raw(unix.SYS_SHMCTL, uintptr(id), usermode.IPCStat, uintptr(unsafe.Pointer(&ds[0])), 0, 0, 0); err != nil {
+		return usermode.ErrRet(err)
 	}
 	key := binary.LittleEndian.Uint32(ds[0:])
-	size := binary.LittleEndian.Uint64(ds[shmSegszOffset:])
+	size := binary.LittleEndian.Uint64(ds[usermode.ShmSegszOffset:])
 	prot := translate.ProtRead | translate.ProtWrite
-	hostFlags := uintptr(shmRemap)
-	if flags&shmRdonly != 0 {
-		prot, hostFlags = translate.ProtRead, hostFlags|shmRdonly
+	hostFlags := uintptr(usermode.ShmRemap)
+	if flags&usermode.ShmRdonly != 0 {
+		prot, hostFlags = translate.ProtRead, hostFlags|usermode.ShmRdonly
 	}
 	if flags&shmExec != 0 {
 		prot |= translate.ProtExec
 	}
 	spec := translate.MapSpec{Addr: addr, Length: size, Prot: prot, Shared: true, FD: -1,
-		Fixed: addr != 0 && flags&shmRemap != 0, NoReplace: addr != 0 && flags&shmRemap == 0,
+		Fixed: addr != 0 && flags&usermode.ShmRemap != 0, NoReplace: addr != 0 && flags&usermode.ShmRemap == 0,
 		Name: fmt.Sprintf("/SYSV%08x (deleted)", key), SysV: id + 1,
-		Attach: func(host unsafe.Pointer) error { return attachShm(id, host, hostFlags) }}
-	got, err := t.p.as.Map(spec)
+		Attach: func(host unsafe.Pointer) error { return usermode.AttachShm(id, host, hostFlags) }}
+	got, err := t.P.AS.Map(spec)
 	switch {
 	case err == translate.ErrExist: // an occupied range without SHM_REMAP
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	case err != nil:
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
 	return got
-}
-
-// attachShm attaches segment id at host address host exactly.
-func attachShm(id int, host unsafe.Pointer, flags uintptr) error {
-	r, _, e := unix.Syscall(unix.SYS_SHMAT, uintptr(id), uintptr(host), flags)
-	if e != 0 {
-		return e
-	}
-	if r != uintptr(host) {
-		return unix.EINVAL
-	}
-	return nil
 }
 
 // sysShmdt detaches the segment attached at addr: the mappings of that
@@ -262,11 +246,11 @@ func attachShm(id int, host unsafe.Pointer, flags uintptr) error {
 func sysShmdt(t *Thread, a *Args) uint64 {
 	addr := a[0]
 	if addr%translate.PageSize != 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	id, end := 0, addr
 scan:
-	for _, v := range t.p.as.VMAs() {
+	for _, v := range t.P.AS.VMAs() {
 		switch {
 		case v.End <= addr:
 			continue
@@ -280,41 +264,10 @@ scan:
 		break scan
 	}
 	if id == 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	if err := t.p.as.Unmap(addr, end-addr); err != nil {
-		return errRet(err)
+	if err := t.P.AS.Unmap(addr, end-addr); err != nil {
+		return usermode.ErrRet(err)
 	}
 	return 0
-}
-
-// forkShm reports whether VMA v is a whole attached segment, which a fork
-// child attaches again; a piece of one (mprotect or munmap split it) is
-// copied instead.
-func forkShm(v translate.VMA) bool {
-	if v.SysV == 0 || v.Offset != 0 {
-		return false
-	}
-	var ds [shmidDsSize]byte
-	if _, err := raw(unix.SYS_SHMCTL, uintptr(v.SysV-1), ipcStat, uintptr(unsafe.Pointer(&ds[0])), 0, 0, 0); err != nil {
-		return false
-	}
-	return pageUp(binary.LittleEndian.Uint64(ds[shmSegszOffset:])) == v.End-v.Start
-}
-
-// restoreShm attaches the segment of v again in a fork child. The parent
-// may have detached and removed it between the host fork and now (the
-// child's own attachment ends at its execve): the child then gets zeros.
-func restoreShm(as *translate.AddressSpace, v translate.VMA) error {
-	flags := uintptr(shmRemap)
-	if v.Prot&translate.ProtWrite == 0 {
-		flags |= shmRdonly
-	}
-	err := as.RestoreAttached(v, func(host unsafe.Pointer) error { return attachShm(v.SysV-1, host, flags) })
-	if err == nil {
-		return nil
-	}
-	fmt.Fprintf(os.Stderr, "gemu: fork child: System V segment %d at %#x is gone: %v\n", v.SysV-1, v.Start, err)
-	v.SysV, v.Anon, v.Shared = 0, true, false
-	return as.RestoreVMA(v, -1, 0, nil)
 }

@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -36,14 +38,14 @@ func init() {
 }
 
 func sysExit(t *Thread, a *Args) uint64 {
-	t.exited = true
-	t.exitCode = int(a[0] & 0xff)
+	t.Exited = true
+	t.ExitCode = int(a[0] & 0xff)
 	return 0
 }
 
 func sysExitGroup(t *Thread, a *Args) uint64 {
-	t.exited = true
-	t.p.exit(Status{Code: int(a[0] & 0xff)})
+	t.Exited = true
+	t.P.Exit(usermode.Status{Code: int(a[0] & 0xff)})
 	return 0
 }
 
@@ -57,84 +59,84 @@ const threadFlags = syscalls.CloneVM | syscalls.CloneFS | syscalls.CloneFiles | 
 func sysClone(t *Thread, a *Args) uint64 {
 	flags, ptid := a[0], a[2]
 	if flags&syscalls.ClonePidfd != 0 && flags&syscalls.CloneParentSettid != 0 {
-		return errno(unix.EINVAL) // both would use parent_tid (kernel/fork.c)
+		return usermode.Errno(unix.EINVAL) // both would use parent_tid (kernel/fork.c)
 	}
-	return t.cloneWith(flags, a[1], ptid, a[3], a[4], ptid)
+	return cloneWith(t, flags, a[1], ptid, a[3], a[4], ptid)
 }
 
 // cloneWith is clone and clone3; pidfdAt is where CLONE_PIDFD stores the
 // child's pidfd (parent_tid for clone, the pidfd field for clone3).
-func (t *Thread) cloneWith(flags, newsp, ptid, tls, ctid, pidfdAt uint64) uint64 {
+func cloneWith(t *Thread, flags, newsp, ptid, tls, ctid, pidfdAt uint64) uint64 {
 	if flags&syscalls.ClonePidfd == 0 {
-		return t.cloneProcess(flags, newsp, ptid, tls, ctid)
+		return cloneProcess(t, flags, newsp, ptid, tls, ctid)
 	}
 	if flags&(syscalls.CloneThread|syscalls.CloneDetached) != 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	// The kernel stores the pidfd before the child may run and makes no
 	// child when it cannot (kernel/fork.c copy_process: put_user).
-	if _, err := t.p.as.Slice(pidfdAt, 4, translate.ProtWrite); err != nil {
-		return errno(unix.EFAULT)
+	if _, err := t.P.AS.Slice(pidfdAt, 4, translate.ProtWrite); err != nil {
+		return usermode.Errno(unix.EFAULT)
 	}
-	r := t.cloneProcess(flags&^syscalls.ClonePidfd, newsp, ptid, tls, ctid)
-	if isErr(r) {
+	r := cloneProcess(t, flags&^syscalls.ClonePidfd, newsp, ptid, tls, ctid)
+	if usermode.IsErr(r) {
 		return r
 	}
 	// The child is gemu's host child and cannot be reaped before the guest
 	// has its pid, so a pidfd opened now refers to it (pidfd_open(2)).
 	fd, err := unix.PidfdOpen(int(r), 0)
 	if err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
 	unix.CloseOnExec(fd)
-	t.p.as.Store32(pidfdAt, uint32(fd))
+	t.P.AS.Store32(pidfdAt, uint32(fd))
 	return r
 }
 
 // cloneProcess creates a thread, a fork child or a vfork child.
-func (t *Thread) cloneProcess(flags, newsp, ptid, tls, ctid uint64) uint64 {
+func cloneProcess(t *Thread, flags, newsp, ptid, tls, ctid uint64) uint64 {
 	if flags&syscalls.CloneVM != 0 && flags&syscalls.CloneVfork != 0 && flags&syscalls.CloneThread == 0 {
-		return t.vfork(flags, newsp, ptid, tls, ctid)
+		return t.Vfork(flags, newsp, ptid, tls, ctid)
 	}
 	if flags&syscalls.CloneVM == 0 {
-		return t.fork(flags, newsp, ptid, tls, ctid)
+		return t.Fork(flags, newsp, ptid, tls, ctid)
 	}
 	if flags&syscalls.CloneThread == 0 {
 		// TODO(#4): CLONE_VM processes other than vfork.
-		t.p.unimp("gemu: clone flags %#x not supported", flags)
-		return errno(unix.ENOSYS)
+		t.P.Unimp("gemu: clone flags %#x not supported", flags)
+		return usermode.Errno(unix.ENOSYS)
 	}
 	if flags&^uint64(threadFlags|0xff) != 0 || flags&syscalls.CloneSighand == 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	p := t.p
-	child := t.cpu.Clone()
-	p.arch.SetSyscallResult(child, 0)
+	p := t.P
+	child := t.CPU.Clone()
+	p.Arch().SetSyscallResult(child, 0)
 	if newsp != 0 {
-		p.arch.SetSP(child, newsp)
+		p.Arch().SetSP(child, newsp)
 	}
 	if flags&syscalls.CloneSettls != 0 {
-		p.arch.SetTLS(child, tls)
+		p.Arch().SetTLS(child, tls)
 	}
 	started := make(chan int)
-	attrs := currentThreadAttrs()
+	attrs := usermode.CurrentThreadAttrs()
 	go func() {
 		runtime.LockOSThread() // never unlocked: the host thread dies with the guest thread
-		attrs.apply()
+		attrs.Apply()
 		tid := unix.Gettid()
-		nt := p.newThread(child, tid)
+		nt := p.NewThread(child, tid)
 		if flags&syscalls.CloneParentSettid != 0 {
-			p.as.Store32(ptid, uint32(tid))
+			p.AS.Store32(ptid, uint32(tid))
 		}
 		if flags&syscalls.CloneChildSettid != 0 {
-			p.as.Store32(ctid, uint32(tid))
+			p.AS.Store32(ctid, uint32(tid))
 		}
 		if flags&syscalls.CloneChildCleartid != 0 {
-			nt.clearTID = ctid
+			nt.ClearTID = ctid
 		}
-		nt.sigmask = t.sigmask
+		nt.Sigmask = t.Sigmask
 		started <- tid
-		nt.loop()
+		nt.Loop()
 	}()
 	return uint64(<-started)
 }
@@ -142,20 +144,20 @@ func (t *Thread) cloneProcess(flags, newsp, ptid, tls, ctid uint64) uint64 {
 // readExtensible reads an extensible struct of size bytes (clone_args,
 // open_how): at least minSize, at most a page, and zero past the known
 // size, as the kernel's copy_struct_from_user requires (E2BIG otherwise).
-func (t *Thread) readExtensible(addr, size, minSize, known uint64) ([]byte, uint64) {
+func readExtensible(t *Thread, addr, size, minSize, known uint64) ([]byte, uint64) {
 	if size < minSize {
-		return nil, errno(unix.EINVAL)
+		return nil, usermode.Errno(unix.EINVAL)
 	}
 	if size > translate.PageSize {
-		return nil, errno(unix.E2BIG)
+		return nil, usermode.Errno(unix.E2BIG)
 	}
-	b, err := t.readBytes(addr, size)
+	b, err := t.ReadBytes(addr, size)
 	if err != nil {
-		return nil, errno(unix.EFAULT)
+		return nil, usermode.Errno(unix.EFAULT)
 	}
 	for _, c := range b[min(size, known):] {
 		if c != 0 {
-			return nil, errno(unix.E2BIG)
+			return nil, usermode.Errno(unix.E2BIG)
 		}
 	}
 	return b, 0
@@ -164,11 +166,10 @@ func (t *Thread) readExtensible(addr, size, minSize, known uint64) ([]byte, uint
 // struct clone_args sizes and the clone3-only flags (Linux
 // include/uapi/linux/sched.h).
 const (
-	cloneArgsSize0    = 64 // up to tls
-	cloneArgsSize     = 88 // with set_tid, set_tid_size, cgroup
-	maxPidNSLevel     = 32 // include/linux/pid_namespace.h MAX_PID_NS_LEVEL
-	cloneClearSighand = 0x100000000
-	cloneIntoCgroup   = 0x200000000
+	cloneArgsSize0  = 64 // up to tls
+	cloneArgsSize   = 88 // with set_tid, set_tid_size, cgroup
+	maxPidNSLevel   = 32 // include/linux/pid_namespace.h MAX_PID_NS_LEVEL
+	cloneIntoCgroup = 0x200000000
 )
 
 // sysClone3 decodes struct clone_args and goes the way of clone: the
@@ -177,7 +178,7 @@ const (
 // every architecture whose stack grows down.
 func sysClone3(t *Thread, a *Args) uint64 {
 	size := a[1]
-	b, e := t.readExtensible(a[0], size, cloneArgsSize0, cloneArgsSize)
+	b, e := readExtensible(t, a[0], size, cloneArgsSize0, cloneArgsSize)
 	if e != 0 {
 		return e
 	}
@@ -193,38 +194,38 @@ func sysClone3(t *Thread, a *Args) uint64 {
 	// signal and the cgroup, then clone3_args_valid the flags.
 	switch {
 	case setTIDSize > maxPidNSLevel || (setTID == 0) != (setTIDSize == 0):
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	case sig&^0xff != 0 || sig > syscalls.NSIG:
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	case flags&cloneIntoCgroup != 0 && (cgroup > 1<<31-1 || size < cloneArgsSize):
-		return errno(unix.EINVAL)
-	case flags&^(1<<32-1|cloneClearSighand|cloneIntoCgroup) != 0 || flags&0xff != 0:
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
+	case flags&^(1<<32-1|usermode.CloneClearSighand|cloneIntoCgroup) != 0 || flags&0xff != 0:
+		return usermode.Errno(unix.EINVAL)
 	case flags&(syscalls.CloneThread|syscalls.CloneParent) != 0 && sig != 0:
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	case (stack == 0) != (stackSize == 0):
-		return errno(unix.EINVAL)
-	case flags&cloneClearSighand != 0 && flags&syscalls.CloneSighand != 0:
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
+	case flags&usermode.CloneClearSighand != 0 && flags&syscalls.CloneSighand != 0:
+		return usermode.Errno(unix.EINVAL)
 	case flags&cloneIntoCgroup != 0:
 		if _, err := unix.FcntlInt(uintptr(cgroup), unix.F_GETFD, 0); err != nil {
-			return errno(unix.EBADF) // kernel/cgroup/cgroup.c cgroup_css_set_fork
+			return usermode.Errno(unix.EBADF) // kernel/cgroup/cgroup.c cgroup_css_set_fork
 		}
 		fallthrough
 	case setTID != 0:
-		t.p.unimp("gemu: clone3 flags %#x (set_tid, cgroup) not supported", flags) // TODO(#4)
-		return errno(unix.ENOSYS)
+		t.P.Unimp("gemu: clone3 flags %#x (set_tid, cgroup) not supported", flags) // TODO(#4)
+		return usermode.Errno(unix.ENOSYS)
 	}
 	newsp := uint64(0)
 	if stack != 0 {
 		newsp = stack + stackSize
 	}
-	return t.cloneWith(flags|sig, newsp, ptid, tls, ctid, pidfd)
+	return cloneWith(t, flags|sig, newsp, ptid, tls, ctid, pidfd)
 }
 
 func sysSetTidAddress(t *Thread, a *Args) uint64 {
-	t.clearTID = a[0]
-	return uint64(t.tid)
+	t.ClearTID = a[0]
+	return uint64(t.TID)
 }
 
 // robustListHeadSize is sizeof(struct robust_list_head) on 64-bit (Linux include/uapi/linux/futex.h).
@@ -232,9 +233,9 @@ const robustListHeadSize = 24
 
 func sysSetRobustList(t *Thread, a *Args) uint64 {
 	if a[1] != robustListHeadSize {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	t.robustList, t.robustLen = a[0], a[1]
+	t.RobustList, t.RobustLen = a[0], a[1]
 	return 0
 }
 
@@ -244,16 +245,16 @@ func sysSetRobustList(t *Thread, a *Args) uint64 {
 func sysGetRobustList(t *Thread, a *Args) uint64 {
 	target := t
 	if pid := int(int32(a[0])); pid != 0 {
-		target = t.p.thread(pid)
+		target = thread(t.P, pid)
 		if target == nil {
 			if unix.Kill(pid, 0) == unix.ESRCH || pid < 0 {
-				return errno(unix.ESRCH)
+				return usermode.Errno(unix.ESRCH)
 			}
-			return errno(unix.EPERM)
+			return usermode.Errno(unix.EPERM)
 		}
 	}
-	if t.p.as.Store64(a[2], robustListHeadSize) != nil || t.p.as.Store64(a[1], target.robustList) != nil {
-		return errno(unix.EFAULT)
+	if t.P.AS.Store64(a[2], robustListHeadSize) != nil || t.P.AS.Store64(a[1], target.RobustList) != nil {
+		return usermode.Errno(unix.EFAULT)
 	}
 	return 0
 }
@@ -266,30 +267,30 @@ func sysFutex(t *Thread, a *Args) uint64 {
 	// does: it gets their host views.
 	uaddr, op, val, arg4, uaddr2, val3 := a[0], a[1], a[2], a[3], a[4], a[5]
 	cmd := op &^ (syscalls.FutexPrivateFlag | syscalls.FutexClockRealtime)
-	host, host2 := t.futexPtr(uaddr), uintptr(0)
+	host, host2 := futexPtr(t, uaddr), uintptr(0)
 	switch cmd {
 	case syscalls.FutexRequeue, syscalls.FutexCmpRequeue, syscalls.FutexWakeOp, syscalls.FutexCmpRequeuePI,
 		syscalls.FutexWaitRequeuePI:
-		host2 = t.futexPtr(uaddr2)
+		host2 = futexPtr(t, uaddr2)
 	}
 	switch cmd {
 	case syscalls.FutexWait, syscalls.FutexWaitBitset, syscalls.FutexLockPI, syscalls.FutexLockPI2,
 		syscalls.FutexWaitRequeuePI:
-		return t.futexWait(host, op, val, arg4, host2, val3)
+		return futexWait(t, host, op, val, arg4, host2, val3)
 	}
 	// arg4 is val2 (a count) for the other commands.
 	r, _, e := unix.Syscall6(unix.SYS_FUTEX, host, uintptr(op), uintptr(val), uintptr(arg4), host2, uintptr(val3))
 	if e != 0 {
-		return errno(e)
+		return usermode.Errno(e)
 	}
 	return uint64(r)
 }
 
 // futexPtr is the host view of a guest futex word; one beyond the address
 // space keeps its misalignment, which the host checks first.
-func (t *Thread) futexPtr(addr uint64) uintptr {
-	p := t.userRange(addr, 4)
-	if p == badUserPtr {
+func futexPtr(t *Thread, addr uint64) uintptr {
+	p := t.UserRange(addr, 4)
+	if p == usermode.BadUserPtr {
 		p |= uintptr(addr & 3)
 	}
 	return p
@@ -297,13 +298,13 @@ func (t *Thread) futexPtr(addr uint64) uintptr {
 
 // futexWait copies the guest timeout (same struct timespec layout on
 // 64-bit hosts and guests) and waits.
-func (t *Thread) futexWait(host uintptr, op, val, tsAddr uint64, host2 uintptr, val3 uint64) uint64 {
+func futexWait(t *Thread, host uintptr, op, val, tsAddr uint64, host2 uintptr, val3 uint64) uint64 {
 	var ts unix.Timespec
 	var tsp unsafe.Pointer
 	if tsAddr != 0 {
-		b, err := t.readBytes(tsAddr, syscalls.TimespecSize)
+		b, err := t.ReadBytes(tsAddr, syscalls.TimespecSize)
 		if err != nil {
-			return errno(unix.EFAULT)
+			return usermode.Errno(unix.EFAULT)
 		}
 		g := syscalls.DecodeTimespec(b)
 		ts = unix.Timespec{Sec: g.Sec, Nsec: g.Nsec}
@@ -311,11 +312,11 @@ func (t *Thread) futexWait(host uintptr, op, val, tsAddr uint64, host2 uintptr, 
 	}
 	// Interrupted by a guest signal: ERESTARTSYS without a timeout,
 	// restart_block (EINTR under a handler) with one (kernel/futex/waitwake.c).
-	code := restartSys
+	code := usermode.RestartSys
 	if tsp != nil {
-		code = restartNoHand
+		code = usermode.RestartNoHand
 	}
-	r := t.interruptible(code, func() (int, error) {
+	r := t.Interruptible(code, func() (int, error) {
 		r, _, e := unix.Syscall6(unix.SYS_FUTEX, host, uintptr(op), uintptr(val), uintptr(tsp), host2, uintptr(val3))
 		if e != 0 {
 			return 0, e
@@ -326,11 +327,11 @@ func (t *Thread) futexWait(host uintptr, op, val, tsAddr uint64, host2 uintptr, 
 	return r
 }
 
-func sysGettid(t *Thread, a *Args) uint64 { return uint64(t.tid) }
-func sysGetpid(t *Thread, a *Args) uint64 { return uint64(t.p.pid) }
+func sysGettid(t *Thread, a *Args) uint64 { return uint64(t.TID) }
+func sysGetpid(t *Thread, a *Args) uint64 { return uint64(t.P.PID) }
 func sysGetppid(t *Thread, a *Args) uint64 {
-	if t.p.vfork != nil {
-		return uint64(t.p.vfork.parent.pid)
+	if t.P.Vfork != nil {
+		return uint64(t.P.Vfork.Parent.PID)
 	}
 	return uint64(unix.Getppid())
 }
@@ -346,30 +347,30 @@ const maxCPUSetBytes = 8192
 func sysSchedGetaffinity(t *Thread, a *Args) uint64 {
 	n := min(a[1], maxCPUSetBytes)
 	if n < 8 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	buf := make([]byte, n)
 	r, _, e := unix.RawSyscall(unix.SYS_SCHED_GETAFFINITY, uintptr(a[0]), uintptr(n), uintptr(unsafe.Pointer(&buf[0])))
 	if e != 0 {
-		return errno(e)
+		return usermode.Errno(e)
 	}
-	if t.writeBytes(a[2], buf[:r]) != nil {
-		return errno(unix.EFAULT)
+	if t.WriteBytes(a[2], buf[:r]) != nil {
+		return usermode.Errno(unix.EFAULT)
 	}
 	return uint64(r)
 }
 
 func sysSchedSetaffinity(t *Thread, a *Args) uint64 {
 	if a[1] == 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	buf, err := t.readBytes(a[2], min(a[1], maxCPUSetBytes))
+	buf, err := t.ReadBytes(a[2], min(a[1], maxCPUSetBytes))
 	if err != nil {
-		return errno(unix.EFAULT)
+		return usermode.Errno(unix.EFAULT)
 	}
 	_, _, e := unix.RawSyscall(unix.SYS_SCHED_SETAFFINITY, uintptr(a[0]), uintptr(len(buf)), uintptr(unsafe.Pointer(&buf[0])))
 	if e != 0 {
-		return errno(e)
+		return usermode.Errno(e)
 	}
 	return 0
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -24,16 +26,16 @@ func init() {
 }
 
 // putTimespec writes a struct timespec (or timeval: same 64-bit layout).
-func (t *Thread) putTimespec(addr uint64, sec, nsec int64) uint64 {
+func putTimespec(t *Thread, addr uint64, sec, nsec int64) uint64 {
 	var b [syscalls.TimespecSize]byte
 	syscalls.Timespec{Sec: sec, Nsec: nsec}.Encode(b[:])
-	return t.putBytes(addr, b[:])
+	return putBytes(t, addr, b[:])
 }
 
-func (t *Thread) getTimespec(addr uint64) (unix.Timespec, uint64) {
-	b, err := t.readBytes(addr, syscalls.TimespecSize)
+func getTimespec(t *Thread, addr uint64) (unix.Timespec, uint64) {
+	b, err := t.ReadBytes(addr, syscalls.TimespecSize)
 	if err != nil {
-		return unix.Timespec{}, errno(unix.EFAULT)
+		return unix.Timespec{}, usermode.Errno(unix.EFAULT)
 	}
 	g := syscalls.DecodeTimespec(b)
 	return unix.Timespec{Sec: g.Sec, Nsec: g.Nsec}, 0
@@ -41,13 +43,13 @@ func (t *Thread) getTimespec(addr uint64) (unix.Timespec, uint64) {
 
 func sysClockGettime(t *Thread, a *Args) uint64 {
 	if sec, nsec, ok := fastClock(int32(a[0])); ok {
-		return t.putTimespec(a[1], sec, nsec)
+		return putTimespec(t, a[1], sec, nsec)
 	}
 	var ts unix.Timespec
 	if err := unix.ClockGettime(int32(a[0]), &ts); err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
-	return t.putTimespec(a[1], ts.Sec, ts.Nsec)
+	return putTimespec(t, a[1], ts.Sec, ts.Nsec)
 }
 
 // monoBase ties Go's monotonic clock to CLOCK_MONOTONIC: the host's
@@ -85,24 +87,24 @@ func fastClock(id int32) (sec, nsec int64, ok bool) {
 func sysClockGetres(t *Thread, a *Args) uint64 {
 	var ts unix.Timespec
 	if err := unix.ClockGetres(int32(a[0]), &ts); err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
 	if a[1] == 0 {
 		return 0
 	}
-	return t.putTimespec(a[1], ts.Sec, ts.Nsec)
+	return putTimespec(t, a[1], ts.Sec, ts.Nsec)
 }
 
 func sysGettimeofday(t *Thread, a *Args) uint64 {
 	if a[0] != 0 {
 		now := time.Now()
-		if e := t.putTimespec(a[0], now.Unix(), int64(now.Nanosecond()/1000)); e != 0 {
+		if e := putTimespec(t, a[0], now.Unix(), int64(now.Nanosecond()/1000)); e != 0 {
 			return e
 		}
 	}
 	if a[1] != 0 {
 		// struct timezone {minuteswest, dsttime}: Linux keeps it zero by default.
-		return t.putBytes(a[1], make([]byte, 8))
+		return putBytes(t, a[1], make([]byte, 8))
 	}
 	return 0
 }
@@ -112,14 +114,14 @@ func sysGettimeofday(t *Thread, a *Args) uint64 {
 // which a handler turns into EINTR), or EFAULT when the time left cannot
 // be written (nanosleep_copyout). Go's own signals only resume it.
 func sysNanosleep(t *Thread, a *Args) uint64 {
-	req, e := t.getTimespec(a[0])
+	req, e := getTimespec(t, a[0])
 	if e != 0 {
 		return e
 	}
 	if req.Nsec < 0 || req.Nsec >= 1e9 || req.Sec < 0 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
-	return t.sleep(unix.CLOCK_MONOTONIC, 0, req, a[1])
+	return sleep(t, unix.CLOCK_MONOTONIC, 0, req, a[1])
 }
 
 // timerAbstime is TIMER_ABSTIME (Linux include/uapi/linux/time.h).
@@ -129,34 +131,34 @@ const timerAbstime = 1
 // faulting pointer, so a bad clock is still EINVAL before the EFAULT
 // (kernel/time/posix-timers.c checks the clock first).
 func sysClockNanosleep(t *Thread, a *Args) uint64 {
-	req, e := t.getTimespec(a[2])
+	req, e := getTimespec(t, a[2])
 	if e != 0 {
-		return hostNanosleep(a[0], a[1], t.userRange(a[2], syscalls.TimespecSize), 0)
+		return hostNanosleep(a[0], a[1], t.UserRange(a[2], syscalls.TimespecSize), 0)
 	}
-	return t.sleep(a[0], a[1], req, a[3])
+	return sleep(t, a[0], a[1], req, a[3])
 }
 
 // sleep is clock_nanosleep(clock, flags, req, rem) on the host; the time
 // left goes to guest rem (relative sleeps only) when a guest signal ends it.
-func (t *Thread) sleep(clock, flags uint64, req unix.Timespec, rem uint64) uint64 {
+func sleep(t *Thread, clock, flags uint64, req unix.Timespec, rem uint64) uint64 {
 	for {
 		left := req
-		r := errno(unix.EINTR) // also when a pending signal stops hostCall from sleeping
-		t.hostCall(func() error {
+		r := usermode.Errno(unix.EINTR) // also when a pending signal stops hostCall from sleeping
+		t.HostCall(func() error {
 			r = hostNanosleep(clock, flags, uintptr(unsafe.Pointer(&req)), uintptr(unsafe.Pointer(&left)))
-			if r == errno(unix.EINTR) {
+			if r == usermode.Errno(unix.EINTR) {
 				return unix.EINTR
 			}
 			return nil
 		})
 		switch {
-		case r != errno(unix.EINTR):
+		case r != usermode.Errno(unix.EINTR):
 			return r
-		case t.sigReady():
-			if flags&timerAbstime == 0 && rem != 0 && t.putTimespec(rem, left.Sec, left.Nsec) != 0 {
-				return errno(unix.EFAULT)
+		case t.SigReady():
+			if flags&timerAbstime == 0 && rem != 0 && putTimespec(t, rem, left.Sec, left.Nsec) != 0 {
+				return usermode.Errno(unix.EFAULT)
 			}
-			return restartNoHand
+			return usermode.RestartNoHand
 		case flags&timerAbstime == 0:
 			req = left
 		}
@@ -166,7 +168,7 @@ func (t *Thread) sleep(clock, flags uint64, req unix.Timespec, rem uint64) uint6
 func hostNanosleep(clock, flags uint64, req, rem uintptr) uint64 {
 	_, _, e := unix.Syscall6(unix.SYS_CLOCK_NANOSLEEP, uintptr(clock), uintptr(flags), req, rem, 0, 0)
 	if e != 0 {
-		return errno(e)
+		return usermode.Errno(e)
 	}
 	return 0
 }
@@ -178,9 +180,9 @@ const rusageSize = 144
 func sysGetrusage(t *Thread, a *Args) uint64 {
 	var ru unix.Rusage
 	if err := unix.Getrusage(int(int32(a[0])), &ru); err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
-	return t.putBytes(a[1], structBytes(&ru)[:rusageSize])
+	return putBytes(t, a[1], usermode.StructBytes(&ru)[:rusageSize])
 }
 
 // struct tms: four clock_t (Linux include/uapi/linux/times.h).
@@ -188,10 +190,10 @@ func sysTimes(t *Thread, a *Args) uint64 {
 	var tms unix.Tms
 	r, err := unix.Times(&tms)
 	if err != nil {
-		return errRet(err)
+		return usermode.ErrRet(err)
 	}
 	if a[0] != 0 {
-		if e := t.putBytes(a[0], structBytes(&tms)[:32]); e != 0 {
+		if e := putBytes(t, a[0], usermode.StructBytes(&tms)[:32]); e != 0 {
 			return e
 		}
 	}

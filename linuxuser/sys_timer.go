@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"time"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
@@ -37,9 +39,9 @@ func (g *gtimer) arm(p *Process, d, interval time.Duration, fire func()) {
 	gen := g.gen
 	var cb func()
 	cb = func() {
-		p.mu.Lock()
+		p.Mu.Lock()
 		if g.gen != gen {
-			p.mu.Unlock()
+			p.Mu.Unlock()
 			return
 		}
 		if g.interval > 0 {
@@ -49,7 +51,7 @@ func (g *gtimer) arm(p *Process, d, interval time.Duration, fire func()) {
 			g.deadline = time.Time{}
 		}
 		fire()
-		p.mu.Unlock()
+		p.Mu.Unlock()
 	}
 	g.t = time.AfterFunc(d, cb)
 }
@@ -82,26 +84,26 @@ func durOf(sec, sub int64, unit time.Duration) time.Duration {
 	return time.Duration(sec)*time.Second + time.Duration(sub)*unit
 }
 
-func (t *Thread) putTimerPair(addr uint64, interval, value time.Duration, unit time.Duration) uint64 {
+func putTimerPair(t *Thread, addr uint64, interval, value time.Duration, unit time.Duration) uint64 {
 	var b [32]byte
 	le := binary.LittleEndian
 	le.PutUint64(b[0:], uint64(interval/time.Second))
 	le.PutUint64(b[8:], uint64(interval%time.Second/unit))
 	le.PutUint64(b[16:], uint64(value/time.Second))
 	le.PutUint64(b[24:], uint64(value%time.Second/unit))
-	return t.putBytes(addr, b[:])
+	return putBytes(t, addr, b[:])
 }
 
-func (t *Thread) getTimerPair(addr uint64, unit time.Duration) (interval, value time.Duration, e uint64) {
-	b, err := t.readBytes(addr, 32)
+func getTimerPair(t *Thread, addr uint64, unit time.Duration) (interval, value time.Duration, e uint64) {
+	b, err := t.ReadBytes(addr, 32)
 	if err != nil {
-		return 0, 0, errno(unix.EFAULT)
+		return 0, 0, usermode.Errno(unix.EFAULT)
 	}
 	le := binary.LittleEndian
 	is, isub := int64(le.Uint64(b[0:])), int64(le.Uint64(b[8:]))
 	vs, vsub := int64(le.Uint64(b[16:])), int64(le.Uint64(b[24:]))
 	if isub < 0 || vsub < 0 || isub >= int64(time.Second/unit) || vsub >= int64(time.Second/unit) || is < 0 || vs < 0 {
-		return 0, 0, errno(unix.EINVAL)
+		return 0, 0, usermode.Errno(unix.EINVAL)
 	}
 	return durOf(is, isub, unit), durOf(vs, vsub, unit), 0
 }
@@ -116,54 +118,54 @@ func sysSetitimer(t *Thread, a *Args) uint64 {
 	var interval, value time.Duration
 	if a[1] != 0 {
 		var e uint64
-		if interval, value, e = t.getTimerPair(a[1], time.Microsecond); e != 0 {
+		if interval, value, e = getTimerPair(t, a[1], time.Microsecond); e != 0 {
 			return e
 		}
 	}
 	if which > 2 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	if which != itimerReal {
-		t.p.unimp("gemu: setitimer(%d) never fires", which)
+		t.P.Unimp("gemu: setitimer(%d) never fires", which)
 		if a[2] != 0 {
-			return t.putTimerPair(a[2], 0, 0, time.Microsecond)
+			return putTimerPair(t, a[2], 0, 0, time.Microsecond)
 		}
 		return 0
 	}
-	p := t.p
-	p.mu.Lock()
-	g := &p.itimer.real
+	p := t.P
+	p.Mu.Lock()
+	g := &lx(p).itimer.real
 	oi, ov := g.interval, g.remaining()
 	if a[1] != 0 {
 		g.stop()
 		g.interval = 0
 		if value > 0 {
-			g.arm(p, value, interval, func() { p.sendLocked(sigInfo{signo: syscalls.SIGALRM, code: siKernel}) })
+			g.arm(p, value, interval, func() { sendLocked(p, usermode.SigInfo{Signo: syscalls.SIGALRM, Code: usermode.SiKernel}) })
 		}
 	}
-	p.mu.Unlock()
+	p.Mu.Unlock()
 	if a[2] != 0 {
-		return t.putTimerPair(a[2], oi, ov, time.Microsecond)
+		return putTimerPair(t, a[2], oi, ov, time.Microsecond)
 	}
 	return 0
 }
 
 func sysGetitimer(t *Thread, a *Args) uint64 {
 	if a[0] > 2 {
-		return errno(unix.EINVAL)
+		return usermode.Errno(unix.EINVAL)
 	}
 	var oi, ov time.Duration
 	if a[0] == itimerReal {
-		t.p.mu.Lock()
-		oi, ov = t.p.itimer.real.interval, t.p.itimer.real.remaining()
-		t.p.mu.Unlock()
+		t.P.Mu.Lock()
+		oi, ov = lx(t.P).itimer.real.interval, lx(t.P).itimer.real.remaining()
+		t.P.Mu.Unlock()
 	}
-	return t.putTimerPair(a[1], oi, ov, time.Microsecond)
+	return putTimerPair(t, a[1], oi, ov, time.Microsecond)
 }
 
 // sendLocked sends a timer signal from a Go timer callback that holds p.mu.
-func (p *Process) sendLocked(info sigInfo) {
-	p.mu.Unlock()
-	p.send(nil, nil, info)
-	p.mu.Lock()
+func sendLocked(p *Process, info usermode.SigInfo) {
+	p.Mu.Unlock()
+	p.Send(nil, nil, info)
+	p.Mu.Lock()
 }

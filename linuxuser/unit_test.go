@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gemu-project/gemu/usermode"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/loader"
@@ -24,28 +26,19 @@ func testProcess(t *testing.T) (*Process, *Thread) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	abi, _ := syscalls.LinuxABIFor("riscv64")
-	table, err := NewTable(abi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	as, err := translate.NewAddressSpace(arch.AddressSpaceSize())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(as.Close)
 	img := &loader.Image{Path: "/bin/guest", BrkStart: 0x200000, StackLow: 0x3f00000000, StackHigh: 0x3f00800000}
-	p := &Process{arch: arch, abi: abi, as: as, img: img, table: table, pid: unix.Getpid(),
-		threads: map[int]*Thread{}, brk: img.BrkStart, done: make(chan struct{})}
-	p.engine = translate.NewEngine(arch, as)
-	th := p.newThread(p.engine.NewCPU(), unix.Gettid())
+	p, th, err := usermode.NewBareProcess(arch, img, usermode.Options{Personality: linux{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.AS.Close)
 	return p, th
 }
 
 // scratch maps a read-write page at addr.
 func scratch(t *testing.T, p *Process, addr uint64) {
 	t.Helper()
-	if _, err := p.as.Map(translate.MapSpec{Addr: addr, Length: 0x4000, Fixed: true, FD: -1,
+	if _, err := p.AS.Map(translate.MapSpec{Addr: addr, Length: 0x4000, Fixed: true, FD: -1,
 		Prot: translate.ProtRead | translate.ProtWrite}); err != nil {
 		t.Fatal(err)
 	}
@@ -90,17 +83,17 @@ func TestBrk(t *testing.T) {
 	if got := brk(0x203456); got != 0x203456 {
 		t.Fatalf("grow = %#x", got)
 	}
-	if err := p.as.Write(0x203000, []byte{1}); err != nil {
+	if err := p.AS.Write(0x203000, []byte{1}); err != nil {
 		t.Errorf("heap not writable: %v", err)
 	}
-	v, ok := p.as.ProtAt(0x200000)
+	v, ok := p.AS.ProtAt(0x200000)
 	if !ok || v != translate.ProtRead|translate.ProtWrite {
 		t.Error("heap vma")
 	}
 	if got := brk(0x201000); got != 0x201000 {
 		t.Errorf("shrink = %#x", got)
 	}
-	if _, mapped := p.as.ProtAt(0x202000); mapped {
+	if _, mapped := p.AS.ProtAt(0x202000); mapped {
 		t.Error("shrunk pages still mapped")
 	}
 	// Growing into another mapping fails and keeps the break.
@@ -108,7 +101,7 @@ func TestBrk(t *testing.T) {
 	if got := brk(0x400000); got != 0x201000 {
 		t.Errorf("grow over a mapping = %#x", got)
 	}
-	if got := brk(p.img.StackLow + 0x1000); got != 0x201000 {
+	if got := brk(p.Image().StackLow + 0x1000); got != 0x201000 {
 		t.Errorf("grow into the stack = %#x", got)
 	}
 	// Shrinking back to the start unmaps the whole heap.
@@ -124,25 +117,25 @@ func TestMemorySyscalls(t *testing.T) {
 	}
 	anon := uint64(syscalls.MapPrivate | syscalls.MapAnonymous)
 	a := mm(0, 8192, 3, anon, -1)
-	if isErr(a) || a%4096 != 0 {
+	if usermode.IsErr(a) || a%4096 != 0 {
 		t.Fatalf("mmap = %#x", a)
 	}
-	if r := mm(a, 4096, 3, anon|syscalls.MapFixedNoreplace, -1); r != errno(unix.EEXIST) {
+	if r := mm(a, 4096, 3, anon|syscalls.MapFixedNoreplace, -1); r != usermode.Errno(unix.EEXIST) {
 		t.Errorf("noreplace = %d", int64(r))
 	}
-	if r := mm(0, 0, 3, anon, -1); r != errno(unix.EINVAL) {
+	if r := mm(0, 0, 3, anon, -1); r != usermode.Errno(unix.EINVAL) {
 		t.Errorf("zero length = %d", int64(r))
 	}
-	if r := mm(0, 4096, 3, syscalls.MapAnonymous, -1); r != errno(unix.EINVAL) {
+	if r := mm(0, 4096, 3, syscalls.MapAnonymous, -1); r != usermode.Errno(unix.EINVAL) {
 		t.Errorf("no map type = %d", int64(r))
 	}
-	if r := mm(a+1, 4096, 3, anon|syscalls.MapFixed, -1); r != errno(unix.EINVAL) {
+	if r := mm(a+1, 4096, 3, anon|syscalls.MapFixed, -1); r != usermode.Errno(unix.EINVAL) {
 		t.Errorf("unaligned fixed = %d", int64(r))
 	}
 	if r := sysMprotect(th, &Args{a, 4096, 1}); r != 0 {
 		t.Errorf("mprotect = %d", int64(r))
 	}
-	if r := sysMprotect(th, &Args{0x7000000, 4096, 1}); r != errno(unix.ENOMEM) {
+	if r := sysMprotect(th, &Args{0x7000000, 4096, 1}); r != usermode.Errno(unix.ENOMEM) {
 		t.Errorf("mprotect unmapped = %d", int64(r))
 	}
 	if r := sysMadvise(th, &Args{a, 8192, 4}); r != 0 {
@@ -151,7 +144,7 @@ func TestMemorySyscalls(t *testing.T) {
 	if r := sysMunmap(th, &Args{a, 8192}); r != 0 {
 		t.Errorf("munmap = %d", int64(r))
 	}
-	if r := sysMunmap(th, &Args{a + 4, 8192}); r != errno(unix.EINVAL) {
+	if r := sysMunmap(th, &Args{a + 4, 8192}); r != usermode.Errno(unix.EINVAL) {
 		t.Errorf("munmap unaligned = %d", int64(r))
 	}
 }
@@ -167,7 +160,7 @@ func TestGuestPointers(t *testing.T) {
 	}
 	defer unix.Close(pfd[0])
 	unix.Write(pfd[1], []byte("data"))
-	if r := sysRead(th, &Args{uint64(pfd[0]), 0x5000000, 16}); r != errno(unix.EFAULT) {
+	if r := sysRead(th, &Args{uint64(pfd[0]), 0x5000000, 16}); r != usermode.Errno(unix.EFAULT) {
 		t.Errorf("read into unmapped = %d", int64(r))
 	}
 	unix.Close(pfd[1])
@@ -175,14 +168,14 @@ func TestGuestPointers(t *testing.T) {
 	if r := sysRead(th, &Args{uint64(pfd[0]), 0x5000000, 16}); r != 0 {
 		t.Errorf("read into unmapped at end of file = %d", int64(r))
 	}
-	if r := sysWrite(th, &Args{1, 0x5000000, 16}); r != errno(unix.EFAULT) {
+	if r := sysWrite(th, &Args{1, 0x5000000, 16}); r != usermode.Errno(unix.EFAULT) {
 		t.Errorf("write from unmapped = %d", int64(r))
 	}
-	if r := sysNewfstatat(th, &Args{atFdcwd, 0x5000000, 0x100000, 0}); r != errno(unix.EFAULT) {
+	if r := sysNewfstatat(th, &Args{atFdcwd, 0x5000000, 0x100000, 0}); r != usermode.Errno(unix.EFAULT) {
 		t.Errorf("stat bad path = %d", int64(r))
 	}
 	// A count past the mapping is cut at its end.
-	b, err := th.ioSlice(0x103000, 0x10000, translate.ProtWrite)
+	b, err := th.IOSlice(0x103000, 0x10000, translate.ProtWrite)
 	if err != nil || len(b) != 0x1000 {
 		t.Errorf("ioSlice = %d bytes, %v", len(b), err)
 	}
@@ -190,8 +183,8 @@ func TestGuestPointers(t *testing.T) {
 	if r := sysUname(th, &Args{0x100000}); r != 0 {
 		t.Fatalf("uname = %d", int64(r))
 	}
-	m, _ := p.as.ReadString(0x100000+4*65, 65)
-	s, _ := p.as.ReadString(0x100000, 65)
+	m, _ := p.AS.ReadString(0x100000+4*65, 65)
+	s, _ := p.AS.ReadString(0x100000, 65)
 	if m != "riscv64" || s != "Linux" {
 		t.Errorf("uname %q %q", s, m)
 	}
@@ -200,10 +193,10 @@ func TestGuestPointers(t *testing.T) {
 		t.Errorf("clock_gettime = %d", int64(r))
 	}
 	// readlinkat of /proc/self/exe names the guest program.
-	p.as.Write(0x101000, []byte("/proc/self/exe\x00"))
+	p.AS.Write(0x101000, []byte("/proc/self/exe\x00"))
 	n := sysReadlinkat(th, &Args{atFdcwd, 0x101000, 0x102000, 100})
 	got := make([]byte, n)
-	p.as.Read(0x102000, got)
+	p.AS.Read(0x102000, got)
 	if string(got) != "/bin/guest" {
 		t.Errorf("readlink /proc/self/exe = %q", got)
 	}
@@ -214,57 +207,57 @@ func TestSignalState(t *testing.T) {
 	scratch(t, p, 0x100000)
 	// rt_sigaction stores the riscv64 layout (no sa_restorer) and returns it.
 	act := make([]byte, 24)
-	le.PutUint64(act[0:], 0x12345)
-	le.PutUint64(act[8:], syscalls.SaSiginfo|syscalls.SaRestart)
-	le.PutUint64(act[16:], 1<<(syscalls.SIGKILL-1)|1<<1)
-	p.as.Write(0x100000, act)
+	usermode.LE.PutUint64(act[0:], 0x12345)
+	usermode.LE.PutUint64(act[8:], syscalls.SaSiginfo|syscalls.SaRestart)
+	usermode.LE.PutUint64(act[16:], 1<<(syscalls.SIGKILL-1)|1<<1)
+	p.AS.Write(0x100000, act)
 	if r := sysRtSigaction(th, &Args{syscalls.SIGUSR1, 0x100000, 0, 8}); r != 0 {
 		t.Fatalf("sigaction = %d", int64(r))
 	}
 	if r := sysRtSigaction(th, &Args{syscalls.SIGUSR1, 0, 0x100100, 8}); r != 0 {
 		t.Fatal(int64(r))
 	}
-	old, _ := th.readBytes(0x100100, 24)
-	if le.Uint64(old) != 0x12345 || le.Uint64(old[16:]) != 1<<1 {
+	old, _ := th.ReadBytes(0x100100, 24)
+	if usermode.LE.Uint64(old) != 0x12345 || usermode.LE.Uint64(old[16:]) != 1<<1 {
 		t.Errorf("old action %x", old)
 	}
-	if r := sysRtSigaction(th, &Args{syscalls.SIGKILL, 0x100000, 0, 8}); r != errno(unix.EINVAL) {
+	if r := sysRtSigaction(th, &Args{syscalls.SIGKILL, 0x100000, 0, 8}); r != usermode.Errno(unix.EINVAL) {
 		t.Error("SIGKILL action accepted")
 	}
-	if r := sysRtSigaction(th, &Args{syscalls.SIGUSR1, 0, 0, 16}); r != errno(unix.EINVAL) {
+	if r := sysRtSigaction(th, &Args{syscalls.SIGUSR1, 0, 0, 16}); r != usermode.Errno(unix.EINVAL) {
 		t.Error("bad sigsetsize accepted")
 	}
 	// rt_sigprocmask keeps per-thread masks; SIGKILL stays unblockable.
-	p.as.Store64(0x100200, 1<<(syscalls.SIGKILL-1)|1<<(syscalls.SIGUSR2-1))
+	p.AS.Store64(0x100200, 1<<(syscalls.SIGKILL-1)|1<<(syscalls.SIGUSR2-1))
 	sysRtSigprocmask(th, &Args{syscalls.SigBlock, 0x100200, 0, 8})
 	sysRtSigprocmask(th, &Args{syscalls.SigBlock, 0, 0x100208, 8})
-	if v, _ := p.as.Load64(0x100208); v != 1<<(syscalls.SIGUSR2-1) {
+	if v, _ := p.AS.Load64(0x100208); v != 1<<(syscalls.SIGUSR2-1) {
 		t.Errorf("mask %#x", v)
 	}
 	// sigaltstack: disabled at first, then what was set.
 	sysSigaltstack(th, &Args{0, 0x100300})
-	b, _ := th.readBytes(0x100300, 24)
+	b, _ := th.ReadBytes(0x100300, 24)
 	if syscalls.DecodeStackT(b).Flags != syscalls.SsDisable {
 		t.Error("initial altstack not disabled")
 	}
 	var ss [24]byte
 	syscalls.StackT{SP: 0x500000, Size: 8192}.Encode(ss[:])
-	p.as.Write(0x100400, ss[:])
+	p.AS.Write(0x100400, ss[:])
 	if r := sysSigaltstack(th, &Args{0x100400, 0}); r != 0 {
 		t.Fatal(int64(r))
 	}
 	sysSigaltstack(th, &Args{0, 0x100300})
-	b, _ = th.readBytes(0x100300, 24)
+	b, _ = th.ReadBytes(0x100300, 24)
 	if got := syscalls.DecodeStackT(b); got.SP != 0x500000 || got.Size != 8192 {
 		t.Errorf("altstack %+v", got)
 	}
 	syscalls.StackT{SP: 0x500000, Size: 100}.Encode(ss[:])
-	p.as.Write(0x100400, ss[:])
-	if r := sysSigaltstack(th, &Args{0x100400, 0}); r != errno(unix.ENOMEM) {
+	p.AS.Write(0x100400, ss[:])
+	if r := sysSigaltstack(th, &Args{0x100400, 0}); r != usermode.Errno(unix.ENOMEM) {
 		t.Errorf("tiny altstack = %d", int64(r))
 	}
 	// Ignored signals to self do nothing.
-	if r := th.tkill(th.tid, syscalls.SIGCHLD); r != 0 || p.exiting() || th.pending.mask != 0 {
+	if r := tkill(th, th.TID, syscalls.SIGCHLD); r != 0 || p.Exiting() || th.Pending.Mask != 0 {
 		t.Error("SIGCHLD killed the process")
 	}
 }
@@ -273,26 +266,26 @@ func TestSignalState(t *testing.T) {
 func TestStraceDispatch(t *testing.T) {
 	p, th := testProcess(t)
 	var out bytes.Buffer
-	p.opts.Strace = &out
-	p.tracer = &syscalls.Tracer{ABI: p.abi, Mem: p.as}
+	p.Opts.Strace = &out
+	p.Tracer = &syscalls.Tracer{ABI: p.ABI, Mem: p.AS}
 	var unimp bytes.Buffer
-	p.opts.Unimp = &unimp
+	p.Opts.Unimp = &unimp
 	scratch(t, p, 0x100000)
-	p.as.Write(0x100000, []byte("/nonexistent\x00"))
+	p.AS.Write(0x100000, []byte("/nonexistent\x00"))
 	call := func(nr uint64, args ...uint64) uint64 {
-		c := th.cpu
+		c := th.CPU
 		c.R[riscv64.RegA7] = nr
 		for i, a := range args {
 			c.R[riscv64.RegA0+i] = a
 		}
-		th.syscall()
+		th.Syscall()
 		return c.R[riscv64.RegA0]
 	}
 	call(syscalls.SysOpenat, atFdcwd, 0x100000, 0, 0)
 	call(syscalls.SysGetpid)
 	call(syscalls.SysRiscvHwprobe, 1, 2, 3, 4, 5, 6)
 	call(9999)
-	pid := p.pid
+	pid := p.PID
 	want := []string{
 		`openat(AT_FDCWD,"/nonexistent",O_RDONLY) = -1 errno=2 (No such file or directory)`,
 		"getpid() = " + strconv.Itoa(pid),
@@ -304,7 +297,7 @@ func TestStraceDispatch(t *testing.T) {
 		t.Fatalf("strace output:\n%s", out.String())
 	}
 	for i, w := range want {
-		if lines[i] != strconv.Itoa(th.tid)+" "+w { // the calling thread's id
+		if lines[i] != strconv.Itoa(th.TID)+" "+w { // the calling thread's id
 			t.Errorf("line %d: %q, want %q", i, lines[i], w)
 		}
 	}
@@ -320,32 +313,32 @@ const atFdcwd = uint64(0xffffffffffffff9c)
 func TestProcFiles(t *testing.T) {
 	p, _ := testProcess(t)
 	scratch(t, p, 0x100000)
-	p.img.Auxv = []loader.AuxEntry{{Tag: 6, Val: 4096}, {}}
+	p.Image().Auxv = []loader.AuxEntry{{Tag: 6, Val: 4096}, {}}
 	for _, c := range []struct {
 		name string
 		file string
 		ok   bool
 	}{
 		{"/proc/self/exe", "exe", true}, {"/proc/thread-self/maps", "maps", true},
-		{"/proc/" + strconv.Itoa(p.pid) + "/auxv", "auxv", true}, {"/proc/1/exe", "", false},
+		{"/proc/" + strconv.Itoa(p.PID) + "/auxv", "auxv", true}, {"/proc/1/exe", "", false},
 		{"/proc/self", "", false}, {"/etc/passwd", "", false},
 	} {
-		f, ok := p.procSelfFile(unix.AT_FDCWD, c.name)
+		f, ok := procSelfFile(p, unix.AT_FDCWD, c.name)
 		if ok != c.ok || f != c.file {
 			t.Errorf("%s: %q %v", c.name, f, ok)
 		}
 	}
-	fd, handled := p.openProc(unix.AT_FDCWD, "/proc/self/auxv", unix.O_RDONLY)
-	if !handled || isErr(fd) {
+	fd, handled := openProc(p, unix.AT_FDCWD, "/proc/self/auxv", unix.O_RDONLY)
+	if !handled || usermode.IsErr(fd) {
 		t.Fatalf("open auxv: %d", int64(fd))
 	}
 	defer unix.Close(int(fd))
 	buf := make([]byte, 64)
 	n, _ := unix.Read(int(fd), buf)
-	if n != 32 || le.Uint64(buf) != 6 || le.Uint64(buf[8:]) != 4096 {
+	if n != 32 || usermode.LE.Uint64(buf) != 6 || usermode.LE.Uint64(buf[8:]) != 4096 {
 		t.Errorf("auxv %x", buf[:n])
 	}
-	maps := p.mapsText()
+	maps := mapsText(p)
 	if !strings.Contains(maps, "00100000-00104000 rw-p 00000000 00:00 0") {
 		t.Errorf("maps:\n%s", maps)
 	}
@@ -356,17 +349,17 @@ func TestErrRet(t *testing.T) {
 		translate.ErrFault: unix.EFAULT, translate.ErrNoMem: unix.ENOMEM, translate.ErrInvalid: unix.EINVAL,
 		translate.ErrExist: unix.EEXIST, unix.ENOENT: unix.ENOENT,
 	} {
-		if got := errRet(err); got != errno(want) {
+		if got := usermode.ErrRet(err); got != usermode.Errno(want) {
 			t.Errorf("%v -> %d", err, int64(got))
 		}
 	}
-	if ret(5, nil) != 5 || !isErr(errno(unix.EPERM)) || isErr(0xfffffffffffff000-1) {
+	if usermode.Ret(5, nil) != 5 || !usermode.IsErr(usermode.Errno(unix.EPERM)) || usermode.IsErr(0xfffffffffffff000-1) {
 		t.Error("ret/isErr")
 	}
 }
 
 func TestStatusExitCode(t *testing.T) {
-	if (Status{Code: 3}).ExitCode() != 3 || (Status{Signal: 11}).ExitCode() != 139 || (Status{Code: 256 + 4}).ExitCode() != 4 {
+	if (usermode.Status{Code: 3}).ExitCode() != 3 || (usermode.Status{Signal: 11}).ExitCode() != 139 || (usermode.Status{Code: 256 + 4}).ExitCode() != 4 {
 		t.Error("exit codes")
 	}
 }

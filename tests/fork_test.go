@@ -73,7 +73,7 @@ func runSpawnCase(t *testing.T, arch string, c spawnCase) {
 }
 
 // A foreign program a gemu process execs runs in that gemu (execve in
-// place, linuxuser/exec_here.go): busybox sh runs busybox in a fork child
+// place, usermode/exec_here.go): busybox sh runs busybox in a fork child
 // and then in itself. strace shows gemu's host execve calls: the first
 // start and the fork child's re-execution only (an execveat of gemu's own
 // descriptor; the execveat probes with AT_EXECVE_CHECK and no argv start

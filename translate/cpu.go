@@ -18,7 +18,7 @@ const (
 
 // Exception is an architectural event that stops guest code (ExitException).
 // The core and the targets raise these; each personality maps them to its
-// own signals and codes (Linux: linuxuser/signal.go faultSignal).
+// own signals and codes (Linux: usermode/signal.go faultSignal).
 type Exception uint8
 
 const (

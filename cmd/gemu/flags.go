@@ -38,7 +38,7 @@ func userFlags() []cli.Flag {
 
 // tuningVars are gemu's settings read from the environment outside the
 // flags (translate/jit.go, translate/jitflush.go, translate/jitqueue.go,
-// profile.go, linuxuser/exec_here.go, linuxuser/archive.go).
+// profile.go, usermode/exec_here.go, usermode/archive.go).
 var tuningVars = []string{"GEMU_JIT_ARENA", "GEMU_JIT_PERFMAP", "GEMU_JIT_THRESHOLD", "GEMU_CPUPROFILE", "GEMU_EXEC",
 	"GEMU_ARCHIVE"}
 

@@ -7,7 +7,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gemu-project/gemu/linuxuser"
+	"github.com/gemu-project/gemu/usermode"
 )
 
 // acceptGDB waits for gdb to connect to ln (-g) and returns a listener
@@ -38,7 +38,7 @@ func acceptGDB(ln net.Listener) (net.Listener, error) {
 	go func() {
 		var a accepted
 		// gemu's descriptors stay out of the guest's way (hostfd.go).
-		a.err = linuxuser.ParkHostFDs(func() (err error) {
+		a.err = usermode.ParkHostFDs(func() (err error) {
 			a.c, err = ln.Accept()
 			return err
 		})

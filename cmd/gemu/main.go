@@ -1,6 +1,6 @@
 // The runtime would keep two cgroup files open at descriptors 3 and 4 to
 // follow the CPU quota (Go 1.25's container-aware GOMAXPROCS): guest
-// descriptors must start at 3 as they do natively (linuxuser/hostfd.go).
+// descriptors must start at 3 as they do natively (usermode/hostfd.go).
 //go:debug containermaxprocs=0
 //go:debug updatemaxprocs=0
 
@@ -19,10 +19,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	_ "github.com/gemu-project/gemu/internal/fdtable" // grows the descriptor table first
-	"github.com/gemu-project/gemu/linuxuser"
 	"github.com/gemu-project/gemu/targets"
 	_ "github.com/gemu-project/gemu/targets/aarch64"
 	_ "github.com/gemu-project/gemu/targets/riscv64"
+	"github.com/gemu-project/gemu/usermode"
 )
 
 // Version is the gemu release, printed by -version.
@@ -41,7 +41,7 @@ func (e *exitError) Error() string { return e.msg }
 func init() { runtime.LockOSThread() }
 
 func main() {
-	linuxuser.CoreWatcherMain() // returns unless gemu runs as a core watcher
+	usermode.CoreWatcherMain() // returns unless gemu runs as a core watcher
 	restoreNofile()
 	hugeHeap()
 	os.Exit(run(os.Args))

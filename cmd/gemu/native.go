@@ -24,7 +24,7 @@ func runNative(cfg *config) error {
 		cfg.stopProfile()
 	}
 	// Go raised the soft RLIMIT_NOFILE for itself, and gemu's start-up
-	// raises it too (linuxuser.ParkHostFDs): the program gets the limit
+	// raises it too (usermode.ParkHostFDs): the program gets the limit
 	// gemu was started with.
 	restoreNofile()
 	cfg.closeExecFile()

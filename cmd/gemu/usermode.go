@@ -16,6 +16,7 @@ import (
 	"github.com/gemu-project/gemu/loader"
 	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/translate"
+	"github.com/gemu-project/gemu/usermode"
 )
 
 // userMode runs one guest program: the default action. start is how
@@ -32,11 +33,11 @@ func userMode(c *cli.Context, forcedArch string, start *binfmtStart) error {
 		return listModels(forcedArch)
 	}
 	// gemu's own descriptors (the runtime's poller, -D, the profile) go
-	// high, out of the guest's way (linuxuser/hostfd.go).
+	// high, out of the guest's way (usermode/hostfd.go).
 	var logs *logConfig
 	var stopProfile func()
 	var gdb *hostsock.Listener
-	err := linuxuser.ParkHostFDs(func() (err error) {
+	err := usermode.ParkHostFDs(func() (err error) {
 		stopProfile = startProfile()
 		if logs, err = parseLog(c.String("d"), c.String("D")); err != nil {
 			return err
@@ -242,9 +243,9 @@ func (cfg *config) closeExecFile() {
 }
 
 // guestArch picks the target for the program; a fork child (re-executed
-// by its parent with the guest state, linuxuser/fork.go) names it instead.
+// by its parent with the guest state, usermode/fork.go) names it instead.
 func guestArch(cfg *config) (targets.Arch, error) {
-	if name, ok := linuxuser.ResumeArch(cfg.env); ok {
+	if name, ok := usermode.ResumeArch(cfg.env); ok {
 		return targets.ByName(name)
 	}
 	machine, osKind, err := probe(cfg)
@@ -278,7 +279,7 @@ func probe(cfg *config) (elf.Machine, loader.OS, error) {
 }
 
 // reexec runs a foreign program the guest execs: this gemu binary again
-// (linuxuser.SelfExe: reached without a path, which a chroot may not
+// (usermode.SelfExe: reached without a path, which a chroot may not
 // have), with the options that shape the guest (not -E/-U, already
 // applied to env, nor -D, whose file belongs to this process).
 func reexec(cfg *config) func(path string, argv, env []string) (string, []string, []string) {
@@ -316,7 +317,7 @@ func reexec(cfg *config) func(path string, argv, env []string) (string, []string
 		}
 		// Programs the debugged guest runs are not debugged: a QEMU_GDB
 		// the child inherits would make it wait for a gdb of its own.
-		return linuxuser.SelfExe, args, removeVar(append([]string(nil), env...), "QEMU_GDB")
+		return usermode.SelfExe, args, removeVar(append([]string(nil), env...), "QEMU_GDB")
 	}
 }
 

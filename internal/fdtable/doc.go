@@ -1,7 +1,7 @@
 // Package fdtable gives gemu a descriptor table big enough for its own
 // descriptors before it is slow to grow.
 //
-// gemu parks its descriptors at 1000 or above (linuxuser/hostfd.go), so
+// gemu parks its descriptors at 1000 or above (usermode/hostfd.go), so
 // the kernel grows the process's descriptor table from its first 64 slots
 // at start. Growing the table of a process whose table is shared by
 // several threads waits for an RCU grace period (Linux fs/file.c

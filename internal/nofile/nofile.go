@@ -20,7 +20,7 @@ var Start [2]uint64
 func init() { prlimitNofile(&Start) }
 
 // HostFDFloor is where gemu's own descriptors go when the limit leaves room
-// (linuxuser/hostfd.go).
+// (usermode/hostfd.go).
 const HostFDFloor = 1000
 
 // ParkFloor is the lowest descriptor gemu parks its own at under the soft

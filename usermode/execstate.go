@@ -1,0 +1,82 @@
+package usermode
+
+import (
+	"fmt"
+	"strings"
+	"unsafe"
+
+	"github.com/gemu-project/gemu/syscalls"
+	"golang.org/x/sys/unix"
+)
+
+// execState is the signal state execve keeps (signal(7), execve(2)):
+// the mask, pending signals, and which signals are ignored.
+type execState struct{ Mask, Ignored, pending uint64 }
+
+const execStateVar = "GEMU_EXEC_SIGSTATE"
+
+func (s execState) String() string {
+	return fmt.Sprintf("%s=%x,%x,%x", execStateVar, s.Mask, s.Ignored, s.pending)
+}
+
+// execStateFor is t's state to pass on. Call with p.mu held.
+func (p *Process) ExecStateFor(t *Thread) execState {
+	s := execState{Mask: t.Sigmask, pending: t.Pending.Mask | p.Shared.Mask}
+	for sig := 1; sig <= syscalls.NSIG; sig++ {
+		if p.Sigacts[sig].Handler == syscalls.SigIgn {
+			s.Ignored |= SigBit(sig)
+		}
+	}
+	return s
+}
+
+// takeExecState removes the state variable from the guest environment.
+func takeExecState(env []string) (execState, []string) {
+	var s execState
+	out := env[:0:0]
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, execStateVar+"="); ok {
+			fmt.Sscanf(v, "%x,%x,%x", &s.Mask, &s.Ignored, &s.pending)
+			continue
+		}
+		out = append(out, kv)
+	}
+	if s == (execState{}) {
+		s = hostExecState()
+	}
+	return s, out
+}
+
+// hostExecState is what a native parent gave gemu: ignored signals stay
+// ignored for the guest (nohup, shells' background jobs).
+func hostExecState() execState {
+	var s execState
+	for sig := 1; sig <= syscalls.NSIG; sig++ {
+		if sig == syscalls.SIGKILL || sig == syscalls.SIGSTOP || sig == KickSig {
+			continue
+		}
+		var old [4]uint64
+		_, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), 0, uintptr(unsafe.Pointer(&old)), 8, 0, 0)
+		if e == 0 && old[0] == syscalls.SigIgn {
+			s.Ignored |= SigBit(sig)
+		}
+	}
+	return s
+}
+
+// applyExecState installs the inherited state on the first thread.
+func (p *Process) applyExecState(t *Thread) {
+	s := p.inherit
+	p.Mu.Lock()
+	defer p.Mu.Unlock()
+	t.Sigmask = s.Mask &^ Unblockable
+	for sig := 1; sig <= syscalls.NSIG; sig++ {
+		if s.Ignored&SigBit(sig) != 0 || isStartIgnored(sig) {
+			p.Sigacts[sig].Handler = syscalls.SigIgn
+		}
+		if s.pending&SigBit(sig) != 0 {
+			p.Shared.add(SigInfo{Signo: int32(sig), Code: SiUser})
+		}
+	}
+	t.Wake.Store(s.pending != 0)
+}

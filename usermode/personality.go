@@ -1,0 +1,38 @@
+package usermode
+
+import (
+	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/targets"
+)
+
+// Personality is an operating system the core runs guest programs of:
+// its system calls and the state it keeps per process (docs/design.md
+// "One user-mode core, two personalities").
+type Personality interface {
+	// Tables gives the ABI and the syscall table for a guest CPU.
+	Tables(arch targets.Arch) (*syscalls.LinuxABI, *syscalls.Table[Handler], error)
+	// NewState makes the personality's state of a new process.
+	NewState(p *Process) OSState
+}
+
+// OSState is a personality's per-process state and what the core tells
+// it about the process's life.
+type OSState interface {
+	// ExecReset runs at execve's point of no return, with Process.mu
+	// held: what does not survive exec (timers) goes.
+	ExecReset()
+	// ExecDone runs once the new program is in place, without the lock.
+	ExecDone()
+	// ThreadExit runs when t dies or replaces its program (robust futexes).
+	ThreadExit(t *Thread)
+	// SignalQueued runs when sig becomes pending, with Process.mu held.
+	SignalQueued(sig int)
+	// TimerSignalTaken completes a timer's signal as it is dequeued, with
+	// Process.mu held (the overrun count).
+	TimerSignalTaken(info *SigInfo)
+	// FDClosedOnExec runs for each descriptor execve closes.
+	FDClosedOnExec(fd int)
+	// ProcFile is /proc/self/<file> of this process for another
+	// process's /proc request (proc_peer.go); nil when it has none.
+	ProcFile(file string) []byte
+}
