@@ -4,6 +4,7 @@
 #   make test       what CI runs: deps, tidy-check, build, fixtures, go test ./...
 #   make deps       install the Debian packages the tests need (idempotent)
 #   make fixtures   build the guest programs in tests/guest for every arch
+#                   and the FreeBSD ones in tests/guest-freebsd
 #   make bench      benchmark gemu against qemu-user and native
 #   make sandbox-test  Debian arm64 and riscv64 chroots bootstrapped, apt and gcc inside (root, network, slow)
 #   make difftest   random instruction sequences, gemu vs qemu-user, DIFF_N per arch
@@ -47,6 +48,20 @@ C_FIXTURES := $(basename $(notdir $(wildcard tests/guest/*.c)))
 GO_FIXTURES := $(patsubst tests/guest/%/main.go,%,$(wildcard tests/guest/*/main.go))
 FIXTURES := $(foreach a,$(ARCHES),$(addprefix tests/build/$(a)/,$(C_FIXTURES) $(GO_FIXTURES)))
 
+# FreeBSD guests (tests/guest-freebsd): Go programs for freebsd/arm64 (Go
+# has no freebsd/riscv64 port) with a linux/amd64 build of the same source
+# as the native reference, and freestanding C programs (raw system calls,
+# no libc) for both arches. The Go names share tests/build/x86_64/ with
+# tests/guest's, so they must differ from them.
+BSD_GO_FIXTURES := $(patsubst tests/guest-freebsd/%/main.go,%,$(wildcard tests/guest-freebsd/*/main.go))
+BSD_RAW_FIXTURES := $(basename $(notdir $(wildcard tests/guest-freebsd/raw*.c)))
+BSD_FIXTURES := $(addprefix tests/build/freebsd-aarch64/,$(BSD_GO_FIXTURES) $(BSD_RAW_FIXTURES)) \
+	$(addprefix tests/build/freebsd-riscv64/,$(BSD_RAW_FIXTURES)) \
+	$(addprefix tests/build/x86_64/,$(BSD_GO_FIXTURES))
+$(if $(filter $(GO_FIXTURES),$(BSD_GO_FIXTURES)),$(error tests/guest-freebsd: $(filter $(GO_FIXTURES),$(BSD_GO_FIXTURES)) also in tests/guest))
+# -fno-pie -no-pie: a static ET_EXEC; no stack protector or libc to call.
+BSD_RAW_CFLAGS ?= -O2 -Wall -Wextra -static -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie
+
 C_BENCH := $(basename $(notdir $(wildcard bench/*.c)))
 GO_BENCH := $(patsubst bench/%/main.go,%,$(wildcard bench/*/main.go))
 bench_bins = $(addprefix bench/build/$(1)/,$(C_BENCH) $(GO_BENCH) gosha-asm)
@@ -70,7 +85,7 @@ deps:
 	@tests/deps.sh $(DEBIAN_PACKAGES)
 	@tests/busybox.sh fetch
 
-fixtures: $(FIXTURES)
+fixtures: $(FIXTURES) $(BSD_FIXTURES)
 
 # Sub-makes keep the order deps -> build -> fixtures, and build the fixtures
 # two at a time. The guest-running packages then run again with tier 2
@@ -115,6 +130,29 @@ $(foreach a,$(ARCHES),$(foreach g,$(GO_BENCH),$(eval $(call go_rule,$(a),bench,$
 # gosha-asm: the same program with each arch's SHA instructions (SHA-NI
 # natively, the Arm crypto extensions on aarch64; riscv64 has none)
 $(foreach a,$(ARCHES),$(eval bench/build/$(a)/gosha-asm: $(wildcard bench/gosha/*.go) go.mod ; @mkdir -p $$(@D) && CGO_ENABLED=0 GOOS=linux GOARCH=$(GOARCH_$(a)) $(GO) build -trimpath -o $$@ ./bench/gosha))
+
+# FreeBSD Go fixtures: the freebsd/arm64 guest and the linux/amd64 reference.
+define bsd_go_rule
+tests/build/freebsd-aarch64/$(1): $(wildcard tests/guest-freebsd/$(1)/*.go) go.mod
+	@mkdir -p $$(@D)
+	CGO_ENABLED=0 GOOS=freebsd GOARCH=arm64 $$(GO) build -trimpath -o $$@ ./tests/guest-freebsd/$(1)
+
+tests/build/x86_64/$(1): $(wildcard tests/guest-freebsd/$(1)/*.go) go.mod
+	@mkdir -p $$(@D)
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $$(GO) build -trimpath -o $$@ ./tests/guest-freebsd/$(1)
+endef
+
+# FreeBSD raw C fixtures: linked with the Linux cross compilers, branded by
+# their .note.tag (rawsys.h) and by EI_OSABI (byte 7) = ELFOSABI_FREEBSD (9).
+define bsd_raw_rule
+tests/build/freebsd-$(1)/%: tests/guest-freebsd/%.c tests/guest-freebsd/rawsys.h
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $$(BSD_RAW_CFLAGS) -o $$@ $$< -lgcc
+	printf '\x09' | dd of=$$@ bs=1 seek=7 conv=notrunc status=none
+endef
+
+$(foreach g,$(BSD_GO_FIXTURES),$(eval $(call bsd_go_rule,$(g))))
+$(foreach a,aarch64 riscv64,$(eval $(call bsd_raw_rule,$(a))))
 
 DEMO_BINS := tests/build/riscv64/hello tests/build/riscv64/args tests/build/riscv64/gofix
 
