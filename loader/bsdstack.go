@@ -187,6 +187,9 @@ func (img *Image) freebsdAuxv(arch targets.Arch, p *program, opts Options, v bsd
 		{BSD_AT_PAGESIZES, v.pagesizes}, {BSD_AT_PAGESIZESLEN, uint64(8 * len(pagesizes))},
 		{BSD_AT_STACKPROT, stackProt(p)}, {BSD_AT_HWCAP, arch.HWCap()},
 	}
+	// The targets' HWCAP words serve as they are: FreeBSD's arm64 HWCAP and
+	// HWCAP2 bits are Linux's (sys/arm64/include/elf.h), riscv's
+	// HWCAP_ISA_x is 1 << (x - 'A') as on Linux (sys/riscv/include/elf.h).
 	if arch.Machine() == elf.EM_AARCH64 {
 		// riscv's sysentvec has no sv_hwcap2 (sys/riscv/riscv/elf_machdep.c).
 		aux = append(aux, AuxEntry{BSD_AT_HWCAP2, arch.HWCap2()})
