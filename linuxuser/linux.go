@@ -24,6 +24,15 @@ func (linux) Tables(arch targets.Arch) (*syscalls.LinuxABI, *syscalls.Table[user
 
 func (linux) NewState(p *Process) usermode.OSState { return &linuxState{p: p} }
 
+// Convention: the targets describe Linux's.
+func (linux) Convention(arch targets.Arch) usermode.SyscallConvention { return arch }
+
+// Frames: the targets' signal frames are Linux's rt_sigframe.
+func (linux) Frames(arch targets.Arch) targets.SignalFrames {
+	fr, _ := arch.(targets.SignalFrames)
+	return fr
+}
+
 // linuxState is what a Linux process has beyond the core's: its timers,
 // AIO contexts and ptrace proxies.
 type linuxState struct {

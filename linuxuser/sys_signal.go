@@ -449,7 +449,8 @@ func thread(p *Process, tid int) *Thread {
 func sysRtSigreturn(t *Thread, a *Args) uint64 {
 	p, c := t.P, t.CPU
 	t.NoResult = true
-	fr, ok := p.Arch().(targets.SignalFrames)
+	fr := p.Frames()
+	ok := fr != nil
 	var f targets.SigFrame
 	var err error
 	if ok {

@@ -118,27 +118,17 @@ func cloneProcess(t *Thread, flags, newsp, ptid, tls, ctid uint64) uint64 {
 	if flags&syscalls.CloneSettls != 0 {
 		p.Arch().SetTLS(child, tls)
 	}
-	started := make(chan int)
-	attrs := usermode.CurrentThreadAttrs()
-	go func() {
-		runtime.LockOSThread() // never unlocked: the host thread dies with the guest thread
-		attrs.Apply()
-		tid := unix.Gettid()
-		nt := p.NewThread(child, tid)
+	return uint64(t.StartThread(child, func(nt *Thread) {
 		if flags&syscalls.CloneParentSettid != 0 {
-			p.AS.Store32(ptid, uint32(tid))
+			p.AS.Store32(ptid, uint32(nt.TID))
 		}
 		if flags&syscalls.CloneChildSettid != 0 {
-			p.AS.Store32(ctid, uint32(tid))
+			p.AS.Store32(ctid, uint32(nt.TID))
 		}
 		if flags&syscalls.CloneChildCleartid != 0 {
 			nt.ClearTID = ctid
 		}
-		nt.Sigmask = t.Sigmask
-		started <- tid
-		nt.Loop()
-	}()
-	return uint64(<-started)
+	}))
 }
 
 // readExtensible reads an extensible struct of size bytes (clone_args,

@@ -8,7 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// structBytes views a host struct whose layout equals the guest's (checked
+// StructBytes views a host struct whose layout equals the guest's (checked
 // by the callers' comments against the kernel headers) as bytes.
 func StructBytes[T any](v *T) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(v)), unsafe.Sizeof(*v))
@@ -29,7 +29,7 @@ func Cstr(b []byte) string {
 	return string(b)
 }
 
-// raw runs a host syscall and converts its result.
+// Raw runs a host syscall and converts its result.
 func Raw(nr, a0, a1, a2, a3, a4, a5 uintptr) (int, error) {
 	r, _, e := unix.Syscall6(nr, a0, a1, a2, a3, a4, a5)
 	if e != 0 {

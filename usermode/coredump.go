@@ -30,7 +30,7 @@ const minCore = 4096
 // corePatternFile is where the kernel's pattern is (core(5)).
 var corePatternFile = "/proc/sys/kernel/core_pattern"
 
-// exitSignal ends the process by a fatal signal that thread t took: with
+// ExitSignal ends the process by a fatal signal that thread t took: with
 // a core dump when the signal's default action is one.
 func (p *Process) ExitSignal(t *Thread, info SigInfo) {
 	sig := int(info.Signo)
@@ -41,7 +41,7 @@ func (p *Process) ExitSignal(t *Thread, info SigInfo) {
 	p.exitWith(Status{Signal: sig}, func(s *Status) { s.core = p.dumpCore(t, info) })
 }
 
-// coreVals are what core_pattern's % specifiers expand to.
+// CoreVals are what core_pattern's % specifiers expand to.
 type CoreVals struct {
 	PID, TID, UID, GID, Sig, Dumpable, CPU int
 	Time                                   int64
@@ -49,7 +49,7 @@ type CoreVals struct {
 	Host, Comm, Exe                        string
 }
 
-// expandPattern is format_corename for a file pattern: %e, %E, %f and %h
+// ExpandPattern is format_corename for a file pattern: %e, %E, %f and %h
 // have '/' replaced by '!'; unknown specifiers give nothing; without %p,
 // core_uses_pid appends ".<pid>".
 func ExpandPattern(pat string, v CoreVals, usesPid bool) string {
@@ -171,7 +171,7 @@ func (p *Process) dumpCore(t *Thread, info SigInfo) *hostCore {
 	return h
 }
 
-// corePlan places the guest core and the host's for a file pattern: the
+// CorePlan places the guest core and the host's for a file pattern: the
 // guest core's name (target, which is guest unless the host's core would
 // take that name, then a temporary one the watcher renames) and what the
 // watcher removes. base is the private directory a relative pattern puts
@@ -229,7 +229,7 @@ func bytePtr(s string) *byte {
 	return b
 }
 
-// writeCore writes the guest core as fs/coredump.c opens it (an existing
+// WriteCore writes the guest core as fs/coredump.c opens it (an existing
 // file is unlinked, then created O_EXCL|O_NOFOLLOW, mode 0600) within
 // limit bytes; it reports whether the whole core was written.
 func (p *Process) WriteCore(name string, t *Thread, info SigInfo, limit uint64) bool {

@@ -52,7 +52,7 @@ func lookupVar(env []string, name string) (string, bool) {
 	return "", false
 }
 
-// canExecHere reports whether t may run prog in this gemu: one guest
+// CanExecHere reports whether t may run prog in this gemu: one guest
 // thread, no vfork sharing, no tracer or debugger, the same guest
 // architecture, no set-user-ID or set-group-ID file (the host's execve
 // gives those their credentials) and the same emulator settings.
@@ -78,7 +78,7 @@ func (t *Thread) CanExecHere(prog string, envp []string) bool {
 // noExecHere turns execve in place off (GEMU_EXEC=host), to compare.
 var noExecHere = os.Getenv("GEMU_EXEC") == "host"
 
-// execHere replaces t's process image with prog (argv and envp as a
+// ExecHere replaces t's process image with prog (argv and envp as a
 // re-executed gemu would give it). It returns an errno when prog cannot be
 // loaded; on success t goes on at the new entry point.
 func (t *Thread) ExecHere(prog string, argv, envp []string) uint64 {

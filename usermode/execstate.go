@@ -19,7 +19,7 @@ func (s execState) String() string {
 	return fmt.Sprintf("%s=%x,%x,%x", execStateVar, s.Mask, s.Ignored, s.pending)
 }
 
-// execStateFor is t's state to pass on. Call with p.mu held.
+// ExecStateFor is t's state to pass on. Call with p.mu held.
 func (p *Process) ExecStateFor(t *Thread) execState {
 	s := execState{Mask: t.Sigmask, pending: t.Pending.Mask | p.Shared.Mask}
 	for sig := 1; sig <= syscalls.NSIG; sig++ {

@@ -101,7 +101,7 @@ type forkFile struct {
 	Off        int64
 }
 
-// fork runs clone without CLONE_VM; it returns the child's pid.
+// Fork runs clone without CLONE_VM; it returns the child's pid.
 func (t *Thread) Fork(flags, newsp, ptid, tls, ctid uint64) uint64 {
 	p := t.P
 	if flags&^uint64(forkFlags|0xff) != 0 {
@@ -211,7 +211,7 @@ func copyBound(ranges []copyRange) uintptr {
 func (t *Thread) forkState(flags, newsp, tls, ctid uint64) forkState {
 	p, c := t.P, t.CPU
 	saved := c.R
-	p.arch.SetSyscallResult(c, 0)
+	p.conv.SetSyscallResult(c, 0)
 	if newsp != 0 {
 		p.arch.SetSP(c, newsp)
 	}
@@ -384,7 +384,7 @@ func writeForkState(fd int, st *forkState) (int64, error) {
 	return int64(PageUp(uint64(len(out)))), nil
 }
 
-// nsFlags are the namespace flags of clone and unshare
+// NsFlags are the namespace flags of clone and unshare
 // (include/uapi/linux/sched.h); CLONE_NEWTIME shares its bit with the
 // exit signal in clone, so only unshare and clone3 have it.
 const NsFlags = syscalls.CloneNewns | syscalls.CloneNewcgroup | syscalls.CloneNewuts | syscalls.CloneNewipc |

@@ -193,9 +193,11 @@ func encodeImage(w *stateWriter, img *loader.Image) {
 	w.str(img.Interp)
 	w.str(img.InterpPath)
 	for _, v := range []uint64{img.InterpBase, img.Phdr, img.Phent, img.Phnum, img.BrkStart, img.CodeStart,
-		img.DataEnd, img.SP, img.StackLow, img.StackHigh, img.ArgStart, img.ArgEnd, img.EnvStart, img.EnvEnd} {
+		img.DataEnd, img.SP, img.StackLow, img.StackHigh, img.ArgStart, img.ArgEnd, img.EnvStart, img.EnvEnd,
+		uint64(img.OSRel), img.PSStrings} {
 		w.u64(v)
 	}
+	w.flag(img.SPInArg0)
 	w.u64(uint64(len(img.Auxv)))
 	for _, a := range img.Auxv {
 		w.u64(a.Tag)
@@ -213,6 +215,8 @@ func decodeImage(r *stateReader, img *loader.Image) {
 		&img.DataEnd, &img.SP, &img.StackLow, &img.StackHigh, &img.ArgStart, &img.ArgEnd, &img.EnvStart, &img.EnvEnd} {
 		*p = r.u64()
 	}
+	img.OSRel, img.PSStrings = uint32(r.u64()), r.u64()
+	img.SPInArg0 = r.flag()
 	if n := r.count(16); n > 0 {
 		img.Auxv = make([]loader.AuxEntry, n)
 		for i := range img.Auxv {

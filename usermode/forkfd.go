@@ -133,7 +133,7 @@ type sharedFD struct {
 	writable bool
 }
 
-// add remembers the file open as fd (the guest's own descriptor: a
+// Add remembers the file open as fd (the guest's own descriptor: a
 // duplicate is kept). A writable descriptor replaces a read-only one.
 func (s *sharedFiles) Add(fd int) {
 	id, ok := fdIdentity(fd)

@@ -51,7 +51,7 @@ const ShmidDsSize = 112
 
 const ShmSegszOffset = 48 // shmid64_ds.shm_segsz, after struct ipc64_perm
 
-// attachShm attaches segment id at host address host exactly.
+// AttachShm attaches segment id at host address host exactly.
 func AttachShm(id int, host unsafe.Pointer, flags uintptr) error {
 	r, _, e := unix.Syscall(unix.SYS_SHMAT, uintptr(id), uintptr(host), flags)
 	if e != 0 {

@@ -20,7 +20,7 @@ import (
 // handler without SA_RESTART for kickSig and tgkills the blocked thread
 // with it: the host call fails with EINTR and the personality decides.
 
-// kickSig is SIGRTMIN+8 of the host: glibc keeps 32 and 33, Go's runtime
+// KickSig is SIGRTMIN+8 of the host: glibc keeps 32 and 33, Go's runtime
 // preempts with SIGURG and leaves the real-time signals to os/signal.
 const KickSig = 40
 
@@ -63,7 +63,7 @@ func (t *Thread) kickHost(seq uint64) {
 	}
 }
 
-// hostCall runs one blocking host call interruptibly: EINTR without the
+// HostCall runs one blocking host call interruptibly: EINTR without the
 // call when a guest signal is already deliverable.
 func (t *Thread) HostCall(fn func() error) error {
 	t.blockSeq.Add(1)
@@ -77,7 +77,7 @@ func (t *Thread) HostCall(fn func() error) error {
 	return err
 }
 
-// bufCall is read(2) or write(2) (nr) of b on fd: interruptible as
+// BufCall is read(2) or write(2) (nr) of b on fd: interruptible as
 // sockCall is, with the socket timeout option opt, but with no function
 // values in between, as it is the hottest path of I/O-bound guests.
 func (t *Thread) BufCall(nr uintptr, fd int, b []byte, opt int) uint64 {
@@ -101,7 +101,7 @@ func (t *Thread) BufCall(nr uintptr, fd int, b []byte, opt int) uint64 {
 	}
 }
 
-// interruptible runs fn until it does not fail with EINTR; an EINTR with a
+// Interruptible runs fn until it does not fail with EINTR; an EINTR with a
 // guest signal to deliver returns code (restartSys or restartNoHand).
 // EINTRs the Go runtime causes are retried.
 func (t *Thread) Interruptible(code uint64, fn func() (int, error)) uint64 {
@@ -122,7 +122,7 @@ func (t *Thread) Interruptible(code uint64, fn func() (int, error)) uint64 {
 	}
 }
 
-// wait blocks until something is sent to t (or d passes, when d > 0).
+// Wait blocks until something is sent to t (or d passes, when d > 0).
 // It waits in the host, in ppoll with no signal blocked, so a host signal
 // for the guest (a kill from another process) is handled on this very
 // thread and taken here at once, instead of being handed from the reader
@@ -177,7 +177,7 @@ var hostSignals = sync.OnceValue(func() []os.Signal {
 	return s
 })
 
-// heldAcrossExec are the forwarded signals a gemu that execs gemu again
+// HeldAcrossExec are the forwarded signals a gemu that execs gemu again
 // (fork children, foreign execve) keeps blocked across the execve: the
 // kernel holds them pending until the new gemu's reader thread unblocks
 // them (hostsig.go), instead of the default action killing it first.
@@ -192,7 +192,7 @@ var HeldAcrossExec = sync.OnceValue(func() uint64 {
 	return m
 })
 
-// timeoutEINTR is the result of a call on fd interrupted by a guest
+// TimeoutEINTR is the result of a call on fd interrupted by a guest
 // signal: EINTR when fd is a socket with timeout option opt set, else a
 // restart.
 func (t *Thread) TimeoutEINTR(fd, opt int) uint64 {

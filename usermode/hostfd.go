@@ -101,7 +101,7 @@ func parkHostFDs(floor int, open func() error) error {
 // So the guest opens as many descriptors as natively, and gemu's fork,
 // exec and shared mappings work when the guest has used them all.
 
-// nofile serializes the raises with each other and with the guest's own
+// Nofile serializes the raises with each other and with the guest's own
 // RLIMIT_NOFILE changes. held is the guest's limit while gemu's start-up
 // keeps the soft limit raised: from ParkHostFDs until the guest's first
 // instruction (releaseNofile), as loading the program opens files even
@@ -151,7 +151,7 @@ func withRaisedNofile(fn func(floor int)) {
 // (internal/nofile.ParkFloor).
 func parkFloor(rl unix.Rlimit) int { return int(limits.ParkFloor(rl.Cur, rl.Max)) }
 
-// hostFD makes one of gemu's descriptors with create, out of the guest's
+// HostFD makes one of gemu's descriptors with create, out of the guest's
 // way: at parkFloor or above, close-on-exec. It is not recorded (ownFD):
 // for descriptors gemu closes again soon. create runs under nofile's lock
 // and must not block (a FIFO opens with O_NONBLOCK, a listener is
@@ -180,7 +180,7 @@ func moveUp(fd, floor int) int {
 	return nfd
 }
 
-// ownFD is hostFD for a descriptor gemu keeps: it is recorded, so the
+// OwnFD is hostFD for a descriptor gemu keeps: it is recorded, so the
 // guest can neither see nor close it.
 func OwnFD(create func() (int, error)) (int, error) {
 	fd, err := HostFD(create)
@@ -190,7 +190,7 @@ func OwnFD(create func() (int, error)) (int, error) {
 	return fd, err
 }
 
-// unparkFD closes one of gemu's parked descriptors.
+// UnparkFD closes one of gemu's parked descriptors.
 func UnparkFD(fd int) {
 	unix.Close(fd)
 	hostFDs.Lock()
@@ -257,7 +257,7 @@ func openFDs() map[int]bool {
 	return out
 }
 
-// isHostFD reports whether fd is one of gemu's own descriptors.
+// IsHostFD reports whether fd is one of gemu's own descriptors.
 func IsHostFD(fd int) bool {
 	hostFDs.RLock()
 	defer hostFDs.RUnlock()
@@ -277,7 +277,7 @@ func hostFDList(lo, hi uint64) []int {
 	return out
 }
 
-// closeGuestFDs is close_range over [first, last] but for gemu's own
+// CloseGuestFDs is close_range over [first, last] but for gemu's own
 // descriptors: the runtime's poller among them, which the Go scheduler
 // uses from any thread, also one whose fd table is a vfork child's.
 func CloseGuestFDs(first, last uint64, flags uintptr) unix.Errno {
@@ -295,7 +295,7 @@ func CloseGuestFDs(first, last uint64, flags uintptr) unix.Errno {
 	return 0
 }
 
-// isOwnFDDir reports whether the directory open at fd is this process's
+// IsOwnFDDir reports whether the directory open at fd is this process's
 // /proc/<pid>/fd or /proc/<pid>/task/<tid>/fd.
 func IsOwnFDDir(fd int) bool {
 	target, err := FDLink(fd)
@@ -306,7 +306,7 @@ func IsOwnFDDir(fd int) bool {
 	return ok && (rest == "fd" || strings.HasPrefix(rest, "task/"))
 }
 
-// hideHostFDs removes gemu's descriptors from a getdents64 buffer (struct
+// HideHostFDs removes gemu's descriptors from a getdents64 buffer (struct
 // linux_dirent64: d_ino, d_off, d_reclen at 16, d_type, d_name at 19) and
 // returns the new length.
 func HideHostFDs(b []byte) int {

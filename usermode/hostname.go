@@ -60,7 +60,7 @@ func (p *Process) setHostCmdline() {
 	unix.Syscall6(unix.SYS_PRCTL, unix.PR_SET_MM, unix.PR_SET_MM_MAP, uintptr(unsafe.Pointer(&m)), unsafe.Sizeof(m), 0, 0)
 }
 
-// guestRange copies guest bytes [lo, hi), empty when unreadable.
+// GuestRange copies guest bytes [lo, hi), empty when unreadable.
 func (p *Process) GuestRange(lo, hi uint64) []byte {
 	b := make([]byte, hi-lo)
 	if p.AS.Read(lo, b) != nil {

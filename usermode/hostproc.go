@@ -25,7 +25,7 @@ import (
 // procSuperMagic is PROC_SUPER_MAGIC (Linux include/uapi/linux/magic.h).
 const procSuperMagic = 0x9fa0
 
-// hostProcRoot is a descriptor of a procfs root for gemu's own use.
+// HostProcRoot is a descriptor of a procfs root for gemu's own use.
 var HostProcRoot = sync.OnceValues(func() (int, error) {
 	return OwnFD(func() (int, error) {
 		fd, err := unix.Open("/proc", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
@@ -54,7 +54,7 @@ func detachedProc() (int, error) {
 	return unix.Fsmount(fs, unix.FSMOUNT_CLOEXEC, unix.MOUNT_ATTR_NOSUID|unix.MOUNT_ATTR_NODEV)
 }
 
-// selfExeFD is a descriptor of gemu's own executable, opened once at
+// SelfExeFD is a descriptor of gemu's own executable, opened once at
 // start (ParkHostFDs), for execveat(AT_EMPTY_PATH) by fork children and
 // foreign execs.
 var SelfExeFD = sync.OnceValues(func() (int, error) {
@@ -109,7 +109,7 @@ func procReadlink(name string) (string, error) {
 	}
 }
 
-// fdLink is the target of the host's /proc/self/fd/<fd>.
+// FDLink is the target of the host's /proc/self/fd/<fd>.
 func FDLink(fd int) (string, error) {
 	return procReadlink("self/fd/" + strconv.Itoa(fd))
 }
@@ -141,7 +141,7 @@ func resolveExe(exe string) (hostExe, error) {
 
 var emptyPath = [1]byte{}
 
-// hostExec is execve(2) of exe (a path or SelfExe) from this process.
+// HostExec is execve(2) of exe (a path or SelfExe) from this process.
 func HostExec(exe string, args, env []string) error {
 	if exe != SelfExe {
 		return unix.Exec(exe, args, env)
@@ -163,5 +163,5 @@ func HostExec(exe string, args, env []string) error {
 	return e
 }
 
-// atFDCWD is AT_FDCWD as a system call argument.
+// AtFDCWD is AT_FDCWD as a system call argument.
 var AtFDCWD = uintptr(unix.AT_FDCWD & (1<<64 - 1))

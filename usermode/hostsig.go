@@ -112,7 +112,7 @@ func isStartIgnored(sig int) bool {
 	return hostSigs.startIgnored&SigBit(sig) != 0
 }
 
-// hostSignalWanted catches a start-ignored sig once the guest gives it a
+// HostSignalWanted catches a start-ignored sig once the guest gives it a
 // disposition other than SIG_IGN.
 func HostSignalWanted(sig int) {
 	hostSigs.Lock()
@@ -124,7 +124,7 @@ func HostSignalWanted(sig int) {
 	setHostAction(sig, true, 0)
 }
 
-// setHostChildPolicy makes the host treat gemu's children as the guest
+// SetHostChildPolicy makes the host treat gemu's children as the guest
 // asked (wait(2) NOTES): with SIGCHLD ignored or SA_NOCLDWAIT the kernel
 // reaps them itself and wait ends in ECHILD; with SA_NOCLDSTOP it sends
 // no SIGCHLD for stops (sigaction(2)). Not from a vfork child, whose
@@ -168,7 +168,7 @@ func (p *Process) forwardHostSignals() {
 // child shares the host process but not its signals).
 var ringOwner atomic.Pointer[Process]
 
-// drainIgnored sends what the ring holds before sig stops being ignored:
+// DrainIgnored sends what the ring holds before sig stops being ignored:
 // a signal the host delivered while the guest ignored it is discarded, as
 // the kernel discards it at generation (kernel/signal.c prepare_signal),
 // not caught by a handler set after it came (a child's SIGCHLD from

@@ -5,7 +5,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// keptLimit is a limit gemu keeps for the guest: the host's until the
+// KeptLimit is a limit gemu keeps for the guest: the host's until the
 // guest sets its own.
 func KeptLimit(kept *unix.Rlimit, res int) unix.Rlimit {
 	if kept != nil {

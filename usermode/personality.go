@@ -3,6 +3,7 @@ package usermode
 import (
 	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/targets"
+	"github.com/gemu-project/gemu/translate"
 )
 
 // Personality is an operating system the core runs guest programs of:
@@ -13,6 +14,22 @@ type Personality interface {
 	Tables(arch targets.Arch) (*syscalls.LinuxABI, *syscalls.Table[Handler], error)
 	// NewState makes the personality's state of a new process.
 	NewState(p *Process) OSState
+	// Convention is the system-call register convention on arch.
+	Convention(arch targets.Arch) SyscallConvention
+	// Frames builds and restores signal frames on arch; nil if unknown.
+	Frames(arch targets.Arch) targets.SignalFrames
+}
+
+// SyscallConvention is where a guest passes a system call's number and
+// arguments and finds its result. SetSyscallResult takes a result or a
+// negated host errno, as the handlers return them, and writes it as the
+// guest's OS reports errors. targets.Arch implements Linux's.
+type SyscallConvention interface {
+	SyscallNumber(c *translate.CPU) uint64
+	SyscallArg(c *translate.CPU, i int) uint64
+	SetSyscallResult(c *translate.CPU, v uint64)
+	// SyscallInsnLen is the size of the syscall instruction, for restarts.
+	SyscallInsnLen() uint64
 }
 
 // OSState is a personality's per-process state and what the core tells

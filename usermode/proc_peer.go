@@ -16,7 +16,7 @@ import (
 // a peer with the same uid, or root, gets an answer. A process in another
 // network namespace is not reachable and shows the host's view.
 
-// peerMemory asks a peer where its guest memory is (process_vm_readv and
+// PeerMemory asks a peer where its guest memory is (process_vm_readv and
 // process_vm_writev of it): the host address of guest address 0 and the
 // guest address space's size, in hexadecimal (linuxuser/sys_procvm.go).
 const PeerMemory = "memory"
@@ -105,7 +105,7 @@ func (p *Process) answerPeer(c int) {
 	}
 }
 
-// peerProcFile splits /proc/<pid>/<file> for another process's file that
+// PeerProcFile splits /proc/<pid>/<file> for another process's file that
 // a peer may answer for.
 func (p *Process) PeerProcFile(dirfd int, name string) (pid int, file string, ok bool) {
 	if dirfd != unix.AT_FDCWD && !strings.HasPrefix(name, "/") {
@@ -123,7 +123,7 @@ func (p *Process) PeerProcFile(dirfd int, name string) (pid int, file string, ok
 	return pid, file, true
 }
 
-// askPeer gets file of the gemu running pid; ok is false when pid is not
+// AskPeer gets file of the gemu running pid; ok is false when pid is not
 // a gemu process that answers.
 func AskPeer(pid int, file string) ([]byte, bool) {
 	fd, err := OwnFD(func() (int, error) { return unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0) })

@@ -106,6 +106,8 @@ type Process struct {
 	Opts    Options
 	// OS is the personality's state of this process.
 	OS     OSState
+	conv   SyscallConvention
+	frames targets.SignalFrames // nil: the personality has none for arch
 	PID    int
 	Tracer *syscalls.Tracer
 
@@ -206,6 +208,7 @@ func newProcess(arch targets.Arch, opts Options) (*Process, error) {
 	p := &Process{arch: arch, ABI: abi, AS: as, table: table, Opts: opts, PID: unix.Getpid(),
 		Threads: map[int]*Thread{}, Done: make(chan struct{}), Backing: &sharedFiles{}}
 	as.StackGrowth = p.stackGrowth
+	p.conv, p.frames = opts.Personality.Convention(arch), opts.Personality.Frames(arch)
 	p.OS = opts.Personality.NewState(p)
 	return p, nil
 }
@@ -246,6 +249,9 @@ func (p *Process) load(path string, argv []string) error {
 // Image is the loaded program (for /proc emulation and tools).
 func (p *Process) Image() *loader.Image { return p.img }
 
+// Frames are the personality's signal frames; nil if it has none.
+func (p *Process) Frames() targets.SignalFrames { return p.frames }
+
 // Engine is the process's translator engine.
 func (p *Process) Engine() *translate.Engine { return p.engine }
 
@@ -274,7 +280,7 @@ func (p *Process) Run() {
 	select {} // the thread that ended the process is exiting the emulator
 }
 
-// exit ends the whole process (exit_group, last thread, fatal signal):
+// Exit ends the whole process (exit_group, last thread, fatal signal):
 // the other threads are asked to stop and the emulator exits from here.
 func (p *Process) Exit(s Status) { p.exitWith(s, nil) }
 
@@ -308,7 +314,7 @@ func (p *Process) exitWith(s Status, dump func(*Status)) {
 	})
 }
 
-// exiting reports whether the process is ending.
+// Exiting reports whether the process is ending.
 func (p *Process) Exiting() bool { return p.Ended.Load() }
 
 // logf writes one line to w (strace or unimp) without interleaving.
@@ -321,7 +327,7 @@ func (p *Process) logf(w io.Writer, format string, args ...any) {
 	p.logMu.Unlock()
 }
 
-// unimp reports something unsupported under -d unimp.
+// Unimp reports something unsupported under -d unimp.
 func (p *Process) Unimp(format string, args ...any) {
 	p.logf(p.Opts.Unimp, format+"\n", args...)
 }

@@ -36,7 +36,7 @@ const (
 
 func IsRestart(r uint64) bool { return r == RestartSys || r == RestartNoHand }
 
-// sigInfo is a queued siginfo_t.
+// SigInfo is a queued siginfo_t.
 type SigInfo struct {
 	Signo, Code int32
 	Fault       bool   // si_addr form (SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE)
@@ -49,7 +49,7 @@ type SigInfo struct {
 	lost        bool   // queued past RLIMIT_SIGPENDING: its siginfo was dropped
 }
 
-// encode lays the info out as the 128-byte siginfo_t of the 64-bit
+// Encode lays the info out as the 128-byte siginfo_t of the 64-bit
 // targets: signo 0, errno 4, code 8, union at 16 (asm-generic/siginfo.h).
 func (s *SigInfo) Encode() []byte {
 	b := make([]byte, 128)
@@ -90,7 +90,7 @@ func (q *sigQueue) add(info SigInfo) {
 	q.infos = append(q.infos, info)
 }
 
-// take removes the first queued info of sig.
+// Take removes the first queued info of sig.
 func (q *sigQueue) Take(sig int) SigInfo {
 	info := SigInfo{Signo: int32(sig), Code: SiUser}
 	more := false
@@ -131,12 +131,12 @@ func nextSignal(set uint64) int {
 	return 0
 }
 
-// deliverable is the set t could take now. Call with p.mu held.
+// Deliverable is the set t could take now. Call with p.mu held.
 func (t *Thread) Deliverable() uint64 {
 	return (t.Pending.Mask | t.P.Shared.Mask) &^ t.Sigmask
 }
 
-// dequeue takes a signal in set from t's queue, then the process's. Call with p.mu held.
+// Dequeue takes a signal in set from t's queue, then the process's. Call with p.mu held.
 func (t *Thread) Dequeue(set uint64) (SigInfo, bool) {
 	q := &t.Pending
 	s := q.Mask & set
@@ -153,7 +153,7 @@ func (t *Thread) Dequeue(set uint64) (SigInfo, bool) {
 	return info, true
 }
 
-// sigReady reports whether a guest signal is deliverable to t; a stale
+// SigReady reports whether a guest signal is deliverable to t; a stale
 // wake flag is cleared.
 func (t *Thread) SigReady() bool {
 	t.P.Mu.Lock()
@@ -165,7 +165,7 @@ func (t *Thread) SigReady() bool {
 	return ready
 }
 
-// ignored reports whether act discards sig at generation (signal(7):
+// Ignored reports whether act discards sig at generation (signal(7):
 // SIG_IGN, or a default action of ignore; stop signals stop the host
 // process in send, and SIGCONT continues it on the host).
 func Ignored(act syscalls.Sigaction, sig int) bool {
@@ -194,12 +194,12 @@ func fatal(act syscalls.Sigaction, sig int) bool {
 	return d == syscalls.ActTerm || d == syscalls.ActCore
 }
 
-// send generates a signal: for thread target, or for the process when
+// Send generates a signal: for thread target, or for the process when
 // target is nil (then from, the sending guest thread or nil, is
 // preferred as in kernel/signal.c complete_signal).
 func (p *Process) Send(target, from *Thread, info SigInfo) { p.Post(target, from, info) }
 
-// post is send that reports whether the signal was queued, and the error
+// Post is send that reports whether the signal was queued, and the error
 // of a real-time signal the queue limit refuses (sigpendingFull).
 func (p *Process) Post(target, from *Thread, info SigInfo) (bool, uint64) {
 	sig := int(info.Signo)
@@ -365,8 +365,8 @@ func (t *Thread) handleSignals() {
 		}
 	}
 	if t.restart.code != 0 {
-		c.PC -= p.arch.SyscallInsnLen()
-		p.arch.SetSyscallResult(c, t.restart.a0)
+		c.PC -= p.conv.SyscallInsnLen()
+		p.conv.SetSyscallResult(c, t.restart.a0)
 		t.restart.code = 0
 	}
 	if t.RestoreMask {
@@ -380,17 +380,17 @@ func (t *Thread) handleSignals() {
 // handle_signal + kernel/signal.c signal_setup_done). Call with p.mu held.
 func (t *Thread) setupFrame(sig int, info *SigInfo, act syscalls.Sigaction) error {
 	p, c := t.P, t.CPU
-	fr, ok := p.arch.(targets.SignalFrames)
-	if !ok {
+	fr := p.frames
+	if fr == nil {
 		p.Unimp("gemu: no signal frames for %s", p.arch.Name())
 		return translate.ErrFault
 	}
 	if t.restart.code != 0 {
 		if t.restart.code == RestartSys && act.Flags&syscalls.SaRestart != 0 {
-			c.PC -= p.arch.SyscallInsnLen()
-			p.arch.SetSyscallResult(c, t.restart.a0)
+			c.PC -= p.conv.SyscallInsnLen()
+			p.conv.SetSyscallResult(c, t.restart.a0)
 		} else {
-			p.arch.SetSyscallResult(c, Errno(unix.EINTR))
+			p.conv.SetSyscallResult(c, Errno(unix.EINTR))
 		}
 		t.restart.code = 0
 	}
@@ -433,13 +433,13 @@ func (t *Thread) setupFrame(sig int, info *SigInfo, act syscalls.Sigaction) erro
 	return nil
 }
 
-// onAltStack is the kernel's on_sig_stack (stacks grow down).
+// OnAltStack is the kernel's on_sig_stack (stacks grow down).
 func (t *Thread) OnAltStack(sp uint64) bool {
 	a := t.Altstack
 	return a.Flags&syscalls.SsDisable == 0 && sp > a.SP && sp-a.SP <= a.Size
 }
 
-// altFlags is sas_ss_flags plus SS_AUTODISARM, as sigaltstack and uc_stack report them.
+// AltFlags is sas_ss_flags plus SS_AUTODISARM, as sigaltstack and uc_stack report them.
 func (t *Thread) AltFlags(sp uint64) int32 {
 	switch {
 	case t.Altstack.Flags&syscalls.SsDisable != 0:
@@ -519,13 +519,13 @@ func (t *Thread) syncSignal() {
 	p.Mu.Unlock()
 }
 
-// senderInfo is the siginfo of kill/tgkill from this process.
+// SenderInfo is the siginfo of kill/tgkill from this process.
 func (t *Thread) SenderInfo(sig int, code int32) SigInfo {
 	return SigInfo{Signo: int32(sig), Code: code, PID: uint32(t.P.PID), UID: uint32(unix.Getuid())}
 }
 
-// unblockable are SIGKILL and SIGSTOP.
+// Unblockable are SIGKILL and SIGSTOP.
 const Unblockable = 1<<(syscalls.SIGKILL-1) | 1<<(syscalls.SIGSTOP-1)
 
-// ssAutodisarm is SS_AUTODISARM (Linux include/uapi/linux/signal.h).
+// SSAutodisarm is SS_AUTODISARM (Linux include/uapi/linux/signal.h).
 const SSAutodisarm = 1 << 31

@@ -13,7 +13,7 @@ import (
 // the child the Go thread's mask instead, which in a gemu started by a
 // fork holds the heldAcrossExec signals.
 
-// spawnJob is what the raw child needs, all allocated before the clone.
+// SpawnJob is what the raw child needs, all allocated before the clone.
 type SpawnJob struct {
 	exe        hostExe
 	argv, envp []*byte
@@ -27,7 +27,7 @@ type SpawnJob struct {
 	CloneFlags uint64 // namespace flags of the guest's vfork
 }
 
-// spawn starts exe and returns its pid once it has exec'd.
+// Spawn starts exe and returns its pid once it has exec'd.
 func Spawn(exe string, args, env []string, j *SpawnJob) (int, error) {
 	var err error
 	if j.exe, err = resolveExe(exe); err != nil {

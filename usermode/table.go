@@ -23,7 +23,7 @@ const ()
 
 func Errno(e unix.Errno) uint64 { return uint64(-int64(e)) }
 
-// errRet converts a host or address-space error to a guest result.
+// ErrRet converts a host or address-space error to a guest result.
 func ErrRet(err error) uint64 {
 	switch {
 	case errors.Is(err, translate.ErrFault):
@@ -42,7 +42,7 @@ func ErrRet(err error) uint64 {
 	return Errno(unix.EIO)
 }
 
-// ret returns n, or the error.
+// Ret returns n, or the error.
 func Ret(n int, err error) uint64 {
 	if err != nil {
 		return ErrRet(err)
@@ -50,27 +50,27 @@ func Ret(n int, err error) uint64 {
 	return uint64(n)
 }
 
-// ok returns 0 or the error.
+// OK returns 0 or the error.
 func OK(err error) uint64 { return Ret(0, err) }
 
-// isErr reports whether a raw result is a negated errno.
+// IsErr reports whether a raw result is a negated errno.
 func IsErr(r uint64) bool { return int64(r) < 0 && int64(r) >= -4095 }
 
 // Guest memory helpers: every guest pointer goes through the address space.
 
-// writeBytes copies b to guest addr.
+// WriteBytes copies b to guest addr.
 func (t *Thread) WriteBytes(addr uint64, b []byte) error { return t.P.AS.Write(addr, b) }
 
-// readBytes copies n guest bytes at addr.
+// ReadBytes copies n guest bytes at addr.
 func (t *Thread) ReadBytes(addr, n uint64) ([]byte, error) {
 	b := make([]byte, n)
 	return b, t.P.AS.Read(addr, b)
 }
 
-// store32 writes a 32-bit guest int.
+// Store32 writes a 32-bit guest int.
 func (t *Thread) Store32(addr uint64, v uint32) error { return t.P.AS.Store32(addr, v) }
 
-// ioSlice is the host view of a guest I/O buffer. A count running past
+// IOSlice is the host view of a guest I/O buffer. A count running past
 // the mapping is cut at its end, as the kernel copies only what it needs;
 // a buffer whose first byte is inaccessible is EFAULT, and so is a range
 // that runs past the end of the address space (the kernel's access_ok,
@@ -101,11 +101,11 @@ func (t *Thread) IOSlice(addr, n uint64, prot int) ([]byte, error) {
 	return t.P.AS.Slice(addr, min(n, end-addr), prot)
 }
 
-// badUserPtr is a host address no host call accepts: it is above the
+// BadUserPtr is a host address no host call accepts: it is above the
 // host's user address space, so the kernel's access_ok fails on it.
 const BadUserPtr = uintptr(1) << 63
 
-// userPtr is the host address of the guest buffer [addr, addr+n) for a
+// UserPtr is the host address of the guest buffer [addr, addr+n) for a
 // host call that checks and copies it itself, and the length to pass.
 // Guest protections are mirrored on the host reservation, so the host
 // kernel fails the access exactly where and when the guest's would (Linux
@@ -128,14 +128,14 @@ func (t *Thread) UserPtr(addr, n uint64) (uintptr, uint64) {
 	return t.P.AS.HostAddr(addr), n
 }
 
-// hostAddr is the host address of guest pointer addr for a host call that
+// HostAddr is the host address of guest pointer addr for a host call that
 // checks it and knows the size itself (userPtr).
 func (t *Thread) HostAddr(addr uint64) uintptr {
 	p, _ := t.UserPtr(addr, 0)
 	return p
 }
 
-// userRange is userPtr for a struct of n bytes whose size the host call
+// UserRange is userPtr for a struct of n bytes whose size the host call
 // knows: a struct running past the guest's address space is badUserPtr.
 func (t *Thread) UserRange(addr, n uint64) uintptr {
 	if lim := t.P.AS.Limit(); addr != 0 && (addr >= lim || n > lim-addr) {
@@ -145,10 +145,10 @@ func (t *Thread) UserRange(addr, n uint64) uintptr {
 	return p
 }
 
-// pathMax is PATH_MAX (Linux include/uapi/linux/limits.h).
+// PathMax is PATH_MAX (Linux include/uapi/linux/limits.h).
 const PathMax = 4096
 
-// readPath reads a guest path argument.
+// ReadPath reads a guest path argument.
 func (t *Thread) ReadPath(addr uint64) (string, uint64) {
 	if addr == 0 {
 		return "", Errno(unix.EFAULT)
@@ -163,7 +163,7 @@ func (t *Thread) ReadPath(addr uint64) (string, uint64) {
 	return s, 0
 }
 
-// hostPath reads a guest path and applies the -L prefix: an absolute path
+// HostPath reads a guest path and applies the -L prefix: an absolute path
 // that exists under the prefix is used from there (like QEMU's path()).
 func (t *Thread) HostPath(addr uint64) (string, uint64) {
 	s, e := t.ReadPath(addr)

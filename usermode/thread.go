@@ -2,6 +2,7 @@ package usermode
 
 import (
 	"fmt"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -60,7 +61,27 @@ func (p *Process) NewThread(cpu *translate.CPU, tid int) *Thread {
 	return t
 }
 
-// loop runs guest code until the thread or the process ends.
+// StartThread starts a guest thread of t's process on a host thread of
+// its own, with cpu's registers and t's signal mask; setup runs on the new
+// thread before it runs guest code and before StartThread returns its TID.
+func (t *Thread) StartThread(cpu *translate.CPU, setup func(nt *Thread)) int {
+	started := make(chan int)
+	attrs := CurrentThreadAttrs()
+	go func() {
+		runtime.LockOSThread() // never unlocked: the host thread dies with the guest thread
+		attrs.Apply()
+		nt := t.P.NewThread(cpu, unix.Gettid())
+		if setup != nil {
+			setup(nt)
+		}
+		nt.Sigmask = t.Sigmask
+		started <- nt.TID
+		nt.Loop()
+	}()
+	return <-started
+}
+
+// Loop runs guest code until the thread or the process ends.
 func (t *Thread) Loop() {
 	for !t.Exited && !t.P.Exiting() {
 		if t.dbg != nil {
@@ -118,20 +139,20 @@ func (t *Thread) finish() {
 	}
 }
 
-// syscall dispatches the ecall/svc the CPU stopped at.
+// Syscall dispatches the ecall/svc the CPU stopped at.
 func (t *Thread) Syscall() {
 	p, c := t.P, t.CPU
-	nr := p.arch.SyscallNumber(c)
+	nr := p.conv.SyscallNumber(c)
 	// The arguments live in t: a local would escape through the handler
 	// call and cost an allocation per syscall.
 	a := &t.args
 	for i := range a {
-		a[i] = p.arch.SyscallArg(c, i)
+		a[i] = p.conv.SyscallArg(c, i)
 	}
 	rec := p.table.Lookup(nr)
 	if rec == nil || rec.Handler == nil {
 		t.unsupported(nr, rec, a)
-		p.arch.SetSyscallResult(c, Errno(unix.ENOSYS))
+		p.conv.SetSyscallResult(c, Errno(unix.ENOSYS))
 		return
 	}
 	if p.Tracer != nil && rec.Ret == syscalls.RetNone {
@@ -150,7 +171,7 @@ func (t *Thread) Syscall() {
 		p.logf(p.Opts.Strace, "%d %s%s\n", t.TID, p.Tracer.Call(rec.Name, rec.Args, *a), syscalls.Result(rec.Ret, r))
 	}
 	if !t.NoResult {
-		p.arch.SetSyscallResult(c, r)
+		p.conv.SetSyscallResult(c, r)
 	}
 }
 

@@ -14,7 +14,7 @@ type threadAttrs struct {
 	capsOK                                       bool
 }
 
-// currentThreadAttrs reads the calling thread's attributes.
+// CurrentThreadAttrs reads the calling thread's attributes.
 func CurrentThreadAttrs() threadAttrs {
 	var a threadAttrs
 	a.keepCaps, _ = unix.PrctlRetInt(unix.PR_GET_KEEPCAPS, 0, 0, 0, 0)
@@ -26,7 +26,7 @@ func CurrentThreadAttrs() threadAttrs {
 	return a
 }
 
-// apply gives the calling thread the attributes of a, changing only
+// Apply gives the calling thread the attributes of a, changing only
 // those that differ (some need privilege to set even to the same value).
 func (a threadAttrs) Apply() {
 	cur := CurrentThreadAttrs()

@@ -82,7 +82,7 @@ func (t *Thread) Vfork(flags, newsp, ptid, tls, ctid uint64) uint64 {
 		return Errno(unix.EINVAL)
 	}
 	c := t.CPU.Clone()
-	p.arch.SetSyscallResult(c, 0)
+	p.conv.SetSyscallResult(c, 0)
 	if newsp != 0 {
 		p.arch.SetSP(c, newsp)
 	}
@@ -95,6 +95,7 @@ func (t *Thread) Vfork(flags, newsp, ptid, tls, ctid uint64) uint64 {
 		Opts: p.Opts, Tracer: p.Tracer, Threads: map[int]*Thread{}, Brk: p.Brk, Done: make(chan struct{}),
 		Sigacts: p.Sigacts, tramp: p.tramp, Vfork: vs, Backing: p.Backing,
 		ForkImage: p.ForkImage}
+	child.conv, child.frames = p.conv, p.frames
 	child.OS = p.Opts.Personality.NewState(child)
 	mask := t.Sigmask
 	if flags&CloneClearSighand != 0 {
