@@ -3,8 +3,10 @@
 package linuxuser
 
 import (
+	"github.com/gemu-project/gemu/loader"
 	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/targets"
+	"github.com/gemu-project/gemu/translate"
 	"github.com/gemu-project/gemu/usermode"
 )
 
@@ -65,6 +67,12 @@ func (s *linuxState) SignalQueued(sig int) { signalfdQueued(sig) }
 func (s *linuxState) TimerSignalTaken(info *usermode.SigInfo) { timerTaken(s.p, info) }
 
 func (s *linuxState) FDClosedOnExec(fd int) { forgetSignalfd(fd) }
+
+// LoadOptions: the loader's defaults are Linux's.
+func (s *linuxState) LoadOptions(o *loader.Options) {}
+
+// StartRegs: Linux's start_thread zeroes the rest (ResetCPU).
+func (s *linuxState) StartRegs(c *translate.CPU, img *loader.Image) {}
 
 func (s *linuxState) ProcFile(file string) []byte {
 	content, _ := procFileContent(s.p, file, "/proc/self/"+file)

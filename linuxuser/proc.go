@@ -46,7 +46,7 @@ func threadByName(p *Process, s string) (*Thread, bool) {
 	if err != nil {
 		return nil, false
 	}
-	t := thread(p, tid)
+	t := p.Thread(tid)
 	return t, t != nil
 }
 

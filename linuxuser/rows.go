@@ -1,14 +1,12 @@
 package linuxuser
 
 import (
-	"fmt"
-
-	"github.com/gemu-project/gemu/usermode"
-
 	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/usermode"
 )
 
-// row is how sys_*.go files describe their syscalls: one row each.
+// row is how sys_*.go files describe their syscalls: one row each
+// (usermode.Row's fields, kept local so the rows stay positional).
 type row struct {
 	name    string
 	h       usermode.Handler
@@ -23,34 +21,31 @@ var rows []row
 // register adds rows to the table every Linux process uses.
 func register(rs ...row) { rows = append(rows, rs...) }
 
-const aInt = syscalls.ArgInt
+// Argument-kind shorthands for the rows.
+const (
+	aInt   = syscalls.ArgInt
+	aLong  = syscalls.ArgLong
+	aHex   = syscalls.ArgHex
+	aOct   = syscalls.ArgOct
+	aPtr   = syscalls.ArgPtr
+	aStr   = syscalls.ArgStr
+	aDirFD = syscalls.ArgDirFD
+)
 
-const aLong = syscalls.ArgLong
+var kinds = usermode.Kinds
 
-const aHex = syscalls.ArgHex
-
-const aOct = syscalls.ArgOct
-
-const aPtr = syscalls.ArgPtr
-
-const aStr = syscalls.ArgStr
-
-const aDirFD = syscalls.ArgDirFD
-
-// kinds lists argument kinds; kinds() (non-nil, empty) prints "name()".
-func kinds(k ...syscalls.ArgKind) []syscalls.ArgKind { return append([]syscalls.ArgKind{}, k...) }
+// coreRows are the rows as the core's table takes them.
+func coreRows(rs []row) []usermode.Row {
+	out := make([]usermode.Row, len(rs))
+	for i, r := range rs {
+		out[i] = usermode.Row{Name: r.name, Handler: r.h, Args: r.args, Ret: r.ret, Support: r.support, Note: r.note}
+	}
+	return out
+}
 
 // NewTable assembles the syscall table for a guest architecture from the
 // generated numbers and the registered rows.
 func NewTable(abi *syscalls.LinuxABI) (*syscalls.Table[usermode.Handler], error) {
 	t := syscalls.NewTable[usermode.Handler](syscalls.LinuxGeneric, abi.Mask)
-	for _, r := range rows {
-		err := t.Define(r.name, usermode.Record{Handler: r.h, Args: r.args, Ret: r.ret, Support: r.support, Note: r.note})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return t, nil
+	return t, usermode.DefineRows(t, coreRows(rows))
 }
-
-func (r row) String() string { return fmt.Sprintf("%s(%s)", r.name, r.support) }

@@ -268,10 +268,10 @@ func aioRun(t *Thread, cb []byte) (res int64, e unix.Errno) {
 	vec, cnt := uintptr(0), uintptr(n)
 	if op == iocbCmdPread || op == iocbCmdPwrite {
 		p, cut := t.UserPtr(buf, n)
-		iov = []unix.Iovec{{Base: (*byte)(hostPointer(p)), Len: cut}}
+		iov = []unix.Iovec{{Base: (*byte)(usermode.HostPointer(p)), Len: cut}}
 		vec, cnt = uintptr(unsafe.Pointer(&iov[0])), 1
 	} else {
-		iov, vec = hostIovecs(t, buf, n)
+		iov, vec = t.HostIovecs(buf, n)
 	}
 	r, _, errNo := unix.Syscall6(nr, uintptr(fd), vec, cnt, uintptr(off), 0, rw)
 	runtime.KeepAlive(iov)

@@ -109,45 +109,12 @@ func unmappedIO(t *Thread, nr uintptr, a *Args) uint64 {
 	})
 }
 
-// iovMax is UIO_MAXIOV (Linux include/uapi/linux/uio.h).
-const iovMax = 1024
-
-// hostIovecs is the host copy of the guest's array of n struct iovec at
-// addr, each base the host view of its guest range (userRange), for a host
-// call that imports the array itself: the host kernel then checks the
-// descriptor and its mode first and the vector after, in its own order
-// (fs/read_write.c vfs_readv, lib/iov_iter.c import_iovec: a count above
-// UIO_MAXIOV is EINVAL, an unreadable array EFAULT, a negative length
-// EINVAL, a range past the end of the address space EFAULT). p is the
-// array's host address, or the host view of a guest array that cannot be
-// read (or is too long to), which the host fails on.
-func hostIovecs(t *Thread, addr, n uint64) (iov []unix.Iovec, p uintptr) {
-	return iovecsAt(t, addr, n, t.UserRange)
-}
-
-// iovecsAt is hostIovecs with host(base, len) making each base a host one.
-func iovecsAt(t *Thread, addr, n uint64, host func(base, n uint64) uintptr) (iov []unix.Iovec, p uintptr) {
-	bad := t.UserRange(addr, syscalls.IovecSize*min(n, iovMax+1))
-	if n > iovMax || n == 0 {
-		return nil, bad
-	}
-	g, err := t.P.AS.Slice(addr, syscalls.IovecSize*n, translate.ProtRead)
-	if err != nil {
-		return nil, bad
-	}
-	iov = make([]unix.Iovec, n)
-	for i, v := range syscalls.DecodeIovecs(g) {
-		iov[i] = unix.Iovec{Base: (*byte)(hostPointer(host(v.Base, v.Len))), Len: v.Len}
-	}
-	return iov, uintptr(unsafe.Pointer(&iov[0]))
-}
-
 // vecCall runs readv, writev, preadv, pwritev, preadv2 or pwritev2 (nr)
 // with the guest's vector; opt is the socket timeout that makes an
 // interrupted call fail with EINTR.
 func vecCall(t *Thread, nr uintptr, a *Args, opt int) uint64 {
 	fd := fdArg(a[0])
-	iov, p := hostIovecs(t, a[1], a[2])
+	iov, p := t.HostIovecs(a[1], a[2])
 	r := sockCall(t, fd, opt, func() (int, error) {
 		return usermode.Raw(nr, uintptr(fd), p, uintptr(a[2]), uintptr(a[3]), uintptr(a[4]), uintptr(a[5]))
 	})

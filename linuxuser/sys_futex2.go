@@ -101,7 +101,7 @@ func sysFutexRequeue(t *Thread, a *Args) uint64 {
 
 func sysVmsplice(t *Thread, a *Args) uint64 {
 	fd := fdArg(a[0])
-	iov, p := hostIovecs(t, a[1], a[2])
+	iov, p := t.HostIovecs(a[1], a[2])
 	r := t.Interruptible(usermode.RestartSys, func() (int, error) {
 		return usermode.Raw(unix.SYS_VMSPLICE, uintptr(fd), p, uintptr(a[2]), uintptr(uint32(a[3])), 0, 0)
 	})

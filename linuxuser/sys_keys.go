@@ -75,7 +75,7 @@ func sysKeyctl(t *Thread, a *Args) uint64 {
 			return usermode.Errno(unix.EOPNOTSUPP)
 		}
 	case keyctlInstantiateIOV:
-		iov, p := hostIovecs(t, a[2], a[3])
+		iov, p := t.HostIovecs(a[2], a[3])
 		r := usermode.Ret(usermode.Raw(unix.SYS_KEYCTL, args[0], args[1], p, args[3], args[4], 0))
 		runtime.KeepAlive(iov)
 		return r

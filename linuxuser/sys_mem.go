@@ -87,7 +87,7 @@ func sysMmap(t *Thread, a *Args) uint64 {
 	if anon {
 		spec.FD, spec.Offset = -1, 0
 		if spec.Shared {
-			return mmapSharedAnon(t, spec)
+			return t.MapSharedAnon(spec)
 		}
 	} else {
 		spec.Name = fdPath(fd)
@@ -166,28 +166,6 @@ func overlapsMapping(as *translate.AddressSpace, addr, length uint64) bool {
 func onHugetlbfs(fd int) bool {
 	var st unix.Statfs_t
 	return unix.Fstatfs(fd, &st) == nil && st.Type == unix.HUGETLBFS_MAGIC
-}
-
-// mmapSharedAnon backs anonymous shared memory with a memfd, so that a
-// fork child, which re-executes gemu, can map the same pages (docs/design.md
-// "fork"). Linux names such a mapping "/dev/zero (deleted)" (mm/shmem.c
-// shmem_zero_setup).
-func mmapSharedAnon(t *Thread, spec translate.MapSpec) uint64 {
-	mfd, err := usermode.HostFD(func() (int, error) { return unix.MemfdCreate("gemu-shared", unix.MFD_CLOEXEC) })
-	if err != nil {
-		return usermode.ErrRet(err)
-	}
-	defer unix.Close(mfd)
-	if err := unix.Ftruncate(mfd, int64(usermode.PageUp(spec.Length))); err != nil {
-		return usermode.ErrRet(err)
-	}
-	spec.FD, spec.Offset, spec.Name = mfd, 0, "/dev/zero (deleted)"
-	got, err := t.P.AS.Map(spec)
-	if err != nil {
-		return usermode.ErrRet(err)
-	}
-	t.P.Backing.Add(mfd)
-	return got
 }
 
 // fdPath names a file mapping for /proc/self/maps.

@@ -42,8 +42,8 @@ func processVM(t *Thread, nr uintptr, a *Args) uint64 {
 		t.P.Unimp("gemu: %s of pid %d: an emulated process whose guest memory gemu cannot find", syscallName(nr), pid)
 		return usermode.Errno(unix.ENOSYS)
 	}
-	local, lp := hostIovecs(t, a[1], a[2])
-	remote, rp := iovecsAt(t, a[3], a[4], space.host)
+	local, lp := t.HostIovecs(a[1], a[2])
+	remote, rp := t.IovecsAt(a[3], a[4], space.host)
 	r, _, e := unix.Syscall6(nr, uintptr(pid), lp, uintptr(a[2]), rp, uintptr(a[4]), uintptr(a[5]))
 	runtime.KeepAlive(local)
 	runtime.KeepAlive(remote)
@@ -69,7 +69,7 @@ type guestSpace struct{ base, limit uint64 }
 // process that does not say (not reachable, or another build of gemu).
 func remoteSpace(t *Thread, pid int) (guestSpace, bool) {
 	p := t.P
-	if pid == p.PID || thread(p, pid) != nil {
+	if pid == p.PID || p.Thread(pid) != nil {
 		return guestSpace{uint64(p.AS.Base()), p.AS.Limit()}, true
 	}
 	if pid <= 0 {

@@ -76,26 +76,7 @@ func sysRtSigaction(t *Thread, a *Args) uint64 {
 	if !validSig(sig) || (act != 0 && (sig == syscalls.SIGKILL || sig == syscalls.SIGSTOP)) {
 		return usermode.Errno(unix.EINVAL)
 	}
-	p := t.P
-	if act != 0 && !usermode.Ignored(na, sig) {
-		p.DrainIgnored(sig)
-	}
-	p.Mu.Lock()
-	old := p.Sigacts[sig]
-	if act != 0 {
-		p.Sigacts[sig] = na
-		if usermode.Ignored(na, sig) {
-			// Setting SIG_IGN discards what is pending (kernel/signal.c do_sigaction).
-			discard(p, sig)
-		}
-		if na.Handler != syscalls.SigIgn {
-			usermode.HostSignalWanted(sig)
-		}
-		if sig == syscalls.SIGCHLD {
-			p.SetHostChildPolicy(na)
-		}
-	}
-	p.Mu.Unlock()
+	old := t.P.SetAction(sig, na, act != 0)
 	if oact != 0 {
 		b := make([]byte, lay.Size)
 		lay.Encode(b, old)
@@ -104,18 +85,6 @@ func sysRtSigaction(t *Thread, a *Args) uint64 {
 		}
 	}
 	return 0
-}
-
-// discard drops pending instances of sig everywhere. Call with p.mu held.
-func discard(p *Process, sig int) {
-	for p.Shared.Mask&usermode.SigBit(sig) != 0 {
-		p.Shared.Take(sig)
-	}
-	for _, t := range p.Threads {
-		for t.Pending.Mask&usermode.SigBit(sig) != 0 {
-			t.Pending.Take(sig)
-		}
-	}
 }
 
 func sysRtSigprocmask(t *Thread, a *Args) uint64 {
@@ -130,27 +99,10 @@ func sysRtSigprocmask(t *Thread, a *Args) uint64 {
 			return usermode.Errno(unix.EFAULT)
 		}
 	}
-	p := t.P
-	p.Mu.Lock()
-	old := t.Sigmask
-	if set != 0 {
-		switch how {
-		case syscalls.SigBlock:
-			t.Sigmask |= v
-		case syscalls.SigUnblock:
-			t.Sigmask &^= v
-		case syscalls.SigSetmask:
-			t.Sigmask = v
-		default:
-			p.Mu.Unlock()
-			return usermode.Errno(unix.EINVAL)
-		}
-		t.Sigmask &^= usermode.Unblockable
-		if t.Deliverable() != 0 {
-			t.Wake.Store(true)
-		}
+	old, ok := t.ChangeMask(int(how), v, set != 0)
+	if !ok {
+		return usermode.Errno(unix.EINVAL)
 	}
-	p.Mu.Unlock()
 	if oset != 0 && t.P.AS.Store64(oset, old) != nil {
 		return usermode.Errno(unix.EFAULT)
 	}
@@ -361,7 +313,7 @@ func sysRtTgsigqueueinfo(t *Thread, a *Args) uint64 {
 	case e != 0 && tid != t.TID:
 		return e
 	}
-	target := thread(t.P, tid)
+	target := t.P.Thread(tid)
 	if tgid != t.P.PID || target == nil {
 		return usermode.Errno(unix.ESRCH)
 	}
@@ -409,7 +361,7 @@ func sysTkill(t *Thread, a *Args) uint64 {
 	if tid <= 0 {
 		return usermode.Errno(unix.EINVAL)
 	}
-	if thread(t.P, tid) != nil {
+	if t.P.Thread(tid) != nil {
 		return tkill(t, tid, sig)
 	}
 	_, _, e := unix.RawSyscall(unix.SYS_TKILL, uintptr(tid), uintptr(sig), 0)
@@ -423,7 +375,7 @@ func sysTkill(t *Thread, a *Args) uint64 {
 // The thread is looked up before the signal is checked (kernel/signal.c
 // do_send_specific).
 func tkill(t *Thread, tid, sig int) uint64 {
-	target := thread(t.P, tid)
+	target := t.P.Thread(tid)
 	if target == nil {
 		return usermode.Errno(unix.ESRCH)
 	}
@@ -435,13 +387,6 @@ func tkill(t *Thread, tid, sig int) uint64 {
 		return e
 	}
 	return 0
-}
-
-// thread finds a live guest thread of this process.
-func thread(p *Process, tid int) *Thread {
-	p.Mu.Lock()
-	defer p.Mu.Unlock()
-	return p.Threads[tid]
 }
 
 // sysRtSigreturn restores the state the frame saved (Linux

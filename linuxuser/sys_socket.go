@@ -75,10 +75,6 @@ func sockaddrOut(t *Thread, addr, lenAddr uint64) (uintptr, uintptr) {
 // sockaddrStorageSize is sizeof(struct sockaddr_storage).
 const sockaddrStorageSize = 128
 
-// hostPointer turns the host address of guest memory (mmap'd outside the
-// Go heap, never moved or freed by the runtime) into a pointer.
-func hostPointer(u uintptr) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&u)) }
-
 func sysSocket(t *Thread, a *Args) uint64 {
 	return usermode.Ret(usermode.Raw(unix.SYS_SOCKET, uintptr(int32(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), 0, 0, 0))
 }

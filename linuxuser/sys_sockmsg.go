@@ -67,17 +67,17 @@ func loadMsg(t *Thread, addr uint64, send bool) *hostMsg {
 	le := binary.LittleEndian
 	nameLen := le.Uint32(g[msgNamelen:])
 	name := t.UserRange(le.Uint64(g[msgName:]), min(uint64(nameLen), sockaddrStorageSize))
-	h.m.Name, h.m.Namelen = (*byte)(hostPointer(name)), nameLen
+	h.m.Name, h.m.Namelen = (*byte)(usermode.HostPointer(name)), nameLen
 	n := le.Uint64(g[msgIovlen:])
 	var p uintptr
-	h.iov, p = hostIovecs(t, le.Uint64(g[msgIov:]), n)
-	h.m.Iov = (*unix.Iovec)(hostPointer(p))
+	h.iov, p = t.HostIovecs(le.Uint64(g[msgIov:]), n)
+	h.m.Iov = (*unix.Iovec)(usermode.HostPointer(p))
 	h.m.Iovlen = n
 	ctl, ctlLen := t.UserPtr(le.Uint64(g[msgControl:]), le.Uint64(g[msgControllen:]))
 	if send {
 		ctl, ctlLen = t.UserRange(le.Uint64(g[msgControl:]), le.Uint64(g[msgControllen:])), le.Uint64(g[msgControllen:])
 	}
-	h.m.Control, h.m.Controllen = (*byte)(hostPointer(ctl)), ctlLen
+	h.m.Control, h.m.Controllen = (*byte)(usermode.HostPointer(ctl)), ctlLen
 	h.m.Flags = int32(le.Uint32(g[msgFlags:]))
 	return h
 }
@@ -132,7 +132,7 @@ func sysRecvmmsg(t *Thread, a *Args) uint64 { return mmsg(t, a, true) }
 // EINVAL for an invalid one: do_recvmmsg), then the descriptor, also
 // when there is no message to move.
 func mmsg(t *Thread, a *Args, recv bool) uint64 {
-	n := min(uint64(uint32(a[2])), iovMax)
+	n := min(uint64(uint32(a[2])), usermode.IovMax)
 	flags := a[3]
 	var deadline int64
 	if recv && a[4] != 0 {

@@ -235,7 +235,7 @@ func sysSetRobustList(t *Thread, a *Args) uint64 {
 func sysGetRobustList(t *Thread, a *Args) uint64 {
 	target := t
 	if pid := int(int32(a[0])); pid != 0 {
-		target = thread(t.P, pid)
+		target = t.P.Thread(pid)
 		if target == nil {
 			if unix.Kill(pid, 0) == unix.ESRCH || pid < 0 {
 				return usermode.Errno(unix.ESRCH)

@@ -352,6 +352,12 @@ func (as *AddressSpace) ProtAt(addr uint64) (int, bool) {
 	return v.Prot, ok
 }
 
+// SharedAt reports whether addr is in a shared mapping.
+func (as *AddressSpace) SharedAt(addr uint64) bool {
+	v, ok := as.current().find(addr)
+	return ok && v.Shared
+}
+
 // publish makes the current mappings the view lock-free readers see;
 // called with mu held after every change.
 func (as *AddressSpace) publish() {

@@ -90,8 +90,9 @@ func (t *Thread) ExecHere(prog string, argv, envp []string) uint64 {
 	if err != nil {
 		return Errno(unix.ENOMEM)
 	}
-	img, err := loader.Load(as, p.arch, prog, argv, envp, loader.Options{StackSize: p.Opts.StackSize,
-		Prefix: p.Opts.Prefix})
+	lopts := loader.Options{StackSize: p.Opts.StackSize, Prefix: p.Opts.Prefix}
+	p.OS.LoadOptions(&lopts)
+	img, err := loader.Load(as, p.arch, prog, argv, envp, lopts)
 	if err != nil {
 		as.Close()
 		return loadErrno(err)
@@ -137,6 +138,7 @@ func (t *Thread) newImageThread() {
 	p := t.P
 	cpu := p.engine.NewCPU()
 	p.arch.ResetCPU(cpu, p.img.Entry, p.img.SP)
+	p.OS.StartRegs(cpu, p.img)
 	cpu.Env = t
 	t.CPU = cpu
 	t.ClearTID, t.RobustList, t.RobustLen = 0, 0, 0

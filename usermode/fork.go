@@ -46,7 +46,8 @@ const forkFlags = syscalls.CloneChildSettid | syscalls.CloneChildCleartid | sysc
 	syscalls.CloneSettls | syscalls.CloneVfork | syscalls.CloneDetached | syscalls.CloneUntraced | syscalls.CloneIO |
 	CloneClearSighand | NsFlags
 
-// forkResumeVar announces a fork child to the re-executed gemu: "FD,ARCH".
+// forkResumeVar announces a fork child to the re-executed gemu:
+// "FD,ARCH,OS" (OS: the loader.OS number; absent means Linux).
 const forkResumeVar = "GEMU_FORK_RESUME"
 
 // forkMagic starts the memfd: magic, then the encoded state's length
@@ -177,7 +178,7 @@ func (t *Thread) forkWith(job *forkJob, flags, newsp, tls, ctid uint64) (int, un
 	if err != nil {
 		return 0, unix.EIO
 	}
-	env := append(job.env, fmt.Sprintf("%s=%d,%s", forkResumeVar, mfd, p.arch.Name()))
+	env := append(job.env, fmt.Sprintf("%s=%d,%s,%d", forkResumeVar, mfd, p.arch.Name(), p.img.OS))
 	// The child may share memory until its execve while nothing else
 	// can write guest memory: this is the host process's only guest
 	// thread, and the child enters no namespace.

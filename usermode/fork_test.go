@@ -5,6 +5,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/gemu-project/gemu/loader"
 	"github.com/gemu-project/gemu/translate"
 )
 
@@ -22,8 +23,12 @@ func TestParseMapsLine(t *testing.T) {
 
 func TestForkResumeVar(t *testing.T) {
 	env := []string{"A=1", forkResumeVar + "=1005,riscv64", "B=2"}
-	if arch, ok := ResumeArch(env); !ok || arch != "riscv64" {
-		t.Errorf("ResumeArch = %q %v", arch, ok)
+	if arch, os, ok := ResumeArch(env); !ok || arch != "riscv64" || os != loader.OSLinux {
+		t.Errorf("ResumeArch = %q %v %v", arch, os, ok)
+	}
+	bsd := []string{forkResumeVar + "=1005,aarch64,1"}
+	if arch, os, ok := ResumeArch(bsd); !ok || arch != "aarch64" || os != loader.OSFreeBSD {
+		t.Errorf("ResumeArch = %q %v %v", arch, os, ok)
 	}
 	fd, rest := takeForkResume(env)
 	if fd != 1005 || len(rest) != 2 || rest[0] != "A=1" || rest[1] != "B=2" {

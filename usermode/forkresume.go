@@ -10,23 +10,26 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/gemu-project/gemu/loader"
 	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/translate"
 )
 
 // The child side of fork (fork.go): gemu started again with
-// GEMU_FORK_RESUME=FD,ARCH rebuilds the parent's guest from the memfd FD.
+// GEMU_FORK_RESUME=FD,ARCH,OS rebuilds the parent's guest from the memfd FD.
 
 // ResumeArch reports whether env announces a fork child, and its guest
-// architecture: the command line then has nothing to load.
-func ResumeArch(env []string) (string, bool) {
+// architecture and OS: the command line then has nothing to load.
+func ResumeArch(env []string) (string, loader.OS, bool) {
 	for _, kv := range env {
 		if v, ok := strings.CutPrefix(kv, forkResumeVar+"="); ok {
-			_, arch, found := strings.Cut(v, ",")
-			return arch, found
+			_, rest, found := strings.Cut(v, ",")
+			arch, osNum, _ := strings.Cut(rest, ",")
+			n, _ := strconv.Atoi(osNum)
+			return arch, loader.OS(n), found
 		}
 	}
-	return "", false
+	return "", loader.OSLinux, false
 }
 
 // takeForkResume removes the resume variable from env; fd is -1 without it.

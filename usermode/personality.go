@@ -1,6 +1,7 @@
 package usermode
 
 import (
+	"github.com/gemu-project/gemu/loader"
 	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/translate"
@@ -49,6 +50,12 @@ type OSState interface {
 	TimerSignalTaken(info *SigInfo)
 	// FDClosedOnExec runs for each descriptor execve closes.
 	FDClosedOnExec(fd int)
+	// LoadOptions adjusts the loader's options for a program of this OS
+	// (the stack and auxiliary vector its kernel builds).
+	LoadOptions(o *loader.Options)
+	// StartRegs sets what the OS's execve gives a new program besides
+	// the PC and stack pointer the target's ResetCPU sets.
+	StartRegs(c *translate.CPU, img *loader.Image)
 	// ProcFile is /proc/self/<file> of this process for another
 	// process's /proc request (proc_peer.go); nil when it has none.
 	ProcFile(file string) []byte

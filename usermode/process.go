@@ -231,6 +231,7 @@ func (p *Process) load(path string, argv []string) error {
 	opts := p.Opts
 	lopts := loader.Options{StackSize: opts.StackSize,
 		Seed: opts.Seed, Prefix: opts.Prefix, ExecFn: opts.ExecFn, PIEBase: 0, ATFlags: opts.ATFlags}
+	p.OS.LoadOptions(&lopts)
 	var img *loader.Image
 	var err error
 	if opts.ExecFile != nil {
@@ -268,6 +269,7 @@ func (p *Process) Run() {
 		t = p.startResumed(cpu)
 	} else {
 		p.arch.ResetCPU(cpu, p.img.Entry, p.img.SP)
+		p.OS.StartRegs(cpu, p.img)
 		if p.Opts.Debugger != nil {
 			p.Opts.Debugger.Attach(p)
 		}

@@ -529,3 +529,69 @@ const Unblockable = 1<<(syscalls.SIGKILL-1) | 1<<(syscalls.SIGSTOP-1)
 
 // SSAutodisarm is SS_AUTODISARM (Linux include/uapi/linux/signal.h).
 const SSAutodisarm = 1 << 31
+
+// SetAction installs na as sig's action when set, as kernel/signal.c
+// do_sigaction does (SIG_IGN discards what is pending), and returns the
+// old one.
+func (p *Process) SetAction(sig int, na syscalls.Sigaction, set bool) syscalls.Sigaction {
+	if set && !Ignored(na, sig) {
+		p.DrainIgnored(sig)
+	}
+	p.Mu.Lock()
+	defer p.Mu.Unlock()
+	old := p.Sigacts[sig]
+	if !set {
+		return old
+	}
+	p.Sigacts[sig] = na
+	if Ignored(na, sig) {
+		p.discard(sig)
+	}
+	if na.Handler != syscalls.SigIgn {
+		HostSignalWanted(sig)
+	}
+	if sig == syscalls.SIGCHLD {
+		p.SetHostChildPolicy(na)
+	}
+	return old
+}
+
+// discard drops pending instances of sig everywhere. Call with p.Mu held.
+func (p *Process) discard(sig int) {
+	for p.Shared.Mask&SigBit(sig) != 0 {
+		p.Shared.Take(sig)
+	}
+	for _, t := range p.Threads {
+		for t.Pending.Mask&SigBit(sig) != 0 {
+			t.Pending.Take(sig)
+		}
+	}
+}
+
+// ChangeMask is sigprocmask's change of t's blocked set (how: Linux's
+// SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK) when set; it returns the old mask,
+// and false for an unknown how.
+func (t *Thread) ChangeMask(how int, v uint64, set bool) (uint64, bool) {
+	p := t.P
+	p.Mu.Lock()
+	defer p.Mu.Unlock()
+	old := t.Sigmask
+	if !set {
+		return old, true
+	}
+	switch how {
+	case syscalls.SigBlock:
+		t.Sigmask |= v
+	case syscalls.SigUnblock:
+		t.Sigmask &^= v
+	case syscalls.SigSetmask:
+		t.Sigmask = v
+	default:
+		return old, false
+	}
+	t.Sigmask &^= Unblockable
+	if t.Deliverable() != 0 {
+		t.Wake.Store(true)
+	}
+	return old, true
+}

@@ -2,6 +2,7 @@ package usermode
 
 import (
 	"errors"
+	"fmt"
 
 	"golang.org/x/sys/unix"
 
@@ -187,3 +188,36 @@ func (p *Process) Prefixed(s string) string {
 
 // Record is the syscall table row type of the personalities.
 type Record = syscalls.Record[Handler]
+
+// Row describes one system call of a personality's table: its handler
+// and how -strace and `gemu info syscalls` show it. Each sys_<area>.go
+// file registers one row per call.
+type Row struct {
+	Name    string
+	Handler Handler
+	Args    []syscalls.ArgKind
+	Ret     syscalls.RetKind
+	Support syscalls.Support
+	Note    string
+}
+
+func (r Row) String() string { return fmt.Sprintf("%s(%s)", r.Name, r.Support) }
+
+// DefineRows fills t's records from rows; a name given twice is an error.
+func DefineRows(t *syscalls.Table[Handler], rows []Row) error {
+	seen := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		if seen[r.Name] {
+			return fmt.Errorf("two rows for %s", r.Name)
+		}
+		seen[r.Name] = true
+		rec := Record{Handler: r.Handler, Args: r.Args, Ret: r.Ret, Support: r.Support, Note: r.Note}
+		if err := t.Define(r.Name, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Kinds lists argument kinds for a Row; Kinds() (non-nil, empty) prints "name()".
+func Kinds(k ...syscalls.ArgKind) []syscalls.ArgKind { return append([]syscalls.ArgKind{}, k...) }

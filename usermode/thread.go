@@ -61,6 +61,13 @@ func (p *Process) NewThread(cpu *translate.CPU, tid int) *Thread {
 	return t
 }
 
+// Thread finds a live guest thread of p.
+func (p *Process) Thread(tid int) *Thread {
+	p.Mu.Lock()
+	defer p.Mu.Unlock()
+	return p.Threads[tid]
+}
+
 // StartThread starts a guest thread of t's process on a host thread of
 // its own, with cpu's registers and t's signal mask; setup runs on the new
 // thread before it runs guest code and before StartThread returns its TID.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gemu-project/gemu/bsduser"
 	"github.com/gemu-project/gemu/gdbstub"
 	"github.com/gemu-project/gemu/hostsock"
 	"github.com/gemu-project/gemu/linuxuser"
@@ -170,7 +171,7 @@ func pickArch(cfg *config, arch targets.Arch) error {
 
 // runGuest loads and runs the program, returning the status a shell sees.
 func runGuest(cfg *config) (int, error) {
-	arch, err := guestArch(cfg)
+	arch, osKind, err := guestArch(cfg)
 	if err != nil {
 		return 1, err
 	}
@@ -222,7 +223,11 @@ func runGuest(cfg *config) (int, error) {
 	// The process runs until the guest's end exits the emulator through
 	// opts.Exit; an error means the program could not be started.
 	opts.ExecFile = cfg.execFile
-	p, err := linuxuser.NewProcess(arch, cfg.path, cfg.argv, opts)
+	newProcess := linuxuser.NewProcess
+	if osKind == loader.OSFreeBSD {
+		newProcess = bsduser.NewProcess
+	}
+	p, err := newProcess(arch, cfg.path, cfg.argv, opts)
 	cfg.closeExecFile()
 	if err != nil {
 		stop()
@@ -244,25 +249,23 @@ func (cfg *config) closeExecFile() {
 
 // guestArch picks the target for the program; a fork child (re-executed
 // by its parent with the guest state, usermode/fork.go) names it instead.
-func guestArch(cfg *config) (targets.Arch, error) {
-	if name, ok := usermode.ResumeArch(cfg.env); ok {
-		return targets.ByName(name)
+func guestArch(cfg *config) (targets.Arch, loader.OS, error) {
+	if name, osKind, ok := usermode.ResumeArch(cfg.env); ok {
+		arch, err := targets.ByName(name)
+		return arch, osKind, err
 	}
 	machine, osKind, err := probe(cfg)
 	if err != nil && machine == hostMachine && machine != 0 && cfg.forcedArch == "" {
-		return nil, runNative(cfg)
+		return nil, 0, runNative(cfg)
 	}
 	if err != nil {
-		return nil, err
-	}
-	if osKind != loader.OSLinux {
-		return nil, fmt.Errorf("%s: %v guests are not supported yet", cfg.path, osKind)
+		return nil, 0, err
 	}
 	arch, err := targets.ByMachine(machine)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", cfg.path, err)
+		return nil, 0, fmt.Errorf("%s: %v", cfg.path, err)
 	}
-	return arch, pickArch(cfg, arch)
+	return arch, osKind, pickArch(cfg, arch)
 }
 
 // probe reads the program's ELF header, from binfmt_misc's descriptor
