@@ -41,9 +41,9 @@ func (bsd) Tables(arch targets.Arch) (*syscalls.LinuxABI, *syscalls.Table[usermo
 }
 
 // NewTable is the table `gemu info syscalls --os freebsd` lists.
-func NewTable() (*syscalls.Table[usermode.Handler], error) {
-	t := syscalls.NewTable[usermode.Handler](freebsd.Syscalls, syscalls.ArchRiscv64|syscalls.ArchAarch64)
-	return t, usermode.DefineRows(t, rows)
+func NewTable(arch targets.Arch) (*syscalls.Table[usermode.Handler], error) {
+	_, t, err := bsd{}.Tables(arch)
+	return t, err
 }
 
 func (bsd) NewState(p *Process) usermode.OSState { return &bsdState{p: p} }

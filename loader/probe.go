@@ -30,10 +30,10 @@ func ProbeReader(r io.ReaderAt, size int64, name string) (elf.Machine, OS, error
 	if err != nil {
 		return 0, 0, err
 	}
-	if _, err := archFor(p.machine, name); err != nil {
-		return p.machine, 0, err
-	}
 	b := brandOf(r, size, p)
+	if _, err := archFor(p.machine, name); err != nil {
+		return p.machine, b.os, err
+	}
 	if b.os == OSFreeBSD {
 		if err := checkOSRel(b.osrel, name); err != nil {
 			return p.machine, b.os, err

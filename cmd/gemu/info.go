@@ -6,9 +6,11 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gemu-project/gemu/bsduser"
 	"github.com/gemu-project/gemu/linuxuser"
 	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/targets"
+	"github.com/gemu-project/gemu/usermode"
 )
 
 func infoCommand() *cli.Command {
@@ -40,20 +42,13 @@ func infoCommand() *cli.Command {
 
 // printSyscalls lists the same records that drive dispatch and -strace.
 func printSyscalls(osName, archName string) error {
-	if osName != "linux" {
-		return &exitError{status: 1, msg: fmt.Sprintf("info syscalls: OS %q is not supported yet (have: linux)", osName)}
-	}
 	arch, err := targets.ByName(archName)
 	if err != nil {
 		return &exitError{status: 1, msg: "info syscalls: " + err.Error()}
 	}
-	abi, err := syscalls.LinuxABIFor(arch.Name())
+	table, err := syscallTable(osName, arch)
 	if err != nil {
 		return &exitError{status: 1, msg: "info syscalls: " + err.Error()}
-	}
-	table, err := linuxuser.NewTable(abi)
-	if err != nil {
-		return err
 	}
 	counts := map[syscalls.Support]int{}
 	fmt.Printf("%-4s %-24s %-13s %s\n", "nr", "name", "support", "note")
@@ -64,6 +59,21 @@ func printSyscalls(osName, archName string) error {
 	fmt.Printf("\n%s/%s: %d full, %d partial, %d stub, %d unimplemented\n", osName, arch.Name(),
 		counts[syscalls.Full], counts[syscalls.Partial], counts[syscalls.Stub], counts[syscalls.Unimplemented])
 	return nil
+}
+
+// syscallTable is the dispatch table of a personality on arch.
+func syscallTable(osName string, arch targets.Arch) (*syscalls.Table[usermode.Handler], error) {
+	switch osName {
+	case "linux":
+		abi, err := syscalls.LinuxABIFor(arch.Name())
+		if err != nil {
+			return nil, err
+		}
+		return linuxuser.NewTable(abi)
+	case "freebsd":
+		return bsduser.NewTable(arch)
+	}
+	return nil, fmt.Errorf("OS %q is not supported (have: linux, freebsd)", osName)
 }
 
 func printTargets() {

@@ -255,6 +255,10 @@ func guestArch(cfg *config) (targets.Arch, loader.OS, error) {
 		return arch, osKind, err
 	}
 	machine, osKind, err := probe(cfg)
+	if err != nil && osKind == loader.OSFreeBSD {
+		// Never run natively: a FreeBSD x86_64 program is not Linux's.
+		return nil, 0, fmt.Errorf("%s: FreeBSD %s programs are not supported (aarch64 and riscv64 are)", cfg.path, machine)
+	}
 	if err != nil && machine == hostMachine && machine != 0 && cfg.forcedArch == "" {
 		return nil, 0, runNative(cfg)
 	}
