@@ -54,8 +54,9 @@ func lookupVar(env []string, name string) (string, bool) {
 
 // CanExecHere reports whether t may run prog in this gemu: one guest
 // thread, no vfork sharing, no tracer or debugger, the same guest
-// architecture, no set-user-ID or set-group-ID file (the host's execve
-// gives those their credentials) and the same emulator settings.
+// architecture and OS (the personality stays), no set-user-ID or
+// set-group-ID file (the host's execve gives those their credentials) and
+// the same emulator settings.
 func (t *Thread) CanExecHere(prog string, envp []string) bool {
 	p := t.P
 	if p.Vfork != nil || t.TracedSelf || p.Opts.Debugger != nil || p.Opts.Reexec == nil || noExecHere {
@@ -69,7 +70,7 @@ func (t *Thread) CanExecHere(prog string, envp []string) bool {
 		return false
 	}
 	m, osKind, err := loader.Probe(prog)
-	if err != nil || osKind != loader.OSLinux || m != p.arch.Machine() {
+	if err != nil || osKind != p.img.OS || m != p.arch.Machine() {
 		return false
 	}
 	return p.sameEmulatorEnv(envp)
