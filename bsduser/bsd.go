@@ -73,6 +73,7 @@ func (s *bsdState) SignalQueued(sig int)                    {}
 func (s *bsdState) TimerSignalTaken(info *usermode.SigInfo) {}
 func (s *bsdState) FDClosedOnExec(fd int)                   {}
 func (s *bsdState) ProcFile(file string) []byte             { return nil }
+func (s *bsdState) NoSyscall(t *Thread, nr uint64)          { nosys(t) }
 
 // LoadOptions asks the loader for FreeBSD's stack and auxiliary vector.
 func (s *bsdState) LoadOptions(o *loader.Options) { o.OS = loader.OSFreeBSD }

@@ -103,14 +103,9 @@ func bsdSiginfo(sig freebsd.Signal, linux, out []byte) {
 	le := binary.LittleEndian
 	code := int32(le.Uint32(linux[8:]))
 	si := freebsd.Siginfo{Signo: int32(sig), Errno: int32(le.Uint32(linux[4:]))}
-	fault := code > 0 && code < 0x80 && isFaultSignal(sig)
 	switch {
-	case fault:
-		si.Code = code
-		if sig == freebsd.SIGFPE && (code == 1 || code == 2) {
-			si.Code = 3 - code // FPE_INTDIV and FPE_INTOVF are swapped
-		}
-		si.Addr = le.Uint64(linux[16:])
+	case code > 0 && code < 0x80 && isFaultSignal(sig):
+		si.Code, si.Addr = faultCode(sig, code), le.Uint64(linux[16:])
 	case sig == freebsd.SIGCHLD && code > 0 && code < 0x80:
 		si.Code = code // CLD_* are the same numbers
 		si.Pid, si.UID = int32(le.Uint32(linux[16:])), le.Uint32(linux[20:])
@@ -118,12 +113,35 @@ func bsdSiginfo(sig freebsd.Signal, linux, out []byte) {
 		if s, ok := freebsd.SignalFromLinux(int(si.Status)); ok && code != 1 {
 			si.Status = int32(s) // a signal number unless CLD_EXITED
 		}
+	case code == -2: // SI_TIMER: _timer._timerid, _overrun from si_tid, si_overrun
+		si.Code = bsdSITimer
+		si.Reason = [2]int32{int32(le.Uint32(linux[16:])), int32(le.Uint32(linux[20:]))}
+		si.Value = le.Uint64(linux[24:])
 	default:
-		si.Code = map[int32]int32{0: bsdSIUser, -1: bsdSIQueue, -2: bsdSITimer, -6: bsdSILWP, 0x80: bsdSIKernel}[code]
+		si.Code = map[int32]int32{0: bsdSIUser, -1: bsdSIQueue, -6: bsdSILWP, 0x80: bsdSIKernel}[code]
 		si.Pid, si.UID = int32(le.Uint32(linux[16:])), le.Uint32(linux[20:])
 		si.Value = le.Uint64(linux[24:])
 	}
 	si.Encode(out)
+}
+
+// faultCode is FreeBSD's si_code for the core's fault (usermode
+// faultSignals gives Linux's). Both arm64 and riscv report an undefined
+// instruction as ILL_ILLTRP (4) (sys/arm64/arm64/trap.c do_el0_sync
+// EXCP_UNKNOWN, sys/riscv/riscv/trap.c do_trap_user); an access past the
+// end of a mapped object is KERN_OUT_OF_BOUNDS, BUS_OBJERR (3)
+// (sys/vm/vm_fault.c vm_fault_trap), where Linux says BUS_ADRERR (2).
+// FPE_INTDIV and FPE_INTOVF are swapped (sys/sys/signal.h).
+func faultCode(sig freebsd.Signal, code int32) int32 {
+	switch {
+	case sig == freebsd.SIGILL && code == 1:
+		return 4
+	case sig == freebsd.SIGBUS && code == 2:
+		return 3
+	case sig == freebsd.SIGFPE && (code == 1 || code == 2):
+		return 3 - code
+	}
+	return code
 }
 
 func isFaultSignal(s freebsd.Signal) bool {

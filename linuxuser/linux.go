@@ -74,6 +74,9 @@ func (s *linuxState) LoadOptions(o *loader.Options) {}
 // StartRegs: Linux's start_thread zeroes the rest (ResetCPU).
 func (s *linuxState) StartRegs(c *translate.CPU, img *loader.Image) {}
 
+// NoSyscall: Linux's sys_ni_syscall only fails with ENOSYS.
+func (s *linuxState) NoSyscall(t *Thread, nr uint64) {}
+
 func (s *linuxState) ProcFile(file string) []byte {
 	content, _ := procFileContent(s.p, file, "/proc/self/"+file)
 	return content

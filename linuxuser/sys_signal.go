@@ -170,8 +170,7 @@ func sysRtSigpending(t *Thread, a *Args) uint64 {
 	return 0
 }
 
-// sysRtSigsuspend waits with a temporary mask; the handler's frame saves
-// the old mask (kernel/signal.c sigsuspend, set_restore_sigmask).
+// sysRtSigsuspend waits with a temporary mask (usermode.Thread.SigSuspend).
 func sysRtSigsuspend(t *Thread, a *Args) uint64 {
 	if a[1] != sigsetSize {
 		return usermode.Errno(unix.EINVAL)
@@ -180,18 +179,7 @@ func sysRtSigsuspend(t *Thread, a *Args) uint64 {
 	if err != nil {
 		return usermode.Errno(unix.EFAULT)
 	}
-	p := t.P
-	p.Mu.Lock()
-	t.SavedMask, t.RestoreMask = t.Sigmask, true
-	t.Sigmask = m &^ usermode.Unblockable
-	p.Mu.Unlock()
-	for !t.SigReady() {
-		if p.Exiting() {
-			return usermode.Errno(unix.EINTR)
-		}
-		t.Wait(0)
-	}
-	return usermode.RestartNoHand
+	return t.SigSuspend(m)
 }
 
 // sysRtSigtimedwait takes a signal of set without running its handler.
@@ -203,7 +191,6 @@ func sysRtSigtimedwait(t *Thread, a *Args) uint64 {
 	if err != nil {
 		return usermode.Errno(unix.EFAULT)
 	}
-	set &^= usermode.Unblockable
 	var deadline time.Time
 	if a[2] != 0 {
 		ts, e := getTimespec(t, a[2])
@@ -215,40 +202,14 @@ func sysRtSigtimedwait(t *Thread, a *Args) uint64 {
 		}
 		deadline = time.Now().Add(time.Duration(ts.Sec)*time.Second + time.Duration(ts.Nsec))
 	}
-	p := t.P
-	p.Mu.Lock()
-	t.RealBlocked = t.Sigmask
-	t.Sigmask &^= set
-	defer func() {
-		p.Mu.Lock()
-		t.Sigmask, t.RealBlocked = t.RealBlocked, 0
-		p.Mu.Unlock()
-	}()
-	for {
-		info, ok := t.Dequeue(set)
-		if !ok && t.Deliverable() != 0 {
-			p.Mu.Unlock()
-			return usermode.RestartNoHand
-		}
-		p.Mu.Unlock()
-		if ok {
-			if a[1] != 0 && t.WriteBytes(a[1], info.Encode()) != nil {
-				return usermode.Errno(unix.EFAULT)
-			}
-			return uint64(info.Signo)
-		}
-		var d time.Duration
-		if !deadline.IsZero() {
-			if d = time.Until(deadline); d <= 0 {
-				return usermode.Errno(unix.EAGAIN)
-			}
-		}
-		if p.Exiting() {
-			return usermode.Errno(unix.EINTR)
-		}
-		t.Wait(d)
-		p.Mu.Lock()
+	info, e := t.SigTimedWait(set, deadline)
+	if e != 0 {
+		return e
 	}
+	if a[1] != 0 && t.WriteBytes(a[1], info.Encode()) != nil {
+		return usermode.Errno(unix.EFAULT)
+	}
+	return uint64(info.Signo)
 }
 
 // readSiginfo reads a caller's siginfo_t for rt_sigqueueinfo.

@@ -59,4 +59,7 @@ type OSState interface {
 	// ProcFile is /proc/self/<file> of this process for another
 	// process's /proc request (proc_peer.go); nil when it has none.
 	ProcFile(file string) []byte
+	// NoSyscall runs when t calls a syscall nr with no handler, before
+	// the call fails with ENOSYS (FreeBSD's nosys also sends SIGSYS).
+	NoSyscall(t *Thread, nr uint64)
 }

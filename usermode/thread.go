@@ -159,6 +159,7 @@ func (t *Thread) Syscall() {
 	rec := p.table.Lookup(nr)
 	if rec == nil || rec.Handler == nil {
 		t.unsupported(nr, rec, a)
+		p.OS.NoSyscall(t, nr)
 		p.conv.SetSyscallResult(c, Errno(unix.ENOSYS))
 		return
 	}

@@ -19,6 +19,19 @@
  *    sigaltstack(NULL, &cur) reports SS_ONSTACK (1) in the handler.
  *    Afterwards the flags read 0 and the size 65536; after SS_DISABLE
  *    (4) they read SS_DISABLE (kern_sig.c kern_sigaltstack).
+ *  - The waits (kern_sig.c): sigqueue(self, SIGUSR1, 42) of a blocked
+ *    signal returns 0 and sigtimedwait takes it: 30, si_code SI_QUEUE
+ *    (65538), si_value 42, our pid. Nothing pending: a zero timeout is
+ *    EAGAIN (35), an invalid tv_nsec EINVAL (22, checked after the pending
+ *    signals). sigwait returns 0 and stores 31 for a pending SIGUSR2.
+ *    sigsuspend with an empty mask runs the handler of the pending
+ *    SIGUSR1 and fails with EINTR (4); the mask is back afterwards.
+ *  - thr_kill2(pid, own tid, SIGUSR1) runs the handler before it returns
+ *    (si_code SI_LWP, 65543); with id -1 and no other thread it is ESRCH
+ *    (3) (kern_thr.c sys_thr_kill2).
+ *  - An unknown syscall (273 is reserved) fails with ENOSYS (78) and
+ *    sends SIGSYS (12, si_code SI_KERNEL 65542) to the thread (kern_sig.c
+ *    nosys: kern.signosys defaults to 1); with SIGSYS ignored only ENOSYS.
  */
 #include "rawsys.h"
 
@@ -80,6 +93,68 @@ static void altstack_test(void)
 	say("ss_flags disabled", cur.ss_flags);
 }
 
+enum {
+	SYS_thr_self = 432, SYS_sigsuspend = 341, SYS_sigtimedwait = 345,
+	SYS_sigwait = 429, SYS_sigqueue = 456, SYS_thr_kill2 = 481,
+	SIGSYS = 12, SIG_SETMASK = 3,
+};
+
+static volatile int last_code, sigsys_count;
+
+static void on_any(int sig, struct bsd_siginfo *si, void *uc)
+{
+	(void)uc;
+	if (sig == SIGSYS)
+		sigsys_count++;
+	last_code = si->si_code;
+}
+
+static void waits(void)
+{
+	unsigned set[4] = { 1u << (SIGUSR1 - 1), 0, 0, 0 }, none[4] = { 0 };
+	struct bsd_siginfo si;
+	long zero[2] = { 0, 0 }, bad[2] = { 0, 1000000000 };
+	sys3(SYS_sigprocmask, SIG_BLOCK, set, 0);
+	say("sigqueue blocked", sys3(SYS_sigqueue, mypid, SIGUSR1, 42));
+	say("sigtimedwait", sys3(SYS_sigtimedwait, set, &si, zero));
+	say("si_code", si.si_code);
+	say("si_value", si.si_value);
+	yesno("si_pid is ours:", si.si_pid == mypid);
+	say("sigtimedwait nothing", sys3(SYS_sigtimedwait, set, &si, zero));
+	say("sigtimedwait bad timeout", sys3(SYS_sigtimedwait, set, &si, bad));
+	unsigned set2[4] = { 1u << (SIGUSR2 - 1), 0, 0, 0 };
+	int got = 0;
+	sys3(SYS_sigprocmask, SIG_BLOCK, set2, 0);
+	sys2(SYS_kill, mypid, SIGUSR2);
+	say("sigwait", sys2(SYS_sigwait, set2, &got));
+	say("sigwait got", got);
+	sys2(SYS_kill, mypid, SIGUSR1);
+	say("deliveries before sigsuspend", deliveries);
+	say("sigsuspend", sys1(SYS_sigsuspend, none));
+	say("deliveries after sigsuspend", deliveries);
+	unsigned cur[4];
+	sys3(SYS_sigprocmask, SIG_BLOCK, none, cur);
+	yesno("SIGUSR1 blocked again:", cur[0] == (set[0] | set2[0]));
+	sys3(SYS_sigprocmask, SIG_SETMASK, none, 0);
+}
+
+static void threads_and_nosys(void)
+{
+	long tid = 0;
+	sys1(SYS_thr_self, &tid);
+	handle(SIGUSR1, on_any, SA_SIGINFO);
+	say("thr_kill2 self", sys3(SYS_thr_kill2, mypid, tid, SIGUSR1));
+	say("handler si_code", last_code);
+	say("thr_kill2 others", sys3(SYS_thr_kill2, mypid, -1, SIGUSR1));
+	handle(SIGSYS, on_any, SA_SIGINFO);
+	say("syscall 273", sys0(273));
+	say("SIGSYS deliveries", sigsys_count);
+	say("SIGSYS si_code", last_code);
+	handle(SIGSYS, (void *)1, 0);
+	say("syscall 273 ignored", sys0(273));
+	say("SIGSYS deliveries", sigsys_count);
+}
+
 void cstart(long *block)
 {
 	(void)block;
@@ -94,5 +169,7 @@ void cstart(long *block)
 	say("deliveries", deliveries);
 	blocked();
 	altstack_test();
+	waits();
+	threads_and_nosys();
 	sys_exit(0);
 }
