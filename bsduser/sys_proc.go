@@ -19,7 +19,7 @@ func init() {
 		def("getpgrp", func(t *Thread, a *Args) uint64 { return uint64(unix.Getpgrp()) }),
 		def("getpgid", func(t *Thread, a *Args) uint64 { return usermode.Ret(unix.Getpgid(int(int32(a[0])))) }, aInt),
 		def("getsid", func(t *Thread, a *Args) uint64 { return usermode.Ret(unix.Getsid(int(int32(a[0])))) }, aInt),
-		def("setsid", func(t *Thread, a *Args) uint64 { return usermode.Ret(unix.Setsid()) }),
+		def("setsid", sysSetsid),
 		def("umask", func(t *Thread, a *Args) uint64 { return uint64(unix.Umask(int(a[0] & 0o777))) }, aOct),
 	)
 }
@@ -35,5 +35,20 @@ func sysExit(t *Thread, a *Args) uint64 {
 
 func sysGetpid(t *Thread, a *Args) uint64 { return uint64(t.P.PID) }
 
-// sysGetppid: a vfork child's parent is the gemu it shares.
-func sysGetppid(t *Thread, a *Args) uint64 { return uint64(unix.Getppid()) }
+// sysGetppid: a vfork child's parent is the process whose gemu it shares.
+func sysGetppid(t *Thread, a *Args) uint64 {
+	if t.P.Vfork != nil {
+		return uint64(t.P.Vfork.Parent.PID)
+	}
+	return uint64(unix.Getppid())
+}
+
+// sysSetsid: a vfork child's new session is made for the host child its
+// execve starts (usermode/vfork.go), not for the gemu it shares.
+func sysSetsid(t *Thread, a *Args) uint64 {
+	if vs := t.P.Vfork; vs != nil {
+		vs.Setsid = true
+		return uint64(t.P.PID)
+	}
+	return usermode.Ret(unix.Setsid())
+}

@@ -169,7 +169,9 @@ func checkLoad(ph elf.ProgHeader, size int64, name string) error {
 	switch {
 	case ph.Filesz > ph.Memsz:
 		return fileError(name, "ELF segment at %#x has file size %#x > memory size %#x", ph.Vaddr, ph.Filesz, ph.Memsz)
-	case ph.Off > uint64(size) || ph.Filesz > uint64(size)-ph.Off:
+	case ph.Filesz > 0 && (ph.Off > uint64(size) || ph.Filesz > uint64(size)-ph.Off):
+		// A segment with nothing in the file (a lone .bss, which GNU ld
+		// may give an offset past the end) reads nothing and may say so.
 		return fileError(name, "truncated ELF file: segment at %#x extends beyond end of file", ph.Vaddr)
 	case ph.Vaddr+ph.Memsz < ph.Vaddr || ph.Vaddr+ph.Memsz > 1<<62:
 		return fileError(name, "ELF segment at %#x is outside the address space", ph.Vaddr)

@@ -125,6 +125,17 @@ func TestLoadSharedPage(t *testing.T) {
 	}
 }
 
+// A segment with no file bytes may have an offset past the end of the
+// file, as GNU ld gives a lone .bss: it loads as zeros.
+func TestLoadBssPastEOF(t *testing.T) {
+	bss := seg{typ: elf.PT_LOAD, flags: elf.PF_R | elf.PF_W, vaddr: 0x20000, off: 1 << 20, memsz: 0x100, align: 0x1000}
+	as, _ := loadBytes(t, newELF(text(0x10000, 0x100), bss).bytes(), []string{"p"}, nil, Options{})
+	got := make([]byte, 0x100)
+	if err := as.Read(0x20000, got); err != nil || !bytes.Equal(got, make([]byte, 0x100)) {
+		t.Errorf("bss: %v %x", err, got[:8])
+	}
+}
+
 func TestLoadPIE(t *testing.T) {
 	code := text(0, 0x2000)
 	code.align = 0x10000

@@ -2,12 +2,13 @@
 # tests/conformance/run.sh: Go's own standard-library tests as a measure
 # of gemu's Linux personality. Each package's test binary is built from
 # the installed GOROOT for linux/amd64 (native reference) and for each
-# guest (linux/arm64, linux/riscv64), run in the package's source
+# guest (linux/arm64, linux/riscv64, freebsd/arm64: Go has no
+# freebsd/riscv64 port), run in the package's source
 # directory with -test.short, natively and under gemu, and a table says
 # which pass. A package that passes natively must pass under gemu.
 #
 # Environment:
-#   CONF_ARCHES     guests (default "aarch64 riscv64")
+#   CONF_ARCHES     guests (default "aarch64 riscv64 freebsd-aarch64")
 #   CONF_PACKAGES   packages (default: the list below)
 #   CONF_TIMEOUT    per-run limit (default 600s)
 #   GEMU            emulator (default bin/gemu)
@@ -20,7 +21,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-arches=${CONF_ARCHES:-aarch64 riscv64}
+arches=${CONF_ARCHES:-aarch64 riscv64 freebsd-aarch64}
 packages=${CONF_PACKAGES:-os os/exec os/signal syscall sync sync/atomic time context io bufio runtime \
 io/fs path/filepath net net/http net/netip os/user archive/tar mime/multipart}
 timeout=${CONF_TIMEOUT:-600s}
@@ -51,16 +52,17 @@ cleanup() {
 }
 trap cleanup EXIT
 if [[ ${CONF_BINFMT:-1} == 1 ]]; then
-	for a in $arches; do binfmt_on "$a" || echo "conformance: no binfmt_misc entry for $a (not root?)" >&2; done
+	for a in $arches; do [[ $a == freebsd-* ]] || binfmt_on "$a" || echo "conformance: no binfmt_misc entry for $a (not root?)" >&2; done
 fi
 
-goarch() { case $1 in aarch64) echo arm64 ;; riscv64) echo riscv64 ;; x86_64) echo amd64 ;; esac; }
+goarch() { case ${1#freebsd-} in aarch64) echo arm64 ;; riscv64) echo riscv64 ;; x86_64) echo amd64 ;; esac; }
+goos() { case $1 in freebsd-*) echo freebsd ;; *) echo linux ;; esac; }
 
 # build ARCH PKG: the test binary's path, or "" if it does not build.
 build() {
 	local out=$work/$1/${2//\//_}.test
 	mkdir -p "$work/$1"
-	if CGO_ENABLED=0 GOOS=linux GOARCH=$(goarch "$1") go test -c -o "$out" "$2" >"$out.build.log" 2>&1; then
+	if CGO_ENABLED=0 GOOS=$(goos "$1") GOARCH=$(goarch "$1") go test -c -o "$out" "$2" >"$out.build.log" 2>&1; then
 		echo "$out"
 	fi
 }
@@ -86,8 +88,8 @@ fmt='%-16s | %-14s'
 header=$(printf "$fmt" package native)
 line=$(printf "$fmt" ---------------- --------------)
 for a in $arches; do
-	header+=$(printf ' | %-16s' "gemu $a")
-	line+=" | ----------------"
+	header+=$(printf ' | %-20s' "gemu $a")
+	line+=" | --------------------"
 done
 echo "$header"
 echo "$line"
@@ -103,7 +105,7 @@ for pkg in $packages; do
 	for a in $arches; do
 		gbin=$(build "$a" "$pkg")
 		if [[ -z $gbin ]]; then
-			row+=$(printf ' | %-16s' "no build")
+			row+=$(printf ' | %-20s' "no build")
 			continue
 		fi
 		# The go command some tests run (go build of helper programs, go list
@@ -112,7 +114,7 @@ for pkg in $packages; do
 		# against amd64 export data. GOARCH=<guest> fixes the latter but makes
 		# runtime run for longer than CONF_TIMEOUT, so it is not set.
 		gres=$(runit "$pkg" "$gbin.log" "$gemu" "$gbin")
-		row+=$(printf ' | %-16s' "$gres")
+		row+=$(printf ' | %-20s' "$gres")
 		if [[ $nres == PASS* && $gres != PASS* ]]; then
 			bad=1
 			mkdir -p tests/build/conformance
