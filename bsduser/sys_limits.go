@@ -157,18 +157,7 @@ func sysGetrusage(t *Thread, a *Args) uint64 {
 // sysSetpgid: a vfork child shares gemu's process, so its setpgid is
 // made on the host child its execve starts (usermode/vfork.go).
 func sysSetpgid(t *Thread, a *Args) uint64 {
-	pid, pgid := int(int32(a[0])), int(int32(a[1]))
-	if vs := t.P.Vfork; vs != nil && (pid == 0 || pid == t.P.PID) {
-		if pgid < 0 {
-			return usermode.Errno(unix.EINVAL)
-		}
-		if pgid == t.P.PID {
-			pgid = 0 // its own group: the exec'd child's pid
-		}
-		vs.Setpgid, vs.Pgid = true, pgid
-		return 0
-	}
-	return usermode.OK(unix.Setpgid(pid, pgid))
+	return t.Setpgid(int(int32(a[0])), int(int32(a[1])))
 }
 
 // effectiveOnly: seteuid/setegid change the effective id alone

@@ -43,12 +43,4 @@ func sysGetppid(t *Thread, a *Args) uint64 {
 	return uint64(unix.Getppid())
 }
 
-// sysSetsid: a vfork child's new session is made for the host child its
-// execve starts (usermode/vfork.go), not for the gemu it shares.
-func sysSetsid(t *Thread, a *Args) uint64 {
-	if vs := t.P.Vfork; vs != nil {
-		vs.Setsid = true
-		return uint64(t.P.PID)
-	}
-	return usermode.Ret(unix.Setsid())
-}
+func sysSetsid(t *Thread, a *Args) uint64 { return t.Setsid() }

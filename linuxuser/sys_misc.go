@@ -234,27 +234,10 @@ func sysGetgroups(t *Thread, a *Args) uint64 {
 
 func sysGetpgid(t *Thread, a *Args) uint64 { return usermode.Ret(unix.Getpgid(int(int32(a[0])))) }
 func sysSetpgid(t *Thread, a *Args) uint64 {
-	pid, pgid := int(int32(a[0])), int(int32(a[1]))
-	if vs := t.P.Vfork; vs != nil && (pid == 0 || pid == t.P.PID) {
-		if pgid < 0 {
-			return usermode.Errno(unix.EINVAL)
-		}
-		if pgid == t.P.PID {
-			pgid = 0 // its own group: the exec'd child's pid
-		}
-		vs.Setpgid, vs.Pgid = true, pgid
-		return 0
-	}
-	return usermode.OK(unix.Setpgid(pid, pgid))
+	return t.Setpgid(int(int32(a[0])), int(int32(a[1])))
 }
 func sysGetsid(t *Thread, a *Args) uint64 { return usermode.Ret(unix.Getsid(int(int32(a[0])))) }
-func sysSetsid(t *Thread, a *Args) uint64 {
-	if vs := t.P.Vfork; vs != nil {
-		vs.Setsid = true
-		return uint64(t.P.PID)
-	}
-	return usermode.Ret(unix.Setsid())
-}
+func sysSetsid(t *Thread, a *Args) uint64 { return t.Setsid() }
 
 // prctl options (Linux include/uapi/linux/prctl.h).
 const (

@@ -27,6 +27,7 @@ var bsdCases = []bsdCase{
 	{name: "gosync"},
 	{name: "gofiles"},
 	{name: "gonetexec"},
+	{name: "gosignal"},
 	{name: "rawbasic", args: []string{"one", "two words"}, raw: true},
 	{name: "rawsignal", raw: true},
 	{name: "rawfault", raw: true},

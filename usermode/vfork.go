@@ -129,3 +129,28 @@ func (t *Thread) Vfork(flags, newsp, ptid, tls, ctid uint64) uint64 {
 	}
 	return uint64(pid)
 }
+
+// Setpgid is setpgid(2); in a vfork child its own group change is made
+// for the host child its execve starts, not for the gemu it shares.
+func (t *Thread) Setpgid(pid, pgid int) uint64 {
+	if vs := t.P.Vfork; vs != nil && (pid == 0 || pid == t.P.PID) {
+		if pgid < 0 {
+			return Errno(unix.EINVAL)
+		}
+		if pgid == t.P.PID {
+			pgid = 0 // its own group: the exec'd child's pid
+		}
+		vs.Setpgid, vs.Pgid = true, pgid
+		return 0
+	}
+	return OK(unix.Setpgid(pid, pgid))
+}
+
+// Setsid is setsid(2), a vfork child's likewise made at its execve.
+func (t *Thread) Setsid() uint64 {
+	if vs := t.P.Vfork; vs != nil {
+		vs.Setsid = true
+		return uint64(t.P.PID)
+	}
+	return Ret(unix.Setsid())
+}
