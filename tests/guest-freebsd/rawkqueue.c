@@ -42,9 +42,7 @@ enum {
 	EV_ADD = 0x1, EV_RECEIPT = 0x40, EV_ERROR = 0x4000, EV_EOF = 0x8000,
 };
 
-static long kq;
-
-static long poll1(long fd, short filter, unsigned short flags, void *udata, struct bsd_kevent *got)
+static long poll1(long kq, long fd, short filter, unsigned short flags, void *udata, struct bsd_kevent *got)
 {
 	struct bsd_kevent ch = { (unsigned long)fd, filter, flags, 0, 0, udata, { 0, 0, 0, 0 } };
 	struct bsd_timespec zero = { 0, 0 };
@@ -57,25 +55,26 @@ void cstart(long *block)
 	int fds[2];
 	char buf[16];
 	struct bsd_kevent ev;
+	long kq;
 	say("pipe2", sys2(SYS_pipe2, fds, O_NONBLOCK));
 	say("read empty pipe", sys3(SYS_read, fds[0], buf, sizeof(buf)));
 	kq = sys0(SYS_kqueue);
 	yesno("kqueue gave a descriptor:", kq >= 0);
-	say("events before write", poll1(fds[0], EVFILT_READ, EV_ADD, (void *)0x1234, &ev));
+	say("events before write", poll1(kq, fds[0], EVFILT_READ, EV_ADD, (void *)0x1234, &ev));
 	say("write", sys3(SYS_write, fds[1], "hello", 5));
-	say("events after write", poll1(0, 0, 0, 0, &ev));
+	say("events after write", poll1(kq, 0, 0, 0, 0, &ev));
 	yesno("ident is the read end:", ev.ident == (unsigned long)fds[0]);
 	say("filter", ev.filter);
 	say("data", ev.data);
 	sayhex("udata", (long)ev.udata);
 	say("read", sys3(SYS_read, fds[0], buf, sizeof(buf)));
-	say("write filter events", poll1(fds[1], EVFILT_WRITE, EV_ADD, 0, &ev));
+	say("write filter events", poll1(kq, fds[1], EVFILT_WRITE, EV_ADD, 0, &ev));
 	say("write filter", ev.filter);
 	say("close write end", sys1(SYS_close, fds[1]));
-	say("events after close", poll1(0, 0, 0, 0, &ev));
+	say("events after close", poll1(kq, 0, 0, 0, 0, &ev));
 	yesno("EV_EOF:", (ev.flags & EV_EOF) != 0);
 	say("data at eof", ev.data);
-	say("receipt for fd 999", poll1(999, EVFILT_READ, EV_ADD | EV_RECEIPT, 0, &ev));
+	say("receipt for fd 999", poll1(kq, 999, EVFILT_READ, EV_ADD | EV_RECEIPT, 0, &ev));
 	yesno("EV_ERROR:", (ev.flags & EV_ERROR) != 0);
 	say("error data", ev.data);
 	sys_exit(0);
