@@ -53,7 +53,7 @@ func (bsd) Convention(arch targets.Arch) usermode.SyscallConvention {
 	return c
 }
 
-func (bsd) Frames(arch targets.Arch) targets.SignalFrames { return framesFor(arch) }
+func (bsd) Frames(arch targets.Arch) usermode.SignalFrames { return framesFor(arch) }
 
 // bsdState is what a FreeBSD process has beyond the core's.
 type bsdState struct {

@@ -8,6 +8,7 @@ import (
 	"github.com/gemu-project/gemu/syscalls/freebsd"
 	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/translate"
+	"github.com/gemu-project/gemu/usermode"
 )
 
 // FreeBSD signal frames (sys/arm64/arm64/exec_machdep.c and
@@ -27,16 +28,16 @@ type ctxMachine interface {
 	saveRegs(c *translate.CPU, mc []byte)
 	restoreRegs(c *translate.CPU, mc []byte) error
 	// enter points c at the handler: arguments, stack, return path.
-	enter(c *translate.CPU, f *targets.SigFrame, frame uint64)
+	enter(c *translate.CPU, f *usermode.SigFrame, frame uint64)
 	sigcode() []byte
 	sp(c *translate.CPU) uint64
 	arg0(c *translate.CPU) uint64
 }
 
-// frames implements targets.SignalFrames for FreeBSD on one machine.
+// frames implements usermode.SignalFrames for FreeBSD on one machine.
 type frames struct{ m ctxMachine }
 
-func framesFor(arch targets.Arch) targets.SignalFrames {
+func framesFor(arch targets.Arch) usermode.SignalFrames {
 	switch arch.Name() {
 	case "aarch64":
 		return frames{arm64Machine{}}
@@ -48,7 +49,7 @@ func framesFor(arch targets.Arch) targets.SignalFrames {
 
 func (fr frames) SigreturnCode() []byte { return fr.m.sigcode() }
 
-func (fr frames) SetupSignalFrame(c *translate.CPU, as *translate.AddressSpace, f *targets.SigFrame) error {
+func (fr frames) SetupSignalFrame(c *translate.CPU, as *translate.AddressSpace, f *usermode.SigFrame) error {
 	lay := fr.m.layout()
 	size := uint64(sfUC + lay.Size)
 	frame := (f.SP - size) &^ 15
@@ -76,16 +77,16 @@ func (fr frames) SetupSignalFrame(c *translate.CPU, as *translate.AddressSpace, 
 
 // RestoreSignalFrame is sigreturn(ucp): the ucontext is at the first
 // argument, where the sigcode puts it.
-func (fr frames) RestoreSignalFrame(c *translate.CPU, as *translate.AddressSpace) (targets.SigFrame, error) {
+func (fr frames) RestoreSignalFrame(c *translate.CPU, as *translate.AddressSpace) (usermode.SigFrame, error) {
 	lay := fr.m.layout()
 	uc := make([]byte, lay.Size)
 	if err := as.Read(fr.m.arg0(c), uc); err != nil {
-		return targets.SigFrame{}, err
+		return usermode.SigFrame{}, err
 	}
 	if err := fr.m.restoreRegs(c, uc); err != nil {
-		return targets.SigFrame{}, err
+		return usermode.SigFrame{}, err
 	}
-	return targets.SigFrame{Mask: freebsd.DecodeSigset(uc).Linux()}, nil
+	return usermode.SigFrame{Mask: freebsd.DecodeSigset(uc).Linux()}, nil
 }
 
 // FreeBSD si_code values (sys/sys/signal.h).

@@ -2,9 +2,9 @@ package bsduser
 
 import (
 	"github.com/gemu-project/gemu/syscalls/freebsd"
-	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/targets/aarch64"
 	"github.com/gemu-project/gemu/translate"
+	"github.com/gemu-project/gemu/usermode"
 )
 
 // arm64Machine saves struct gpregs and struct fpregs (FreeBSD
@@ -67,7 +67,7 @@ func (arm64Machine) restoreRegs(c *translate.CPU, uc []byte) error {
 	return nil
 }
 
-func (arm64Machine) enter(c *translate.CPU, f *targets.SigFrame, frame uint64) {
+func (arm64Machine) enter(c *translate.CPU, f *usermode.SigFrame, frame uint64) {
 	c.R[0] = uint64(f.Sig)
 	c.R[1] = frame
 	c.R[2] = frame + sfUC

@@ -2,9 +2,9 @@ package bsduser
 
 import (
 	"github.com/gemu-project/gemu/syscalls/freebsd"
-	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/targets/riscv64"
 	"github.com/gemu-project/gemu/translate"
+	"github.com/gemu-project/gemu/usermode"
 )
 
 // riscv64Machine saves struct gpregs and struct fpregs (FreeBSD
@@ -52,7 +52,7 @@ func (riscv64Machine) restoreRegs(c *translate.CPU, uc []byte) error {
 	return nil
 }
 
-func (riscv64Machine) enter(c *translate.CPU, f *targets.SigFrame, frame uint64) {
+func (riscv64Machine) enter(c *translate.CPU, f *usermode.SigFrame, frame uint64) {
 	c.R[riscv64.RegA0] = uint64(f.Sig)
 	c.R[riscv64.RegA0+1] = frame
 	c.R[riscv64.RegA0+2] = frame + sfUC

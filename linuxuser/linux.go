@@ -26,14 +26,11 @@ func (linux) Tables(arch targets.Arch) (*syscalls.LinuxABI, *syscalls.Table[user
 
 func (linux) NewState(p *Process) usermode.OSState { return &linuxState{p: p} }
 
-// Convention: the targets describe Linux's.
-func (linux) Convention(arch targets.Arch) usermode.SyscallConvention { return arch }
+// Convention is Linux's syscall register convention on arch (conv.go).
+func (linux) Convention(arch targets.Arch) usermode.SyscallConvention { return conventionFor(arch) }
 
-// Frames: the targets' signal frames are Linux's rt_sigframe.
-func (linux) Frames(arch targets.Arch) targets.SignalFrames {
-	fr, _ := arch.(targets.SignalFrames)
-	return fr
-}
+// Frames are Linux's rt_sigframe on arch (frames.go).
+func (linux) Frames(arch targets.Arch) usermode.SignalFrames { return framesFor(arch) }
 
 // linuxState is what a Linux process has beyond the core's: its timers,
 // AIO contexts and ptrace proxies.

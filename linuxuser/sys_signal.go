@@ -10,7 +10,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
-	"github.com/gemu-project/gemu/targets"
 )
 
 // Signal system calls; delivery is in signal.go (docs/design.md: signals are virtual).
@@ -357,7 +356,7 @@ func sysRtSigreturn(t *Thread, a *Args) uint64 {
 	t.NoResult = true
 	fr := p.Frames()
 	ok := fr != nil
-	var f targets.SigFrame
+	var f usermode.SigFrame
 	var err error
 	if ok {
 		f, err = fr.RestoreSignalFrame(c, p.AS)

@@ -111,7 +111,7 @@ func cloneProcess(t *Thread, flags, newsp, ptid, tls, ctid uint64) uint64 {
 	}
 	p := t.P
 	child := t.CPU.Clone()
-	p.Arch().SetSyscallResult(child, 0)
+	p.Convention().SetSyscallResult(child, 0)
 	if newsp != 0 {
 		p.Arch().SetSP(child, newsp)
 	}

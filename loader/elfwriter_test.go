@@ -21,10 +21,6 @@ func (fakeArch) StackTop() uint64                         { return 1<<38 - trans
 func (fakeArch) SetModel(string) error                    { return nil }
 func (fakeArch) Models() []string                         { return nil }
 func (fakeArch) ResetCPU(*translate.CPU, uint64, uint64)  {}
-func (fakeArch) SyscallNumber(*translate.CPU) uint64      { return 0 }
-func (fakeArch) SyscallArg(*translate.CPU, int) uint64    { return 0 }
-func (fakeArch) SetSyscallResult(*translate.CPU, uint64)  {}
-func (fakeArch) SyscallInsnLen() uint64                   { return 4 }
 func (fakeArch) SP(*translate.CPU) uint64                 { return 0 }
 func (fakeArch) SetSP(*translate.CPU, uint64)             {}
 func (fakeArch) SetTLS(*translate.CPU, uint64)            {}

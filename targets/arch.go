@@ -37,13 +37,6 @@ type Arch interface {
 	// ResetCPU prepares c for a new program: registers zeroed, PC and SP set.
 	ResetCPU(c *translate.CPU, entry, sp uint64)
 
-	// Linux system-call register convention.
-	SyscallNumber(c *translate.CPU) uint64
-	SyscallArg(c *translate.CPU, i int) uint64
-	SetSyscallResult(c *translate.CPU, v uint64)
-	// SyscallInsnLen is the size of the syscall instruction, for restarts.
-	SyscallInsnLen() uint64
-
 	SP(c *translate.CPU) uint64
 	SetSP(c *translate.CPU, v uint64)
 	// SetTLS sets the thread pointer (CLONE_SETTLS).
@@ -109,20 +102,6 @@ func ByName(name string) (Arch, error) {
 	return nil, fmt.Errorf("unknown target %q", name)
 }
 
-// SigFrame is what a personality hands a target to build a Linux signal
-// frame (rt_sigframe) and what the target reads back at rt_sigreturn.
-type SigFrame struct {
-	Sig      int
-	Info     []byte // siginfo_t as the guest sees it (128 bytes)
-	Handler  uint64 // sa_handler / sa_sigaction
-	Return   uint64 // return address: sa_restorer or a sigreturn trampoline
-	SP       uint64 // stack top to build below (the alternate stack already chosen)
-	Mask     uint64 // uc_sigmask: the blocked set rt_sigreturn restores
-	StackSP  uint64 // uc_stack: the sigaltstack in force
-	StackLen uint64
-	StackFlg int32
-}
-
 // CoreRegs is implemented by targets whose Linux ELF core-file notes are
 // known (include/uapi/linux/elf.h, the arch's asm/elf.h and asm/ptrace.h).
 type CoreRegs interface {
@@ -145,19 +124,4 @@ type CoreNote struct {
 // /proc/cpuinfo: one processor's block, blank line included.
 type CPUInfo interface {
 	CPUInfo(cpu int) string
-}
-
-// SignalFrames is implemented by targets whose Linux signal frames are
-// known. It is optional: personalities check for it with a type assertion.
-type SignalFrames interface {
-	// SetupSignalFrame writes the frame for f below f.SP and points c at
-	// the handler with the ABI's arguments (sig, &info, &uc).
-	SetupSignalFrame(c *translate.CPU, as *translate.AddressSpace, f *SigFrame) error
-	// RestoreSignalFrame reloads the registers saved by SetupSignalFrame
-	// from the frame at the current stack pointer; it returns the saved
-	// Mask and Stack* fields.
-	RestoreSignalFrame(c *translate.CPU, as *translate.AddressSpace) (SigFrame, error)
-	// SigreturnCode is the guest code of a trampoline calling rt_sigreturn,
-	// for targets whose kernel returns through the vDSO.
-	SigreturnCode() []byte
 }

@@ -18,19 +18,47 @@ type Personality interface {
 	// Convention is the system-call register convention on arch.
 	Convention(arch targets.Arch) SyscallConvention
 	// Frames builds and restores signal frames on arch; nil if unknown.
-	Frames(arch targets.Arch) targets.SignalFrames
+	Frames(arch targets.Arch) SignalFrames
 }
 
 // SyscallConvention is where a guest passes a system call's number and
 // arguments and finds its result. SetSyscallResult takes a result or a
 // negated host errno, as the handlers return them, and writes it as the
-// guest's OS reports errors. targets.Arch implements Linux's.
+// guest's OS reports errors.
 type SyscallConvention interface {
 	SyscallNumber(c *translate.CPU) uint64
 	SyscallArg(c *translate.CPU, i int) uint64
 	SetSyscallResult(c *translate.CPU, v uint64)
 	// SyscallInsnLen is the size of the syscall instruction, for restarts.
 	SyscallInsnLen() uint64
+}
+
+// SigFrame is what the core hands a personality's frame builder to build
+// a signal frame, and what the builder reads back at sigreturn.
+type SigFrame struct {
+	Sig      int
+	Info     []byte // siginfo_t as the guest sees it
+	Handler  uint64 // sa_handler / sa_sigaction
+	Return   uint64 // return address: sa_restorer or a sigreturn trampoline
+	SP       uint64 // stack top to build below (the alternate stack already chosen)
+	Mask     uint64 // uc_sigmask: the blocked set sigreturn restores
+	StackSP  uint64 // uc_stack: the sigaltstack in force
+	StackLen uint64
+	StackFlg int32
+}
+
+// SignalFrames builds and restores one OS's signal frames on one CPU.
+type SignalFrames interface {
+	// SetupSignalFrame writes the frame for f below f.SP and points c at
+	// the handler with the ABI's arguments (sig, &info, &uc).
+	SetupSignalFrame(c *translate.CPU, as *translate.AddressSpace, f *SigFrame) error
+	// RestoreSignalFrame reloads the registers saved by SetupSignalFrame
+	// from the frame at the current stack pointer; it returns the saved
+	// Mask and Stack* fields.
+	RestoreSignalFrame(c *translate.CPU, as *translate.AddressSpace) (SigFrame, error)
+	// SigreturnCode is the guest code of a trampoline calling sigreturn,
+	// for OSes whose kernel returns through the vDSO or a sigcode page.
+	SigreturnCode() []byte
 }
 
 // OSState is a personality's per-process state and what the core tells

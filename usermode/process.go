@@ -107,7 +107,7 @@ type Process struct {
 	// OS is the personality's state of this process.
 	OS     OSState
 	conv   SyscallConvention
-	frames targets.SignalFrames // nil: the personality has none for arch
+	frames SignalFrames // nil: the personality has none for arch
 	PID    int
 	Tracer *syscalls.Tracer
 
@@ -251,7 +251,10 @@ func (p *Process) load(path string, argv []string) error {
 func (p *Process) Image() *loader.Image { return p.img }
 
 // Frames are the personality's signal frames; nil if it has none.
-func (p *Process) Frames() targets.SignalFrames { return p.frames }
+func (p *Process) Frames() SignalFrames { return p.frames }
+
+// Convention is the personality's system-call register convention.
+func (p *Process) Convention() SyscallConvention { return p.conv }
 
 // Engine is the process's translator engine.
 func (p *Process) Engine() *translate.Engine { return p.engine }

@@ -7,7 +7,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
-	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/translate"
 )
 
@@ -399,7 +398,7 @@ func (t *Thread) setupFrame(sig int, info *SigInfo, act syscalls.Sigaction) erro
 		old, t.RestoreMask = t.SavedMask, false
 	}
 	sp := p.arch.SP(c)
-	f := targets.SigFrame{Sig: sig, Info: info.Encode(), Handler: act.Handler, SP: sp, Mask: old,
+	f := SigFrame{Sig: sig, Info: info.Encode(), Handler: act.Handler, SP: sp, Mask: old,
 		StackSP: t.Altstack.SP, StackLen: t.Altstack.Size, StackFlg: t.AltFlags(sp)}
 	onAlt := false
 	if act.Flags&syscalls.SaOnstack != 0 && t.Altstack.Flags&syscalls.SsDisable == 0 && !t.OnAltStack(sp) {
@@ -450,9 +449,9 @@ func (t *Thread) AltFlags(sp uint64) int32 {
 	return t.Altstack.Flags
 }
 
-// trampoline maps the "[vdso]" page holding the target's rt_sigreturn
+// trampoline maps the "[vdso]" page holding the frames' sigreturn
 // code (Linux riscv returns through __vdso_rt_sigreturn). Call with p.mu held.
-func (p *Process) trampoline(fr targets.SignalFrames) (uint64, error) {
+func (p *Process) trampoline(fr SignalFrames) (uint64, error) {
 	if p.tramp != 0 {
 		return p.tramp, nil
 	}

@@ -21,12 +21,11 @@ func init() { targets.Register(&Arch{model: models[defaultModel]}) }
 
 var _ targets.Arch = (*Arch)(nil)
 
-func (*Arch) Name() string           { return "aarch64" }
-func (*Arch) Machine() elf.Machine   { return elf.EM_AARCH64 }
-func (*Arch) Aliases() []string      { return []string{"arm64"} }
-func (*Arch) UnameMachine() string   { return "aarch64" }
-func (*Arch) Platform() string       { return "aarch64" } // Linux ELF_PLATFORM
-func (*Arch) SyscallInsnLen() uint64 { return 4 }
+func (*Arch) Name() string         { return "aarch64" }
+func (*Arch) Machine() elf.Machine { return elf.EM_AARCH64 }
+func (*Arch) Aliases() []string    { return []string{"arm64"} }
+func (*Arch) UnameMachine() string { return "aarch64" }
+func (*Arch) Platform() string     { return "aarch64" } // Linux ELF_PLATFORM
 
 // AddressSpaceSize is 2^40 bytes: room for the Go arm64 runtime's heap
 // arena hints (0x00c0<<32 upward) and for typical mmap layouts; Linux's
@@ -65,14 +64,9 @@ func (*Arch) ResetCPU(c *translate.CPU, entry, sp uint64) {
 	c.ClearReservation()
 }
 
-// Linux syscall convention: number in X8, arguments in X0..X5, result in
-// X0 (Linux arch/arm64/include/asm/syscall.h).
-func (*Arch) SyscallNumber(c *translate.CPU) uint64       { return c.R[8] }
-func (*Arch) SyscallArg(c *translate.CPU, i int) uint64   { return c.R[i&7] }
-func (*Arch) SetSyscallResult(c *translate.CPU, v uint64) { c.R[0] = v }
-func (*Arch) SP(c *translate.CPU) uint64                  { return c.R[RegSP] }
-func (*Arch) SetSP(c *translate.CPU, v uint64)            { c.R[RegSP] = v }
-func (*Arch) SetTLS(c *translate.CPU, v uint64)           { c.R[RegTPIDR] = v }
+func (*Arch) SP(c *translate.CPU) uint64        { return c.R[RegSP] }
+func (*Arch) SetSP(c *translate.CPU, v uint64)  { c.R[RegSP] = v }
+func (*Arch) SetTLS(c *translate.CPU, v uint64) { c.R[RegTPIDR] = v }
 
 // HWCap advertises exactly what the model implements
 // (Linux arch/arm64/include/uapi/asm/hwcap.h).

@@ -1,6 +1,8 @@
 package aarch64
 
 import (
+	"encoding/binary"
+
 	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/translate"
 )
@@ -12,6 +14,8 @@ import (
 const ntARMTLS = 0x401
 
 var _ targets.CoreRegs = (*Arch)(nil)
+
+var le = binary.LittleEndian
 
 // CoreGRegs is user_pt_regs; PSTATE is NZCV at EL0t.
 func (*Arch) CoreGRegs(c *translate.CPU) []byte {

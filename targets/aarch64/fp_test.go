@@ -149,7 +149,7 @@ func TestSysRegs(t *testing.T) {
 	}
 	// msr fpcr, x5; mrs x0, fpcr; msr tpidr_el0, x1; mrs x0, tpidr_el0
 	c := exec(t, regs(5, ^uint64(0)), 0xd51b4405, 0xd53b4400)
-	if c.R[0] != fpcrMask || c.R[RegFPCR] != fpcrMask {
+	if c.R[0] != FPCRMask || c.R[RegFPCR] != FPCRMask {
 		t.Errorf("fpcr = %#x", c.R[0])
 	}
 	c = exec(t, regs(1, 0x1234), 0xd51bd041, 0xd53bd040)

@@ -30,6 +30,9 @@ func newMachine(t testing.TB) *machine {
 	return &machine{as: sb.AS, e: sb.E, c: sb.CPU, arch: a}
 }
 
+// svc0 is svc #0, which ends a test program with ExitSyscall.
+const svc0 = 0xd4000001
+
 func words(ws ...uint32) []byte {
 	var b []byte
 	for _, w := range ws {

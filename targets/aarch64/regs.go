@@ -79,14 +79,15 @@ func xsp(n uint32) uint8 { return uint8(n & 31) }
 func vlo(n uint32) uint8 { return uint8(RegV0 + 2*(n&31)) }
 func vhi(n uint32) uint8 { return uint8(RegV0 + 2*(n&31) + 1) }
 
-// FPCR and FPSR fields (ARM ARM D17.2.47 FPCR, D17.2.50 FPSR).
+// FPCR and FPSR fields (ARM ARM D17.2.47 FPCR, D17.2.50 FPSR); FPCRMask
+// and FPSRMask are the bits this CPU keeps (what MSR writes).
 const (
 	fpcrFZ16  = 1 << 19
 	fpcrRMode = 3 << 22
 	fpcrFZ    = 1 << 24
 	fpcrDN    = 1 << 25
 	fpcrAHP   = 1 << 26
-	fpcrMask  = fpcrRMode | fpcrFZ | fpcrDN | fpcrAHP
+	FPCRMask  = fpcrRMode | fpcrFZ | fpcrDN | fpcrAHP
 
 	fpsrIOC  = 1 << 0
 	fpsrDZC  = 1 << 1
@@ -95,5 +96,5 @@ const (
 	fpsrIXC  = 1 << 4
 	fpsrIDC  = 1 << 7
 	fpsrQC   = 1 << 27
-	fpsrMask = fpsrIOC | fpsrDZC | fpsrOFC | fpsrUFC | fpsrIXC | fpsrIDC | fpsrQC
+	FPSRMask = fpsrIOC | fpsrDZC | fpsrOFC | fpsrUFC | fpsrIXC | fpsrIDC | fpsrQC
 )

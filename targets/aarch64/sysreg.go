@@ -153,9 +153,9 @@ func lowerMSR(b *translate.Builder, d *inst) bool {
 	case sysNZCV:
 		emit(b, translate.OpAndI, RegNZCV, rt, 0, 0xf0000000)
 	case sysFPCR:
-		emit(b, translate.OpAndI, RegFPCR, rt, 0, fpcrMask)
+		emit(b, translate.OpAndI, RegFPCR, rt, 0, FPCRMask)
 	case sysFPSR:
-		emit(b, translate.OpAndI, RegFPSR, rt, 0, fpsrMask)
+		emit(b, translate.OpAndI, RegFPSR, rt, 0, FPSRMask)
 	case sysTPIDR:
 		mov(b, RegTPIDR, rt)
 	default:

@@ -22,12 +22,11 @@ func init() { targets.Register(&Arch{model: "rv64"}) }
 
 var _ targets.Arch = (*Arch)(nil)
 
-func (*Arch) Name() string           { return "riscv64" }
-func (*Arch) Machine() elf.Machine   { return elf.EM_RISCV }
-func (*Arch) Aliases() []string      { return []string{"riscv", "rv64"} }
-func (*Arch) UnameMachine() string   { return "riscv64" }
-func (*Arch) Platform() string       { return "" } // Linux riscv sets no AT_PLATFORM
-func (*Arch) SyscallInsnLen() uint64 { return 4 }
+func (*Arch) Name() string         { return "riscv64" }
+func (*Arch) Machine() elf.Machine { return elf.EM_RISCV }
+func (*Arch) Aliases() []string    { return []string{"riscv", "rv64"} }
+func (*Arch) UnameMachine() string { return "riscv64" }
+func (*Arch) Platform() string     { return "" } // Linux riscv sets no AT_PLATFORM
 
 // AddressSpaceSize is the Sv39 user half: 2^38 bytes
 // (Linux arch/riscv/include/asm/pgtable.h, TASK_SIZE for Sv39).
@@ -60,14 +59,6 @@ func (*Arch) ResetCPU(c *translate.CPU, entry, sp uint64) {
 	c.R[RegSP] = sp
 	c.ClearReservation()
 }
-
-// Linux syscall convention: number in a7, arguments in a0..a5, result in a0
-// (Linux arch/riscv/include/asm/syscall.h).
-func (*Arch) SyscallNumber(c *translate.CPU) uint64 { return c.R[RegA7] }
-
-func (*Arch) SyscallArg(c *translate.CPU, i int) uint64 { return c.R[RegA0+i&7] }
-
-func (*Arch) SetSyscallResult(c *translate.CPU, v uint64) { c.R[RegA0] = v }
 
 func (*Arch) SP(c *translate.CPU) uint64 { return c.R[RegSP] }
 

@@ -28,34 +28,27 @@ func TestRegistered(t *testing.T) {
 	if a.AddressSpaceSize() != 1<<38 || a.StackTop() >= 1<<38 || a.StackTop()%translate.PageSize != 0 {
 		t.Errorf("address space %#x stack top %#x", a.AddressSpaceSize(), a.StackTop())
 	}
-	if a.Platform() != "" || a.UnameMachine() != "riscv64" || a.SyscallInsnLen() != 4 {
-		t.Error("platform/uname/syscall length")
+	if a.Platform() != "" || a.UnameMachine() != "riscv64" {
+		t.Error("platform/uname")
 	}
 	if a.SetModel("") != nil || a.SetModel("max") != nil || a.SetModel("rv64") != nil || a.SetModel("z80") == nil {
 		t.Error("SetModel")
 	}
 }
 
-func TestSyscallConvention(t *testing.T) {
+func TestResetAndRegs(t *testing.T) {
 	var a Arch
 	var c translate.CPU
 	c.R[RegF0] = 1
+	c.R[RegA0] = 1
 	a.ResetCPU(&c, 0x1000, 0x8000)
 	if c.PC != 0x1000 || c.R[RegSP] != 0x8000 || c.R[RegA0] != 0 || c.R[RegF0] != 0 {
 		t.Errorf("reset: pc %#x sp %#x", c.PC, c.R[RegSP])
 	}
-	for i := 0; i < 6; i++ {
-		c.R[10+i] = uint64(100 + i)
-	}
-	c.R[17] = 64
-	if a.SyscallNumber(&c) != 64 || a.SyscallArg(&c, 0) != 100 || a.SyscallArg(&c, 5) != 105 {
-		t.Error("syscall registers")
-	}
-	a.SetSyscallResult(&c, 7)
 	a.SetTLS(&c, 0x1234)
 	a.SetSP(&c, 0x4000)
-	if c.R[10] != 7 || c.R[RegTP] != 0x1234 || a.SP(&c) != 0x4000 {
-		t.Error("result/tls/sp")
+	if c.R[RegTP] != 0x1234 || a.SP(&c) != 0x4000 {
+		t.Error("tls/sp")
 	}
 }
 

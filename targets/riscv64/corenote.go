@@ -1,6 +1,8 @@
 package riscv64
 
 import (
+	"encoding/binary"
+
 	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/translate"
 )
@@ -11,6 +13,8 @@ import (
 // ELF_NFPREG (33) doublewords (arch/riscv/include/uapi/asm/elf.h).
 
 var _ targets.CoreRegs = (*Arch)(nil)
+
+var le = binary.LittleEndian
 
 // CoreGRegs is user_regs_struct.
 func (*Arch) CoreGRegs(c *translate.CPU) []byte {

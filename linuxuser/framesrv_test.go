@@ -1,4 +1,4 @@
-package riscv64
+package linuxuser
 
 import (
 	"fmt"
@@ -10,9 +10,9 @@ import (
 	"github.com/gemu-project/gemu/internal/testenv"
 )
 
-// TestSigframeLayout checks the frame offsets against the cross
-// toolchain's glibc and kernel headers with C static assertions.
-func TestSigframeLayout(t *testing.T) {
+// TestRiscvSigframeLayout checks the riscv64 frame offsets against the
+// cross toolchain's glibc and kernel headers with C static assertions.
+func TestRiscvSigframeLayout(t *testing.T) {
 	cc := testenv.NeedTool(t, "riscv64-linux-gnu-gcc")
 	src := fmt.Sprintf(`#include <signal.h>
 #include <stddef.h>
@@ -32,14 +32,14 @@ A(offsetof(siginfo_t, si_uid) == 20);
 A(offsetof(siginfo_t, si_value) == 24);
 A(offsetof(siginfo_t, si_timerid) == 16);
 A(offsetof(siginfo_t, si_overrun) == 20);
-`, SiginfoSize, UcStack, UcSigmask, UcMcontext, UcSize, McSize, ScFpregs, ScFcsr)
+`, siginfoSize, ucStack, ucSigmask, ucMcontext, rvUcSize, rvMcSize, rvScFpregs, rvScFcsr)
 	dir := t.TempDir()
 	f := filepath.Join(dir, "layout.c")
 	os.WriteFile(f, []byte(src), 0o644)
 	if out, err := osexec.Command(cc, "-fsyntax-only", f).CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if FrameSize != 1088 || FrameSize%16 != 0 {
-		t.Errorf("frame size %d", FrameSize)
+	if rvFrameSize != 1088 || rvFrameSize%16 != 0 {
+		t.Errorf("frame size %d", rvFrameSize)
 	}
 }
