@@ -71,7 +71,7 @@ func (s *bsdState) ExecDone()                               {}
 func (s *bsdState) ThreadExit(t *Thread)                    {}
 func (s *bsdState) SignalQueued(sig int)                    {}
 func (s *bsdState) TimerSignalTaken(info *usermode.SigInfo) {}
-func (s *bsdState) FDClosedOnExec(fd int)                   {}
+func (s *bsdState) FDClosedOnExec(fd int)                   { forgetKqueue(s.p, fd) }
 func (s *bsdState) ProcFile(file string) []byte             { return nil }
 func (s *bsdState) NoSyscall(t *Thread, nr uint64)          { nosys(t) }
 

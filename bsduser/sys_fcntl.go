@@ -38,7 +38,7 @@ func sysFcntl(t *Thread, a *Args) uint64 {
 		if to == fd {
 			return usermode.Ret(unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0))
 		}
-		return usermode.Ret(to, unix.Dup3(fd, to, flags))
+		return dupOnto(t, fd, to, flags)
 	case freebsd.F_GETLK, freebsd.F_SETLK, freebsd.F_SETLKW:
 		return lockCall(t, fd, cmd, a[2])
 	}

@@ -113,7 +113,17 @@ func sysDup2(t *Thread, a *Args) uint64 {
 		_, err := unix.FcntlInt(uintptr(from), unix.F_GETFD, 0)
 		return usermode.Ret(to, err)
 	}
-	return usermode.Ret(to, unix.Dup3(from, to, 0))
+	return dupOnto(t, from, to, 0)
+}
+
+// dupOnto is dup2 and F_DUP2FD: what to was is closed, a kqueue's state
+// with it.
+func dupOnto(t *Thread, from, to, flags int) uint64 {
+	if err := unix.Dup3(from, to, flags); err != nil {
+		return usermode.ErrRet(err)
+	}
+	forgetKqueue(t.P, to)
+	return uint64(to)
 }
 
 // sysPipe2 writes the two descriptors as ints; flags are O_CLOEXEC and

@@ -1,7 +1,6 @@
 package bsduser
 
 import (
-	"errors"
 	"math"
 	"time"
 	"unsafe"
@@ -358,12 +357,12 @@ func pollCall(t *Thread, addr, n uint64, ts *unix.Timespec, mask uint64) uint64 
 	if e := pollMask(t, mask); e != 0 {
 		return e
 	}
-	r, err := pollWait(t, func() (uintptr, unix.Errno) {
+	r, err := t.WaitCall(func() (uintptr, unix.Errno) {
 		r, _, e := unix.Syscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&fds[0])), uintptr(n),
 			uintptr(unsafe.Pointer(ts)), 0, 0, 0)
 		return r, e
 	})
-	if err == errInterrupted {
+	if err == usermode.ErrGuestSignal {
 		return usermode.RestartNoHand
 	}
 	pollMaskEnd(t)
@@ -420,11 +419,11 @@ func selectCall(t *Thread, a *Args, ts *unix.Timespec, mask uint64) uint64 {
 	if e := pollMask(t, mask); e != 0 {
 		return e
 	}
-	r, err := pollWait(t, func() (uintptr, unix.Errno) {
+	r, err := t.WaitCall(func() (uintptr, unix.Errno) {
 		r, _, e := unix.Syscall6(unix.SYS_PSELECT6, uintptr(n), sets[0], sets[1], sets[2], uintptr(unsafe.Pointer(ts)), 0)
 		return r, e
 	})
-	if err == errInterrupted {
+	if err == usermode.ErrGuestSignal {
 		return usermode.RestartNoHand
 	}
 	pollMaskEnd(t)
@@ -445,31 +444,6 @@ func readTimespec(t *Thread, addr uint64) (*unix.Timespec, uint64) {
 		return nil, usermode.Errno(unix.EINVAL)
 	}
 	return &unix.Timespec{Sec: sec, Nsec: nsec}, 0
-}
-
-// errInterrupted ends a wait a guest signal interrupted.
-var errInterrupted = errors.New("interrupted by a guest signal")
-
-// pollWait runs a host ppoll or pselect6 until it ends for a reason of
-// the guest's; the host counts the timeout down in place, so a retry
-// waits for the time left.
-func pollWait(t *Thread, call func() (uintptr, unix.Errno)) (uintptr, error) {
-	for {
-		var r uintptr
-		err := t.HostCall(func() error {
-			var e unix.Errno
-			if r, e = call(); e != 0 {
-				return e
-			}
-			return nil
-		})
-		if err != unix.EINTR {
-			return r, err
-		}
-		if t.SigReady() {
-			return 0, errInterrupted
-		}
-	}
 }
 
 // pollMask installs ppoll's or pselect's signal mask (a FreeBSD sigset

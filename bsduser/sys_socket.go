@@ -153,7 +153,7 @@ func acceptCall(t *Thread, a *Args, flags int, inherit bool) uint64 {
 	}
 	var sa [hostAddrSpace]byte
 	n := uint32(len(sa))
-	r := sockCall(t, fd, unix.SO_RCVTIMEO, func() (int, error) {
+	r := t.SockCall(fd, unix.SO_RCVTIMEO, func() (int, error) {
 		return usermode.Raw(unix.SYS_ACCEPT4, uintptr(fd), uintptr(unsafe.Pointer(&sa[0])), uintptr(unsafe.Pointer(&n)),
 			uintptr(flags), 0, 0)
 	})
@@ -163,16 +163,6 @@ func acceptCall(t *Thread, a *Args, flags int, inherit bool) uint64 {
 	if e := putSockaddr(t, a[1], a[2], sa[:min(n, hostAddrSpace)]); e != 0 {
 		unix.Close(int(r))
 		return e
-	}
-	return r
-}
-
-// sockCall runs a blocking socket call interruptibly: a handled signal
-// restarts it under SA_RESTART unless the socket has a timeout (opt).
-func sockCall(t *Thread, fd, opt int, fn func() (int, error)) uint64 {
-	r := t.Interruptible(usermode.RestartSys, fn)
-	if r == usermode.RestartSys {
-		return t.TimeoutEINTR(fd, opt)
 	}
 	return r
 }
@@ -224,7 +214,7 @@ func sysSendto(t *Thread, a *Args) uint64 {
 	}
 	buf, n := t.UserPtr(a[1], a[2])
 	flags, rest, nosig := sendFlags(a[3])
-	r := sockCall(t, fd, unix.SO_SNDTIMEO, func() (int, error) {
+	r := t.SockCall(fd, unix.SO_SNDTIMEO, func() (int, error) {
 		return usermode.Raw(unix.SYS_SENDTO, uintptr(fd), buf, uintptr(n), flags, toP, uintptr(len(to)))
 	})
 	runtime.KeepAlive(to)
@@ -237,7 +227,7 @@ func sysRecvfrom(t *Thread, a *Args) uint64 {
 	flags, _ := freebsd.MsgFlags.ToLinux(uint64(uint32(a[3])))
 	var sa [hostAddrSpace]byte
 	sn := uint32(len(sa))
-	r := sockCall(t, fd, unix.SO_RCVTIMEO, func() (int, error) {
+	r := t.SockCall(fd, unix.SO_RCVTIMEO, func() (int, error) {
 		return usermode.Raw(unix.SYS_RECVFROM, uintptr(fd), buf, uintptr(n), uintptr(flags),
 			uintptr(unsafe.Pointer(&sa[0])), uintptr(unsafe.Pointer(&sn)))
 	})
@@ -441,7 +431,7 @@ func sysSendmsg(t *Thread, a *Args) uint64 {
 		return e
 	}
 	flags, rest, nosig := sendFlags(a[2])
-	r := sockCall(t, fd, unix.SO_SNDTIMEO, func() (int, error) {
+	r := t.SockCall(fd, unix.SO_SNDTIMEO, func() (int, error) {
 		return usermode.Raw(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&h.m)), flags, 0, 0, 0)
 	})
 	runtime.KeepAlive(h)
@@ -457,7 +447,7 @@ func sysRecvmsg(t *Thread, a *Args) uint64 {
 		return e
 	}
 	flags, _ := freebsd.MsgFlags.ToLinux(uint64(uint32(a[2])))
-	r := sockCall(t, fd, unix.SO_RCVTIMEO, func() (int, error) {
+	r := t.SockCall(fd, unix.SO_RCVTIMEO, func() (int, error) {
 		return usermode.Raw(unix.SYS_RECVMSG, uintptr(fd), uintptr(unsafe.Pointer(&h.m)), uintptr(flags), 0, 0, 0)
 	})
 	runtime.KeepAlive(h)

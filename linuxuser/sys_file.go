@@ -115,7 +115,7 @@ func unmappedIO(t *Thread, nr uintptr, a *Args) uint64 {
 func vecCall(t *Thread, nr uintptr, a *Args, opt int) uint64 {
 	fd := fdArg(a[0])
 	iov, p := t.HostIovecs(a[1], a[2])
-	r := sockCall(t, fd, opt, func() (int, error) {
+	r := t.SockCall(fd, opt, func() (int, error) {
 		return usermode.Raw(nr, uintptr(fd), p, uintptr(a[2]), uintptr(a[3]), uintptr(a[4]), uintptr(a[5]))
 	})
 	runtime.KeepAlive(iov)

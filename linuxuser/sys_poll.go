@@ -1,7 +1,6 @@
 package linuxuser
 
 import (
-	"errors"
 	"time"
 	"unsafe"
 
@@ -142,11 +141,11 @@ func epollWait(t *Thread, a *Args, timeout time.Duration) uint64 {
 			break
 		}
 		if t.SigReady() {
-			err = errGuestSignal
+			err = usermode.ErrGuestSignal
 			break
 		}
 	}
-	if err == errGuestSignal {
+	if err == usermode.ErrGuestSignal {
 		return usermode.RestartNoHand
 	}
 	endTempMask(t)
@@ -226,11 +225,11 @@ func sysPpoll(t *Thread, a *Args) uint64 {
 	if e := tempMask(t, a[3], a[4]); e != 0 {
 		return e
 	}
-	r, err := waitCall(t, func() (uintptr, unix.Errno) {
+	r, err := t.WaitCall(func() (uintptr, unix.Errno) {
 		r, _, e := unix.Syscall6(unix.SYS_PPOLL, fds, uintptr(n), uintptr(tsp), 0, 0, 0)
 		return r, e
 	})
-	if err == errGuestSignal {
+	if err == usermode.ErrGuestSignal {
 		return usermode.RestartNoHand
 	}
 	endTempMask(t)
@@ -261,34 +260,6 @@ func selectTimeout(t *Thread, addr uint64) (*unix.Timespec, unsafe.Pointer, uint
 	}
 	ts := &unix.Timespec{Sec: g.Sec, Nsec: g.Nsec}
 	return ts, unsafe.Pointer(ts), 0
-}
-
-// errGuestSignal ends a wait a guest signal interrupted.
-var errGuestSignal = errors.New("interrupted by a guest signal")
-
-// waitCall runs a ppoll/pselect6 host call until it ends for a reason of
-// the guest's: a host signal that is not one (Go's preemption, a SIGCHLD
-// the guest ignores, a signal it blocks) only resumes the wait. The host
-// call updates its own timeout in place (fs/select.c
-// poll_select_finish) and leaves the sets alone on EINTR, so calling it
-// again waits for the time left.
-func waitCall(t *Thread, call func() (uintptr, unix.Errno)) (uintptr, error) {
-	for {
-		var r uintptr
-		err := t.HostCall(func() error {
-			var e unix.Errno
-			if r, e = call(); e != 0 {
-				return e
-			}
-			return nil
-		})
-		if err != unix.EINTR {
-			return r, err
-		}
-		if t.SigReady() {
-			return 0, errGuestSignal
-		}
-	}
 }
 
 // tempMask installs the sigmask argument of ppoll/epoll_pwait (addr 0:
@@ -360,7 +331,7 @@ func sysPselect6(t *Thread, a *Args) uint64 {
 	for i := range sets {
 		sets[i] = t.UserRange(a[1+i], setBytes)
 	}
-	r, err := waitCall(t, func() (uintptr, unix.Errno) {
+	r, err := t.WaitCall(func() (uintptr, unix.Errno) {
 		r, _, e := unix.Syscall6(unix.SYS_PSELECT6, uintptr(n), sets[0], sets[1], sets[2], uintptr(tsp), 0)
 		return r, e
 	})
@@ -369,7 +340,7 @@ func sysPselect6(t *Thread, a *Args) uint64 {
 		syscalls.Timespec{Sec: ts.Sec, Nsec: ts.Nsec}.Encode(b[:])
 		t.WriteBytes(a[4], b[:])
 	}
-	if err == errGuestSignal {
+	if err == usermode.ErrGuestSignal {
 		return usermode.RestartNoHand
 	}
 	endTempMask(t)

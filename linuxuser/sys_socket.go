@@ -116,7 +116,7 @@ func sysAccept(t *Thread, a *Args) uint64 {
 func sysAccept4(t *Thread, a *Args) uint64 {
 	ap, lp := sockaddrOut(t, a[1], a[2])
 	fd, flags := uintptr(fdArg(a[0])), uintptr(int32(a[3]))
-	return sockCall(t, int(fd), unix.SO_RCVTIMEO, func() (int, error) {
+	return t.SockCall(int(fd), unix.SO_RCVTIMEO, func() (int, error) {
 		return usermode.Raw(unix.SYS_ACCEPT4, fd, ap, lp, flags, 0, 0)
 	})
 }
@@ -149,18 +149,6 @@ func sysConnect(t *Thread, a *Args) uint64 {
 		if r == usermode.Errno(unix.EALREADY) {
 			return connectWait(t, fd)
 		}
-	}
-	return r
-}
-
-// sockCall runs a blocking socket call interruptibly. Interrupted by a
-// handled signal it restarts under SA_RESTART, unless the socket has a
-// timeout (opt: SO_RCVTIMEO or SO_SNDTIMEO): then it fails with EINTR
-// (signal(7); net/core/sock.c sock_intr_errno).
-func sockCall(t *Thread, fd, opt int, fn func() (int, error)) uint64 {
-	r := t.Interruptible(usermode.RestartSys, fn)
-	if r == usermode.RestartSys {
-		return t.TimeoutEINTR(fd, opt)
 	}
 	return r
 }
@@ -200,7 +188,7 @@ func sysSendto(t *Thread, a *Args) uint64 {
 	buf, n := t.UserPtr(a[1], a[2])
 	to := t.UserRange(a[4], min(uint64(uint32(a[5])), sockaddrStorageSize))
 	fd, flags := uintptr(fdArg(a[0])), uintptr(int32(a[3]))
-	return raisePipe(t, sockCall(t, int(fd), unix.SO_SNDTIMEO, func() (int, error) {
+	return raisePipe(t, t.SockCall(int(fd), unix.SO_SNDTIMEO, func() (int, error) {
 		return usermode.Raw(unix.SYS_SENDTO, fd, buf, uintptr(n), flags, to, uintptr(uint32(a[5])))
 	}))
 }
@@ -209,7 +197,7 @@ func sysRecvfrom(t *Thread, a *Args) uint64 {
 	buf, n := t.UserPtr(a[1], a[2])
 	ap, lp := sockaddrOut(t, a[4], a[5])
 	fd, flags := uintptr(fdArg(a[0])), uintptr(int32(a[3]))
-	return sockCall(t, int(fd), unix.SO_RCVTIMEO, func() (int, error) {
+	return t.SockCall(int(fd), unix.SO_RCVTIMEO, func() (int, error) {
 		return usermode.Raw(unix.SYS_RECVFROM, fd, buf, uintptr(n), flags, ap, lp)
 	})
 }

@@ -105,7 +105,7 @@ func msgCall(nr uintptr, fd int, h *hostMsg, flags uintptr) (int, error) {
 func sysSendmsg(t *Thread, a *Args) uint64 {
 	h := loadMsg(t, a[1], true)
 	fd, flags := fdArg(a[0]), uintptr(int32(a[2]))
-	return raisePipe(t, sockCall(t, fd, unix.SO_SNDTIMEO, func() (int, error) {
+	return raisePipe(t, t.SockCall(fd, unix.SO_SNDTIMEO, func() (int, error) {
 		return msgCall(unix.SYS_SENDMSG, fd, h, flags)
 	}))
 }
@@ -113,7 +113,7 @@ func sysSendmsg(t *Thread, a *Args) uint64 {
 func sysRecvmsg(t *Thread, a *Args) uint64 {
 	h := loadMsg(t, a[1], false)
 	fd, flags := fdArg(a[0]), uintptr(int32(a[2]))
-	r := sockCall(t, fd, unix.SO_RCVTIMEO, func() (int, error) {
+	r := t.SockCall(fd, unix.SO_RCVTIMEO, func() (int, error) {
 		return msgCall(unix.SYS_RECVMSG, fd, h, flags)
 	})
 	if !usermode.IsErr(r) && !usermode.IsRestart(r) {

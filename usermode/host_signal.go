@@ -1,6 +1,7 @@
 package usermode
 
 import (
+	"errors"
 	"os"
 	"sync"
 	"syscall"
@@ -200,4 +201,45 @@ func (t *Thread) TimeoutEINTR(fd, opt int) uint64 {
 		return Errno(unix.EINTR)
 	}
 	return RestartSys
+}
+
+// ErrGuestSignal ends a wait a guest signal interrupted (WaitCall).
+var ErrGuestSignal = errors.New("interrupted by a guest signal")
+
+// WaitCall runs a ppoll/pselect6 host call until it ends for a reason of
+// the guest's: a host signal that is not one (Go's preemption, a SIGCHLD
+// the guest ignores, a signal it blocks) only resumes the wait. The host
+// call updates its own timeout in place (Linux fs/select.c
+// poll_select_finish) and leaves the sets alone on EINTR, so calling it
+// again waits for the time left.
+func (t *Thread) WaitCall(call func() (uintptr, unix.Errno)) (uintptr, error) {
+	for {
+		var r uintptr
+		err := t.HostCall(func() error {
+			var e unix.Errno
+			if r, e = call(); e != 0 {
+				return e
+			}
+			return nil
+		})
+		if err != unix.EINTR {
+			return r, err
+		}
+		if t.SigReady() {
+			return 0, ErrGuestSignal
+		}
+	}
+}
+
+// SockCall runs a blocking socket call interruptibly. Interrupted by a
+// handled signal it restarts under SA_RESTART, unless the socket has a
+// timeout (opt: SO_RCVTIMEO or SO_SNDTIMEO): then it fails with EINTR
+// (signal(7); Linux net/core/sock.c sock_intr_errno; FreeBSD likewise,
+// sys/kern/uipc_socket.c).
+func (t *Thread) SockCall(fd, opt int, fn func() (int, error)) uint64 {
+	r := t.Interruptible(RestartSys, fn)
+	if r == RestartSys {
+		return t.TimeoutEINTR(fd, opt)
+	}
+	return r
 }
