@@ -35,6 +35,9 @@ func sysMmap(t *Thread, a *Args) uint64 {
 	if rest != 0 || length == 0 || off&usermode.PageMask != 0 {
 		return usermode.Errno(unix.EINVAL)
 	}
+	if usermode.PageUp(length) == 0 || usermode.PageUp(length) > t.P.AS.Limit() {
+		return usermode.Errno(unix.ENOMEM) // vm_mmap.c kern_mmap: the size wraps or cannot fit
+	}
 	anon := host&unix.MAP_ANONYMOUS != 0 || guard
 	if guard {
 		prot = 0 // MAP_GUARD: a reservation no access reaches (sys/sys/mman.h)
