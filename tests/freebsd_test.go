@@ -33,6 +33,7 @@ var bsdCases = []bsdCase{
 	{name: "rawfault", raw: true},
 	{name: "rawfork", raw: true},
 	{name: "rawkqueue", raw: true},
+	{name: "rawthread", raw: true},
 }
 
 func TestFreeBSDPrograms(t *testing.T) {
