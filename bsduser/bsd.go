@@ -15,6 +15,7 @@ import (
 	"github.com/gemu-project/gemu/loader"
 	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/syscalls/freebsd"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/translate"
 	"github.com/gemu-project/gemu/usermode"
@@ -32,7 +33,7 @@ type bsd struct{}
 
 // Tables gives FreeBSD's syscall table (one numbering for every
 // architecture); there is no Linux ABI.
-func (bsd) Tables(arch targets.Arch) (*syscalls.LinuxABI, *syscalls.Table[usermode.Handler], error) {
+func (bsd) Tables(arch targets.Arch) (*linux.LinuxABI, *syscalls.Table[usermode.Handler], error) {
 	if _, err := conventionFor(arch); err != nil {
 		return nil, nil, err
 	}

@@ -4,8 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 
-	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/syscalls/freebsd"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/translate"
 	"github.com/gemu-project/gemu/usermode"
@@ -61,9 +61,9 @@ func (fr frames) SetupSignalFrame(c *translate.CPU, as *translate.AddressSpace, 
 	fr.m.saveRegs(c, uc)
 	st := freebsd.StackT{SP: f.StackSP, Size: f.StackLen}
 	switch {
-	case f.StackFlg&syscalls.SsDisable != 0:
+	case f.StackFlg&linux.SsDisable != 0:
 		st.Flags = freebsd.SS_DISABLE
-	case f.StackFlg&syscalls.SsOnstack != 0:
+	case f.StackFlg&linux.SsOnstack != 0:
 		st.Flags = freebsd.SS_ONSTACK
 	}
 	st.Encode(uc[lay.Stack:])

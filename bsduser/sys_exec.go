@@ -5,8 +5,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/syscalls/freebsd"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 )
 
@@ -48,7 +48,7 @@ const (
 
 // sysFork: the child's pid in the parent, 0 in the child (sys/kern/
 // kern_fork.c sys_fork; the child's registers from cpu_fork).
-func sysFork(t *Thread, a *Args) uint64 { return forkProcess(t, syscalls.SIGCHLD) }
+func sysFork(t *Thread, a *Args) uint64 { return forkProcess(t, linux.SIGCHLD) }
 
 // forkProcess forks with host exit signal sig. FreeBSD gives both
 // processes 0 in the second result register: td_retval[1] in the parent
@@ -81,7 +81,7 @@ func sysVfork(t *Thread, a *Args) uint64 { return vfork(t, 0) }
 
 // vfork runs the core's vfork with extra Linux clone flags.
 func vfork(t *Thread, extra uint64) uint64 {
-	flags := syscalls.CloneVM | syscalls.CloneVfork | syscalls.SIGCHLD | extra
+	flags := linux.CloneVM | linux.CloneVfork | linux.SIGCHLD | extra
 	return withSecondZero(t, func() uint64 { return t.Vfork(flags, 0, 0, 0, 0) })
 }
 
@@ -123,7 +123,7 @@ func sysRfork(t *Thread, a *Args) uint64 {
 // refuses a number that is not a signal).
 func rforkSignal(flags uint64) (int, uint64) {
 	if flags&rfTSigZMB == 0 {
-		return syscalls.SIGCHLD, 0
+		return linux.SIGCHLD, 0
 	}
 	s := freebsd.Signal(flags >> rfTSigShift & 0xff)
 	if s == 0 {

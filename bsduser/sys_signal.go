@@ -5,6 +5,7 @@ import (
 
 	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/syscalls/freebsd"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 )
 
@@ -39,10 +40,10 @@ func hostSignal(v uint64) (int, uint64) {
 
 // saFlags maps sa_flags (FreeBSD sys/sys/signal.h) to Linux's.
 var saFlags = [][2]uint64{
-	{freebsd.SA_ONSTACK, syscalls.SaOnstack}, {freebsd.SA_RESTART, syscalls.SaRestart},
-	{freebsd.SA_RESETHAND, syscalls.SaResethand}, {freebsd.SA_NODEFER, syscalls.SaNodefer},
-	{freebsd.SA_NOCLDWAIT, syscalls.SaNocldwait}, {freebsd.SA_SIGINFO, syscalls.SaSiginfo},
-	{freebsd.SA_NOCLDSTOP, syscalls.SaNocldstop},
+	{freebsd.SA_ONSTACK, linux.SaOnstack}, {freebsd.SA_RESTART, linux.SaRestart},
+	{freebsd.SA_RESETHAND, linux.SaResethand}, {freebsd.SA_NODEFER, linux.SaNodefer},
+	{freebsd.SA_NOCLDWAIT, linux.SaNocldwait}, {freebsd.SA_SIGINFO, linux.SaSiginfo},
+	{freebsd.SA_NOCLDSTOP, linux.SaNocldstop},
 }
 
 func flagsToLinux(f int32) uint64 {
@@ -77,17 +78,17 @@ func sysSigaction(t *Thread, a *Args) uint64 {
 	if e != 0 || sig == 0 {
 		return usermode.Errno(unix.EINVAL)
 	}
-	var na syscalls.Sigaction
+	var na linux.Sigaction
 	if a[1] != 0 {
 		b, err := t.ReadBytes(a[1], freebsd.SigactionSize)
 		if err != nil {
 			return usermode.Errno(unix.EFAULT)
 		}
 		g := freebsd.DecodeSigaction(b)
-		if sig == syscalls.SIGKILL || sig == syscalls.SIGSTOP {
+		if sig == linux.SIGKILL || sig == linux.SIGSTOP {
 			return usermode.Errno(unix.EINVAL)
 		}
-		na = syscalls.Sigaction{Handler: g.Handler, Flags: flagsToLinux(g.Flags), Mask: g.Mask.Linux() &^ usermode.Unblockable}
+		na = linux.Sigaction{Handler: g.Handler, Flags: flagsToLinux(g.Flags), Mask: g.Mask.Linux() &^ usermode.Unblockable}
 	}
 	old := t.P.SetAction(sig, na, a[1] != 0)
 	if a[2] != 0 {
@@ -158,16 +159,16 @@ func sysSigaltstack(t *Thread, a *Args) uint64 {
 		case n.Flags&^freebsd.SS_DISABLE != 0:
 			return usermode.Errno(unix.EINVAL)
 		case n.Flags&freebsd.SS_DISABLE != 0:
-			t.Altstack = syscalls.StackT{Flags: syscalls.SsDisable}
+			t.Altstack = linux.StackT{Flags: linux.SsDisable}
 		case n.Size < minSigStkSz:
 			return usermode.Errno(unix.ENOMEM)
 		default:
-			t.Altstack = syscalls.StackT{SP: n.SP, Size: n.Size}
+			t.Altstack = linux.StackT{SP: n.SP, Size: n.Size}
 		}
 	}
 	if a[1] != 0 {
 		g := freebsd.StackT{SP: old.SP, Size: old.Size}
-		if old.Flags&syscalls.SsDisable != 0 {
+		if old.Flags&linux.SsDisable != 0 {
 			g.Flags = freebsd.SS_DISABLE
 		} else if t.OnAltStack(sp) {
 			g.Flags = freebsd.SS_ONSTACK

@@ -7,8 +7,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/syscalls/freebsd"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 )
 
@@ -230,5 +230,5 @@ func sysSigfastblock(t *Thread, a *Args) uint64 { return usermode.Errno(unix.EIN
 // A blocked SIGSYS stays pending and an ignored one is discarded, as
 // tdsignal does.
 func nosys(t *Thread) {
-	t.P.Send(t, t, usermode.SigInfo{Signo: syscalls.SIGSYS, Code: usermode.SiKernel})
+	t.P.Send(t, t, usermode.SigInfo{Signo: linux.SIGSYS, Code: usermode.SiKernel})
 }

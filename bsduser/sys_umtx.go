@@ -7,8 +7,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/syscalls/freebsd"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 )
 
@@ -50,7 +50,7 @@ func privateKey(t *Thread, obj uint64, private bool) bool {
 
 func futexOp(op int, private bool) uintptr {
 	if private {
-		op |= syscalls.FutexPrivateFlag
+		op |= linux.FutexPrivateFlag
 	}
 	return uintptr(op)
 }
@@ -62,7 +62,7 @@ func umtxWait(t *Thread, obj uint64, val uint32, private bool, size, tsAddr uint
 	if obj&3 != 0 {
 		return usermode.Errno(unix.EINVAL)
 	}
-	op := futexOp(syscalls.FutexWait, private)
+	op := futexOp(linux.FutexWait, private)
 	var ts unix.Timespec
 	var tsp unsafe.Pointer
 	if tsAddr != 0 {
@@ -84,9 +84,9 @@ func umtxWait(t *Thread, obj uint64, val uint32, private bool, size, tsAddr uint
 		if ut.Flags&freebsd.UMTX_ABSTIME != 0 {
 			// An absolute wait: FUTEX_WAIT_BITSET measures against
 			// CLOCK_MONOTONIC, or CLOCK_REALTIME with its flag.
-			op = futexOp(syscalls.FutexWaitBitset, private)
+			op = futexOp(linux.FutexWaitBitset, private)
 			if id, _ := freebsd.ClockToLinux(int(ut.ClockID)); id == unix.CLOCK_REALTIME {
-				op |= syscalls.FutexClockRealtime
+				op |= linux.FutexClockRealtime
 			}
 		}
 	}
@@ -108,7 +108,7 @@ func umtxWait(t *Thread, obj uint64, val uint32, private bool, size, tsAddr uint
 // umtxWake wakes up to n waiters (INT_MAX: all).
 func umtxWake(t *Thread, obj, n uint64, private bool) uint64 {
 	count := uintptr(min(n, math.MaxInt32))
-	_, _, e := unix.Syscall6(unix.SYS_FUTEX, t.UserRange(obj, 4), futexOp(syscalls.FutexWake, private), count, 0, 0, 0)
+	_, _, e := unix.Syscall6(unix.SYS_FUTEX, t.UserRange(obj, 4), futexOp(linux.FutexWake, private), count, 0, 0, 0)
 	if e != 0 {
 		return usermode.Errno(e)
 	}

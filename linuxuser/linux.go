@@ -5,18 +5,19 @@ package linuxuser
 import (
 	"github.com/gemu-project/gemu/loader"
 	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/translate"
 	"github.com/gemu-project/gemu/usermode"
 )
 
-// linux is the Linux personality.
-type linux struct{}
+// linuxOS is the Linux personality.
+type linuxOS struct{}
 
 // Tables gives the generated Linux ABI of arch and the table of the
 // registered rows.
-func (linux) Tables(arch targets.Arch) (*syscalls.LinuxABI, *syscalls.Table[usermode.Handler], error) {
-	abi, err := syscalls.LinuxABIFor(arch.Name())
+func (linuxOS) Tables(arch targets.Arch) (*linux.LinuxABI, *syscalls.Table[usermode.Handler], error) {
+	abi, err := linux.LinuxABIFor(arch.Name())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -24,13 +25,13 @@ func (linux) Tables(arch targets.Arch) (*syscalls.LinuxABI, *syscalls.Table[user
 	return abi, table, err
 }
 
-func (linux) NewState(p *Process) usermode.OSState { return &linuxState{p: p} }
+func (linuxOS) NewState(p *Process) usermode.OSState { return &linuxState{p: p} }
 
 // Convention is Linux's syscall register convention on arch (conv.go).
-func (linux) Convention(arch targets.Arch) usermode.SyscallConvention { return conventionFor(arch) }
+func (linuxOS) Convention(arch targets.Arch) usermode.SyscallConvention { return conventionFor(arch) }
 
 // Frames are Linux's rt_sigframe on arch (frames.go).
-func (linux) Frames(arch targets.Arch) usermode.SignalFrames { return framesFor(arch) }
+func (linuxOS) Frames(arch targets.Arch) usermode.SignalFrames { return framesFor(arch) }
 
 // linuxState is what a Linux process has beyond the core's: its timers,
 // AIO contexts and ptrace proxies.
@@ -88,13 +89,13 @@ type (
 // NewProcess makes a Linux guest process: the program loaded, or in a
 // fork child the parent's guest rebuilt (usermode.NewProcess).
 func NewProcess(arch targets.Arch, path string, argv []string, opts Options) (*Process, error) {
-	opts.Personality = linux{}
+	opts.Personality = linuxOS{}
 	return usermode.NewProcess(arch, path, argv, opts)
 }
 
 // Run loads and runs a Linux guest program; it returns only when loading
 // fails (usermode.Run).
 func Run(arch targets.Arch, path string, argv []string, opts Options) error {
-	opts.Personality = linux{}
+	opts.Personality = linuxOS{}
 	return usermode.Run(arch, path, argv, opts)
 }

@@ -6,7 +6,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/translate"
 )
 
@@ -74,7 +74,7 @@ func futexDeath(t *Thread, addr uint64) {
 		if atomic.CompareAndSwapUint32(word, v, nv) {
 			if v&futexWaiters != 0 {
 				// A shared wake, as the kernel does: it also reaches private waiters.
-				unix.Syscall6(unix.SYS_FUTEX, as.HostAddr(addr), syscalls.FutexWake, 1, 0, 0, 0)
+				unix.Syscall6(unix.SYS_FUTEX, as.HostAddr(addr), linux.FutexWake, 1, 0, 0, 0)
 			}
 			return
 		}

@@ -2,6 +2,7 @@ package linuxuser
 
 import (
 	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 )
 
@@ -45,7 +46,7 @@ func coreRows(rs []row) []usermode.Row {
 
 // NewTable assembles the syscall table for a guest architecture from the
 // generated numbers and the registered rows.
-func NewTable(abi *syscalls.LinuxABI) (*syscalls.Table[usermode.Handler], error) {
-	t := syscalls.NewTable[usermode.Handler](syscalls.LinuxGeneric, abi.Mask)
+func NewTable(abi *linux.LinuxABI) (*syscalls.Table[usermode.Handler], error) {
+	t := syscalls.NewTable[usermode.Handler](linux.LinuxGeneric, abi.Mask)
 	return t, usermode.DefineRows(t, coreRows(rows))
 }

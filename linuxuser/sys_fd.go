@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
@@ -30,30 +31,30 @@ func sysFcntl(t *Thread, a *Args) uint64 {
 	fd, cmd, arg := fdArg(a[0]), int(int32(a[1])), a[2]
 	flags := t.P.ABI.OpenFlags
 	switch cmd {
-	case syscalls.FGetfl:
+	case linux.FGetfl:
 		r, err := unix.FcntlInt(uintptr(fd), cmd, 0)
 		if err != nil {
 			return usermode.ErrRet(err)
 		}
 		return flags.FromHost(uint64(uint32(r)))
-	case syscalls.FSetfl:
+	case linux.FSetfl:
 		return usermode.Ret(unix.FcntlInt(uintptr(fd), cmd, int(flags.ToHost(arg))))
-	case syscalls.FGetlk, syscalls.FSetlk, syscalls.FSetlkw, syscalls.FOfdGetlk, syscalls.FOfdSetlk,
-		syscalls.FOfdSetlkw, syscalls.FGetownEx, syscalls.FSetownEx, syscalls.FGetRwHint, syscalls.FSetRwHint:
+	case linux.FGetlk, linux.FSetlk, linux.FSetlkw, linux.FOfdGetlk, linux.FOfdSetlk,
+		linux.FOfdSetlkw, linux.FGetownEx, linux.FSetownEx, linux.FGetRwHint, linux.FSetRwHint:
 		// struct flock (32 bytes), struct f_owner_ex (8) and the u64
 		// write hint have the same layout on x86_64 and the 64-bit
 		// asm-generic targets. The host reads the guest's struct through
 		// its host view, after its descriptor checks (fs/fcntl.c: EBADF
 		// for an O_PATH descriptor before the copy).
 		size := uint64(32)
-		if cmd == syscalls.FGetownEx || cmd == syscalls.FSetownEx || cmd == syscalls.FGetRwHint || cmd == syscalls.FSetRwHint {
+		if cmd == linux.FGetownEx || cmd == linux.FSetownEx || cmd == linux.FGetRwHint || cmd == linux.FSetRwHint {
 			size = 8
 		}
 		return usermode.Ret(usermode.Raw(unix.SYS_FCNTL, uintptr(fd), uintptr(cmd), t.UserRange(arg, size), 0, 0, 0))
-	case syscalls.FDupfd, syscalls.FDupfdCloexec, syscalls.FGetfd, syscalls.FSetfd, syscalls.FSetown,
-		syscalls.FGetown, syscalls.FSetsig, syscalls.FGetsig, syscalls.FSetlease, syscalls.FGetlease,
-		syscalls.FNotify, syscalls.FSetpipeSz, syscalls.FGetpipeSz, syscalls.FAddSeals, syscalls.FGetSeals,
-		syscalls.FDupfdQuery, syscalls.FCreatedQuery:
+	case linux.FDupfd, linux.FDupfdCloexec, linux.FGetfd, linux.FSetfd, linux.FSetown,
+		linux.FGetown, linux.FSetsig, linux.FGetsig, linux.FSetlease, linux.FGetlease,
+		linux.FNotify, linux.FSetpipeSz, linux.FGetpipeSz, linux.FAddSeals, linux.FGetSeals,
+		linux.FDupfdQuery, linux.FCreatedQuery:
 		return usermode.Ret(unix.FcntlInt(uintptr(fd), cmd, int(int32(arg))))
 	}
 	// An unknown command is EINVAL, after the descriptor: EBADF for a
@@ -67,7 +68,7 @@ func sysFcntl(t *Thread, a *Args) uint64 {
 func sysDup(t *Thread, a *Args) uint64 { return usermode.Ret(unix.Dup(fdArg(a[0]))) }
 
 func sysDup3(t *Thread, a *Args) uint64 {
-	if a[2]&^uint64(syscalls.OCloexec) != 0 {
+	if a[2]&^uint64(linux.OCloexec) != 0 {
 		return usermode.Errno(unix.EINVAL)
 	}
 	if usermode.IsHostFD(fdArg(a[0])) || usermode.IsHostFD(fdArg(a[1])) {
@@ -134,8 +135,8 @@ func sysIoctl(t *Thread, a *Args) uint64 {
 		if err != nil {
 			return usermode.ErrRet(err)
 		}
-		var b [syscalls.TermiosSize]byte
-		g := syscalls.TermiosFromHost(tio)
+		var b [linux.TermiosSize]byte
+		g := linux.TermiosFromHost(tio)
 		g.Encode(b[:])
 		return putBytes(t, arg, b[:])
 	case tcsets, tcsetsw, tcsetsf:
@@ -144,11 +145,11 @@ func sysIoctl(t *Thread, a *Args) uint64 {
 		if err != nil {
 			return usermode.ErrRet(err)
 		}
-		b, err := t.ReadBytes(arg, syscalls.TermiosSize)
+		b, err := t.ReadBytes(arg, linux.TermiosSize)
 		if err != nil {
 			return usermode.Errno(unix.EFAULT)
 		}
-		g := syscalls.DecodeTermios(b)
+		g := linux.DecodeTermios(b)
 		g.ToHost(tio)
 		return usermode.OK(unix.IoctlSetTermios(fd, uint(req), tio))
 	case tiocgwinsz:
@@ -156,18 +157,18 @@ func sysIoctl(t *Thread, a *Args) uint64 {
 		if err != nil {
 			return usermode.ErrRet(err)
 		}
-		var b [syscalls.WinsizeSize]byte
-		syscalls.Winsize{Row: ws.Row, Col: ws.Col, Xpixel: ws.Xpixel, Ypixel: ws.Ypixel}.Encode(b[:])
+		var b [linux.WinsizeSize]byte
+		linux.Winsize{Row: ws.Row, Col: ws.Col, Xpixel: ws.Xpixel, Ypixel: ws.Ypixel}.Encode(b[:])
 		return putBytes(t, arg, b[:])
 	case tiocswinsz:
 		if _, err := unix.IoctlGetWinsize(fd, tiocgwinsz); err != nil {
 			return usermode.ErrRet(err) // ENOTTY before the argument is read
 		}
-		b, err := t.ReadBytes(arg, syscalls.WinsizeSize)
+		b, err := t.ReadBytes(arg, linux.WinsizeSize)
 		if err != nil {
 			return usermode.Errno(unix.EFAULT)
 		}
-		g := syscalls.DecodeWinsize(b)
+		g := linux.DecodeWinsize(b)
 		return usermode.OK(unix.IoctlSetWinsize(fd, tiocswinsz, &unix.Winsize{Row: g.Row, Col: g.Col, Xpixel: g.Xpixel, Ypixel: g.Ypixel}))
 	case tiocgptpeer:
 		// The argument is open flags (drivers/tty/pty.c ptm_open_peer).

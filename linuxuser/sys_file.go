@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
@@ -76,7 +77,7 @@ func sysWrite(t *Thread, a *Args) uint64 {
 // socket writes do (fs/pipe.c pipe_write: send_sig(SIGPIPE, current, 0)).
 func raisePipe(t *Thread, r uint64) uint64 {
 	if r == usermode.Errno(unix.EPIPE) {
-		t.P.Send(t, t, t.SenderInfo(syscalls.SIGPIPE, usermode.SiUser))
+		t.P.Send(t, t, t.SenderInfo(linux.SIGPIPE, usermode.SiUser))
 	}
 	return r
 }
@@ -185,8 +186,8 @@ func sysClose(t *Thread, a *Args) uint64 {
 
 // putStat converts a host stat into the guest's asm-generic struct stat.
 func putStat(t *Thread, addr uint64, st *unix.Stat_t) uint64 {
-	var b [syscalls.StatSize]byte
-	g := syscalls.StatFromHost(st)
+	var b [linux.StatSize]byte
+	g := linux.StatFromHost(st)
 	g.Encode(b[:])
 	if t.WriteBytes(addr, b[:]) != nil {
 		return usermode.Errno(unix.EFAULT)

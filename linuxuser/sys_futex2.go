@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
@@ -56,7 +57,7 @@ func sysFutexWake(t *Thread, a *Args) uint64 {
 // an absolute timeout, so an interrupted wait restarts under SA_RESTART
 // (kernel/futex/syscalls.c returns -ERESTARTSYS for it).
 func sysFutexWait(t *Thread, a *Args) uint64 {
-	host, ts := futex2Ptr(t, a[0], a[3]), t.UserRange(a[4], syscalls.TimespecSize)
+	host, ts := futex2Ptr(t, a[0], a[3]), t.UserRange(a[4], linux.TimespecSize)
 	return t.Interruptible(usermode.RestartSys, func() (int, error) {
 		return usermode.Raw(unix.SYS_FUTEX_WAIT, host, uintptr(a[1]), uintptr(a[2]), uintptr(uint32(a[3])), ts, uintptr(int32(a[5])))
 	})
@@ -83,7 +84,7 @@ func hostWaitv(t *Thread, addr, n uint64) ([]byte, uintptr) {
 
 func sysFutexWaitv(t *Thread, a *Args) uint64 {
 	b, p := hostWaitv(t, a[0], uint64(uint32(a[1])))
-	ts := t.UserRange(a[3], syscalls.TimespecSize)
+	ts := t.UserRange(a[3], linux.TimespecSize)
 	r := t.Interruptible(usermode.RestartSys, func() (int, error) {
 		return usermode.Raw(unix.SYS_FUTEX_WAITV, p, uintptr(uint32(a[1])), uintptr(uint32(a[2])), ts, uintptr(int32(a[4])), 0)
 	})

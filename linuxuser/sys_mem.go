@@ -3,6 +3,7 @@ package linuxuser
 import (
 	"sync/atomic"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
@@ -50,11 +51,11 @@ func sysMseal(t *Thread, a *Args) uint64 {
 // guestProt keeps the bits the address space knows; PROT_BTI/PROT_MTE
 // and PROT_SEM are accepted and ignored.
 func guestProt(p uint64) (int, bool) {
-	const known = syscalls.ProtRead | syscalls.ProtWrite | syscalls.ProtExec | syscalls.ProtSem | 0x30
+	const known = linux.ProtRead | linux.ProtWrite | linux.ProtExec | linux.ProtSem | 0x30
 	if p&^known != 0 {
 		return 0, false
 	}
-	return int(p & (syscalls.ProtRead | syscalls.ProtWrite | syscalls.ProtExec)), true
+	return int(p & (linux.ProtRead | linux.ProtWrite | linux.ProtExec)), true
 }
 
 // sysMmap checks in the kernel's order: the offset's alignment (the
@@ -65,25 +66,25 @@ func guestProt(p uint64) (int, bool) {
 // is not checked: unknown bits are ignored, as calc_vm_prot_bits does.
 func sysMmap(t *Thread, a *Args) uint64 {
 	addr, length, protArg, flags, fd, off := a[0], a[1], a[2], a[3], int(int32(a[4])), a[5]
-	prot := int(protArg & (syscalls.ProtRead | syscalls.ProtWrite | syscalls.ProtExec))
+	prot := int(protArg & (linux.ProtRead | linux.ProtWrite | linux.ProtExec))
 	if off&usermode.PageMask != 0 {
 		return usermode.Errno(unix.EINVAL)
 	}
-	anon := flags&syscalls.MapAnonymous != 0
+	anon := flags&linux.MapAnonymous != 0
 	if e := mmapEarly(t.P.AS.Limit(), addr, length, flags, fd, anon); e != 0 {
-		if e == usermode.Errno(unix.EINVAL) && mmapBadType(flags, anon) && flags&syscalls.MapFixedNoreplace != 0 &&
+		if e == usermode.Errno(unix.EINVAL) && mmapBadType(flags, anon) && flags&linux.MapFixedNoreplace != 0 &&
 			overlapsMapping(t.P.AS, addr, length) {
 			return usermode.Errno(unix.EEXIST) // do_mmap checks NOREPLACE before the type
 		}
 		return e
 	}
-	if !anon && flags&syscalls.MapTypeMask == syscalls.MapSharedValidate && flags&^legacyMapMask != 0 {
+	if !anon && flags&linux.MapTypeMask == linux.MapSharedValidate && flags&^legacyMapMask != 0 {
 		return usermode.Errno(unix.EOPNOTSUPP)
 	}
 	spec := translate.MapSpec{Addr: addr, Length: length, Prot: prot, FD: fd, Offset: int64(off),
-		Fixed: flags&syscalls.MapFixed != 0, NoReplace: flags&syscalls.MapFixedNoreplace != 0,
-		Grows: flags&syscalls.MapGrowsdown != 0}
-	spec.Shared = flags&syscalls.MapTypeMask != syscalls.MapPrivate
+		Fixed: flags&linux.MapFixed != 0, NoReplace: flags&linux.MapFixedNoreplace != 0,
+		Grows: flags&linux.MapGrowsdown != 0}
+	spec.Shared = flags&linux.MapTypeMask != linux.MapPrivate
 	if anon {
 		spec.FD, spec.Offset = -1, 0
 		if spec.Shared {
@@ -110,9 +111,9 @@ func sysMmap(t *Thread, a *Args) uint64 {
 // (anonymous memory has no MAP_SHARED_VALIDATE).
 func mmapEarly(lim, addr, length, flags uint64, fd int, anon bool) uint64 {
 	var e unix.Errno
-	fixed := flags&(syscalls.MapFixed|syscalls.MapFixedNoreplace) != 0
+	fixed := flags&(linux.MapFixed|linux.MapFixedNoreplace) != 0
 	switch {
-	case !anon && flags&syscalls.MapHugetlb != 0 && !onHugetlbfs(fd):
+	case !anon && flags&linux.MapHugetlb != 0 && !onHugetlbfs(fd):
 		e = unix.EINVAL
 	case length == 0:
 		e = unix.EINVAL
@@ -137,17 +138,17 @@ func mmapEarly(lim, addr, length, flags uint64, fd int, anon bool) uint64 {
 // mmapBadType reports a mapping type do_mmap refuses (anonymous memory
 // has no MAP_SHARED_VALIDATE).
 func mmapBadType(flags uint64, anon bool) bool {
-	typ := flags & syscalls.MapTypeMask
-	return typ != syscalls.MapShared && typ != syscalls.MapPrivate && (anon || typ != syscalls.MapSharedValidate)
+	typ := flags & linux.MapTypeMask
+	return typ != linux.MapShared && typ != linux.MapPrivate && (anon || typ != linux.MapSharedValidate)
 }
 
 // legacyMapMask is what MAP_SHARED_VALIDATE accepts of a file that offers
 // no flags of its own (Linux include/linux/mman.h LEGACY_MAP_MASK, the
 // generic flag values; MAP_SYNC needs a DAX file): do_mmap refuses the
 // rest with EOPNOTSUPP.
-const legacyMapMask = syscalls.MapTypeMask | syscalls.MapFixed | syscalls.MapAnonymous | syscalls.MapDenywrite |
-	syscalls.MapExecutable | 0x4000000 /* MAP_UNINITIALIZED */ | syscalls.MapGrowsdown | syscalls.MapLocked |
-	syscalls.MapNoreserve | syscalls.MapPopulate | syscalls.MapNonblock | syscalls.MapStack | syscalls.MapHugetlb |
+const legacyMapMask = linux.MapTypeMask | linux.MapFixed | linux.MapAnonymous | linux.MapDenywrite |
+	linux.MapExecutable | 0x4000000 /* MAP_UNINITIALIZED */ | linux.MapGrowsdown | linux.MapLocked |
+	linux.MapNoreserve | linux.MapPopulate | linux.MapNonblock | linux.MapStack | linux.MapHugetlb |
 	0x3f<<26 /* MAP_HUGE_MASK << MAP_HUGE_SHIFT */
 
 // overlapsMapping reports whether [addr, addr+length) meets a mapping.
@@ -316,14 +317,14 @@ func adviceKnown(advice int) bool {
 // the address space does the rest (translate/remap.go).
 func sysMremap(t *Thread, a *Args) uint64 {
 	old, oldLen, newLen, flags, newAddr := a[0], a[1], a[2], a[3], a[4]
-	const known = syscalls.MremapMaymove | syscalls.MremapFixed | syscalls.MremapDontunmap
+	const known = linux.MremapMaymove | linux.MremapFixed | linux.MremapDontunmap
 	lim := t.P.AS.Limit()
 	if flags&^uint64(known) != 0 || old&usermode.PageMask != 0 || usermode.PageUp(newLen) == 0 || usermode.PageUp(newLen) > lim {
 		return usermode.Errno(unix.EINVAL) // a new length past TASK_SIZE is "silly" (check_mremap_params)
 	}
 	r := translate.RemapRequest{Addr: old, OldLen: usermode.PageUp(oldLen), NewLen: usermode.PageUp(newLen), NewAddr: newAddr,
-		MayMove: flags&syscalls.MremapMaymove != 0, Fixed: flags&syscalls.MremapFixed != 0,
-		DontUnmap: flags&syscalls.MremapDontunmap != 0}
+		MayMove: flags&linux.MremapMaymove != 0, Fixed: flags&linux.MremapFixed != 0,
+		DontUnmap: flags&linux.MremapDontunmap != 0}
 	if r.Fixed || r.DontUnmap {
 		if newAddr > lim-r.NewLen || newAddr&usermode.PageMask != 0 || !r.MayMove || (r.DontUnmap && oldLen != newLen) {
 			return usermode.Errno(unix.EINVAL)

@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
@@ -50,7 +51,7 @@ func sysUname(t *Thread, a *Args) uint64 {
 	if err := unix.Uname(&h); err != nil {
 		return usermode.ErrRet(err)
 	}
-	u := syscalls.Utsname{Sysname: "Linux", Nodename: usermode.Cstr(h.Nodename[:]), Release: usermode.Cstr(h.Release[:]),
+	u := linux.Utsname{Sysname: "Linux", Nodename: usermode.Cstr(h.Nodename[:]), Release: usermode.Cstr(h.Release[:]),
 		Version: usermode.Cstr(h.Version[:]), Machine: t.P.Arch().UnameMachine(), Domainname: usermode.Cstr(h.Domainname[:])}
 	if t.P.Opts.Uname != "" {
 		u.Release = t.P.Opts.Uname
@@ -58,7 +59,7 @@ func sysUname(t *Thread, a *Args) uint64 {
 	if u.Release == "" {
 		u.Release = defaultRelease
 	}
-	var b [syscalls.UtsnameSize]byte
+	var b [linux.UtsnameSize]byte
 	u.Encode(b[:])
 	return putBytes(t, a[0], b[:])
 }
@@ -79,11 +80,11 @@ func sysPrlimit64(t *Thread, a *Args) uint64 {
 	pid, res := int(int32(a[0])), int(int32(a[1]))
 	var nl *unix.Rlimit
 	if a[2] != 0 {
-		b, err := t.ReadBytes(a[2], syscalls.RlimitSize)
+		b, err := t.ReadBytes(a[2], linux.RlimitSize)
 		if err != nil {
 			return usermode.Errno(unix.EFAULT)
 		}
-		g := syscalls.DecodeRlimit(b)
+		g := linux.DecodeRlimit(b)
 		nl = &unix.Rlimit{Cur: g.Cur, Max: g.Max}
 		if (pid == 0 || pid == t.P.PID) && emulatorOwnsLimit(res) && res != unix.RLIMIT_STACK {
 			// Not applied, but refused as the kernel would refuse it
@@ -116,8 +117,8 @@ func sysPrlimit64(t *Thread, a *Args) uint64 {
 		return usermode.ErrRet(err)
 	}
 	if a[3] != 0 {
-		var b [syscalls.RlimitSize]byte
-		syscalls.Rlimit{Cur: old.Cur, Max: old.Max}.Encode(b[:])
+		var b [linux.RlimitSize]byte
+		linux.Rlimit{Cur: old.Cur, Max: old.Max}.Encode(b[:])
 		return putBytes(t, a[3], b[:])
 	}
 	return 0
@@ -149,8 +150,8 @@ func prlimitKept(t *Thread, kept *atomic.Pointer[unix.Rlimit], res int, nl *unix
 	}
 	p.Mu.Unlock()
 	if oldAddr != 0 {
-		var b [syscalls.RlimitSize]byte
-		syscalls.Rlimit{Cur: old.Cur, Max: old.Max}.Encode(b[:])
+		var b [linux.RlimitSize]byte
+		linux.Rlimit{Cur: old.Cur, Max: old.Max}.Encode(b[:])
 		return putBytes(t, oldAddr, b[:])
 	}
 	return 0
@@ -181,8 +182,8 @@ func sysSysinfo(t *Thread, a *Args) uint64 {
 	if err := unix.Sysinfo(&si); err != nil {
 		return usermode.ErrRet(err)
 	}
-	var b [syscalls.SysinfoSize]byte
-	g := syscalls.SysinfoFromHost(&si)
+	var b [linux.SysinfoSize]byte
+	g := linux.SysinfoFromHost(&si)
 	g.Encode(b[:])
 	return putBytes(t, a[0], b[:])
 }

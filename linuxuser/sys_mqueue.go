@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
@@ -53,7 +54,7 @@ func sysMqNotify(t *Thread, a *Args) uint64 {
 		p := t.UserRange(le.Uint64(b[0:]), notifyCookieLen)
 		le.PutUint64(b[0:], uint64(p))
 	case sigevSignal:
-		if signo > 0 && signo <= syscalls.NSIG && usermode.HeldAcrossExec()&usermode.SigBit(int(signo)) == 0 {
+		if signo > 0 && signo <= linux.NSIG && usermode.HeldAcrossExec()&usermode.SigBit(int(signo)) == 0 {
 			t.P.Unimp("gemu: mq_notify with signal %d, which gemu does not forward", signo)
 			return usermode.Errno(unix.EINVAL)
 		}

@@ -1,6 +1,7 @@
 package linuxuser
 
 import (
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 	"golang.org/x/sys/unix"
 
@@ -26,8 +27,8 @@ func init() {
 const cloneNewtime = 0x80
 
 // unshareFlags are what unshare(2) accepts.
-const unshareFlags = usermode.NsFlags | cloneNewtime | syscalls.CloneFiles | syscalls.CloneFS | syscalls.CloneSysvsem |
-	syscalls.CloneVM | syscalls.CloneSighand | syscalls.CloneThread
+const unshareFlags = usermode.NsFlags | cloneNewtime | linux.CloneFiles | linux.CloneFS | linux.CloneSysvsem |
+	linux.CloneVM | linux.CloneSighand | linux.CloneThread
 
 func sysUnshare(t *Thread, a *Args) uint64 {
 	flags := a[0]
@@ -36,7 +37,7 @@ func sysUnshare(t *Thread, a *Args) uint64 {
 	}
 	// Unsharing what only other threads could share: a no-op for a process
 	// of one guest thread, EINVAL otherwise (kernel/fork.c check_unshare_flags).
-	const wholeProcess = syscalls.CloneVM | syscalls.CloneSighand | syscalls.CloneThread
+	const wholeProcess = linux.CloneVM | linux.CloneSighand | linux.CloneThread
 	if flags&wholeProcess != 0 {
 		t.P.Mu.Lock()
 		alone := len(t.P.Threads) == 1

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
@@ -155,7 +156,7 @@ func sysUtimensat(t *Thread, a *Args) uint64 {
 	var ts [2]unix.Timespec
 	var tsp unsafe.Pointer
 	if a[2] != 0 {
-		b, err := t.ReadBytes(a[2], 2*syscalls.TimespecSize)
+		b, err := t.ReadBytes(a[2], 2*linux.TimespecSize)
 		if err != nil {
 			return usermode.Errno(unix.EFAULT)
 		}

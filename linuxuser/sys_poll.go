@@ -4,6 +4,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
@@ -69,11 +70,11 @@ func sysEpollPwait(t *Thread, a *Args) uint64 {
 func sysEpollPwait2(t *Thread, a *Args) uint64 {
 	timeout := time.Duration(-1)
 	if a[3] != 0 {
-		b, err := t.ReadBytes(a[3], syscalls.TimespecSize)
+		b, err := t.ReadBytes(a[3], linux.TimespecSize)
 		if err != nil {
 			return usermode.Errno(unix.EFAULT)
 		}
-		g := syscalls.DecodeTimespec(b)
+		g := linux.DecodeTimespec(b)
 		if g.Sec < 0 || g.Nsec < 0 || g.Nsec >= 1e9 {
 			return usermode.Errno(unix.EINVAL)
 		}
@@ -237,8 +238,8 @@ func sysPpoll(t *Thread, a *Args) uint64 {
 		return usermode.ErrRet(err)
 	}
 	if tsp != nil {
-		var b [syscalls.TimespecSize]byte
-		syscalls.Timespec{Sec: ts.Sec, Nsec: ts.Nsec}.Encode(b[:])
+		var b [linux.TimespecSize]byte
+		linux.Timespec{Sec: ts.Sec, Nsec: ts.Nsec}.Encode(b[:])
 		t.WriteBytes(a[2], b[:])
 	}
 	return uint64(r)
@@ -250,11 +251,11 @@ func selectTimeout(t *Thread, addr uint64) (*unix.Timespec, unsafe.Pointer, uint
 	if addr == 0 {
 		return nil, nil, 0
 	}
-	b, err := t.ReadBytes(addr, syscalls.TimespecSize)
+	b, err := t.ReadBytes(addr, linux.TimespecSize)
 	if err != nil {
 		return nil, nil, usermode.Errno(unix.EFAULT)
 	}
-	g := syscalls.DecodeTimespec(b)
+	g := linux.DecodeTimespec(b)
 	if g.Sec < 0 || g.Nsec < 0 || g.Nsec >= 1e9 {
 		return nil, nil, usermode.Errno(unix.EINVAL)
 	}
@@ -336,8 +337,8 @@ func sysPselect6(t *Thread, a *Args) uint64 {
 		return r, e
 	})
 	if tsp != nil {
-		var b [syscalls.TimespecSize]byte
-		syscalls.Timespec{Sec: ts.Sec, Nsec: ts.Nsec}.Encode(b[:])
+		var b [linux.TimespecSize]byte
+		linux.Timespec{Sec: ts.Sec, Nsec: ts.Nsec}.Encode(b[:])
 		t.WriteBytes(a[4], b[:])
 	}
 	if err == usermode.ErrGuestSignal {

@@ -6,6 +6,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
@@ -105,7 +106,7 @@ func sysTimerCreate(t *Thread, a *Args) uint64 {
 	p.Mu.Lock()
 	defer p.Mu.Unlock()
 	id := newTimerID(p)
-	pt := &posixTimer{id: id, clock: clock, sig: syscalls.SIGALRM, notify: sigevSignal, value: uint64(id), overrun: -1}
+	pt := &posixTimer{id: id, clock: clock, sig: linux.SIGALRM, notify: sigevSignal, value: uint64(id), overrun: -1}
 	if clock == unix.CLOCK_THREAD_CPUTIME_ID {
 		pt.clock = threadCPUClock(t.TID)
 	}

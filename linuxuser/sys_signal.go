@@ -5,6 +5,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
@@ -39,15 +40,15 @@ const sigsetSize = 8
 
 // handlerOf returns the guest's sa_handler for sig.
 func handlerOf(p *Process, sig int) uint64 {
-	if sig < 1 || sig > syscalls.NSIG {
-		return syscalls.SigDfl
+	if sig < 1 || sig > linux.NSIG {
+		return linux.SigDfl
 	}
 	p.Mu.Lock()
 	defer p.Mu.Unlock()
 	return p.Sigacts[sig].Handler
 }
 
-func validSig(sig int) bool { return sig >= 1 && sig <= syscalls.NSIG }
+func validSig(sig int) bool { return sig >= 1 && sig <= linux.NSIG }
 
 func sysRtSigaction(t *Thread, a *Args) uint64 {
 	// kernel/signal.c: the size, then the new action is copied (EFAULT)
@@ -58,7 +59,7 @@ func sysRtSigaction(t *Thread, a *Args) uint64 {
 		return usermode.Errno(unix.EINVAL)
 	}
 	lay := t.P.ABI.Sigaction
-	var na syscalls.Sigaction
+	var na linux.Sigaction
 	if act != 0 {
 		b, err := t.ReadBytes(act, uint64(lay.Size))
 		if err != nil {
@@ -66,13 +67,13 @@ func sysRtSigaction(t *Thread, a *Args) uint64 {
 		}
 		na = lay.Decode(b)
 		na.Mask &^= usermode.Unblockable
-		known := uint64(syscalls.SaUAPI)
+		known := uint64(linux.SaUAPI)
 		if lay.HasRestorer {
-			known |= syscalls.SaRestorer
+			known |= linux.SaRestorer
 		}
 		na.Flags &= known
 	}
-	if !validSig(sig) || (act != 0 && (sig == syscalls.SIGKILL || sig == syscalls.SIGSTOP)) {
+	if !validSig(sig) || (act != 0 && (sig == linux.SIGKILL || sig == linux.SIGSTOP)) {
 		return usermode.Errno(unix.EINVAL)
 	}
 	old := t.P.SetAction(sig, na, act != 0)
@@ -117,20 +118,20 @@ func sysSigaltstack(t *Thread, a *Args) uint64 {
 	old := t.Altstack
 	old.Flags = t.AltFlags(sp)
 	if ss != 0 {
-		b, err := t.ReadBytes(ss, syscalls.StackTSize)
+		b, err := t.ReadBytes(ss, linux.StackTSize)
 		if err != nil {
 			return usermode.Errno(unix.EFAULT)
 		}
 		if t.OnAltStack(sp) {
 			return usermode.Errno(unix.EPERM)
 		}
-		n := syscalls.DecodeStackT(b)
+		n := linux.DecodeStackT(b)
 		if e := setAltstack(t, n); e != 0 {
 			return e
 		}
 	}
 	if oss != 0 {
-		b := make([]byte, syscalls.StackTSize)
+		b := make([]byte, linux.StackTSize)
 		old.Encode(b)
 		if t.WriteBytes(oss, b) != nil {
 			return usermode.Errno(unix.EFAULT)
@@ -140,13 +141,13 @@ func sysSigaltstack(t *Thread, a *Args) uint64 {
 }
 
 // setAltstack validates and installs a stack_t (kernel/signal.c do_sigaltstack).
-func setAltstack(t *Thread, n syscalls.StackT) uint64 {
+func setAltstack(t *Thread, n linux.StackT) uint64 {
 	mode := int32(uint32(n.Flags) &^ usermode.SSAutodisarm)
 	switch {
-	case mode != 0 && mode != syscalls.SsDisable && mode != syscalls.SsOnstack:
+	case mode != 0 && mode != linux.SsDisable && mode != linux.SsOnstack:
 		return usermode.Errno(unix.EINVAL)
-	case mode == syscalls.SsDisable:
-		n = syscalls.StackT{Flags: syscalls.SsDisable}
+	case mode == linux.SsDisable:
+		n = linux.StackT{Flags: linux.SsDisable}
 	case n.Size < minSigStkSz:
 		return usermode.Errno(unix.ENOMEM)
 	default:
@@ -362,7 +363,7 @@ func sysRtSigreturn(t *Thread, a *Args) uint64 {
 		f, err = fr.RestoreSignalFrame(c, p.AS)
 	}
 	if !ok || err != nil {
-		p.ExitSignal(t, usermode.SigInfo{Signo: syscalls.SIGSEGV, Code: usermode.SiKernel})
+		p.ExitSignal(t, usermode.SigInfo{Signo: linux.SIGSEGV, Code: usermode.SiKernel})
 		t.Exited = true
 		return 0
 	}
@@ -372,7 +373,7 @@ func sysRtSigreturn(t *Thread, a *Args) uint64 {
 	p.Mu.Unlock()
 	// restore_altstack: errors are ignored.
 	if !t.OnAltStack(p.Arch().SP(c)) {
-		setAltstack(t, syscalls.StackT{SP: f.StackSP, Size: f.StackLen, Flags: f.StackFlg &^ syscalls.SsOnstack})
+		setAltstack(t, linux.StackT{SP: f.StackSP, Size: f.StackLen, Flags: f.StackFlg &^ linux.SsOnstack})
 	}
 	c.ClearReservation()
 	return 0

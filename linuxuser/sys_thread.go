@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
@@ -50,15 +51,15 @@ func sysExitGroup(t *Thread, a *Args) uint64 {
 }
 
 // Clone flags a new guest thread may carry (glibc pthread_create, Go newosproc).
-const threadFlags = syscalls.CloneVM | syscalls.CloneFS | syscalls.CloneFiles | syscalls.CloneSighand |
-	syscalls.CloneThread | syscalls.CloneSysvsem | syscalls.CloneSettls | syscalls.CloneParentSettid |
-	syscalls.CloneChildCleartid | syscalls.CloneChildSettid | syscalls.CloneDetached
+const threadFlags = linux.CloneVM | linux.CloneFS | linux.CloneFiles | linux.CloneSighand |
+	linux.CloneThread | linux.CloneSysvsem | linux.CloneSettls | linux.CloneParentSettid |
+	linux.CloneChildCleartid | linux.CloneChildSettid | linux.CloneDetached
 
 // sysClone creates threads. Argument order is the generic one on riscv64
 // and aarch64: flags, newsp, parent_tid, tls, child_tid (Linux kernel/fork.c).
 func sysClone(t *Thread, a *Args) uint64 {
 	flags, ptid := a[0], a[2]
-	if flags&syscalls.ClonePidfd != 0 && flags&syscalls.CloneParentSettid != 0 {
+	if flags&linux.ClonePidfd != 0 && flags&linux.CloneParentSettid != 0 {
 		return usermode.Errno(unix.EINVAL) // both would use parent_tid (kernel/fork.c)
 	}
 	return cloneWith(t, flags, a[1], ptid, a[3], a[4], ptid)
@@ -67,10 +68,10 @@ func sysClone(t *Thread, a *Args) uint64 {
 // cloneWith is clone and clone3; pidfdAt is where CLONE_PIDFD stores the
 // child's pidfd (parent_tid for clone, the pidfd field for clone3).
 func cloneWith(t *Thread, flags, newsp, ptid, tls, ctid, pidfdAt uint64) uint64 {
-	if flags&syscalls.ClonePidfd == 0 {
+	if flags&linux.ClonePidfd == 0 {
 		return cloneProcess(t, flags, newsp, ptid, tls, ctid)
 	}
-	if flags&(syscalls.CloneThread|syscalls.CloneDetached) != 0 {
+	if flags&(linux.CloneThread|linux.CloneDetached) != 0 {
 		return usermode.Errno(unix.EINVAL)
 	}
 	// The kernel stores the pidfd before the child may run and makes no
@@ -78,7 +79,7 @@ func cloneWith(t *Thread, flags, newsp, ptid, tls, ctid, pidfdAt uint64) uint64 
 	if _, err := t.P.AS.Slice(pidfdAt, 4, translate.ProtWrite); err != nil {
 		return usermode.Errno(unix.EFAULT)
 	}
-	r := cloneProcess(t, flags&^syscalls.ClonePidfd, newsp, ptid, tls, ctid)
+	r := cloneProcess(t, flags&^linux.ClonePidfd, newsp, ptid, tls, ctid)
 	if usermode.IsErr(r) {
 		return r
 	}
@@ -95,18 +96,18 @@ func cloneWith(t *Thread, flags, newsp, ptid, tls, ctid, pidfdAt uint64) uint64 
 
 // cloneProcess creates a thread, a fork child or a vfork child.
 func cloneProcess(t *Thread, flags, newsp, ptid, tls, ctid uint64) uint64 {
-	if flags&syscalls.CloneVM != 0 && flags&syscalls.CloneVfork != 0 && flags&syscalls.CloneThread == 0 {
+	if flags&linux.CloneVM != 0 && flags&linux.CloneVfork != 0 && flags&linux.CloneThread == 0 {
 		return t.Vfork(flags, newsp, ptid, tls, ctid)
 	}
-	if flags&syscalls.CloneVM == 0 {
+	if flags&linux.CloneVM == 0 {
 		return t.Fork(flags, newsp, ptid, tls, ctid)
 	}
-	if flags&syscalls.CloneThread == 0 {
+	if flags&linux.CloneThread == 0 {
 		// TODO(#4): CLONE_VM processes other than vfork.
 		t.P.Unimp("gemu: clone flags %#x not supported", flags)
 		return usermode.Errno(unix.ENOSYS)
 	}
-	if flags&^uint64(threadFlags|0xff) != 0 || flags&syscalls.CloneSighand == 0 {
+	if flags&^uint64(threadFlags|0xff) != 0 || flags&linux.CloneSighand == 0 {
 		return usermode.Errno(unix.EINVAL)
 	}
 	p := t.P
@@ -115,17 +116,17 @@ func cloneProcess(t *Thread, flags, newsp, ptid, tls, ctid uint64) uint64 {
 	if newsp != 0 {
 		p.Arch().SetSP(child, newsp)
 	}
-	if flags&syscalls.CloneSettls != 0 {
+	if flags&linux.CloneSettls != 0 {
 		p.Arch().SetTLS(child, tls)
 	}
 	return uint64(t.StartThread(child, func(nt *Thread) {
-		if flags&syscalls.CloneParentSettid != 0 {
+		if flags&linux.CloneParentSettid != 0 {
 			p.AS.Store32(ptid, uint32(nt.TID))
 		}
-		if flags&syscalls.CloneChildSettid != 0 {
+		if flags&linux.CloneChildSettid != 0 {
 			p.AS.Store32(ctid, uint32(nt.TID))
 		}
-		if flags&syscalls.CloneChildCleartid != 0 {
+		if flags&linux.CloneChildCleartid != 0 {
 			nt.ClearTID = ctid
 		}
 	}))
@@ -185,17 +186,17 @@ func sysClone3(t *Thread, a *Args) uint64 {
 	switch {
 	case setTIDSize > maxPidNSLevel || (setTID == 0) != (setTIDSize == 0):
 		return usermode.Errno(unix.EINVAL)
-	case sig&^0xff != 0 || sig > syscalls.NSIG:
+	case sig&^0xff != 0 || sig > linux.NSIG:
 		return usermode.Errno(unix.EINVAL)
 	case flags&cloneIntoCgroup != 0 && (cgroup > 1<<31-1 || size < cloneArgsSize):
 		return usermode.Errno(unix.EINVAL)
 	case flags&^(1<<32-1|usermode.CloneClearSighand|cloneIntoCgroup) != 0 || flags&0xff != 0:
 		return usermode.Errno(unix.EINVAL)
-	case flags&(syscalls.CloneThread|syscalls.CloneParent) != 0 && sig != 0:
+	case flags&(linux.CloneThread|linux.CloneParent) != 0 && sig != 0:
 		return usermode.Errno(unix.EINVAL)
 	case (stack == 0) != (stackSize == 0):
 		return usermode.Errno(unix.EINVAL)
-	case flags&usermode.CloneClearSighand != 0 && flags&syscalls.CloneSighand != 0:
+	case flags&usermode.CloneClearSighand != 0 && flags&linux.CloneSighand != 0:
 		return usermode.Errno(unix.EINVAL)
 	case flags&cloneIntoCgroup != 0:
 		if _, err := unix.FcntlInt(uintptr(cgroup), unix.F_GETFD, 0); err != nil {
@@ -256,16 +257,16 @@ func sysFutex(t *Thread, a *Args) uint64 {
 	// timeout, the clock flag and the command, as kernel/futex/syscalls.c
 	// does: it gets their host views.
 	uaddr, op, val, arg4, uaddr2, val3 := a[0], a[1], a[2], a[3], a[4], a[5]
-	cmd := op &^ (syscalls.FutexPrivateFlag | syscalls.FutexClockRealtime)
+	cmd := op &^ (linux.FutexPrivateFlag | linux.FutexClockRealtime)
 	host, host2 := futexPtr(t, uaddr), uintptr(0)
 	switch cmd {
-	case syscalls.FutexRequeue, syscalls.FutexCmpRequeue, syscalls.FutexWakeOp, syscalls.FutexCmpRequeuePI,
-		syscalls.FutexWaitRequeuePI:
+	case linux.FutexRequeue, linux.FutexCmpRequeue, linux.FutexWakeOp, linux.FutexCmpRequeuePI,
+		linux.FutexWaitRequeuePI:
 		host2 = futexPtr(t, uaddr2)
 	}
 	switch cmd {
-	case syscalls.FutexWait, syscalls.FutexWaitBitset, syscalls.FutexLockPI, syscalls.FutexLockPI2,
-		syscalls.FutexWaitRequeuePI:
+	case linux.FutexWait, linux.FutexWaitBitset, linux.FutexLockPI, linux.FutexLockPI2,
+		linux.FutexWaitRequeuePI:
 		return futexWait(t, host, op, val, arg4, host2, val3)
 	}
 	// arg4 is val2 (a count) for the other commands.
@@ -292,11 +293,11 @@ func futexWait(t *Thread, host uintptr, op, val, tsAddr uint64, host2 uintptr, v
 	var ts unix.Timespec
 	var tsp unsafe.Pointer
 	if tsAddr != 0 {
-		b, err := t.ReadBytes(tsAddr, syscalls.TimespecSize)
+		b, err := t.ReadBytes(tsAddr, linux.TimespecSize)
 		if err != nil {
 			return usermode.Errno(unix.EFAULT)
 		}
-		g := syscalls.DecodeTimespec(b)
+		g := linux.DecodeTimespec(b)
 		ts = unix.Timespec{Sec: g.Sec, Nsec: g.Nsec}
 		tsp = unsafe.Pointer(&ts)
 	}

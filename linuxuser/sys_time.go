@@ -5,6 +5,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
@@ -27,17 +28,17 @@ func init() {
 
 // putTimespec writes a struct timespec (or timeval: same 64-bit layout).
 func putTimespec(t *Thread, addr uint64, sec, nsec int64) uint64 {
-	var b [syscalls.TimespecSize]byte
-	syscalls.Timespec{Sec: sec, Nsec: nsec}.Encode(b[:])
+	var b [linux.TimespecSize]byte
+	linux.Timespec{Sec: sec, Nsec: nsec}.Encode(b[:])
 	return putBytes(t, addr, b[:])
 }
 
 func getTimespec(t *Thread, addr uint64) (unix.Timespec, uint64) {
-	b, err := t.ReadBytes(addr, syscalls.TimespecSize)
+	b, err := t.ReadBytes(addr, linux.TimespecSize)
 	if err != nil {
 		return unix.Timespec{}, usermode.Errno(unix.EFAULT)
 	}
-	g := syscalls.DecodeTimespec(b)
+	g := linux.DecodeTimespec(b)
 	return unix.Timespec{Sec: g.Sec, Nsec: g.Nsec}, 0
 }
 
@@ -133,7 +134,7 @@ const timerAbstime = 1
 func sysClockNanosleep(t *Thread, a *Args) uint64 {
 	req, e := getTimespec(t, a[2])
 	if e != 0 {
-		return hostNanosleep(a[0], a[1], t.UserRange(a[2], syscalls.TimespecSize), 0)
+		return hostNanosleep(a[0], a[1], t.UserRange(a[2], linux.TimespecSize), 0)
 	}
 	return sleep(t, a[0], a[1], req, a[3])
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"time"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
@@ -140,7 +141,7 @@ func sysSetitimer(t *Thread, a *Args) uint64 {
 		g.stop()
 		g.interval = 0
 		if value > 0 {
-			g.arm(p, value, interval, func() { sendLocked(p, usermode.SigInfo{Signo: syscalls.SIGALRM, Code: usermode.SiKernel}) })
+			g.arm(p, value, interval, func() { sendLocked(p, usermode.SigInfo{Signo: linux.SIGALRM, Code: usermode.SiKernel}) })
 		}
 	}
 	p.Mu.Unlock()

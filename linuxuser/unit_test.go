@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/usermode"
 
 	"golang.org/x/sys/unix"
@@ -27,7 +28,7 @@ func testProcess(t *testing.T) (*Process, *Thread) {
 		t.Fatal(err)
 	}
 	img := &loader.Image{Path: "/bin/guest", BrkStart: 0x200000, StackLow: 0x3f00000000, StackHigh: 0x3f00800000}
-	p, th, err := usermode.NewBareProcess(arch, img, usermode.Options{Personality: linux{}})
+	p, th, err := usermode.NewBareProcess(arch, img, usermode.Options{Personality: linuxOS{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func scratch(t *testing.T, p *Process, addr uint64) {
 
 func TestTablesBuild(t *testing.T) {
 	for _, arch := range []string{"riscv64", "aarch64"} {
-		abi, _ := syscalls.LinuxABIFor(arch)
+		abi, _ := linux.LinuxABIFor(arch)
 		tb, err := NewTable(abi)
 		if err != nil {
 			t.Fatalf("%s: %v", arch, err)
@@ -57,9 +58,9 @@ func TestTablesBuild(t *testing.T) {
 			}
 		}
 	}
-	abi, _ := syscalls.LinuxABIFor("riscv64")
+	abi, _ := linux.LinuxABIFor("riscv64")
 	tb, _ := NewTable(abi)
-	if r := tb.Lookup(syscalls.SysRiscvFlushIcache); r.Handler == nil || r.Support != syscalls.Full {
+	if r := tb.Lookup(linux.SysRiscvFlushIcache); r.Handler == nil || r.Support != syscalls.Full {
 		t.Error("riscv_flush_icache")
 	}
 	if err := usermode.DefineRows(tb, coreRows(append(rows, rows[0]))); err == nil {
@@ -111,21 +112,21 @@ func TestMemorySyscalls(t *testing.T) {
 	mm := func(addr, n, prot, flags uint64, fd int64) uint64 {
 		return sysMmap(th, &Args{addr, n, prot, flags, uint64(fd), 0})
 	}
-	anon := uint64(syscalls.MapPrivate | syscalls.MapAnonymous)
+	anon := uint64(linux.MapPrivate | linux.MapAnonymous)
 	a := mm(0, 8192, 3, anon, -1)
 	if usermode.IsErr(a) || a%4096 != 0 {
 		t.Fatalf("mmap = %#x", a)
 	}
-	if r := mm(a, 4096, 3, anon|syscalls.MapFixedNoreplace, -1); r != usermode.Errno(unix.EEXIST) {
+	if r := mm(a, 4096, 3, anon|linux.MapFixedNoreplace, -1); r != usermode.Errno(unix.EEXIST) {
 		t.Errorf("noreplace = %d", int64(r))
 	}
 	if r := mm(0, 0, 3, anon, -1); r != usermode.Errno(unix.EINVAL) {
 		t.Errorf("zero length = %d", int64(r))
 	}
-	if r := mm(0, 4096, 3, syscalls.MapAnonymous, -1); r != usermode.Errno(unix.EINVAL) {
+	if r := mm(0, 4096, 3, linux.MapAnonymous, -1); r != usermode.Errno(unix.EINVAL) {
 		t.Errorf("no map type = %d", int64(r))
 	}
-	if r := mm(a+1, 4096, 3, anon|syscalls.MapFixed, -1); r != usermode.Errno(unix.EINVAL) {
+	if r := mm(a+1, 4096, 3, anon|linux.MapFixed, -1); r != usermode.Errno(unix.EINVAL) {
 		t.Errorf("unaligned fixed = %d", int64(r))
 	}
 	if r := sysMprotect(th, &Args{a, 4096, 1}); r != 0 {
@@ -204,56 +205,56 @@ func TestSignalState(t *testing.T) {
 	// rt_sigaction stores the riscv64 layout (no sa_restorer) and returns it.
 	act := make([]byte, 24)
 	usermode.LE.PutUint64(act[0:], 0x12345)
-	usermode.LE.PutUint64(act[8:], syscalls.SaSiginfo|syscalls.SaRestart)
-	usermode.LE.PutUint64(act[16:], 1<<(syscalls.SIGKILL-1)|1<<1)
+	usermode.LE.PutUint64(act[8:], linux.SaSiginfo|linux.SaRestart)
+	usermode.LE.PutUint64(act[16:], 1<<(linux.SIGKILL-1)|1<<1)
 	p.AS.Write(0x100000, act)
-	if r := sysRtSigaction(th, &Args{syscalls.SIGUSR1, 0x100000, 0, 8}); r != 0 {
+	if r := sysRtSigaction(th, &Args{linux.SIGUSR1, 0x100000, 0, 8}); r != 0 {
 		t.Fatalf("sigaction = %d", int64(r))
 	}
-	if r := sysRtSigaction(th, &Args{syscalls.SIGUSR1, 0, 0x100100, 8}); r != 0 {
+	if r := sysRtSigaction(th, &Args{linux.SIGUSR1, 0, 0x100100, 8}); r != 0 {
 		t.Fatal(int64(r))
 	}
 	old, _ := th.ReadBytes(0x100100, 24)
 	if usermode.LE.Uint64(old) != 0x12345 || usermode.LE.Uint64(old[16:]) != 1<<1 {
 		t.Errorf("old action %x", old)
 	}
-	if r := sysRtSigaction(th, &Args{syscalls.SIGKILL, 0x100000, 0, 8}); r != usermode.Errno(unix.EINVAL) {
+	if r := sysRtSigaction(th, &Args{linux.SIGKILL, 0x100000, 0, 8}); r != usermode.Errno(unix.EINVAL) {
 		t.Error("SIGKILL action accepted")
 	}
-	if r := sysRtSigaction(th, &Args{syscalls.SIGUSR1, 0, 0, 16}); r != usermode.Errno(unix.EINVAL) {
+	if r := sysRtSigaction(th, &Args{linux.SIGUSR1, 0, 0, 16}); r != usermode.Errno(unix.EINVAL) {
 		t.Error("bad sigsetsize accepted")
 	}
 	// rt_sigprocmask keeps per-thread masks; SIGKILL stays unblockable.
-	p.AS.Store64(0x100200, 1<<(syscalls.SIGKILL-1)|1<<(syscalls.SIGUSR2-1))
-	sysRtSigprocmask(th, &Args{syscalls.SigBlock, 0x100200, 0, 8})
-	sysRtSigprocmask(th, &Args{syscalls.SigBlock, 0, 0x100208, 8})
-	if v, _ := p.AS.Load64(0x100208); v != 1<<(syscalls.SIGUSR2-1) {
+	p.AS.Store64(0x100200, 1<<(linux.SIGKILL-1)|1<<(linux.SIGUSR2-1))
+	sysRtSigprocmask(th, &Args{linux.SigBlock, 0x100200, 0, 8})
+	sysRtSigprocmask(th, &Args{linux.SigBlock, 0, 0x100208, 8})
+	if v, _ := p.AS.Load64(0x100208); v != 1<<(linux.SIGUSR2-1) {
 		t.Errorf("mask %#x", v)
 	}
 	// sigaltstack: disabled at first, then what was set.
 	sysSigaltstack(th, &Args{0, 0x100300})
 	b, _ := th.ReadBytes(0x100300, 24)
-	if syscalls.DecodeStackT(b).Flags != syscalls.SsDisable {
+	if linux.DecodeStackT(b).Flags != linux.SsDisable {
 		t.Error("initial altstack not disabled")
 	}
 	var ss [24]byte
-	syscalls.StackT{SP: 0x500000, Size: 8192}.Encode(ss[:])
+	linux.StackT{SP: 0x500000, Size: 8192}.Encode(ss[:])
 	p.AS.Write(0x100400, ss[:])
 	if r := sysSigaltstack(th, &Args{0x100400, 0}); r != 0 {
 		t.Fatal(int64(r))
 	}
 	sysSigaltstack(th, &Args{0, 0x100300})
 	b, _ = th.ReadBytes(0x100300, 24)
-	if got := syscalls.DecodeStackT(b); got.SP != 0x500000 || got.Size != 8192 {
+	if got := linux.DecodeStackT(b); got.SP != 0x500000 || got.Size != 8192 {
 		t.Errorf("altstack %+v", got)
 	}
-	syscalls.StackT{SP: 0x500000, Size: 100}.Encode(ss[:])
+	linux.StackT{SP: 0x500000, Size: 100}.Encode(ss[:])
 	p.AS.Write(0x100400, ss[:])
 	if r := sysSigaltstack(th, &Args{0x100400, 0}); r != usermode.Errno(unix.ENOMEM) {
 		t.Errorf("tiny altstack = %d", int64(r))
 	}
 	// Ignored signals to self do nothing.
-	if r := tkill(th, th.TID, syscalls.SIGCHLD); r != 0 || p.Exiting() || th.Pending.Mask != 0 {
+	if r := tkill(th, th.TID, linux.SIGCHLD); r != 0 || p.Exiting() || th.Pending.Mask != 0 {
 		t.Error("SIGCHLD killed the process")
 	}
 }
@@ -263,7 +264,7 @@ func TestStraceDispatch(t *testing.T) {
 	p, th := testProcess(t)
 	var out bytes.Buffer
 	p.Opts.Strace = &out
-	p.Tracer = &syscalls.Tracer{ABI: p.ABI, Mem: p.AS}
+	p.Tracer = &linux.Tracer{ABI: p.ABI, Mem: p.AS}
 	var unimp bytes.Buffer
 	p.Opts.Unimp = &unimp
 	scratch(t, p, 0x100000)
@@ -277,9 +278,9 @@ func TestStraceDispatch(t *testing.T) {
 		th.Syscall()
 		return c.R[riscv64.RegA0]
 	}
-	call(syscalls.SysOpenat, atFdcwd, 0x100000, 0, 0)
-	call(syscalls.SysGetpid)
-	call(syscalls.SysRiscvHwprobe, 1, 2, 3, 4, 5, 6)
+	call(linux.SysOpenat, atFdcwd, 0x100000, 0, 0)
+	call(linux.SysGetpid)
+	call(linux.SysRiscvHwprobe, 1, 2, 3, 4, 5, 6)
 	call(9999)
 	pid := p.PID
 	want := []string{

@@ -1,7 +1,6 @@
-// Package syscalls holds OS ABI data and machinery shared by the
-// personalities: generated Linux syscall numbers and errno values, the
-// syscall record type that drives dispatch, -strace and the compatibility
-// listing, guest struct layouts with their converters, and flag tables.
+// Package syscalls is the OS-neutral machinery of the personalities'
+// system calls: the record type that drives dispatch, -strace and the
+// compatibility listing, the number tables it is built from, argument
+// kinds and flag maps. Each OS's numbers, errnos, constants and struct
+// layouts are in its own package: syscalls/linux, syscalls/freebsd.
 package syscalls
-
-//go:generate go run ./gen -o .

@@ -10,9 +10,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"golang.org/x/sys/unix"
-
-	"github.com/gemu-project/gemu/syscalls"
 )
 
 // Guest core dumps (#20 class 2): a guest killed by a signal whose
@@ -34,7 +33,7 @@ var corePatternFile = "/proc/sys/kernel/core_pattern"
 // a core dump when the signal's default action is one.
 func (p *Process) ExitSignal(t *Thread, info SigInfo) {
 	sig := int(info.Signo)
-	if syscalls.SignalDefault(sig) != syscalls.ActCore || t == nil {
+	if linux.SignalDefault(sig) != linux.ActCore || t == nil {
 		p.Exit(Status{Signal: sig})
 		return
 	}

@@ -4,7 +4,7 @@ import (
 	"debug/elf"
 
 	"github.com/gemu-project/gemu/debugapi"
-	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/targets"
 )
 
@@ -36,7 +36,7 @@ func (p *Process) Machine() elf.Machine { return p.arch.Machine() }
 func (p *Process) OpenHostFiles(open func() error) error { return ParkHostFDs(open) }
 
 // Kill ends the process as SIGKILL would (the debugger's kill).
-func (p *Process) Kill() { p.Exit(Status{Signal: syscalls.SIGKILL}) }
+func (p *Process) Kill() { p.Exit(Status{Signal: linux.SIGKILL}) }
 
 // debugThread registers a new thread with the debugger, if any; a thread
 // of a process without one (a vfork child) running on a debugged engine
@@ -70,7 +70,7 @@ func (t *Thread) debugTrap() {
 // debugInject queues a signal the debugger asked for (GDB "signal SIG",
 // or C/S packets on a thread that did not stop for a signal).
 func (t *Thread) debugInject(sig int) {
-	if sig < 1 || sig > syscalls.NSIG {
+	if sig < 1 || sig > linux.NSIG {
 		return
 	}
 	info := SigInfo{Signo: int32(sig), Code: SiKernel, seen: true}

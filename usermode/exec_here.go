@@ -9,7 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/loader"
-	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/translate"
 )
 
@@ -108,7 +108,7 @@ func (t *Thread) ExecHere(prog string, argv, envp []string) uint64 {
 	p.AS, p.img, p.Brk, p.tramp, p.ForkImage = as, img, img.BrkStart, 0, false
 	p.Opts.Env = envp
 	resetHandlers(&p.Sigacts)
-	p.SetHostChildPolicy(p.Sigacts[syscalls.SIGCHLD])
+	p.SetHostChildPolicy(p.Sigacts[linux.SIGCHLD])
 	p.OS.ExecReset()
 	p.Mu.Unlock()
 	p.OS.ExecDone()
@@ -121,7 +121,7 @@ func (t *Thread) ExecHere(prog string, argv, envp []string) uint64 {
 		p.Opts.Engine(p.engine)
 	}
 	if p.Tracer != nil {
-		p.Tracer = &syscalls.Tracer{ABI: p.ABI, Mem: as}
+		p.Tracer = &linux.Tracer{ABI: p.ABI, Mem: as}
 	}
 	oldEngine.FlushAll()
 	oldAS.Close()
@@ -143,7 +143,7 @@ func (t *Thread) newImageThread() {
 	cpu.Env = t
 	t.CPU = cpu
 	t.ClearTID, t.RobustList, t.RobustLen = 0, 0, 0
-	t.Altstack = syscalls.StackT{Flags: syscalls.SsDisable}
+	t.Altstack = linux.StackT{Flags: linux.SsDisable}
 	t.restart, t.RestoreMask = restartState{}, false
 	if t.Wake.Load() {
 		cpu.RequestExit()
@@ -153,11 +153,11 @@ func (t *Thread) newImageThread() {
 // resetHandlers is what execve does to the actions (kernel/signal.c
 // flush_signal_handlers): caught signals go back to SIG_DFL, ignored ones
 // stay ignored, and flags and masks are cleared for all.
-func resetHandlers(acts *[syscalls.NSIG + 1]syscalls.Sigaction) {
+func resetHandlers(acts *[linux.NSIG + 1]linux.Sigaction) {
 	for i, a := range acts {
-		acts[i] = syscalls.Sigaction{}
-		if a.Handler == syscalls.SigIgn {
-			acts[i].Handler = syscalls.SigIgn
+		acts[i] = linux.Sigaction{}
+		if a.Handler == linux.SigIgn {
+			acts[i].Handler = linux.SigIgn
 		}
 	}
 }

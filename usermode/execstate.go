@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unsafe"
 
-	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"golang.org/x/sys/unix"
 )
 
@@ -22,8 +22,8 @@ func (s execState) String() string {
 // ExecStateFor is t's state to pass on. Call with p.mu held.
 func (p *Process) ExecStateFor(t *Thread) execState {
 	s := execState{Mask: t.Sigmask, pending: t.Pending.Mask | p.Shared.Mask}
-	for sig := 1; sig <= syscalls.NSIG; sig++ {
-		if p.Sigacts[sig].Handler == syscalls.SigIgn {
+	for sig := 1; sig <= linux.NSIG; sig++ {
+		if p.Sigacts[sig].Handler == linux.SigIgn {
 			s.Ignored |= SigBit(sig)
 		}
 	}
@@ -51,13 +51,13 @@ func takeExecState(env []string) (execState, []string) {
 // ignored for the guest (nohup, shells' background jobs).
 func hostExecState() execState {
 	var s execState
-	for sig := 1; sig <= syscalls.NSIG; sig++ {
-		if sig == syscalls.SIGKILL || sig == syscalls.SIGSTOP || sig == KickSig {
+	for sig := 1; sig <= linux.NSIG; sig++ {
+		if sig == linux.SIGKILL || sig == linux.SIGSTOP || sig == KickSig {
 			continue
 		}
 		var old [4]uint64
 		_, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), 0, uintptr(unsafe.Pointer(&old)), 8, 0, 0)
-		if e == 0 && old[0] == syscalls.SigIgn {
+		if e == 0 && old[0] == linux.SigIgn {
 			s.Ignored |= SigBit(sig)
 		}
 	}
@@ -70,9 +70,9 @@ func (p *Process) applyExecState(t *Thread) {
 	p.Mu.Lock()
 	defer p.Mu.Unlock()
 	t.Sigmask = s.Mask &^ Unblockable
-	for sig := 1; sig <= syscalls.NSIG; sig++ {
+	for sig := 1; sig <= linux.NSIG; sig++ {
 		if s.Ignored&SigBit(sig) != 0 || isStartIgnored(sig) {
-			p.Sigacts[sig].Handler = syscalls.SigIgn
+			p.Sigacts[sig].Handler = linux.SigIgn
 		}
 		if s.pending&SigBit(sig) != 0 {
 			p.Shared.add(SigInfo{Signo: int32(sig), Code: SiUser})

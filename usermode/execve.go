@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/targets"
 )
 
@@ -227,10 +227,10 @@ func (t *Thread) execSignals(foreign bool) (mask, ignored uint64) {
 // hostExec execs from t's host thread with that signal state, and puts
 // gemu's back if the execve fails.
 func (t *Thread) hostExec(exe string, args, env []string, mask, ignored uint64, before func(*Thread)) error {
-	var saved [syscalls.NSIG + 1][4]uint64
-	ign := [4]uint64{syscalls.SigIgn}
+	var saved [linux.NSIG + 1][4]uint64
+	ign := [4]uint64{linux.SigIgn}
 	ignored &^= SyncSignals
-	for sig := 1; sig <= syscalls.NSIG; sig++ {
+	for sig := 1; sig <= linux.NSIG; sig++ {
 		if ignored&SigBit(sig) != 0 {
 			unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&ign)), uintptr(unsafe.Pointer(&saved[sig])), 8, 0, 0)
 		}
@@ -242,7 +242,7 @@ func (t *Thread) hostExec(exe string, args, env []string, mask, ignored uint64, 
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&mask)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
 	err := HostExec(exe, args, env)
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&old)), 0, 8, 0, 0)
-	for sig := 1; sig <= syscalls.NSIG; sig++ {
+	for sig := 1; sig <= linux.NSIG; sig++ {
 		if ignored&SigBit(sig) != 0 {
 			unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&saved[sig])), 0, 8, 0, 0)
 		}

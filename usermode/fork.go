@@ -10,7 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/loader"
-	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/translate"
 )
 
@@ -42,8 +42,8 @@ import (
 // glibc's fork passes CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID|SIGCHLD
 // (sysdeps/unix/sysv/linux/arch-fork.h). CLONE_VFORK without CLONE_VM is
 // accepted as a plain fork (the parent does not wait for the exec).
-const forkFlags = syscalls.CloneChildSettid | syscalls.CloneChildCleartid | syscalls.CloneParentSettid |
-	syscalls.CloneSettls | syscalls.CloneVfork | syscalls.CloneDetached | syscalls.CloneUntraced | syscalls.CloneIO |
+const forkFlags = linux.CloneChildSettid | linux.CloneChildCleartid | linux.CloneParentSettid |
+	linux.CloneSettls | linux.CloneVfork | linux.CloneDetached | linux.CloneUntraced | linux.CloneIO |
 	CloneClearSighand | NsFlags
 
 // forkResumeVar announces a fork child to the re-executed gemu:
@@ -63,9 +63,9 @@ type forkState struct {
 	PC       uint64
 	Brk      uint64
 	Tramp    uint64
-	Sigacts  [syscalls.NSIG + 1]syscalls.Sigaction
+	Sigacts  [linux.NSIG + 1]linux.Sigaction
 	Mask     uint64
-	Alt      syscalls.StackT
+	Alt      linux.StackT
 	ClearTID uint64 // CLONE_CHILD_CLEARTID address
 	SetTID   uint64 // CLONE_CHILD_SETTID address
 	MmapBase uint64
@@ -121,7 +121,7 @@ func (t *Thread) Fork(flags, newsp, ptid, tls, ctid uint64) uint64 {
 	if e != 0 {
 		return Errno(e)
 	}
-	if flags&syscalls.CloneParentSettid != 0 {
+	if flags&linux.CloneParentSettid != 0 {
 		p.AS.Store32(ptid, uint32(pid))
 	}
 	return uint64(pid)
@@ -216,7 +216,7 @@ func (t *Thread) forkState(flags, newsp, tls, ctid uint64) forkState {
 	if newsp != 0 {
 		p.arch.SetSP(c, newsp)
 	}
-	if flags&syscalls.CloneSettls != 0 {
+	if flags&linux.CloneSettls != 0 {
 		p.arch.SetTLS(c, tls)
 	}
 	st := forkState{Arch: p.arch.Name(), Image: *p.img, R: c.R, PC: c.PC, Brk: p.Brk, Tramp: p.tramp,
@@ -226,10 +226,10 @@ func (t *Thread) forkState(flags, newsp, tls, ctid uint64) forkState {
 	if flags&CloneClearSighand != 0 {
 		clearHandlers(&st.Sigacts)
 	}
-	if flags&syscalls.CloneChildCleartid != 0 {
+	if flags&linux.CloneChildCleartid != 0 {
 		st.ClearTID = ctid
 	}
-	if flags&syscalls.CloneChildSettid != 0 {
+	if flags&linux.CloneChildSettid != 0 {
 		st.SetTID = ctid
 	}
 	return st
@@ -237,10 +237,10 @@ func (t *Thread) forkState(flags, newsp, tls, ctid uint64) forkState {
 
 // clearHandlers is CLONE_CLEAR_SIGHAND: handled signals go back to
 // SIG_DFL, ignored ones stay ignored (clone(2)).
-func clearHandlers(acts *[syscalls.NSIG + 1]syscalls.Sigaction) {
+func clearHandlers(acts *[linux.NSIG + 1]linux.Sigaction) {
 	for i, a := range acts {
-		if a.Handler != syscalls.SigIgn {
-			acts[i] = syscalls.Sigaction{}
+		if a.Handler != linux.SigIgn {
+			acts[i] = linux.Sigaction{}
 		}
 	}
 }
@@ -388,7 +388,7 @@ func writeForkState(fd int, st *forkState) (int64, error) {
 // NsFlags are the namespace flags of clone and unshare
 // (include/uapi/linux/sched.h); CLONE_NEWTIME shares its bit with the
 // exit signal in clone, so only unshare and clone3 have it.
-const NsFlags = syscalls.CloneNewns | syscalls.CloneNewcgroup | syscalls.CloneNewuts | syscalls.CloneNewipc |
-	syscalls.CloneNewuser | syscalls.CloneNewpid | syscalls.CloneNewnet
+const NsFlags = linux.CloneNewns | linux.CloneNewcgroup | linux.CloneNewuts | linux.CloneNewipc |
+	linux.CloneNewuser | linux.CloneNewpid | linux.CloneNewnet
 
 const CloneClearSighand = 0x100000000

@@ -8,7 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/loader"
-	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/translate"
 )
 
@@ -156,10 +156,10 @@ func decodeForkState(b []byte) (*forkState, error) {
 	}
 	st.PC, st.Brk, st.Tramp = r.u64(), r.u64(), r.u64()
 	for i := range st.Sigacts {
-		st.Sigacts[i] = syscalls.Sigaction{Handler: r.u64(), Flags: r.u64(), Restorer: r.u64(), Mask: r.u64()}
+		st.Sigacts[i] = linux.Sigaction{Handler: r.u64(), Flags: r.u64(), Restorer: r.u64(), Mask: r.u64()}
 	}
 	st.Mask = r.u64()
-	st.Alt = syscalls.StackT{SP: r.u64(), Flags: int32(r.i64()), Size: r.u64()}
+	st.Alt = linux.StackT{SP: r.u64(), Flags: int32(r.i64()), Size: r.u64()}
 	st.ClearTID, st.SetTID, st.MmapBase, st.MinAddr = r.u64(), r.u64(), r.u64(), r.u64()
 	if n := r.count(8); n > 0 {
 		st.VMAs = make([]forkVMA, n)

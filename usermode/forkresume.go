@@ -11,7 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/loader"
-	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/translate"
 )
 
@@ -54,7 +54,7 @@ type forkResume struct {
 	r        [256]uint64
 	pc       uint64
 	mask     uint64
-	alt      syscalls.StackT
+	alt      linux.StackT
 	clearTID uint64
 	setTID   uint64
 }

@@ -8,9 +8,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"golang.org/x/sys/unix"
-
-	"github.com/gemu-project/gemu/syscalls"
 )
 
 // Host side of guest signals.
@@ -46,7 +45,7 @@ func installKick() {
 		kickCode = code
 		base := uint64(uintptr(unsafe.Pointer(&code[0])))
 		// SA_ONSTACK: run on the thread's Go signal stack, never on a goroutine stack.
-		act := [4]uint64{base, syscalls.SaOnstack | syscalls.SaRestorer, base + 1, 0}
+		act := [4]uint64{base, linux.SaOnstack | linux.SaRestorer, base + 1, 0}
 		unix.RawSyscall6(unix.SYS_RT_SIGACTION, KickSig, uintptr(unsafe.Pointer(&act)), 0, 8, 0, 0)
 	})
 }

@@ -10,9 +10,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"golang.org/x/sys/unix"
-
-	"github.com/gemu-project/gemu/syscalls"
 )
 
 // Host signals for the guest (kill from another process, a terminal's
@@ -92,10 +91,10 @@ func catchHostSignals() {
 // the extra flags SIGCHLD may carry. Call with hostSigs held.
 func setHostAction(sig int, catch bool, flags uint64) {
 	// x86_64 struct kernel_sigaction: handler, flags, restorer, mask
-	act := [4]uint64{syscalls.SigIgn}
+	act := [4]uint64{linux.SigIgn}
 	if catch {
 		act = [4]uint64{uint64(hostSigHandlerPC()),
-			flags | syscalls.SaSiginfo | syscalls.SaOnstack | syscalls.SaRestart | syscalls.SaRestorer,
+			flags | linux.SaSiginfo | linux.SaOnstack | linux.SaRestart | linux.SaRestorer,
 			uint64(restorerPC()), HeldAcrossExec()}
 		hostSigs.caught |= SigBit(sig)
 	} else {
@@ -129,14 +128,14 @@ func HostSignalWanted(sig int) {
 // reaps them itself and wait ends in ECHILD; with SA_NOCLDSTOP it sends
 // no SIGCHLD for stops (sigaction(2)). Not from a vfork child, whose
 // dispositions are its own (spawnJob.ignored carries them).
-func (p *Process) SetHostChildPolicy(act syscalls.Sigaction) {
+func (p *Process) SetHostChildPolicy(act linux.Sigaction) {
 	hostSigs.Lock()
 	defer hostSigs.Unlock()
-	if p.Vfork != nil || hostSigs.ring == nil || hostSigs.startIgnored&SigBit(syscalls.SIGCHLD) != 0 {
+	if p.Vfork != nil || hostSigs.ring == nil || hostSigs.startIgnored&SigBit(linux.SIGCHLD) != 0 {
 		return
 	}
-	const mirrored = syscalls.SaNocldwait | syscalls.SaNocldstop
-	setHostAction(syscalls.SIGCHLD, act.Handler != syscalls.SigIgn, act.Flags&mirrored)
+	const mirrored = linux.SaNocldwait | linux.SaNocldstop
+	setHostAction(linux.SIGCHLD, act.Handler != linux.SigIgn, act.Flags&mirrored)
 }
 
 // forwardHostSignals starts the reader: a thread of its own with the
@@ -231,7 +230,7 @@ func hostStop(sig int) {
 	hostSigs.Lock()
 	defer hostSigs.Unlock()
 	var dfl, old [4]uint64
-	set := sig != syscalls.SIGSTOP
+	set := sig != linux.SIGSTOP
 	if set {
 		unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&dfl)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
 	}

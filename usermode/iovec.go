@@ -3,7 +3,7 @@ package usermode
 import (
 	"unsafe"
 
-	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/translate"
 	"golang.org/x/sys/unix"
 )
@@ -26,16 +26,16 @@ func (t *Thread) HostIovecs(addr, n uint64) (iov []unix.Iovec, p uintptr) {
 
 // IovecsAt is HostIovecs with host(base, len) making each base a host one.
 func (t *Thread) IovecsAt(addr, n uint64, host func(base, n uint64) uintptr) (iov []unix.Iovec, p uintptr) {
-	bad := t.UserRange(addr, syscalls.IovecSize*min(n, IovMax+1))
+	bad := t.UserRange(addr, linux.IovecSize*min(n, IovMax+1))
 	if n > IovMax || n == 0 {
 		return nil, bad
 	}
-	g, err := t.P.AS.Slice(addr, syscalls.IovecSize*n, translate.ProtRead)
+	g, err := t.P.AS.Slice(addr, linux.IovecSize*n, translate.ProtRead)
 	if err != nil {
 		return nil, bad
 	}
 	iov = make([]unix.Iovec, n)
-	for i, v := range syscalls.DecodeIovecs(g) {
+	for i, v := range linux.DecodeIovecs(g) {
 		iov[i] = unix.Iovec{Base: (*byte)(HostPointer(host(v.Base, v.Len))), Len: v.Len}
 	}
 	return iov, uintptr(unsafe.Pointer(&iov[0]))

@@ -3,6 +3,7 @@ package usermode
 import (
 	"github.com/gemu-project/gemu/loader"
 	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/translate"
 )
@@ -12,7 +13,7 @@ import (
 // "One user-mode core, two personalities").
 type Personality interface {
 	// Tables gives the ABI and the syscall table for a guest CPU.
-	Tables(arch targets.Arch) (*syscalls.LinuxABI, *syscalls.Table[Handler], error)
+	Tables(arch targets.Arch) (*linux.LinuxABI, *syscalls.Table[Handler], error)
 	// NewState makes the personality's state of a new process.
 	NewState(p *Process) OSState
 	// Convention is the system-call register convention on arch.

@@ -24,6 +24,7 @@ import (
 	"github.com/gemu-project/gemu/debugapi"
 	"github.com/gemu-project/gemu/loader"
 	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/translate"
 )
@@ -96,7 +97,7 @@ func (s Status) ExitCode() int {
 // Process is one guest Linux process.
 type Process struct {
 	arch   targets.Arch
-	ABI    *syscalls.LinuxABI
+	ABI    *linux.LinuxABI
 	AS     *translate.AddressSpace
 	engine *translate.Engine
 	// archive is the process tree's translation archive (archive.go).
@@ -109,12 +110,12 @@ type Process struct {
 	conv   SyscallConvention
 	frames SignalFrames // nil: the personality has none for arch
 	PID    int
-	Tracer *syscalls.Tracer
+	Tracer *linux.Tracer
 
 	Mu      sync.Mutex
 	Threads map[int]*Thread
 	Brk     uint64 // current program break
-	Sigacts [syscalls.NSIG + 1]syscalls.Sigaction
+	Sigacts [linux.NSIG + 1]linux.Sigaction
 	Shared  sigQueue     // process-directed pending signals
 	tramp   uint64       // the sigreturn trampoline page, once mapped
 	inherit execState    // signal state from the execve that started us
@@ -182,7 +183,7 @@ func NewProcess(arch targets.Arch, path string, argv []string, opts Options) (*P
 		opts.Engine(p.engine)
 	}
 	if opts.Strace != nil {
-		p.Tracer = &syscalls.Tracer{ABI: p.ABI, Mem: p.AS}
+		p.Tracer = &linux.Tracer{ABI: p.ABI, Mem: p.AS}
 	}
 	return p, nil
 }

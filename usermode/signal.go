@@ -6,7 +6,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/translate"
 )
 
@@ -82,7 +82,7 @@ func SigBit(sig int) uint64 { return 1 << (sig - 1) }
 
 func (q *sigQueue) add(info SigInfo) {
 	sig := int(info.Signo)
-	if sig < syscalls.SIGRTMIN && q.Mask&SigBit(sig) != 0 {
+	if sig < linux.SIGRTMIN && q.Mask&SigBit(sig) != 0 {
 		return
 	}
 	q.Mask |= SigBit(sig)
@@ -114,8 +114,8 @@ func (q *sigQueue) Take(sig int) SigInfo {
 }
 
 // syncMask are the signals the kernel dequeues first (kernel/signal.c SYNCHRONOUS_MASK).
-const syncMask = 1<<(syscalls.SIGSEGV-1) | 1<<(syscalls.SIGBUS-1) | 1<<(syscalls.SIGILL-1) |
-	1<<(syscalls.SIGTRAP-1) | 1<<(syscalls.SIGFPE-1) | 1<<(syscalls.SIGSYS-1)
+const syncMask = 1<<(linux.SIGSEGV-1) | 1<<(linux.SIGBUS-1) | 1<<(linux.SIGILL-1) |
+	1<<(linux.SIGTRAP-1) | 1<<(linux.SIGFPE-1) | 1<<(linux.SIGSYS-1)
 
 // nextSignal picks the signal to dequeue from a set: synchronous first, then the lowest.
 func nextSignal(set uint64) int {
@@ -167,30 +167,30 @@ func (t *Thread) SigReady() bool {
 // Ignored reports whether act discards sig at generation (signal(7):
 // SIG_IGN, or a default action of ignore; stop signals stop the host
 // process in send, and SIGCONT continues it on the host).
-func Ignored(act syscalls.Sigaction, sig int) bool {
-	if act.Handler == syscalls.SigIgn {
+func Ignored(act linux.Sigaction, sig int) bool {
+	if act.Handler == linux.SigIgn {
 		return true
 	}
-	if act.Handler != syscalls.SigDfl {
+	if act.Handler != linux.SigDfl {
 		return false
 	}
-	switch syscalls.SignalDefault(sig) {
-	case syscalls.ActIgnore, syscalls.ActStop, syscalls.ActCont:
+	switch linux.SignalDefault(sig) {
+	case linux.ActIgnore, linux.ActStop, linux.ActCont:
 		return true
 	}
 	return false
 }
 
 // fatal reports whether the default action of sig ends the process.
-func fatal(act syscalls.Sigaction, sig int) bool {
-	if sig == syscalls.SIGKILL {
+func fatal(act linux.Sigaction, sig int) bool {
+	if sig == linux.SIGKILL {
 		return true
 	}
-	if act.Handler != syscalls.SigDfl {
+	if act.Handler != linux.SigDfl {
 		return false
 	}
-	d := syscalls.SignalDefault(sig)
-	return d == syscalls.ActTerm || d == syscalls.ActCore
+	d := linux.SignalDefault(sig)
+	return d == linux.ActTerm || d == linux.ActCore
 }
 
 // Send generates a signal: for thread target, or for the process when
@@ -204,7 +204,7 @@ func (p *Process) Post(target, from *Thread, info SigInfo) (bool, uint64) {
 	sig := int(info.Signo)
 	p.Mu.Lock()
 	act := p.Sigacts[sig]
-	blocks := func(t *Thread) bool { return (t.Sigmask|t.RealBlocked)&SigBit(sig) != 0 && sig != syscalls.SIGKILL }
+	blocks := func(t *Thread) bool { return (t.Sigmask|t.RealBlocked)&SigBit(sig) != 0 && sig != linux.SIGKILL }
 	to := target
 	if to == nil {
 		if from != nil && from.P == p && !blocks(from) {
@@ -219,7 +219,7 @@ func (p *Process) Post(target, from *Thread, info SigInfo) (bool, uint64) {
 		}
 	}
 	if to != nil && !blocks(to) {
-		if act.Handler == syscalls.SigDfl && syscalls.SignalDefault(sig) == syscalls.ActStop {
+		if act.Handler == linux.SigDfl && linux.SignalDefault(sig) == linux.ActStop {
 			p.Mu.Unlock()
 			hostStop(sig)
 			return false, 0
@@ -228,7 +228,7 @@ func (p *Process) Post(target, from *Thread, info SigInfo) (bool, uint64) {
 			p.Mu.Unlock()
 			return false, 0
 		}
-		if fatal(act, sig) && syscalls.SignalDefault(sig) != syscalls.ActCore {
+		if fatal(act, sig) && linux.SignalDefault(sig) != linux.ActCore {
 			p.Mu.Unlock()
 			p.Exit(Status{Signal: sig})
 			return false, 0
@@ -240,9 +240,9 @@ func (p *Process) Post(target, from *Thread, info SigInfo) (bool, uint64) {
 	if target != nil {
 		q = &target.Pending
 	}
-	if sig >= syscalls.SIGRTMIN || q.Mask&SigBit(sig) == 0 {
+	if sig >= linux.SIGRTMIN || q.Mask&SigBit(sig) == 0 {
 		if p.sigpendingFull(&info) {
-			if sig >= syscalls.SIGRTMIN && info.Code != SiUser {
+			if sig >= linux.SIGRTMIN && info.Code != SiUser {
 				p.Mu.Unlock()
 				return false, Errno(unix.EAGAIN)
 			}
@@ -273,7 +273,7 @@ func (p *Process) Post(target, from *Thread, info SigInfo) (bool, uint64) {
 // for when the timer was made. The kernel counts per user; gemu counts
 // the queued signals of this process. Call with p.mu held.
 func (p *Process) sigpendingFull(info *SigInfo) bool {
-	if info.Code == SiTimer || (int(info.Signo) < syscalls.SIGRTMIN && info.Code >= 0) {
+	if info.Code == SiTimer || (int(info.Signo) < linux.SIGRTMIN && info.Code >= 0) {
 		return false
 	}
 	rl := p.sigpendingLimit()
@@ -358,7 +358,7 @@ func (t *Thread) handleSignals() {
 		p.Mu.Unlock()
 		if err != nil {
 			// force_sigsegv: the frame could not be written.
-			p.ExitSignal(t, SigInfo{Signo: syscalls.SIGSEGV, Code: SiKernel})
+			p.ExitSignal(t, SigInfo{Signo: linux.SIGSEGV, Code: SiKernel})
 			t.Exited = true
 			return
 		}
@@ -377,7 +377,7 @@ func (t *Thread) handleSignals() {
 
 // setupFrame runs the handler of sig on t (Linux arch/riscv/kernel/signal.c
 // handle_signal + kernel/signal.c signal_setup_done). Call with p.mu held.
-func (t *Thread) setupFrame(sig int, info *SigInfo, act syscalls.Sigaction) error {
+func (t *Thread) setupFrame(sig int, info *SigInfo, act linux.Sigaction) error {
 	p, c := t.P, t.CPU
 	fr := p.frames
 	if fr == nil {
@@ -385,7 +385,7 @@ func (t *Thread) setupFrame(sig int, info *SigInfo, act syscalls.Sigaction) erro
 		return translate.ErrFault
 	}
 	if t.restart.code != 0 {
-		if t.restart.code == RestartSys && act.Flags&syscalls.SaRestart != 0 {
+		if t.restart.code == RestartSys && act.Flags&linux.SaRestart != 0 {
 			c.PC -= p.conv.SyscallInsnLen()
 			p.conv.SetSyscallResult(c, t.restart.a0)
 		} else {
@@ -401,10 +401,10 @@ func (t *Thread) setupFrame(sig int, info *SigInfo, act syscalls.Sigaction) erro
 	f := SigFrame{Sig: sig, Info: info.Encode(), Handler: act.Handler, SP: sp, Mask: old,
 		StackSP: t.Altstack.SP, StackLen: t.Altstack.Size, StackFlg: t.AltFlags(sp)}
 	onAlt := false
-	if act.Flags&syscalls.SaOnstack != 0 && t.Altstack.Flags&syscalls.SsDisable == 0 && !t.OnAltStack(sp) {
+	if act.Flags&linux.SaOnstack != 0 && t.Altstack.Flags&linux.SsDisable == 0 && !t.OnAltStack(sp) {
 		f.SP, onAlt = t.Altstack.SP+t.Altstack.Size, true
 	}
-	if act.Flags&syscalls.SaRestorer != 0 && act.Restorer != 0 {
+	if act.Flags&linux.SaRestorer != 0 && act.Restorer != 0 {
 		f.Return = act.Restorer
 	} else {
 		tr, err := p.trampoline(fr)
@@ -417,16 +417,16 @@ func (t *Thread) setupFrame(sig int, info *SigInfo, act syscalls.Sigaction) erro
 		return err
 	}
 	if onAlt && uint32(t.Altstack.Flags)&SSAutodisarm != 0 {
-		t.Altstack = syscalls.StackT{Flags: syscalls.SsDisable}
+		t.Altstack = linux.StackT{Flags: linux.SsDisable}
 	}
 	t.Sigmask |= act.Mask
-	if act.Flags&syscalls.SaNodefer == 0 {
+	if act.Flags&linux.SaNodefer == 0 {
 		t.Sigmask |= SigBit(sig)
 	}
 	t.Sigmask &^= Unblockable
-	if act.Flags&syscalls.SaResethand != 0 {
+	if act.Flags&linux.SaResethand != 0 {
 		// Only the handler is reset; the flags stay (kernel/signal.c get_signal).
-		p.Sigacts[sig].Handler = syscalls.SigDfl
+		p.Sigacts[sig].Handler = linux.SigDfl
 	}
 	c.ClearReservation()
 	return nil
@@ -435,16 +435,16 @@ func (t *Thread) setupFrame(sig int, info *SigInfo, act syscalls.Sigaction) erro
 // OnAltStack is the kernel's on_sig_stack (stacks grow down).
 func (t *Thread) OnAltStack(sp uint64) bool {
 	a := t.Altstack
-	return a.Flags&syscalls.SsDisable == 0 && sp > a.SP && sp-a.SP <= a.Size
+	return a.Flags&linux.SsDisable == 0 && sp > a.SP && sp-a.SP <= a.Size
 }
 
 // AltFlags is sas_ss_flags plus SS_AUTODISARM, as sigaltstack and uc_stack report them.
 func (t *Thread) AltFlags(sp uint64) int32 {
 	switch {
-	case t.Altstack.Flags&syscalls.SsDisable != 0:
-		return syscalls.SsDisable
+	case t.Altstack.Flags&linux.SsDisable != 0:
+		return linux.SsDisable
 	case t.OnAltStack(sp):
-		return syscalls.SsOnstack | t.Altstack.Flags&int32(-1<<31)
+		return linux.SsOnstack | t.Altstack.Flags&int32(-1<<31)
 	}
 	return t.Altstack.Flags
 }
@@ -471,18 +471,18 @@ func (p *Process) trampoline(fr SignalFrames) (uint64, error) {
 // (include/uapi/asm-generic/siginfo.h; arch/*/kernel/traps.c and
 // mm/fault.c raise them alike on arm64 and riscv).
 var faultSignals = [...]struct{ signo, code int32 }{
-	translate.ExcIllegal:    {syscalls.SIGILL, 1},  // ILL_ILLOPC
-	translate.ExcBreakpoint: {syscalls.SIGTRAP, 1}, // TRAP_BRKPT
-	translate.ExcUnmapped:   {syscalls.SIGSEGV, 1}, // SEGV_MAPERR
-	translate.ExcProtection: {syscalls.SIGSEGV, 2}, // SEGV_ACCERR
-	translate.ExcMisaligned: {syscalls.SIGBUS, 1},  // BUS_ADRALN
-	translate.ExcNoBacking:  {syscalls.SIGBUS, 2},  // BUS_ADRERR
+	translate.ExcIllegal:    {linux.SIGILL, 1},  // ILL_ILLOPC
+	translate.ExcBreakpoint: {linux.SIGTRAP, 1}, // TRAP_BRKPT
+	translate.ExcUnmapped:   {linux.SIGSEGV, 1}, // SEGV_MAPERR
+	translate.ExcProtection: {linux.SIGSEGV, 2}, // SEGV_ACCERR
+	translate.ExcMisaligned: {linux.SIGBUS, 1},  // BUS_ADRALN
+	translate.ExcNoBacking:  {linux.SIGBUS, 2},  // BUS_ADRERR
 }
 
 // faultInfo is the siginfo of the exception e.
 func faultInfo(e translate.ExitInfo) SigInfo {
 	if int(e.Exception) >= len(faultSignals) || faultSignals[e.Exception].signo == 0 {
-		return SigInfo{Signo: syscalls.SIGILL, Code: SiKernel, Fault: true, Addr: e.Addr}
+		return SigInfo{Signo: linux.SIGILL, Code: SiKernel, Fault: true, Addr: e.Addr}
 	}
 	f := faultSignals[e.Exception]
 	return SigInfo{Signo: f.signo, Code: f.code, Fault: true, Addr: e.Addr}
@@ -506,7 +506,7 @@ func (t *Thread) syncSignal() {
 	}
 	p.Mu.Lock()
 	act := p.Sigacts[signo]
-	if act.Handler == syscalls.SigDfl || act.Handler == syscalls.SigIgn || t.Sigmask&SigBit(signo) != 0 {
+	if act.Handler == linux.SigDfl || act.Handler == linux.SigIgn || t.Sigmask&SigBit(signo) != 0 {
 		p.Mu.Unlock()
 		t.traceSignal(&info) // the handled case is shown when it is taken
 		p.ExitSignal(t, info)
@@ -524,7 +524,7 @@ func (t *Thread) SenderInfo(sig int, code int32) SigInfo {
 }
 
 // Unblockable are SIGKILL and SIGSTOP.
-const Unblockable = 1<<(syscalls.SIGKILL-1) | 1<<(syscalls.SIGSTOP-1)
+const Unblockable = 1<<(linux.SIGKILL-1) | 1<<(linux.SIGSTOP-1)
 
 // SSAutodisarm is SS_AUTODISARM (Linux include/uapi/linux/signal.h).
 const SSAutodisarm = 1 << 31
@@ -532,7 +532,7 @@ const SSAutodisarm = 1 << 31
 // SetAction installs na as sig's action when set, as kernel/signal.c
 // do_sigaction does (SIG_IGN discards what is pending), and returns the
 // old one.
-func (p *Process) SetAction(sig int, na syscalls.Sigaction, set bool) syscalls.Sigaction {
+func (p *Process) SetAction(sig int, na linux.Sigaction, set bool) linux.Sigaction {
 	if set && !Ignored(na, sig) {
 		p.DrainIgnored(sig)
 	}
@@ -546,10 +546,10 @@ func (p *Process) SetAction(sig int, na syscalls.Sigaction, set bool) syscalls.S
 	if Ignored(na, sig) {
 		p.discard(sig)
 	}
-	if na.Handler != syscalls.SigIgn {
+	if na.Handler != linux.SigIgn {
 		HostSignalWanted(sig)
 	}
-	if sig == syscalls.SIGCHLD {
+	if sig == linux.SIGCHLD {
 		p.SetHostChildPolicy(na)
 	}
 	return old
@@ -579,11 +579,11 @@ func (t *Thread) ChangeMask(how int, v uint64, set bool) (uint64, bool) {
 		return old, true
 	}
 	switch how {
-	case syscalls.SigBlock:
+	case linux.SigBlock:
 		t.Sigmask |= v
-	case syscalls.SigUnblock:
+	case linux.SigUnblock:
 		t.Sigmask &^= v
-	case syscalls.SigSetmask:
+	case linux.SigSetmask:
 		t.Sigmask = v
 	default:
 		return old, false

@@ -3,9 +3,8 @@ package usermode
 import (
 	"time"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"golang.org/x/sys/unix"
-
-	"github.com/gemu-project/gemu/syscalls"
 )
 
 // Waits for signals that every personality's calls share (sigsuspend,
@@ -82,5 +81,5 @@ func (t *Thread) NextRestarts() bool {
 	p.Mu.Lock()
 	defer p.Mu.Unlock()
 	sig := nextSignal(t.Deliverable())
-	return sig != 0 && p.Sigacts[sig].Flags&syscalls.SaRestart != 0
+	return sig != 0 && p.Sigacts[sig].Flags&linux.SaRestart != 0
 }

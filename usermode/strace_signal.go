@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 )
 
 // -strace shows each signal as the guest takes it, in QEMU's format
@@ -20,9 +20,9 @@ var siCodeNames = map[int32]string{SiUser: "SI_USER", SiKernel: "SI_KERNEL", siQ
 var cldNames = []string{1: "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED"}
 
 func (s *SigInfo) straceString() string {
-	name := syscalls.SignalName(int(s.Signo))
+	name := linux.SignalName(int(s.Signo))
 	code, ok := siCodeNames[s.Code]
-	child := s.Signo == syscalls.SIGCHLD && s.Code >= 1 && int(s.Code) < len(cldNames)
+	child := s.Signo == linux.SIGCHLD && s.Code >= 1 && int(s.Code) < len(cldNames)
 	if child {
 		code, ok = cldNames[s.Code], true
 	}
@@ -32,7 +32,7 @@ func (s *SigInfo) straceString() string {
 	body := fmt.Sprintf("si_signo=%s, si_code=%s", name, code)
 	switch {
 	case s.Fault:
-		body += ", si_addr=" + syscalls.Pointer(s.Addr)
+		body += ", si_addr=" + linux.Pointer(s.Addr)
 	case child:
 		body += fmt.Sprintf(", si_pid=%d, si_uid=%d, si_status=%d", s.PID, s.UID, int32(s.Value))
 	case s.Code == SiTimer:

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/translate"
 )
 
@@ -27,7 +28,7 @@ type Thread struct {
 	RobustList uint64 // set_robust_list head, walked at death (linuxuser/robust.go)
 	RobustLen  uint64
 	Sigmask    uint64 // blocked signals, bit sig-1
-	Altstack   syscalls.StackT
+	Altstack   linux.StackT
 
 	// Signal state besides sigmask (guarded by Process.mu but wake and blockSeq).
 	Pending     sigQueue      // thread-directed signals
@@ -50,7 +51,7 @@ type Thread struct {
 }
 
 func (p *Process) NewThread(cpu *translate.CPU, tid int) *Thread {
-	t := &Thread{P: p, CPU: cpu, TID: tid, Altstack: syscalls.StackT{Flags: syscalls.SsDisable},
+	t := &Thread{P: p, CPU: cpu, TID: tid, Altstack: linux.StackT{Flags: linux.SsDisable},
 		kick: make(chan struct{}, 1)}
 	cpu.Env = t
 	p.debugThread(t)
@@ -112,7 +113,7 @@ func (t *Thread) Loop() {
 			// Exit requests: pending signals, or a dying process.
 		default:
 			t.P.Unimp("gemu: unexpected CPU exit %d at pc %#x", k, t.CPU.PC)
-			t.P.ExitSignal(t, SigInfo{Signo: syscalls.SIGILL, Code: SiKernel})
+			t.P.ExitSignal(t, SigInfo{Signo: linux.SIGILL, Code: SiKernel})
 		}
 		if t.Wake.Load() || t.restart.code != 0 || t.RestoreMask {
 			t.handleSignals()
@@ -133,7 +134,7 @@ func (t *Thread) finish() {
 	if t.ClearTID != 0 && !p.Exiting() {
 		if p.AS.Store32(t.ClearTID, 0) == nil {
 			// A shared wake, as the kernel does (kernel/fork.c mm_release).
-			unix.Syscall6(unix.SYS_FUTEX, p.AS.HostAddr(t.ClearTID), syscalls.FutexWake, 1, 0, 0, 0)
+			unix.Syscall6(unix.SYS_FUTEX, p.AS.HostAddr(t.ClearTID), linux.FutexWake, 1, 0, 0, 0)
 		}
 	}
 	p.Mu.Lock()
@@ -176,7 +177,7 @@ func (t *Thread) Syscall() {
 		r = Errno(unix.EINTR)
 	}
 	if p.Tracer != nil && rec.Ret != syscalls.RetNone {
-		p.logf(p.Opts.Strace, "%d %s%s\n", t.TID, p.Tracer.Call(rec.Name, rec.Args, *a), syscalls.Result(rec.Ret, r))
+		p.logf(p.Opts.Strace, "%d %s%s\n", t.TID, p.Tracer.Call(rec.Name, rec.Args, *a), linux.Result(rec.Ret, r))
 	}
 	if !t.NoResult {
 		p.conv.SetSyscallResult(c, r)
@@ -193,7 +194,7 @@ func (t *Thread) unsupported(nr uint64, rec *Record, a *Args) {
 	if p.Tracer != nil {
 		if rec != nil {
 			p.logf(p.Opts.Strace, "%d %s%s\n", t.TID, p.Tracer.Call(rec.Name, nil, *a),
-				syscalls.Result(syscalls.RetInt, Errno(unix.ENOSYS)))
+				linux.Result(syscalls.RetInt, Errno(unix.ENOSYS)))
 		} else {
 			p.logf(p.Opts.Strace, "%d Unknown syscall %d\n", t.TID, nr)
 		}

@@ -5,7 +5,7 @@ import (
 	"syscall"
 	"unsafe"
 
-	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"golang.org/x/sys/unix"
 )
 
@@ -77,7 +77,7 @@ func zombie(code, sig int, core *hostCore) (int, unix.Errno) {
 // sysVfork runs clone(CLONE_VM|CLONE_VFORK) children.
 func (t *Thread) Vfork(flags, newsp, ptid, tls, ctid uint64) uint64 {
 	p := t.P
-	if flags&(syscalls.CloneThread|syscalls.CloneSighand) != 0 || flags&0xff != syscalls.SIGCHLD {
+	if flags&(linux.CloneThread|linux.CloneSighand) != 0 || flags&0xff != linux.SIGCHLD {
 		// TODO(#4): other exit signals and shared handlers.
 		return Errno(unix.EINVAL)
 	}
@@ -86,7 +86,7 @@ func (t *Thread) Vfork(flags, newsp, ptid, tls, ctid uint64) uint64 {
 	if newsp != 0 {
 		p.arch.SetSP(c, newsp)
 	}
-	if flags&syscalls.CloneSettls != 0 {
+	if flags&linux.CloneSettls != 0 {
 		p.arch.SetTLS(c, tls)
 	}
 	vs := &vforkState{Parent: p, Done: make(chan int, 1), NsFlags: flags & NsFlags}
@@ -115,7 +115,7 @@ func (t *Thread) Vfork(flags, newsp, ptid, tls, ctid uint64) uint64 {
 		nt := child.NewThread(c, tid)
 		nt.Sigmask = mask
 		nt.Altstack = t.Altstack
-		if flags&syscalls.CloneChildSettid != 0 {
+		if flags&linux.CloneChildSettid != 0 {
 			p.AS.Store32(ctid, uint32(tid))
 		}
 		nt.Loop()
@@ -124,7 +124,7 @@ func (t *Thread) Vfork(flags, newsp, ptid, tls, ctid uint64) uint64 {
 	if pid < 0 {
 		return Errno(unix.Errno(-pid))
 	}
-	if flags&syscalls.CloneParentSettid != 0 {
+	if flags&linux.CloneParentSettid != 0 {
 		p.AS.Store32(ptid, uint32(pid))
 	}
 	return uint64(pid)

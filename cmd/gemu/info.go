@@ -9,6 +9,7 @@ import (
 	"github.com/gemu-project/gemu/bsduser"
 	"github.com/gemu-project/gemu/linuxuser"
 	"github.com/gemu-project/gemu/syscalls"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/usermode"
 )
@@ -65,7 +66,7 @@ func printSyscalls(osName, archName string) error {
 func syscallTable(osName string, arch targets.Arch) (*syscalls.Table[usermode.Handler], error) {
 	switch osName {
 	case "linux":
-		abi, err := syscalls.LinuxABIFor(arch.Name())
+		abi, err := linux.LinuxABIFor(arch.Name())
 		if err != nil {
 			return nil, err
 		}

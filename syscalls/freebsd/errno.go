@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"golang.org/x/sys/unix"
-
-	"github.com/gemu-project/gemu/syscalls"
 )
 
 // Errno is a FreeBSD errno value (FreeBSD sys/sys/errno.h).
@@ -94,17 +93,17 @@ var errnoMaps = sync.OnceValue(func() [2]map[int]int {
 		byName[name] = e
 	}
 	toBSD, toLinux := map[int]int{}, map[int]int{}
-	for linux := 1; linux <= maxLinuxErrno; linux++ {
-		bsd, ok := byName[syscalls.ErrnoName(linux)]
+	for host := 1; host <= maxLinuxErrno; host++ {
+		bsd, ok := byName[linux.ErrnoName(host)]
 		if !ok {
-			bsd, ok = linuxOnlyErrnos[unix.Errno(linux)]
+			bsd, ok = linuxOnlyErrnos[unix.Errno(host)]
 		}
 		if !ok {
 			continue
 		}
-		toBSD[linux] = int(bsd)
-		if _, seen := toLinux[int(bsd)]; !seen && byName[syscalls.ErrnoName(linux)] == bsd {
-			toLinux[int(bsd)] = linux
+		toBSD[host] = int(bsd)
+		if _, seen := toLinux[int(bsd)]; !seen && byName[linux.ErrnoName(host)] == bsd {
+			toLinux[int(bsd)] = host
 		}
 	}
 	for bsd, linux := range freebsdOnlyErrnos {

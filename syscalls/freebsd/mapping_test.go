@@ -3,18 +3,17 @@ package freebsd
 import (
 	"testing"
 
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"golang.org/x/sys/unix"
-
-	"github.com/gemu-project/gemu/syscalls"
 )
 
 func TestEveryLinuxErrnoMaps(t *testing.T) {
 	for n := 1; n <= maxLinuxErrno; n++ {
-		if syscalls.ErrnoName(n) == "E41" || syscalls.ErrnoName(n) == "E58" {
+		if linux.ErrnoName(n) == "E41" || linux.ErrnoName(n) == "E58" {
 			continue // unassigned in asm-generic/errno.h
 		}
 		if _, ok := errnoMaps()[0][n]; !ok {
-			t.Errorf("Linux %s (%d) has no FreeBSD errno", syscalls.ErrnoName(n), n)
+			t.Errorf("Linux %s (%d) has no FreeBSD errno", linux.ErrnoName(n), n)
 		}
 	}
 	for _, e := range errnoNames {

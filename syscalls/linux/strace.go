@@ -1,41 +1,12 @@
-package syscalls
+package linux
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/translate"
-)
-
-// ArgKind says how -strace prints one syscall argument, following QEMU's
-// linux-user/strace.c conventions.
-type ArgKind uint8
-
-const (
-	ArgInt        ArgKind = iota // int: signed 32-bit decimal
-	ArgLong                      // long: signed 64-bit decimal
-	ArgHex                       // %#x
-	ArgOct                       // %#o (modes)
-	ArgPtr                       // 0x%016x or NULL
-	ArgStr                       // guest C string, quoted, or NULL
-	ArgDirFD                     // AT_FDCWD or the fd
-	ArgOpenFlags                 // O_RDONLY|O_CLOEXEC...
-	ArgOpenMode                  // the mode, only when O_CREAT or O_TMPFILE was given
-	ArgProt                      // PROT_READ|PROT_WRITE
-	ArgMmapFlags                 // MAP_PRIVATE|MAP_ANONYMOUS
-	ArgSignal                    // SIGSEGV
-	ArgClockID                   // CLOCK_MONOTONIC
-	ArgFutexOp                   // FUTEX_PRIVATE_FLAG|FUTEX_WAIT
-	ArgCloneFlags                // CLONE_VM|...|SIGCHLD
-	ArgFcntlCmd                  // F_GETFD
-	ArgFcntlArg                  // omitted for commands without an argument
-	ArgSigHow                    // SIG_SETMASK
-	ArgMadvise                   // MADV_DONTNEED
-	ArgSockaddr                  // {sin_family=AF_INET,...}; its length is the next argument
-	ArgTimespec                  // {tv_sec = 1,tv_nsec = 0}
-	ArgSockDomain                // PF_INET
-	ArgSockType                  // SOCK_STREAM|SOCK_CLOEXEC
 )
 
 // Tracer formats syscalls of one guest process for -strace.
@@ -46,7 +17,7 @@ type Tracer struct {
 
 // Call formats "name(arg,arg)". With nil kinds it prints the six raw
 // arguments in decimal, like QEMU does for syscalls without a printer.
-func (t *Tracer) Call(name string, kinds []ArgKind, a [6]uint64) string {
+func (t *Tracer) Call(name string, kinds []syscalls.ArgKind, a [6]uint64) string {
 	var b strings.Builder
 	b.WriteString(name)
 	b.WriteByte('(')
@@ -75,75 +46,75 @@ func (t *Tracer) Call(name string, kinds []ArgKind, a [6]uint64) string {
 }
 
 // arg formats argument i; ok is false when it is not printed at all.
-func (t *Tracer) arg(k ArgKind, a [6]uint64, i int) (string, bool) {
+func (t *Tracer) arg(k syscalls.ArgKind, a [6]uint64, i int) (string, bool) {
 	v := a[i]
 	switch k {
-	case ArgInt:
+	case syscalls.ArgInt:
 		return itoa(int64(int32(v))), true
-	case ArgLong:
+	case syscalls.ArgLong:
 		return itoa(int64(v)), true
-	case ArgHex:
+	case syscalls.ArgHex:
 		return hex(v), true
-	case ArgOct:
+	case syscalls.ArgOct:
 		return oct(v), true
-	case ArgPtr:
+	case syscalls.ArgPtr:
 		return Pointer(v), true
-	case ArgStr:
+	case syscalls.ArgStr:
 		return t.str(v), true
-	case ArgDirFD:
+	case syscalls.ArgDirFD:
 		if int32(v) == AtFdcwd {
 			return "AT_FDCWD", true
 		}
 		return itoa(int64(int32(v))), true
-	case ArgOpenFlags:
+	case syscalls.ArgOpenFlags:
 		return t.openFlags(v), true
-	case ArgOpenMode:
+	case syscalls.ArgOpenMode:
 		if i == 0 || a[i-1]&(OCreat|0o20000000) == 0 {
 			return "", false
 		}
 		return oct(v), true
-	case ArgProt:
+	case syscalls.ArgProt:
 		return flagString(v, protNames, "PROT_NONE"), true
-	case ArgMmapFlags:
+	case syscalls.ArgMmapFlags:
 		return mmapFlagString(v), true
-	case ArgSignal:
+	case syscalls.ArgSignal:
 		return SignalName(int(int32(v))), true
-	case ArgClockID:
+	case syscalls.ArgClockID:
 		return lookup(clockNames, v), true
-	case ArgFutexOp:
+	case syscalls.ArgFutexOp:
 		return futexOpString(v), true
-	case ArgCloneFlags:
+	case syscalls.ArgCloneFlags:
 		return cloneFlagString(v), true
-	case ArgFcntlCmd:
+	case syscalls.ArgFcntlCmd:
 		return lookup(fcntlNames, v), true
-	case ArgFcntlArg:
+	case syscalls.ArgFcntlArg:
 		return fcntlArg(a[i-1], v)
-	case ArgSigHow:
+	case syscalls.ArgSigHow:
 		return lookup(sigHowNames, v), true
-	case ArgMadvise:
+	case syscalls.ArgMadvise:
 		return lookup(madviseNames, v), true
-	case ArgSockaddr:
+	case syscalls.ArgSockaddr:
 		n := uint64(0)
 		if i+1 < len(a) {
 			n = a[i+1]
 		}
 		return t.sockaddr(v, n), true
-	case ArgTimespec:
+	case syscalls.ArgTimespec:
 		return t.timespec(v), true
-	case ArgSockDomain:
+	case syscalls.ArgSockDomain:
 		return lookup(sockDomainNames, v), true
-	case ArgSockType:
+	case syscalls.ArgSockType:
 		return sockTypeString(v), true
 	}
 	return itoa(int64(v)), true
 }
 
 // Result formats " = value" for a raw syscall return value.
-func Result(kind RetKind, ret uint64) string {
+func Result(kind syscalls.RetKind, ret uint64) string {
 	if e := int64(ret); e < 0 && e >= -4095 {
 		return fmt.Sprintf(" = -1 errno=%d (%s)", -e, ErrnoMessage(int(-e)))
 	}
-	if kind == RetPtr {
+	if kind == syscalls.RetPtr {
 		return " = " + fmt.Sprintf("0x%016x", ret)
 	}
 	return " = " + itoa(int64(ret))

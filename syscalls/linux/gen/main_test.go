@@ -29,7 +29,7 @@ func TestGeneratedUpToDate(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("%s is stale: run go generate ./syscalls", name)
+			t.Errorf("%s is stale: run go generate ./syscalls/linux", name)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package syscalls
+package linux
 
 import (
 	"fmt"

@@ -1,6 +1,10 @@
-package syscalls
+package linux
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/gemu-project/gemu/syscalls"
+)
 
 // Open flags, asm-generic values (Linux include/uapi/asm-generic/fcntl.h).
 // The x86_64 host's asm/fcntl.h includes the same file, so these are the
@@ -29,51 +33,12 @@ const (
 	OTmpfile   = 0o20000000 | ODirectory // __O_TMPFILE|O_DIRECTORY
 )
 
-// FlagMap translates guest flag bits to host bits and back. Bits named in
-// no pair pass through unchanged.
-type FlagMap struct {
-	pairs               [][2]uint64 // {guest, host}
-	guestMask, hostMask uint64
-}
-
-// NewFlagMap builds a map from {guest, host} bit pairs.
-func NewFlagMap(pairs ...[2]uint64) *FlagMap {
-	m := &FlagMap{pairs: pairs}
-	for _, p := range pairs {
-		m.guestMask |= p[0]
-		m.hostMask |= p[1]
-	}
-	return m
-}
-
-// ToHost translates guest flags to host flags.
-func (m *FlagMap) ToHost(g uint64) uint64 {
-	h := g &^ m.guestMask
-	for _, p := range m.pairs {
-		if g&p[0] != 0 {
-			h |= p[1]
-		}
-	}
-	return h
-}
-
-// FromHost translates host flags to guest flags.
-func (m *FlagMap) FromHost(h uint64) uint64 {
-	g := h &^ m.hostMask
-	for _, p := range m.pairs {
-		if h&p[1] != 0 {
-			g |= p[0]
-		}
-	}
-	return g
-}
-
 // LinuxABI is what differs between the Linux guest architectures at the
 // syscall boundary.
 type LinuxABI struct {
 	Arch      string
-	Mask      ArchMask
-	OpenFlags *FlagMap
+	Mask      syscalls.ArchMask
+	OpenFlags *syscalls.FlagMap
 	Sigaction SigactionLayout
 	// Open flag names for -strace, in guest values.
 	openNames []flagName
@@ -89,14 +54,14 @@ const (
 
 var linuxABIs = map[string]*LinuxABI{
 	"riscv64": {
-		Arch: "riscv64", Mask: ArchRiscv64,
-		OpenFlags: NewFlagMap(), // asm-generic, identical to the host
+		Arch: "riscv64", Mask: syscalls.ArchRiscv64,
+		OpenFlags: syscalls.NewFlagMap(), // asm-generic, identical to the host
 		Sigaction: SigactionLayout{Size: 24},
 		openNames: openFlagNames(ODirectory, ONofollow, ODirect, OLargefile),
 	},
 	"aarch64": {
-		Arch: "aarch64", Mask: ArchAarch64,
-		OpenFlags: NewFlagMap(
+		Arch: "aarch64", Mask: syscalls.ArchAarch64,
+		OpenFlags: syscalls.NewFlagMap(
 			[2]uint64{aarch64ODirectory, ODirectory},
 			[2]uint64{aarch64ONofollow, ONofollow},
 			[2]uint64{aarch64ODirect, ODirect},

@@ -1,4 +1,4 @@
-package syscalls
+package linux
 
 // Constants of the 64-bit asm-generic Linux ABI that handlers and -strace
 // share. Values from the named Linux UAPI headers; the x86_64 host uses the

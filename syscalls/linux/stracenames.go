@@ -1,4 +1,4 @@
-package syscalls
+package linux
 
 // Names -strace prints for constant arguments (values from the Linux UAPI
 // headers cited beside each constant in consts.go).

@@ -1,8 +1,9 @@
-package syscalls
+package linux
 
 import (
 	"testing"
 
+	"github.com/gemu-project/gemu/syscalls"
 	"golang.org/x/sys/unix"
 )
 
@@ -51,26 +52,26 @@ func TestOpenFlagsAarch64(t *testing.T) {
 }
 
 func TestTable(t *testing.T) {
-	tb := NewTable[int](LinuxGeneric, ArchRiscv64)
-	if r := tb.Lookup(SysWrite); r == nil || r.Name != "write" || r.Support != Unimplemented {
+	tb := syscalls.NewTable[int](LinuxGeneric, syscalls.ArchRiscv64)
+	if r := tb.Lookup(SysWrite); r == nil || r.Name != "write" || r.Support != syscalls.Unimplemented {
 		t.Fatalf("write record %+v", r)
 	}
-	if err := tb.Define("write", Record[int]{Handler: 7, Support: Full}); err != nil {
+	if err := tb.Define("write", syscalls.Record[int]{Handler: 7, Support: syscalls.Full}); err != nil {
 		t.Fatal(err)
 	}
 	if r := tb.Lookup(64); r.Handler != 7 || r.Num != 64 {
 		t.Fatalf("defined record %+v", r)
 	}
-	if tb.Lookup(38) != nil || tb.Define("renameat", Record[int]{}) != nil {
+	if tb.Lookup(38) != nil || tb.Define("renameat", syscalls.Record[int]{}) != nil {
 		t.Error("renameat is aarch64-only")
 	}
-	if tb.Define("no_such_call", Record[int]{}) == nil {
+	if tb.Define("no_such_call", syscalls.Record[int]{}) == nil {
 		t.Error("unknown name accepted")
 	}
 	if tb.Lookup(SysRiscvFlushIcache).Name != "riscv_flush_icache" || tb.Lookup(1<<40) != nil {
 		t.Error("lookup")
 	}
-	a := NewTable[int](LinuxGeneric, ArchAarch64)
+	a := syscalls.NewTable[int](LinuxGeneric, syscalls.ArchAarch64)
 	if a.Lookup(38).Name != "renameat" || a.Lookup(259) != nil {
 		t.Error("aarch64 table")
 	}
