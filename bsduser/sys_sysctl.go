@@ -92,6 +92,7 @@ var sysctlNodes = []sysctlNode{
 	{"kern.smp.maxcpus", []int32{1, 0x1001}, i32(constant(maxCPUs))},
 	{"kern.proc.pathname", []int32{1, 14, 12}, nil}, // takes a pid: sysctlProc
 	{"kern.proc.args", []int32{1, 14, 7}, nil},
+	{"net.routetable", []int32{ctlNet, pfRoute}, nil}, // sysctlRoute
 }
 
 // machine and machineArch are hw.machine and hw.machine_arch (FreeBSD's
@@ -208,7 +209,11 @@ func sysctlAnswer(t *Thread, oid []int32, oldp, oldlenp, newp uint64) uint64 {
 		val = node.value(t.P)
 	} else {
 		var e uint64
-		if val, e = sysctlProc(t, node.oid, extra); e != 0 {
+		get := sysctlProc
+		if node.oid[0] == ctlNet {
+			get = sysctlRoute
+		}
+		if val, e = get(t, node.oid, extra); e != 0 {
 			return e
 		}
 	}
