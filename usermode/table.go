@@ -210,6 +210,9 @@ func DefineRows(t *syscalls.Table[Handler], rows []Row) error {
 		if seen[r.Name] {
 			return fmt.Errorf("two rows for %s", r.Name)
 		}
+		if len(r.Args) > len(Args{}) {
+			return fmt.Errorf("%s: %d argument kinds, a call has at most %d", r.Name, len(r.Args), len(Args{}))
+		}
 		seen[r.Name] = true
 		rec := Record{Handler: r.Handler, Args: r.Args, Ret: r.Ret, Support: r.Support, Note: r.Note}
 		if err := t.Define(r.Name, rec); err != nil {
