@@ -1,6 +1,8 @@
 package bsduser
 
 import (
+	"strings"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/gemu-project/gemu/syscalls/freebsd"
@@ -14,6 +16,7 @@ func sysMkdirat(t *Thread, a *Args) uint64 {
 	if e != 0 {
 		return e
 	}
+	path = followTrailingSlash(dirArg(a[0]), path)
 	return usermode.OK(unix.Mkdirat(dirArg(a[0]), path, uint32(a[2]&0o7777)))
 }
 
@@ -26,6 +29,7 @@ func sysUnlinkat(t *Thread, a *Args) uint64 {
 	if e != 0 {
 		return e
 	}
+	path = followTrailingSlash(dirArg(a[0]), path)
 	return usermode.OK(unix.Unlinkat(dirArg(a[0]), path, flags))
 }
 
@@ -38,6 +42,7 @@ func sysRenameat(t *Thread, a *Args) uint64 {
 	if e != 0 {
 		return e
 	}
+	from, to = followTrailingSlash(dirArg(a[0]), from), followTrailingSlash(dirArg(a[2]), to)
 	return usermode.OK(unix.Renameat(dirArg(a[0]), from, dirArg(a[2]), to))
 }
 
@@ -189,4 +194,33 @@ func sysFutimens(t *Thread, a *Args) uint64 {
 		return e
 	}
 	return usermode.OK(unix.UtimesNanoAt(fdArg(a[0]), "", ts, unix.AT_EMPTY_PATH))
+}
+
+// followTrailingSlash resolves a final symbolic link of a path that ends
+// in a slash: FreeBSD's namei follows it (sys/kern/vfs_lookup.c: a
+// trailing slash sets FOLLOW), so mkdir("link/") creates the link's
+// target and rename and rmdir act on it, where Linux's calls stop at the
+// link. Up to MAXSYMLINKS (32) links are followed.
+func followTrailingSlash(dir int, p string) string {
+	for range 32 {
+		base := strings.TrimRight(p, "/")
+		if base == p || base == "" {
+			return p
+		}
+		var st unix.Stat_t
+		if unix.Fstatat(dir, base, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || st.Mode&unix.S_IFMT != unix.S_IFLNK {
+			return p
+		}
+		buf := make([]byte, 4096)
+		n, err := unix.Readlinkat(dir, base, buf)
+		if err != nil {
+			return p
+		}
+		target := string(buf[:n])
+		if i := strings.LastIndexByte(base, '/'); i >= 0 && !strings.HasPrefix(target, "/") {
+			target = base[:i+1] + target
+		}
+		p = strings.TrimRight(target, "/") + "/"
+	}
+	return p
 }
