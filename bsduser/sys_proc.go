@@ -20,6 +20,7 @@ func init() {
 		def("getpgid", func(t *Thread, a *Args) uint64 { return usermode.Ret(unix.Getpgid(int(int32(a[0])))) }, aInt),
 		def("getsid", func(t *Thread, a *Args) uint64 { return usermode.Ret(unix.Getsid(int(int32(a[0])))) }, aInt),
 		def("setsid", sysSetsid),
+		partial("ptrace", sysPtrace, "refused with EPERM, as where a policy forbids tracing", aInt, aInt, aPtr, aInt),
 		def("umask", func(t *Thread, a *Args) uint64 { return uint64(unix.Umask(int(a[0] & 0o777))) }, aOct),
 	)
 }
@@ -44,3 +45,13 @@ func sysGetppid(t *Thread, a *Args) uint64 {
 }
 
 func sysSetsid(t *Thread, a *Args) uint64 { return t.Setsid() }
+
+// sysPtrace refuses tracing with EPERM, as a FreeBSD whose
+// security.bsd.unprivileged_proc_debug or a jail forbids it does
+// (sys/kern/sys_process.c p_candebug): a tracer would read gemu's host
+// state, not the guest's. Programs that ask for tracing (os/exec's
+// SysProcAttr.Ptrace) see the refusal they handle.
+func sysPtrace(t *Thread, a *Args) uint64 {
+	t.P.Unimp("gemu: FreeBSD ptrace request %d refused (EPERM)", int32(a[0]))
+	return usermode.Errno(unix.EPERM)
+}
