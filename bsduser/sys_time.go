@@ -36,6 +36,9 @@ func sysClockGettime(t *Thread, a *Args) uint64 {
 	if e != 0 {
 		return e
 	}
+	if sec, nsec, ok := usermode.FastClock(int32(id)); ok {
+		return putTimespec(t, a[1], unix.Timespec{Sec: sec, Nsec: nsec})
+	}
 	var ts unix.Timespec
 	if err := unix.ClockGettime(int32(id), &ts); err != nil {
 		return usermode.ErrRet(err)
