@@ -1,8 +1,13 @@
 package bsduser
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/gemu-project/gemu/loader"
+	"github.com/gemu-project/gemu/syscalls"
 	"github.com/gemu-project/gemu/syscalls/freebsd"
+	"github.com/gemu-project/gemu/syscalls/linux"
 	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/targets/aarch64"
 	"github.com/gemu-project/gemu/targets/riscv64"
@@ -98,6 +103,20 @@ func (v *convention) SetSyscallResult(c *translate.CPU, r uint64) {
 func (v *convention) setSecond(c *translate.CPU, r uint64) { c.R[v.arg0+1] = r }
 
 func (v *convention) SyscallInsnLen() uint64 { return 4 }
+
+// ResultText shows a failed call with FreeBSD's errno, as the guest
+// sees it, in -strace's format.
+func (v *convention) ResultText(kind syscalls.RetKind, r uint64) string {
+	if usermode.IsErr(r) {
+		e := freebsd.ErrnoFromLinux(int(-int64(r)))
+		msg := e.Error()
+		if msg != "" {
+			msg = strings.ToUpper(msg[:1]) + msg[1:] // as strerror(3) writes it
+		}
+		return fmt.Sprintf(" = -1 errno=%d (%s)", int(e), msg)
+	}
+	return linux.Result(kind, r)
+}
 
 // startRegs: the argument block's address in the first argument register
 // (the loader's Image.SPInArg0) and the entry in the link register.

@@ -131,3 +131,24 @@ func TestFreeBSDBadArch(t *testing.T) {
 		}
 	}
 }
+
+// TestFreeBSDStrace: -strace shows FreeBSD's calls by their names and a
+// failed call with the errno the guest sees (EAGAIN is 35 on FreeBSD).
+func TestFreeBSDStrace(t *testing.T) {
+	gemu := gemuBin(t)
+	if strings.HasPrefix(filepath.Base(gemu), "qemu-") {
+		t.Skip("gemu's own flag")
+	}
+	tmp := t.TempDir()
+	for _, arch := range []string{"aarch64", "riscv64"} {
+		r := run(t, []string{gemu, "-strace", fixture(t, "freebsd-"+arch, "rawkqueue")}, baseEnv(tmp), tmp)
+		if r.code != 0 {
+			t.Fatalf("%s: exit %d", arch, r.code)
+		}
+		for _, want := range []string{" kqueue() = ", ",16) = -1 errno=35 (Resource temporarily unavailable)\n", " exit(0)\n"} {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("%s: -strace lacks %q:\n%s", arch, want, tail(r.stderr))
+			}
+		}
+	}
+}

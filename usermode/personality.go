@@ -22,6 +22,20 @@ type Personality interface {
 	Frames(arch targets.Arch) SignalFrames
 }
 
+// ResultTexter is a SyscallConvention that shows results in -strace
+// its own way (a guest whose errno numbers are not the host's).
+type ResultTexter interface {
+	ResultText(kind syscalls.RetKind, r uint64) string
+}
+
+// resultText is " = result" for -strace: the convention's, or Linux's.
+func (p *Process) resultText(kind syscalls.RetKind, r uint64) string {
+	if rt, ok := p.conv.(ResultTexter); ok {
+		return rt.ResultText(kind, r)
+	}
+	return linux.Result(kind, r)
+}
+
 // SyscallConvention is where a guest passes a system call's number and
 // arguments and finds its result. SetSyscallResult takes a result or a
 // negated host errno, as the handlers return them, and writes it as the

@@ -177,7 +177,7 @@ func (t *Thread) Syscall() {
 		r = Errno(unix.EINTR)
 	}
 	if p.Tracer != nil && rec.Ret != syscalls.RetNone {
-		p.logf(p.Opts.Strace, "%d %s%s\n", t.TID, p.Tracer.Call(rec.Name, rec.Args, *a), linux.Result(rec.Ret, r))
+		p.logf(p.Opts.Strace, "%d %s%s\n", t.TID, p.Tracer.Call(rec.Name, rec.Args, *a), p.resultText(rec.Ret, r))
 	}
 	if !t.NoResult {
 		p.conv.SetSyscallResult(c, r)
@@ -194,7 +194,7 @@ func (t *Thread) unsupported(nr uint64, rec *Record, a *Args) {
 	if p.Tracer != nil {
 		if rec != nil {
 			p.logf(p.Opts.Strace, "%d %s%s\n", t.TID, p.Tracer.Call(rec.Name, nil, *a),
-				linux.Result(syscalls.RetInt, Errno(unix.ENOSYS)))
+				p.resultText(syscalls.RetInt, Errno(unix.ENOSYS)))
 		} else {
 			p.logf(p.Opts.Strace, "%d Unknown syscall %d\n", t.TID, nr)
 		}
