@@ -1,6 +1,6 @@
 # gemu: build, guest fixtures, tests, demo and benchmarks.
 #
-#   make demo       build gemu and run a few bundled riscv64 programs under it
+#   make demo       build gemu and run a few bundled riscv64 programs and a FreeBSD one under it
 #   make test       what CI runs: deps, tidy-check, build, fixtures, go test ./...
 #   make deps       install the Debian packages the tests need (idempotent)
 #   make fixtures   build the guest programs in tests/guest for every arch
@@ -154,7 +154,7 @@ endef
 $(foreach g,$(BSD_GO_FIXTURES),$(eval $(call bsd_go_rule,$(g))))
 $(foreach a,aarch64 riscv64,$(eval $(call bsd_raw_rule,$(a))))
 
-DEMO_BINS := tests/build/riscv64/hello tests/build/riscv64/args tests/build/riscv64/gofix
+DEMO_BINS := tests/build/riscv64/hello tests/build/riscv64/args tests/build/riscv64/gofix tests/build/freebsd-aarch64/gohello
 
 # Needs no qemu; installs the riscv64 cross compiler itself if it is missing.
 demo: build
@@ -172,6 +172,9 @@ demo: build
 	@echo "== $(GEMU) tests/build/riscv64/gofix demo    (Go: goroutines, GC, timers, files; first 16 lines)"
 	@out=$$(GEMU_TEST_A=alpha $(GEMU) tests/build/riscv64/gofix demo); s=$$?; \
 		head -n 16 <<<"$$out"; echo "... (exit status $$s)"; test $$s -eq 3
+	@echo
+	@echo "== $(GEMU) tests/build/freebsd-aarch64/gohello a b    (Go built for FreeBSD arm64: a FreeBSD guest on Linux)"
+	@$(GEMU) tests/build/freebsd-aarch64/gohello a b; s=$$?; echo "(exit status $$s)"; test $$s -eq 2
 
 bench-build: $(foreach a,$(ARCHES),$(call bench_bins,$(a)))
 
