@@ -91,11 +91,7 @@ func sysFstat(t *Thread, a *Args) uint64 {
 }
 
 func sysFstatat(t *Thread, a *Args) uint64 {
-	path, e := t.HostPath(a[1])
-	if e != 0 {
-		return e
-	}
-	flags, e := atFlags(a[3])
+	path, flags, e := pathFlags(t, a[1], a[3])
 	if e != 0 {
 		return e
 	}

@@ -11,8 +11,28 @@ import (
 
 // The *at() calls: paths through -L, flags made Linux's.
 
+// pathFlags reads an *at() call's path argument and its flags.
+func pathFlags(t *Thread, pathAddr, flags uint64) (string, int, uint64) {
+	path, e := t.HostPath(pathAddr)
+	if e != 0 {
+		return "", 0, e
+	}
+	f, e := atFlags(flags)
+	return path, f, e
+}
+
+// twoPaths reads the two path arguments of rename and link.
+func twoPaths(t *Thread, from, to uint64) (string, string, uint64) {
+	f, e := t.HostPath(from)
+	if e != 0 {
+		return "", "", e
+	}
+	g, e := t.HostPath(to)
+	return f, g, e
+}
+
 func sysMkdirat(t *Thread, a *Args) uint64 {
-	path, e := t.HostPath(a[1])
+	path, _, e := pathFlags(t, a[1], 0)
 	if e != 0 {
 		return e
 	}
@@ -21,11 +41,7 @@ func sysMkdirat(t *Thread, a *Args) uint64 {
 }
 
 func sysUnlinkat(t *Thread, a *Args) uint64 {
-	path, e := t.HostPath(a[1])
-	if e != 0 {
-		return e
-	}
-	flags, e := atFlags(a[2])
+	path, flags, e := pathFlags(t, a[1], a[2])
 	if e != 0 {
 		return e
 	}
@@ -34,11 +50,7 @@ func sysUnlinkat(t *Thread, a *Args) uint64 {
 }
 
 func sysRenameat(t *Thread, a *Args) uint64 {
-	from, e := t.HostPath(a[1])
-	if e != 0 {
-		return e
-	}
-	to, e := t.HostPath(a[3])
+	from, to, e := twoPaths(t, a[1], a[3])
 	if e != 0 {
 		return e
 	}
@@ -47,7 +59,7 @@ func sysRenameat(t *Thread, a *Args) uint64 {
 }
 
 func sysReadlinkat(t *Thread, a *Args) uint64 {
-	path, e := t.HostPath(a[1])
+	path, _, e := pathFlags(t, a[1], 0)
 	if e != 0 {
 		return e
 	}
@@ -65,7 +77,7 @@ func sysSymlinkat(t *Thread, a *Args) uint64 {
 	if e != 0 {
 		return e
 	}
-	path, e := t.HostPath(a[2])
+	path, _, e := pathFlags(t, a[2], 0)
 	if e != 0 {
 		return e
 	}
@@ -73,11 +85,7 @@ func sysSymlinkat(t *Thread, a *Args) uint64 {
 }
 
 func sysLinkat(t *Thread, a *Args) uint64 {
-	from, e := t.HostPath(a[1])
-	if e != 0 {
-		return e
-	}
-	to, e := t.HostPath(a[3])
+	from, to, e := twoPaths(t, a[1], a[3])
 	if e != 0 {
 		return e
 	}
@@ -89,11 +97,7 @@ func sysLinkat(t *Thread, a *Args) uint64 {
 }
 
 func sysFchmodat(t *Thread, a *Args) uint64 {
-	path, e := t.HostPath(a[1])
-	if e != 0 {
-		return e
-	}
-	flags, e := atFlags(a[3])
+	path, flags, e := pathFlags(t, a[1], a[3])
 	if e != 0 {
 		return e
 	}
@@ -101,11 +105,7 @@ func sysFchmodat(t *Thread, a *Args) uint64 {
 }
 
 func sysFchownat(t *Thread, a *Args) uint64 {
-	path, e := t.HostPath(a[1])
-	if e != 0 {
-		return e
-	}
-	flags, e := atFlags(a[4])
+	path, flags, e := pathFlags(t, a[1], a[4])
 	if e != 0 {
 		return e
 	}
@@ -115,11 +115,7 @@ func sysFchownat(t *Thread, a *Args) uint64 {
 // sysFaccessat: the modes (R_OK 4, W_OK 2, X_OK 1) are Linux's;
 // AT_EACCESS is translated with the other flags.
 func sysFaccessat(t *Thread, a *Args) uint64 {
-	path, e := t.HostPath(a[1])
-	if e != 0 {
-		return e
-	}
-	flags, e := atFlags(a[3])
+	path, flags, e := pathFlags(t, a[1], a[3])
 	if e != 0 {
 		return e
 	}
