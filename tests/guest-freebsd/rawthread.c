@@ -14,13 +14,14 @@
  *    timeout in a struct _umtx_time ends it with ETIMEDOUT (60).
  *  - thr_exit(&state) stores 1 in state and wakes its waiters
  *    (kern_thr.c kern_thr_exit), so UMTX_OP_WAIT on state (a long) ends;
- *    afterwards thr_kill(id, 0) finds no thread: ESRCH (3).
+ *    the thread is gone soon after (thread_exit runs after the wake), and
+ *    then thr_kill(id, 0) finds no thread: ESRCH (3).
  */
 #include "rawsys.h"
 
 enum {
 	SYS_thr_exit = 431, SYS_thr_self = 432, SYS_thr_kill = 433,
-	SYS__umtx_op = 454, SYS_thr_new = 455,
+	SYS__umtx_op = 454, SYS_thr_new = 455, SYS_nanosleep = 240,
 	UMTX_OP_WAIT = 2, UMTX_OP_WAKE_PRIVATE = 16, UMTX_OP_WAIT_UINT_PRIVATE = 15,
 	ETIMEDOUT = 60, ESRCH = 3,
 };
@@ -85,8 +86,9 @@ void cstart(long *block)
 		sys4(SYS__umtx_op, &state, UMTX_OP_WAIT, -1, 0);
 	say("state after thr_exit", state);
 	long r;
-	for (int i = 0; i < 1000 && (r = sys2(SYS_thr_kill, child_tid, 0)) == 0; i++)
-		;
+	struct { long sec, nsec; } ms = { 0, 1000 * 1000 };
+	for (int i = 0; i < 5000 && (r = sys2(SYS_thr_kill, child_tid, 0)) == 0; i++)
+		sys2(SYS_nanosleep, &ms, 0); /* up to 5 s for the thread to go */
 	say("thr_kill(exited, 0)", r);
 
 	unsigned word = 7;
