@@ -203,10 +203,10 @@ func (as *AddressSpace) growInPlace(v VMA, r RemapRequest, dirty *[]span) (uint6
 	if !found {
 		return 0, ErrNoMem
 	}
-	if err := as.hostMove(r.Addr, r.OldLen, tmp, r.NewLen, false); err != nil {
+	if err := as.hostMove(v, r.Addr, r.OldLen, tmp, r.NewLen, false); err != nil {
 		return 0, err
 	}
-	if err := as.hostMove(tmp, r.NewLen, r.Addr, r.NewLen, false); err != nil {
+	if err := as.hostMove(v, tmp, r.NewLen, r.Addr, r.NewLen, false); err != nil {
 		return 0, err
 	}
 	nv := v
@@ -220,7 +220,7 @@ func (as *AddressSpace) growInPlace(v VMA, r RemapRequest, dirty *[]span) (uint6
 // With dontUnmap the old range stays mapped; an anonymous private one
 // gets fresh zero pages (a fork child's private pages are a file's).
 func (as *AddressSpace) moveVMA(v VMA, addr, oldLen, dst, newLen uint64, dontUnmap bool, dirty *[]span) (uint64, error) {
-	if err := as.hostMove(addr, oldLen, dst, newLen, dontUnmap); err != nil {
+	if err := as.hostMove(v, addr, oldLen, dst, newLen, dontUnmap); err != nil {
 		return 0, err
 	}
 	if dontUnmap && v.Anon && !v.Shared {
@@ -239,14 +239,40 @@ func (as *AddressSpace) moveVMA(v VMA, addr, oldLen, dst, newLen uint64, dontUnm
 }
 
 // hostMove moves host pages with mremap and puts reservation back over the
-// hole the move leaves at the source (none with dontUnmap).
-func (as *AddressSpace) hostMove(src, srcLen, dst, dstLen uint64, dontUnmap bool) error {
+// hole the move leaves at the source (none with dontUnmap). An anonymous
+// private v moves without ever leaving a hole (privateMove): another
+// thread's host mmap (Go's runtime allocating) could land in one and be
+// overwritten by the reservation put back.
+func (as *AddressSpace) hostMove(v VMA, src, srcLen, dst, dstLen uint64, dontUnmap bool) error {
+	if !dontUnmap && v.Anon && !v.Shared && srcLen > 0 && as.privateMove(v, src, srcLen, dst, dstLen) {
+		return as.reserveHole(src, srcLen, dst, dstLen)
+	}
 	if err := as.hostRemap(src, srcLen, dst, dstLen, dontUnmap); err != nil {
 		return err
 	}
 	if dontUnmap || srcLen == 0 {
 		return nil
 	}
+	return as.reserveHole(src, srcLen, dst, dstLen)
+}
+
+// privateMove moves the pages with MREMAP_DONTUNMAP, which leaves the
+// source mapped, and maps a growth as zero pages with v's protection over
+// the reservation (MAP_FIXED replaces in one step); false when the host
+// refuses (overlapping ranges), for the plain move to be used.
+func (as *AddressSpace) privateMove(v VMA, src, srcLen, dst, dstLen uint64) bool {
+	if as.hostRemap(src, srcLen, dst, srcLen, true) != nil {
+		return false
+	}
+	if dstLen > srcLen {
+		unix.MmapPtr(-1, 0, as.hostPtr(dst+srcLen), uintptr(dstLen-srcLen), hostProt(v.Prot),
+			unix.MAP_FIXED|unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+	}
+	return true
+}
+
+// reserveHole maps the reservation over what a move left of the source.
+func (as *AddressSpace) reserveHole(src, srcLen, dst, dstLen uint64) error {
 	lo, hi := src, src+srcLen
 	if dst < hi && dst+dstLen > lo { // only the part not covered by dst is a hole
 		if dst <= lo {
