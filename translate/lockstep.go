@@ -104,11 +104,15 @@ func (e *Engine) runLockstep(c *CPU, b *Block, n *nativeBlock) int {
 	c.jit.replay = sh.shadow.replay
 	got, _ := c.protectedRun(b, n)
 	c.jit.replay = nil
-	if grew || got == nextRefetch || sh.shadow.shared || c.mem.view.Load() != maps {
+	if grew || got == nextRefetch || sh.shadow.shared || c.mem.view.Load() != maps ||
+		memoryFault(want, sh) || memoryFault(got, c) {
 		// A stack mapping grew under the shadow, the compiled code left
 		// at its entry poll (an exit request, or the block was unlinked),
-		// the block accessed shared memory, or another thread changed
-		// the mappings meanwhile: nothing to compare.
+		// the block accessed shared memory, another thread changed the
+		// mappings meanwhile, or a run stopped on a memory fault (another
+		// thread's munmap or mprotect changes the host pages before the
+		// mappings' view, so the two runs may see different memory):
+		// nothing to compare.
 		lockstepCounts.skipped.Add(1)
 		if got == nextRefetch {
 			// The interpreter runs it for real: the shadow's IC IVAU of
@@ -117,7 +121,12 @@ func (e *Engine) runLockstep(c *CPU, b *Block, n *nativeBlock) int {
 		}
 		return got
 	}
-	if d := lockstepDiff(e, b, sh, c, want, got); d != "" {
+	d, compared := guardedDiff(e, b, sh, c, want, got)
+	if !compared || c.mem.view.Load() != maps {
+		lockstepCounts.skipped.Add(1)
+		return got
+	}
+	if d != "" {
 		panic(lockstepMismatch(fmt.Sprintf("lockstep: block %#x (%d instructions): the interpreter and tier 2 disagree:\n%s", b.PC, b.Insns, d)))
 	}
 	lockstepCounts.checked.Add(1)
@@ -125,6 +134,32 @@ func (e *Engine) runLockstep(c *CPU, b *Block, n *nativeBlock) int {
 }
 
 type lockstepMismatch string
+
+// guardedDiff is lockstepDiff; compared is false when reading guest memory
+// for it faulted (another thread unmapped the pages after the runs).
+func guardedDiff(e *Engine, b *Block, sh, c *CPU, want, got int) (d string, compared bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, fault := r.(interface{ Addr() uintptr }); !fault {
+				panic(r)
+			}
+			d, compared = "", false
+		}
+	}()
+	return lockstepDiff(e, b, sh, c, want, got), true
+}
+
+// memoryFault reports a run that ended on a memory fault.
+func memoryFault(r int, c *CPU) bool {
+	if r != int(ExitException) {
+		return false
+	}
+	switch c.Exit.Exception {
+	case ExcUnmapped, ExcProtection, ExcNoBacking:
+		return true
+	}
+	return false
+}
 
 // protectedRun runs b in the interpreter, or its compiled code n,
 // turning a guest memory fault into its exit as Engine.runProtected does.
