@@ -365,7 +365,7 @@ func pollCall(t *Thread, addr, n uint64, ts *unix.Timespec, mask uint64) uint64 
 	if err == usermode.ErrGuestSignal {
 		return usermode.RestartNoHand
 	}
-	pollMaskEnd(t)
+	t.EndTempMask()
 	if err != nil {
 		return usermode.ErrRet(err)
 	}
@@ -426,7 +426,7 @@ func selectCall(t *Thread, a *Args, ts *unix.Timespec, mask uint64) uint64 {
 	if err == usermode.ErrGuestSignal {
 		return usermode.RestartNoHand
 	}
-	pollMaskEnd(t)
+	t.EndTempMask()
 	return usermode.Ret(int(r), err)
 }
 
@@ -457,22 +457,6 @@ func pollMask(t *Thread, addr uint64) uint64 {
 	if err != nil {
 		return usermode.Errno(unix.EFAULT)
 	}
-	m := freebsd.DecodeSigset(b).Linux()
-	t.P.Mu.Lock()
-	t.SavedMask, t.RestoreMask = t.Sigmask, true
-	t.Sigmask = m &^ usermode.Unblockable
-	if t.Deliverable() != 0 {
-		t.Wake.Store(true)
-	}
-	t.P.Mu.Unlock()
+	t.SetTempMask(freebsd.DecodeSigset(b).Linux())
 	return 0
-}
-
-// pollMaskEnd restores the mask after a call no signal interrupted.
-func pollMaskEnd(t *Thread) {
-	if t.RestoreMask {
-		t.P.Mu.Lock()
-		t.Sigmask, t.RestoreMask = t.SavedMask, false
-		t.P.Mu.Unlock()
-	}
 }

@@ -190,13 +190,7 @@ func sysKill(t *Thread, a *Args) uint64 {
 	if e != 0 {
 		return e
 	}
-	if pid == t.P.PID {
-		if sig != 0 {
-			t.P.Send(nil, t, t.SenderInfo(sig, usermode.SiUser))
-		}
-		return 0
-	}
-	return usermode.OK(unix.Kill(pid, unix.Signal(sig)))
+	return t.Kill(pid, sig)
 }
 
 // sysSigreturn restores the context a handler's frame saved (or any

@@ -319,7 +319,7 @@ func sysIOPgetevents(t *Thread, a *Args) uint64 {
 	}
 	r := ioGetevents(t, a, usermode.RestartNoHand)
 	if r != usermode.RestartNoHand {
-		endTempMask(t)
+		t.EndTempMask()
 	}
 	return r
 }

@@ -114,7 +114,7 @@ func epollWait(t *Thread, a *Args, timeout time.Duration) uint64 {
 		if usermode.IsHostFD(epfd) || !fdUsable(epfd) {
 			err = unix.EBADF
 		}
-		endTempMask(t)
+		t.EndTempMask()
 		return usermode.ErrRet(err)
 	}
 	if out == nil {
@@ -149,7 +149,7 @@ func epollWait(t *Thread, a *Args, timeout time.Duration) uint64 {
 	if err == usermode.ErrGuestSignal {
 		return usermode.RestartNoHand
 	}
-	endTempMask(t)
+	t.EndTempMask()
 	if err != nil {
 		return usermode.ErrRet(err)
 	}
@@ -170,7 +170,7 @@ func epollWait(t *Thread, a *Args, timeout time.Duration) uint64 {
 // temporary mask installed.
 func epollProbe(t *Thread, epfd int, timeout time.Duration) uint64 {
 	if target, err := usermode.FDLink(epfd); err != nil || target != "anon_inode:[eventpoll]" {
-		endTempMask(t)
+		t.EndTempMask()
 		if err != nil {
 			return usermode.Errno(unix.EBADF)
 		}
@@ -196,7 +196,7 @@ func epollProbe(t *Thread, epfd int, timeout time.Duration) uint64 {
 			return usermode.RestartNoHand
 		}
 	}
-	endTempMask(t)
+	t.EndTempMask()
 	switch {
 	case err != nil:
 		return usermode.ErrRet(err)
@@ -233,7 +233,7 @@ func sysPpoll(t *Thread, a *Args) uint64 {
 	if err == usermode.ErrGuestSignal {
 		return usermode.RestartNoHand
 	}
-	endTempMask(t)
+	t.EndTempMask()
 	if err != nil {
 		return usermode.ErrRet(err)
 	}
@@ -277,23 +277,8 @@ func tempMask(t *Thread, addr, size uint64) uint64 {
 	if err != nil {
 		return usermode.Errno(unix.EFAULT)
 	}
-	t.P.Mu.Lock()
-	t.SavedMask, t.RestoreMask = t.Sigmask, true
-	t.Sigmask = m &^ usermode.Unblockable
-	if t.Deliverable() != 0 {
-		t.Wake.Store(true) // a pending signal the new mask unblocks ends the call at once
-	}
-	t.P.Mu.Unlock()
+	t.SetTempMask(m)
 	return 0
-}
-
-// endTempMask restores the mask after a call no signal interrupted.
-func endTempMask(t *Thread) {
-	if t.RestoreMask {
-		t.P.Mu.Lock()
-		t.Sigmask, t.RestoreMask = t.SavedMask, false
-		t.P.Mu.Unlock()
-	}
 }
 
 func init() {
@@ -344,7 +329,7 @@ func sysPselect6(t *Thread, a *Args) uint64 {
 	if err == usermode.ErrGuestSignal {
 		return usermode.RestartNoHand
 	}
-	endTempMask(t)
+	t.EndTempMask()
 	if err != nil {
 		return usermode.ErrRet(err)
 	}

@@ -295,15 +295,7 @@ func sysKill(t *Thread, a *Args) uint64 {
 		}
 		return usermode.Errno(unix.EINVAL)
 	}
-	// A group (0, -pgid) or every process (-1) goes through the host; gemu's
-	// own copy comes back through hostSigHandler with the guest as sender.
-	if pid == t.P.PID {
-		if sig != 0 {
-			t.P.Send(nil, t, t.SenderInfo(sig, usermode.SiUser))
-		}
-		return 0
-	}
-	return usermode.OK(unix.Kill(pid, unix.Signal(sig)))
+	return t.Kill(pid, sig)
 }
 
 func sysTgkill(t *Thread, a *Args) uint64 {

@@ -63,7 +63,14 @@ func TestTablesBuild(t *testing.T) {
 	if r := tb.Lookup(linux.SysRiscvFlushIcache); r.Handler == nil || r.Support != syscalls.Full {
 		t.Error("riscv_flush_icache")
 	}
-	if err := usermode.DefineRows(tb, coreRows(append(rows, rows[0]))); err == nil {
+	var write row
+	for _, r := range rows {
+		if r.name == "write" {
+			write = r
+		}
+	}
+	fresh := syscalls.NewTable[usermode.Handler](linux.LinuxGeneric, abi.Mask)
+	if err := usermode.DefineRows(fresh, coreRows(append(rows[:len(rows):len(rows)], write))); err == nil {
 		t.Error("a row given twice is accepted")
 	}
 }

@@ -594,3 +594,39 @@ func (t *Thread) ChangeMask(how int, v uint64, set bool) (uint64, bool) {
 	}
 	return old, true
 }
+
+// Kill is kill(2) with a host signal number: this process's own signal is
+// queued here; a group (0, -pgid), every process (-1) or another process
+// goes through the host (gemu's own copy comes back through the host
+// signal handler with the guest as sender).
+func (t *Thread) Kill(pid, sig int) uint64 {
+	if pid == t.P.PID {
+		if sig != 0 {
+			t.P.Send(nil, t, t.SenderInfo(sig, SiUser))
+		}
+		return 0
+	}
+	return OK(unix.Kill(pid, unix.Signal(sig)))
+}
+
+// SetTempMask installs the signal mask of ppoll, pselect or
+// io_pgetevents for the call; a handler that runs restores the old one,
+// or EndTempMask does.
+func (t *Thread) SetTempMask(m uint64) {
+	t.P.Mu.Lock()
+	defer t.P.Mu.Unlock()
+	t.SavedMask, t.RestoreMask = t.Sigmask, true
+	t.Sigmask = m &^ Unblockable
+	if t.Deliverable() != 0 {
+		t.Wake.Store(true) // a pending signal the new mask unblocks ends the call at once
+	}
+}
+
+// EndTempMask restores the mask after a call no signal interrupted.
+func (t *Thread) EndTempMask() {
+	if t.RestoreMask {
+		t.P.Mu.Lock()
+		t.Sigmask, t.RestoreMask = t.SavedMask, false
+		t.P.Mu.Unlock()
+	}
+}
