@@ -36,6 +36,11 @@ type Block struct {
 	// the block may go into a translation archive (archivable).
 	codeSum    uint64
 	archivable bool
+
+	// System mode (softmmu.go): the context the block was built in and
+	// the physical pages its code is in.
+	tag       uint64
+	physPages []uint64
 }
 
 // Valid reports whether the block's translation still stands.
@@ -78,6 +83,14 @@ type Builder struct {
 	fetchEnd  uint64
 	codeSum   uint64
 	noArchive bool
+
+	// System mode (softmmu.go): the CPU whose MMU fetches, the context
+	// tag, the host address of the page being fetched and the physical
+	// pages fetched from.
+	cpu       *CPU
+	tag       uint64
+	sysHost   unsafe.Pointer
+	physPages []uint64
 }
 
 // PC is the address of the instruction being translated.
@@ -99,6 +112,9 @@ func (b *Builder) Full(nextPC uint64) bool {
 // Fetch reads n (2 or 4) bytes of guest code at pc. ok is false when the
 // bytes are not mapped executable; faultAddr is then the first bad address.
 func (b *Builder) Fetch(pc uint64, n int) (insn uint32, ok bool, faultAddr uint64) {
+	if b.cpu != nil {
+		return b.sysFetch(pc, n)
+	}
 	for i := 0; i < n; i += 2 {
 		a := pc + uint64(i)
 		if page := a/PageSize + 1; page != b.execPage {
@@ -187,6 +203,7 @@ type blockCache struct {
 	mu     sync.RWMutex
 	blocks map[uint64]*Block
 	pages  map[uint64][]*Block
+	phys   map[uint64][]*Block // system mode: blocks by physical page
 }
 
 func newBlockCache() *blockCache {
@@ -270,6 +287,7 @@ func (bc *blockCache) flush() {
 	}
 	bc.blocks = map[uint64]*Block{}
 	bc.pages = map[uint64][]*Block{}
+	bc.phys = nil
 }
 
 // unlink cuts every chain into b. Caller holds the cache lock.

@@ -29,6 +29,7 @@ const (
 	ExcProtection           // an access the page's protection forbids
 	ExcMisaligned           // a misaligned access the architecture faults on, or a misaligned PC
 	ExcNoBacking            // an access to a file mapping's page wholly past the end of the file
+	ExcPageFault            // system mode: the MMU's page walk failed or forbids the access
 	numExceptions
 )
 
@@ -37,6 +38,8 @@ type ExitInfo struct {
 	Exception Exception
 	Addr      uint64 // the faulting address (the PC for instruction faults)
 	Insn      uint32 // the offending instruction word, for diagnostics
+	// Access is the kind of access that faulted (system mode's MMU sets it).
+	Access AccessKind
 }
 
 const jumpCacheSize = 4096
@@ -60,6 +63,10 @@ type CPU struct {
 	memBase  unsafe.Pointer
 	memLimit uint64
 	mem      *AddressSpace
+	// slow sends every access to slowPtr: lockstep's shadow CPU and system
+	// mode's, whose accesses go through mmu (softmmu.go).
+	slow bool
+	mmu  SoftMMU
 
 	engine    *Engine
 	block     *Block // block being executed (for helper PCs and fault reports)
@@ -84,8 +91,10 @@ type CPU struct {
 // NewCPU makes a CPU bound to an engine and its address space.
 func (e *Engine) NewCPU() *CPU {
 	c := &CPU{engine: e, mem: e.mem}
-	c.memBase = e.mem.base
-	c.memLimit = e.mem.Limit()
+	if e.mem != nil {
+		c.memBase = e.mem.base
+		c.memLimit = e.mem.Limit()
+	}
 	return c
 }
 
@@ -125,6 +134,9 @@ func (c *CPU) Raise(op *Op, exc Exception, addr uint64) ExitKind {
 // failed: ExcProtection when the page is mapped without execute
 // permission, else ExcUnmapped.
 func (c *CPU) FetchFault(op *Op, addr uint64) ExitKind {
+	if c.mmu != nil {
+		return c.mmu.FetchFault(c, op, addr)
+	}
 	if _, mapped := c.mem.ProtAt(addr); mapped {
 		return c.Raise(op, ExcProtection, addr)
 	}

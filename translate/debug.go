@@ -264,7 +264,7 @@ func (e *Engine) debugLoop(c *CPU, d *debugState) ExitKind {
 		if (cd.step || len(*d.watches.Load()) > 0) && !cd.ignore {
 			b = d.stepBlock(e, c.PC)
 		} else {
-			b, _ = e.find(c.PC)
+			b, _ = e.find(c, c.PC)
 		}
 		cd.hit, cd.hitW = DebugStop{}, nil
 		c.block = b

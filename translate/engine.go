@@ -32,6 +32,10 @@ type Engine struct {
 
 	// jit is tier 2's mode (jit.go); OnCompile, when set, sees the host
 	// code of every compiled block (-d out_asm).
+	// sys marks a system-mode engine (softmmu.go): no address space of
+	// its own, blocks tagged with their context.
+	sys bool
+
 	jit       JITMode
 	OnCompile func(b *Block, code []byte, addr uintptr)
 	lockstep  lockstepState
@@ -129,7 +133,11 @@ func (e *Engine) build(bld *Builder) (*Block, bool) {
 		bld.EndJump(bld.pc)
 	}
 	b := &Block{PC: pc, End: max(bld.pc, pc+1), Ops: keepOps(bld.ops), Insns: bld.insns,
-		codeSum: bld.codeSum, archivable: !bld.noArchive && !bld.probe && !bld.single && bld.breaks == nil}
+		codeSum: bld.codeSum, archivable: !bld.noArchive && !bld.probe && !bld.single && bld.breaks == nil,
+		tag: bld.tag, physPages: bld.physPages}
+	if bld.cpu != nil {
+		b.archivable = false
+	}
 	bld.release()
 	b.valid.Store(true)
 	e.Translations.Add(1)
@@ -141,7 +149,10 @@ func (e *Engine) build(bld *Builder) (*Block, bool) {
 
 // find returns the valid cached block at pc, translating it when needed.
 // cacheable is false for blocks that must not be chained to.
-func (e *Engine) find(pc uint64) (b *Block, cacheable bool) {
+func (e *Engine) find(c *CPU, pc uint64) (b *Block, cacheable bool) {
+	if e.sys {
+		return e.findSys(c, pc)
+	}
 	if b = e.cache.get(pc); b != nil {
 		return b, true
 	}
@@ -184,9 +195,13 @@ func (e *Engine) runProtected(c *CPU) (kind ExitKind) {
 func (e *Engine) memoryFault(c *CPU, r any) ExitKind {
 	var addr uint64
 	switch f := r.(type) {
+	case sysFault:
+		c.PC = c.InsnPC(c.curOp)
+		c.curOp = nil
+		return ExitException
 	case alignFault:
 		c.PC = c.InsnPC(c.curOp)
-		c.Exit = ExitInfo{Exception: ExcMisaligned, Addr: f.addr}
+		c.Exit = ExitInfo{Exception: ExcMisaligned, Addr: f.addr, Access: accessOf(c.curOp)}
 		c.curOp = nil
 		return ExitException
 	case guestFault:
@@ -265,15 +280,15 @@ func (e *Engine) loop(c *CPU) ExitKind {
 				b = nb
 				break
 			}
-			nb, ok := e.find(uint64(op.Imm))
-			if ok && c.chain && e.cacheable(b) {
+			nb, ok := e.find(c, uint64(op.Imm))
+			if ok && c.chain && e.cacheable(b) && e.chainable(b, nb) {
 				e.cache.link(op, nb)
 				e.chainNative(c, b, op, nb)
 			}
 			b = nb
 		case nextIndirect:
 			var ok bool
-			b, ok = e.find(c.PC)
+			b, ok = e.find(c, c.PC)
 			if ok && c.chain {
 				c.jumpCache[(c.PC>>1)&(jumpCacheSize-1)] = b
 				if e.jit != JITOff && e.chains(c) {
@@ -282,7 +297,7 @@ func (e *Engine) loop(c *CPU) ExitKind {
 				}
 			}
 		case nextRefetch:
-			b, _ = e.find(c.PC)
+			b, _ = e.find(c, c.PC)
 		}
 	}
 }
@@ -305,10 +320,10 @@ func (e *Engine) runBlock(c *CPU, b *Block) int {
 // other threads.
 func (e *Engine) entry(c *CPU) *Block {
 	slot := &c.jumpCache[(c.PC>>1)&(jumpCacheSize-1)]
-	if b := *slot; b != nil && b.PC == c.PC && b.valid.Load() && c.chain {
+	if b := *slot; b != nil && b.PC == c.PC && b.valid.Load() && c.chain && !e.sys {
 		return b
 	}
-	b, ok := e.find(c.PC)
+	b, ok := e.find(c, c.PC)
 	if ok && c.chain {
 		*slot = b
 	}

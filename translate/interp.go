@@ -9,14 +9,17 @@ import (
 // The tier-1 interpreter: one switch over pre-decoded ops (docs/design.md "Tier 1").
 
 func (c *CPU) ptr(a uint64, size uint64) unsafe.Pointer {
-	if a > c.memLimit-size || c.shadow != nil {
+	if a > c.memLimit-size || c.slow {
 		return c.slowPtr(a, size)
 	}
 	return unsafe.Add(c.memBase, a)
 }
 
-// slowPtr is ptr out of range, or in lockstep's shadow CPU.
+// slowPtr is ptr out of range, in lockstep's shadow CPU or in system mode.
 func (c *CPU) slowPtr(a uint64, size uint64) unsafe.Pointer {
+	if c.mmu != nil {
+		return c.mmu.Access(c, c.curOp, a, size)
+	}
 	if c.shadow != nil {
 		return c.shadowPtr(a, size)
 	}

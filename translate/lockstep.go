@@ -72,7 +72,7 @@ func (c *CPU) shadowOf(b *Block) *CPU {
 	sh := c.jit.shadow
 	if sh == nil {
 		sh = &CPU{engine: c.engine, mem: c.mem, memBase: c.memBase, memLimit: c.memLimit,
-			shadow: &shadowMem{}}
+			shadow: &shadowMem{}, slow: true}
 		c.jit.shadow = sh
 	}
 	sh.R, sh.PC, sh.Exit = c.R, c.PC, c.Exit

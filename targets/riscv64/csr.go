@@ -55,6 +55,10 @@ func csrAllowed(d *inst) bool {
 }
 
 func lowerCSR(b *translate.Builder, d *inst) {
+	if b.System() {
+		lowerSysCSR(b, d)
+		return
+	}
 	op := translate.Op{Code: translate.OpCall, Fn: csrHelper, Dst: xd(d.rd), A: d.rs1,
 		Imm: d.imm, Aux: d.row.aux, Size: d.row.size}
 	if d.row.size == 1 { // immediate form: the rs1 field is the value

@@ -214,5 +214,8 @@ func lowerEBREAK(b *translate.Builder, d *inst) {
 }
 
 func lowerFENCEI(b *translate.Builder, d *inst) {
+	if b.System() {
+		return // stores to code pages already dropped their translations (hartmmu.go)
+	}
 	b.Emit(translate.Op{Code: translate.OpFlushAll, Imm: int64(d.next())})
 }

@@ -21,7 +21,12 @@ func (a *Arch) Translate(b *translate.Builder) {
 			fetchFault(b, bad)
 			return
 		}
-		if !decode(x, pc, &d) {
+		sys := b.System()
+		ok = sys && decodeSystem(x, pc, &d) || !sys && decode(x, pc, &d)
+		if ok && sys && b.ContextTag()&tagFPOff != 0 && isFPRow(d.row) {
+			ok = false // mstatus.FS is Off (Volume II §3.1.6.6)
+		}
+		if !ok {
 			// Linux reports SIGILL/ILL_ILLOPC with si_addr = the PC
 			// (arch/riscv/kernel/traps.c, do_trap_insn_illegal).
 			b.EndFault(translate.ExcIllegal, pc)

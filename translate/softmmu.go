@@ -1,0 +1,169 @@
+package translate
+
+import "unsafe"
+
+// System mode's memory (docs/design.md "Memory"): a CPU with a SoftMMU
+// sends every guest access through it instead of the flat user-mode
+// reservation, and its blocks are cached by virtual PC but tagged with the
+// translation context (physical page and mode bits) they were built in.
+
+// AccessKind says what a memory access does, for permission checks and
+// for the fault a soft MMU raises.
+type AccessKind uint8
+
+const (
+	AccessLoad AccessKind = iota
+	AccessStore
+	AccessFetch
+)
+
+// SoftMMU translates a system-mode CPU's virtual addresses.
+type SoftMMU interface {
+	// Access returns the host address of size bytes at virtual address va
+	// for op (a load, store or atomic; stores to device registers are done
+	// by Access itself from op's source register). A failing access calls
+	// CPU.MemFault, which does not return.
+	Access(c *CPU, op *Op, va, size uint64) unsafe.Pointer
+	// Fetch translates an instruction fetch at va: the host address of the
+	// code and the tag of the context it is valid in (the physical page in
+	// bits 12 and up, mode bits below). ok is false when the fetch faults.
+	Fetch(c *CPU, va uint64) (host unsafe.Pointer, tag uint64, ok bool)
+	// FetchFault raises the exception of a failed fetch at va for op.
+	FetchFault(c *CPU, op *Op, va uint64) ExitKind
+}
+
+// NewSystemEngine makes an engine whose CPUs run behind a SoftMMU (their
+// own, set with CPU.SetMMU). Tier 2 and the debugger are not used in
+// system mode yet: TODO(#19).
+func NewSystemEngine(t Target) *Engine {
+	return &Engine{target: t, cache: newBlockCache(), sys: true}
+}
+
+// System reports whether e is a system-mode engine.
+func (e *Engine) System() bool { return e.sys }
+
+// SetMMU puts c behind m: every access takes the slow path to m.
+func (c *CPU) SetMMU(m SoftMMU) {
+	c.mmu = m
+	c.slow = true
+	c.memLimit = 0
+}
+
+// sysFault carries a soft MMU's fault out of an access (CPU.MemFault).
+type sysFault struct{}
+
+// MemFault ends the current instruction with exception exc at addr for an
+// access of the given kind. Only a SoftMMU's Access calls it; it unwinds
+// to the engine's loop.
+func (c *CPU) MemFault(exc Exception, addr uint64, kind AccessKind) {
+	c.Exit = ExitInfo{Exception: exc, Addr: addr, Access: kind}
+	panic(sysFault{})
+}
+
+// accessOf is the kind of access op makes (nil: a load).
+func accessOf(op *Op) AccessKind {
+	if op != nil && writes(op) {
+		return AccessStore
+	}
+	return AccessLoad
+}
+
+// FlushJumpCache forgets the CPU's indirect-jump targets; system mode
+// calls it whenever the translation context changes (mode, satp).
+func (c *CPU) FlushJumpCache() { c.jumpCache = [jumpCacheSize]*Block{} }
+
+// findSys is find in system mode: the cached block for pc stands only
+// when it was built in the context pc translates to now.
+func (e *Engine) findSys(c *CPU, pc uint64) (*Block, bool) {
+	_, tag, ok := c.mmu.Fetch(c, pc)
+	if b := e.cache.get(pc); ok && b != nil && b.tag == tag {
+		return b, true
+	}
+	bld := e.newBuilder(pc)
+	bld.cpu, bld.tag = c, tag
+	bld.single = e.SingleStep
+	b, cacheable := e.build(bld)
+	if !ok || !cacheable {
+		return b, false
+	}
+	return e.cache.replace(b), true
+}
+
+// sysFetch is Builder.Fetch in system mode.
+func (b *Builder) sysFetch(pc uint64, n int) (insn uint32, ok bool, faultAddr uint64) {
+	for i := 0; i < n; i += 2 {
+		a := pc + uint64(i)
+		if page := a/PageSize + 1; page != b.execPage {
+			host, tag, ok := b.cpu.mmu.Fetch(b.cpu, a)
+			if !ok {
+				return 0, false, a
+			}
+			b.sysHost = unsafe.Add(host, -int(a%PageSize))
+			b.execPage = page
+			if len(b.physPages) == 0 || b.physPages[len(b.physPages)-1] != tag/PageSize {
+				b.physPages = append(b.physPages, tag/PageSize)
+			}
+		}
+		insn |= uint32(*(*uint16)(unsafe.Add(b.sysHost, a%PageSize))) << (8 * i)
+	}
+	return insn, true, 0
+}
+
+// System reports whether the block is built for a system-mode CPU.
+func (b *Builder) System() bool { return b.cpu != nil }
+
+// ContextTag is the translation context a system-mode block is built in
+// (SoftMMU.Fetch's tag; its low 12 bits are the target's mode bits).
+func (b *Builder) ContextTag() uint64 { return b.tag }
+
+// chainable reports whether a direct exit of b may be chained to nb: in
+// system mode only within one virtual page and one context, as a chain
+// is followed without translating the target again.
+func (e *Engine) chainable(b, nb *Block) bool {
+	return !e.sys || (b.PC/PageSize == nb.PC/PageSize && b.tag == nb.tag)
+}
+
+// replace caches b for its PC, dropping a block of another context there.
+func (bc *blockCache) replace(b *Block) *Block {
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	if old := bc.blocks[b.PC]; old != nil {
+		if old.tag == b.tag && old.valid.Load() {
+			return old
+		}
+		old.valid.Store(false)
+		old.unlink()
+	}
+	bc.blocks[b.PC] = b
+	if bc.phys == nil {
+		bc.phys = map[uint64][]*Block{}
+	}
+	for _, p := range b.physPages {
+		bc.phys[p] = append(bc.phys[p], b)
+	}
+	return b
+}
+
+// InvalidatePhys drops every system-mode block with code in the physical
+// page that holds pa (a store or a device wrote there). It reports whether
+// there were any.
+func (e *Engine) InvalidatePhys(pa uint64) bool {
+	bc := e.cache
+	p := pa / PageSize
+	bc.mu.Lock()
+	list := bc.phys[p]
+	delete(bc.phys, p)
+	for _, b := range list {
+		if b.valid.Swap(false) {
+			b.unlink()
+			if bc.blocks[b.PC] == b {
+				delete(bc.blocks, b.PC)
+			}
+		}
+	}
+	bc.mu.Unlock()
+	if len(list) > 0 {
+		e.Flushes.Add(1)
+	}
+	return len(list) > 0
+}
