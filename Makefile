@@ -10,6 +10,7 @@
 #   make difftest   random instruction sequences, gemu vs qemu-user, DIFF_N per arch
 #   make conformance  Go's standard-library tests natively and under gemu, as a table
 #   make fuzz       run every fuzz target for FUZZTIME each
+#   make system-image  the riscv64 -M virt boot-test image (OpenSBI, Debian kernel, initramfs) in tests/build/system
 #   make clean
 
 SHELL := /bin/bash
@@ -38,6 +39,9 @@ BENCH_LDLIBS ?= -pthread -lm
 DEBIAN_PACKAGES := gcc libc6-dev gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross linux-libc-dev-riscv64-cross qemu-user gdb-multiarch strace debootstrap
 DEMO_PACKAGES := gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+# tests/system/mkimage.sh (objcopy for vmlinux, xz for the modules, the
+# archive keyring for trixie) and qemu-system-riscv64 to boot it.
+SYSTEM_PACKAGES := qemu-system-misc binutils-riscv64-linux-gnu xz-utils debian-archive-keyring
 
 TEST_TIMEOUT ?= 15m
 FUZZTIME ?= 30s
@@ -66,7 +70,7 @@ C_BENCH := $(basename $(notdir $(wildcard bench/*.c)))
 GO_BENCH := $(patsubst bench/%/main.go,%,$(wildcard bench/*/main.go))
 bench_bins = $(addprefix bench/build/$(1)/,$(C_BENCH) $(GO_BENCH) gosha-asm)
 
-.PHONY: all build deps tidy-check fixtures test demo sandbox-test bench bench-build difftest conformance fuzz clean
+.PHONY: all build deps tidy-check fixtures test demo sandbox-test bench bench-build difftest conformance fuzz system-image clean
 .DELETE_ON_ERROR:
 
 all: build
@@ -217,6 +221,12 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) $$pkg </dev/null; \
 		done; \
 	done
+
+# Downloads Debian's riscv64 kernel, OpenSBI and busybox (about 1.2 GB the
+# first time, GEMU_SYSTEM_VMLINUX=0: 120 MB); quiet when up to date.
+system-image:
+	@tests/deps.sh $(SYSTEM_PACKAGES)
+	@tests/system/mkimage.sh tests/build/system
 
 clean:
 	rm -rf bin tests/build bench/build
