@@ -48,6 +48,12 @@ func main() {
 }
 
 func run(args []string) int {
+	if arch := systemArch(args[0]); arch != "" {
+		return systemMain(arch, args[1:])
+	}
+	if len(args) > 2 && args[1] == "system" {
+		return systemMain(args[2], args[3:])
+	}
 	start := detectBinfmt(args)
 	app := newApp(multiCallArch(args[0]), start)
 	if start != nil {

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gemu-project/gemu/system"
+)
+
+// Full-system mode's command line: `gemu-system-riscv64 OPTIONS` or
+// `gemu system riscv64 OPTIONS`, with qemu-system's option syntax
+// (-name [value], one or two dashes; qemu-options.hx for their meaning).
+
+// systemArch is the machine a `gemu-system-<arch>` name selects, "" for
+// any other name.
+func systemArch(argv0 string) string {
+	rest, _ := strings.CutPrefix(filepath.Base(argv0), "gemu-system-")
+	if rest == filepath.Base(argv0) {
+		return ""
+	}
+	return strings.TrimSuffix(rest, "-static")
+}
+
+// systemOption is one qemu-system option: whether it takes a value, and
+// what it does to the configuration.
+type systemOption struct {
+	arg bool
+	set func(s *systemSetup, v string) error
+}
+
+// systemSetup is the parsed command line.
+type systemSetup struct {
+	cfg    system.Config
+	serial string // -serial's chardev spec; "" is stdio
+	name   string // the program name for messages
+}
+
+var systemOptions = map[string]systemOption{
+	"M":       {true, setMachine},
+	"machine": {true, setMachine},
+	"m":       {true, setMemory},
+	"smp":     {true, setSMP},
+	"bios":    {true, func(s *systemSetup, v string) error { s.cfg.BIOS = v; return nil }},
+	"kernel":  {true, func(s *systemSetup, v string) error { s.cfg.Kernel = v; return nil }},
+	"initrd":  {true, func(s *systemSetup, v string) error { s.cfg.Initrd = v; return nil }},
+	"append":  {true, func(s *systemSetup, v string) error { s.cfg.Append = v; return nil }},
+	"dtb":     {true, func(s *systemSetup, v string) error { s.cfg.DTB = v; return nil }},
+	"serial":  {true, func(s *systemSetup, v string) error { s.serial = v; return nil }},
+	"nographic": {false, func(s *systemSetup, v string) error {
+		return nil // the console is on stdio in any case
+	}},
+	"display": {true, func(s *systemSetup, v string) error {
+		if v != "none" {
+			return fmt.Errorf("-display %s: only -display none (there is no graphical console)", v)
+		}
+		return nil
+	}},
+	"no-reboot": {false, func(s *systemSetup, v string) error { return nil }},
+}
+
+func setMachine(s *systemSetup, v string) error {
+	name, _, _ := strings.Cut(v, ",")
+	if name == "help" || name == "?" {
+		fmt.Println("Supported machines are:\nvirt                 RISC-V VirtIO board")
+		os.Exit(0)
+	}
+	if name != "virt" {
+		return fmt.Errorf("-M %s: unsupported machine type (supported: virt)", name)
+	}
+	s.cfg.Machine = name
+	return nil
+}
+
+// setMemory takes -m [size=]N[KMGT], in MiB without a suffix.
+func setMemory(s *systemSetup, v string) error {
+	v = strings.TrimPrefix(v, "size=")
+	mult := uint64(1 << 20)
+	if n := len(v); n > 0 {
+		switch strings.ToUpper(v[n-1:]) {
+		case "K":
+			mult, v = 1<<10, v[:n-1]
+		case "M":
+			mult, v = 1<<20, v[:n-1]
+		case "G":
+			mult, v = 1<<30, v[:n-1]
+		case "T":
+			mult, v = 1<<40, v[:n-1]
+		}
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil || n == 0 {
+		return fmt.Errorf("-m %s: not a memory size", v)
+	}
+	s.cfg.MemSize = n * mult
+	return nil
+}
+
+// setSMP takes -smp [cpus=]N[,...].
+func setSMP(s *systemSetup, v string) error {
+	first, _, _ := strings.Cut(v, ",")
+	first = strings.TrimPrefix(first, "cpus=")
+	n, err := strconv.Atoi(first)
+	if err != nil || n < 1 {
+		return fmt.Errorf("-smp %s: not a CPU count", v)
+	}
+	s.cfg.SMP = n
+	return nil
+}
+
+// parseSystemArgs reads qemu-system options.
+func parseSystemArgs(name string, args []string) (*systemSetup, error) {
+	s := &systemSetup{name: name}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			return nil, fmt.Errorf("%s: unexpected argument (options start with -)", a)
+		}
+		key := strings.TrimLeft(a, "-")
+		if key == "h" || key == "help" {
+			printSystemHelp(name)
+			os.Exit(0)
+		}
+		opt, ok := systemOptions[key]
+		if !ok {
+			return nil, fmt.Errorf("-%s: unsupported option", key)
+		}
+		v := ""
+		if opt.arg {
+			if i+1 >= len(args) {
+				return nil, fmt.Errorf("-%s: requires an argument", key)
+			}
+			i++
+			v = args[i]
+		}
+		if err := opt.set(s, v); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func printSystemHelp(name string) {
+	fmt.Printf("usage: %s [-M virt] [-m SIZE] [-smp N] [-bios FILE|none] [-kernel FILE] [-initrd FILE]\n"+
+		"       [-append CMDLINE] [-dtb FILE] [-nographic] [-serial stdio|null]\n", name)
+}
+
+// systemMain runs a machine and returns gemu's exit status.
+func systemMain(arch string, args []string) int {
+	name := "gemu-system-" + arch
+	fail := func(err error) int {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		return 1
+	}
+	if arch != "riscv64" {
+		return fail(fmt.Errorf("no system emulation for %q (have riscv64)", arch))
+	}
+	s, err := parseSystemArgs(name, args)
+	if err != nil {
+		return fail(err)
+	}
+	s.cfg.Logf = func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }
+	restore, err := s.openSerial()
+	if err != nil {
+		return fail(err)
+	}
+	defer restore()
+	m, err := system.New(s.cfg)
+	if err != nil {
+		return fail(err)
+	}
+	defer m.Close()
+	code, err := m.Run()
+	if err != nil {
+		restore()
+		return fail(err)
+	}
+	return code
+}
+
+// openSerial connects the console UART: stdio (raw when a terminal) or
+// nothing.
+func (s *systemSetup) openSerial() (restore func(), err error) {
+	switch s.serial {
+	case "", "stdio", "mon:stdio":
+		s.cfg.Serial = os.Stdout
+		s.cfg.SerialIn = os.Stdin
+		return rawTerminal(int(os.Stdin.Fd())), nil
+	case "null", "none":
+		return func() {}, nil
+	}
+	return nil, fmt.Errorf("-serial %s: unsupported (stdio, null)", s.serial)
+}
+
+// rawTerminal puts a terminal in raw mode, as qemu does for a stdio
+// console, and returns what undoes it.
+func rawTerminal(fd int) func() {
+	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil {
+		return func() {}
+	}
+	raw := *old
+	raw.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
+	raw.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.IEXTEN
+	raw.Cflag |= unix.CS8
+	raw.Cc[unix.VMIN], raw.Cc[unix.VTIME] = 1, 0
+	unix.IoctlSetTermios(fd, unix.TCSETS, &raw)
+	done := false
+	return func() {
+		if !done {
+			unix.IoctlSetTermios(fd, unix.TCSETS, old)
+			done = true
+		}
+	}
+}
