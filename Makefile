@@ -37,7 +37,8 @@ BENCH_CFLAGS ?= -O2 -static -Wall -Wextra -ffp-contract=off
 BENCH_LDLIBS ?= -pthread -lm
 
 DEBIAN_PACKAGES := gcc libc6-dev gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
-	gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross linux-libc-dev-riscv64-cross qemu-user gdb-multiarch strace debootstrap
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross linux-libc-dev-riscv64-cross qemu-user gdb-multiarch strace debootstrap \
+	qemu-system-misc device-tree-compiler
 DEMO_PACKAGES := gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
 # tests/system/mkimage.sh (objcopy for vmlinux, xz for the modules, the
 # archive keyring for trixie) and qemu-system-riscv64 to boot it.
@@ -100,6 +101,7 @@ JIT_SUITE := ./tests/ ./targets/... ./linuxuser/ ./gdbstub/
 test: deps tidy-check
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory -j2 fixtures
+	@GEMU_SYSTEM_VMLINUX=0 $(MAKE) --no-print-directory system-image
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
 	GEMU_JIT=force $(GO) test -timeout $(TEST_TIMEOUT) $(JIT_SUITE)
 	GEMU_JIT=off $(GO) test -timeout $(TEST_TIMEOUT) $(JIT_SUITE)

@@ -1,0 +1,171 @@
+package tests
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Full-system mode end to end (issue #19): Debian's riscv64 kernel booted
+// by gemu-system-riscv64 through Debian's OpenSBI to the initramfs's /init
+// (tests/system/init.sh), which prints GEMU-BOOT-OK, runs the checks
+// named by gemutest= and powers off. The image comes from `make
+// system-image` (tests/system/mkimage.sh).
+
+const bootMarker = "GEMU-BOOT-OK"
+
+// systemImage returns the boot image's directory, failing the test when a
+// file is missing.
+func systemImage(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(repoRoot, "tests", "build", "system")
+	for _, f := range []string{"fw_jump.elf", "fw_jump.bin", "Image", "initrd.cpio.gz", "disk.img"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Fatalf("system boot image incomplete: %v (run `make system-image`)", err)
+		}
+	}
+	return dir
+}
+
+// systemArgs are the flags of a boot with gemutest checks and extra flags.
+func systemArgs(dir, tests string, extra ...string) []string {
+	cmdline := "console=ttyS0 panic=-1 quiet"
+	if tests != "" {
+		cmdline += " gemutest=" + tests
+	}
+	args := []string{"system", "riscv64", "-M", "virt", "-m", "256M", "-nographic",
+		"-bios", filepath.Join(dir, "fw_jump.elf"), "-kernel", filepath.Join(dir, "Image"),
+		"-initrd", filepath.Join(dir, "initrd.cpio.gz"), "-append", cmdline}
+	return append(args, extra...)
+}
+
+// setFlag replaces the value of flag in args.
+func setFlag(args []string, flag, v string) []string {
+	out := append([]string(nil), args...)
+	for i := range out[:len(out)-1] {
+		if out[i] == flag {
+			out[i+1] = v
+		}
+	}
+	return out
+}
+
+// systemBootTimeout bounds one boot (the issue's limit is two minutes).
+const systemBootTimeout = 2 * time.Minute
+
+func runSystem(t *testing.T, args []string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), systemBootTimeout)
+	defer cancel()
+	argv := append([]string{gemuBin(t)}, args...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = baseEnv(t.TempDir())
+	start := time.Now()
+	res, ok := runCommand(t, ctx, cmd, argv)
+	if !ok {
+		t.Fatalf("boot timed out after %v\nconsole tail:\n%s\nstderr:\n%s", systemBootTimeout, tail(res.stdout), tail(res.stderr))
+	}
+	t.Logf("%s: %.2f s", strings.Join(args[len(args)-2:], " "), time.Since(start).Seconds())
+	return res
+}
+
+// wantBoot checks the marker, the lines the checks print and a clean
+// poweroff.
+func wantBoot(t *testing.T, res result, lines ...string) {
+	t.Helper()
+	out := strings.ReplaceAll(res.stdout, "\r\n", "\n")
+	for _, want := range append([]string{bootMarker}, lines...) {
+		if !strings.Contains(out, "\n"+want+"\n") {
+			t.Errorf("console lacks the line %q", want)
+		}
+	}
+	if strings.Contains(out, "GEMU-TEST-ERROR") || strings.Contains(out, "Kernel panic") {
+		t.Errorf("the guest reported an error")
+	}
+	if res.code != 0 {
+		t.Errorf("exit status %d, want 0 (poweroff)", res.code)
+	}
+	if t.Failed() {
+		t.Logf("console tail:\n%s\nstderr:\n%s", tail(res.stdout), tail(res.stderr))
+	}
+}
+
+func TestSystemBoot(t *testing.T) {
+	dir := systemImage(t)
+	t.Run("fw_jump.elf", func(t *testing.T) {
+		wantBoot(t, runSystem(t, systemArgs(dir, "")))
+	})
+	// The raw firmware binary and the kernel's verbose boot with an early
+	// console on the UART.
+	t.Run("fw_jump.bin", func(t *testing.T) {
+		args := setFlag(systemArgs(dir, ""), "-bios", filepath.Join(dir, "fw_jump.bin"))
+		args = setFlag(args, "-append", "console=ttyS0 earlycon=uart8250,mmio,0x10000000 panic=-1")
+		res := runSystem(t, args)
+		wantBoot(t, res)
+		for _, want := range []string{"OpenSBI v1.1", "Linux version 6.12", "Run /init as init process", "reboot: Power down"} {
+			if !strings.Contains(res.stdout, want) {
+				t.Errorf("console lacks %q", want)
+			}
+		}
+	})
+	t.Run("multi-call name", func(t *testing.T) {
+		link := filepath.Join(t.TempDir(), "gemu-system-riscv64")
+		if err := os.Symlink(gemuBin(t), link); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), systemBootTimeout)
+		defer cancel()
+		args := systemArgs(dir, "")[2:]
+		cmd := exec.CommandContext(ctx, link, args...)
+		cmd.Env = baseEnv(t.TempDir())
+		res, ok := runCommand(t, ctx, cmd, append([]string{link}, args...))
+		if !ok {
+			t.Fatalf("boot timed out")
+		}
+		wantBoot(t, res)
+	})
+}
+
+func TestSystemSMP(t *testing.T) {
+	dir := systemImage(t)
+	wantBoot(t, runSystem(t, systemArgs(dir, "smp", "-smp", "2")), "CPUS: 2")
+}
+
+// TestSystemBadInput: one clear line and status 1 for each mistake.
+func TestSystemBadInput(t *testing.T) {
+	dir := systemImage(t)
+	garbage := filepath.Join(t.TempDir(), "garbage")
+	os.WriteFile(garbage, []byte("\x7fELF not really an ELF file"), 0o644)
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown machine", []string{"-M", "sifive_u"}, "unsupported machine type"},
+		{"missing kernel", []string{"-kernel", "/nonexistent/Image"}, "no such file"},
+		{"malformed kernel", []string{"-kernel", garbage}, "kernel"},
+		{"missing initrd", []string{"-initrd", "/nonexistent/initrd"}, "no such file"},
+		{"malformed bios", []string{"-bios", garbage}, "firmware"},
+		{"bad memory size", []string{"-m", "lots"}, "not a memory size"},
+		{"too many harts", []string{"-smp", "64"}, "1 to 8 harts"},
+		{"unknown option", []string{"-frobnicate"}, "unsupported option"},
+		{"missing value", []string{"-kernel"}, "requires an argument"},
+		{"bad serial", []string{"-serial", "parallel:/dev/lp0"}, "-serial"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := runSystem(t, append(systemArgs(dir, ""), c.args...))
+			lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+			if res.code != 1 || len(lines) != 1 || !strings.Contains(strings.ToLower(lines[0]), strings.ToLower(c.want)) {
+				t.Errorf("status %d, stderr %q; want status 1 and one line with %q", res.code, res.stderr, c.want)
+			}
+			if strings.Contains(res.stdout, "OpenSBI") {
+				t.Errorf("the machine started")
+			}
+		})
+	}
+}
