@@ -5,8 +5,7 @@
 package system
 
 import (
-	"errors"
-	"fmt"
+		"fmt"
 	"io"
 	"runtime"
 	"sync"
@@ -32,6 +31,8 @@ type Config struct {
 	Initrd  string
 	Append  string // the kernel command line
 	DTB     string // a device tree blob to use instead of the generated one
+
+	NoReboot bool // a guest reset ends the machine (-no-reboot)
 
 	Serial   io.Writer // the console UART's output (nil: discarded)
 	SerialIn io.Reader // its input (nil: none)
@@ -59,6 +60,7 @@ type Machine struct {
 	code   *riscv64.CodePages
 
 	stopping atomic.Bool
+	ctl      control
 	mu       sync.Mutex
 	exitCode int
 	reset    bool
@@ -121,6 +123,7 @@ func (m *Machine) build() error {
 			Sstc:    true, SvMode: 9,
 		}))
 	}
+	m.initControl()
 	m.clint = dev.NewCLINT(m.cfg.SMP, hartLines{m}, dev.Ticks10MHz())
 	base, size := region(fdt.VirtCLINT)
 	m.bus.AddDevice(base, size, m.clint, "clint")
@@ -175,53 +178,83 @@ func (m *Machine) finish(code int, reset bool) {
 	m.mu.Lock()
 	m.exitCode, m.reset = code, reset
 	m.mu.Unlock()
-	m.Stop()
+	m.shutdown()
 }
 
-// Stop makes every hart leave guest code and Run return.
-func (m *Machine) Stop() {
+// shutdown makes every hart leave guest code and Run return.
+func (m *Machine) shutdown() {
 	m.stopping.Store(true)
 	for _, h := range m.harts {
 		h.Kick()
 	}
+	m.ctl.mu.Lock()
+	m.ctl.cond.Broadcast()
+	m.ctl.mu.Unlock()
 }
 
-// ErrReset is Run's error when the guest asked for a reset, which this
-// machine does not do yet: TODO(#19).
-var ErrReset = errors.New("the guest requested a system reset")
-
 // Run starts every hart and returns when the machine stops: the guest's
-// exit status from the test device (0 for a poweroff).
+// exit status from the test device (0 for a poweroff). A guest reset
+// restarts the machine, or ends it with status 0 under NoReboot.
 func (m *Machine) Run() (int, error) {
 	if m.cfg.SerialIn != nil {
 		go m.pumpInput(m.cfg.SerialIn)
 	}
+	for {
+		m.runHarts()
+		m.mu.Lock()
+		code, reset := m.exitCode, m.reset
+		m.reset = false
+		m.mu.Unlock()
+		if !reset || m.cfg.NoReboot {
+			return code, nil
+		}
+		m.stopping.Store(false)
+		m.reboot()
+	}
+}
+
+// runHarts runs one goroutine per hart until the machine stops.
+func (m *Machine) runHarts() {
 	var wg sync.WaitGroup
-	for _, h := range m.harts {
+	m.ctl.mu.Lock()
+	m.ctl.running = len(m.harts)
+	m.ctl.mu.Unlock()
+	for i, h := range m.harts {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m.runHart(h)
+			m.runHart(i, h)
 		}()
 	}
 	wg.Wait()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.reset {
-		return 0, ErrReset
-	}
-	return m.exitCode, nil
 }
 
 // runHart is one hart's goroutine, on a host thread of its own.
-func (m *Machine) runHart(h *riscv64.Hart) {
+func (m *Machine) runHart(i int, h *riscv64.Hart) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	stop := m.stopping.Load
-	for !stop() {
+	m.ctl.mu.Lock()
+	m.ctl.tids[i] = unix.Gettid()
+	m.ctl.mu.Unlock()
+	defer func() {
+		m.ctl.mu.Lock()
+		m.ctl.running--
+		m.ctl.cond.Broadcast()
+		m.ctl.mu.Unlock()
+	}()
+	stop := func() bool { return m.stopping.Load() || m.pausing() }
+	for !m.stopping.Load() {
+		m.park()
 		k := m.engine.Run(h.CPU)
 		h.HandleExit(k, stop)
 	}
+}
+
+// pausing reports whether a pause is requested (WFI then returns early).
+func (m *Machine) pausing() bool {
+	m.ctl.mu.Lock()
+	defer m.ctl.mu.Unlock()
+	return m.ctl.paused
 }
 
 func (m *Machine) pumpInput(r io.Reader) {

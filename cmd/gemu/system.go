@@ -60,7 +60,7 @@ var systemOptions = map[string]systemOption{
 		}
 		return nil
 	}},
-	"no-reboot": {false, func(s *systemSetup, v string) error { return nil }},
+	"no-reboot": {false, func(s *systemSetup, v string) error { s.cfg.NoReboot = true; return nil }},
 }
 
 func setMachine(s *systemSetup, v string) error {
