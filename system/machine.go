@@ -5,7 +5,7 @@
 package system
 
 import (
-		"fmt"
+	"fmt"
 	"io"
 	"runtime"
 	"sync"
