@@ -67,6 +67,8 @@ type CPU struct {
 	// mode's, whose accesses go through mmu (softmmu.go).
 	slow bool
 	mmu  SoftMMU
+	// The soft TLBs of system mode's current context (softmmu.go).
+	tlbLoad, tlbStore *TLB
 
 	engine    *Engine
 	block     *Block // block being executed (for helper PCs and fault reports)

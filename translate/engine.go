@@ -291,7 +291,7 @@ func (e *Engine) loop(c *CPU) ExitKind {
 			b, ok = e.find(c, c.PC)
 			if ok && c.chain {
 				c.jumpCache[(c.PC>>1)&(jumpCacheSize-1)] = b
-				if e.jit != JITOff && e.chains(c) {
+				if e.jit != JITOff && e.chains(c) && !e.sys {
 					e.wantsNative(b)
 					c.jitIndirectFill(c.PC, b)
 				}

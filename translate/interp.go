@@ -18,6 +18,9 @@ func (c *CPU) ptr(a uint64, size uint64) unsafe.Pointer {
 // slowPtr is ptr out of range, in lockstep's shadow CPU or in system mode.
 func (c *CPU) slowPtr(a uint64, size uint64) unsafe.Pointer {
 	if c.mmu != nil {
+		if p := c.tlbHit(c.curOp, a, size); p != nil {
+			return p
+		}
 		return c.mmu.Access(c, c.curOp, a, size)
 	}
 	if c.shadow != nil {

@@ -381,7 +381,7 @@ func (e *Engine) chainNative(c *CPU, b *Block, op *Op, nb *Block) {
 
 // jitOptions are the target's settings for compileBlock.
 func (e *Engine) jitOptions() jitOptions {
-	o := jitOptions{nochain: e.jit == JITNochain || e.jit == JITLockstep, zero: RegZero}
+	o := jitOptions{nochain: e.jit == JITNochain || e.jit == JITLockstep, zero: RegZero, sys: e.sys}
 	if z, ok := e.target.(interface{ ZeroRegister() uint8 }); ok {
 		o.zero = z.ZeroRegister()
 	}

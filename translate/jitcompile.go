@@ -48,6 +48,7 @@ type jitCompiler struct {
 	defd  [256]bool  // registers written so far (trial)
 
 	temps [2]uint8 // the target's block-local temporaries [lo, hi)
+	sys   bool     // system mode (memOp's soft-TLB lookup)
 	prov  flagProv // where the last packed NZCV came from (jitflags.go)
 	pend  flagProv // an NZCV not computed yet (kind provNone: none)
 	fused *zeroFusion
@@ -59,6 +60,7 @@ type jitOptions struct {
 	zero    uint8     // a register slot the target keeps at 0 besides RegZero
 	fenv    *FloatEnv // nil: FP helpers stay opaque
 	temps   [2]uint8  // block-local temporaries [lo, hi): dead at block starts
+	sys     bool      // system mode: accesses go through the soft TLBs
 }
 
 // stub is an out-of-line exit: the rel32 fields that jump to it and its
@@ -109,14 +111,14 @@ func jitStubCode(kind int) []byte {
 // first pass finds which guest registers the cache holds at that branch,
 // the second loads them at the start and keeps them across iterations.
 func compileBlock(b *Block, id uint32, o jitOptions) ([]byte, *nativeBlock) {
-	c := &jitCompiler{b: b, id: id, nochain: o.nochain, zero: o.zero, fenv: o.fenv, temps: o.temps, trial: !o.nochain}
+	c := &jitCompiler{b: b, id: id, nochain: o.nochain, zero: o.zero, fenv: o.fenv, temps: o.temps, sys: o.sys, trial: !o.nochain}
 	if len(b.Ops) == 0 || !jitCompilable(&b.Ops[0]) || c.mostlyInGo() {
 		return nil, nil
 	}
 	c.lower(nil)
 	if c.trial {
 		head := c.found
-		c = &jitCompiler{b: b, id: id, nochain: o.nochain, zero: o.zero, fenv: o.fenv, temps: o.temps}
+		c = &jitCompiler{b: b, id: id, nochain: o.nochain, zero: o.zero, fenv: o.fenv, temps: o.temps, sys: o.sys}
 		c.lower(head)
 	}
 	return c.a.Buf, c.n
@@ -775,9 +777,14 @@ func (c *jitCompiler) memOp(i int, op *Op) bool {
 	}
 	a := &c.a
 	addr := c.address(op)
-	a.AluRR(true, x64.CMP, addr, memLimit)
-	c.exitIf(x64.CondAE, exitInterp, i)
-	m := x64.MI(memBase, addr, 1, 0)
+	var m x64.Mem
+	if c.sys {
+		m = c.tlbLookup(i, addr, size, load)
+	} else {
+		a.AluRR(true, x64.CMP, addr, memLimit)
+		c.exitIf(x64.CondAE, exitInterp, i)
+		m = x64.MI(memBase, addr, 1, 0)
+	}
 	if !load {
 		v := x64.RCX
 		if op.B == RegZero || op.B == c.zero {

@@ -32,11 +32,65 @@ type SoftMMU interface {
 	FetchFault(c *CPU, op *Op, va uint64) ExitKind
 }
 
+// TLB is a direct-mapped soft TLB of one access kind in one translation
+// context, read by the interpreter and by compiled code (jitcompile.go
+// memOp): entry (va>>12)%TLBSize hits when its Tag is va>>12 + 1, and the
+// page's bytes are at Host. Only RAM pages that the kind may access
+// without the MMU's attention go in (not device registers, not code pages
+// for stores).
+type TLB [TLBSize]TLBEntry
+
+// TLBSize is the number of entries of a TLB.
+const TLBSize = 256
+
+// TLBEntry maps one virtual page.
+type TLBEntry struct {
+	Tag  uint64 // virtual page number + 1; 0 is empty
+	Host unsafe.Pointer
+}
+
+// SetTLB makes load and store the CPU's TLBs (the MMU calls it when the
+// context changes). Compiled code gets them in its memory-base and limit
+// registers.
+func (c *CPU) SetTLB(load, store *TLB) {
+	c.tlbLoad, c.tlbStore = load, store
+	c.memBase = unsafe.Pointer(load)
+	c.memLimit = uint64(uintptr(unsafe.Pointer(store)))
+}
+
+// tlbHit is the soft TLB's fast path for the interpreter.
+func (c *CPU) tlbHit(op *Op, a, size uint64) unsafe.Pointer {
+	t := c.tlbLoad
+	if writes(op) {
+		t = c.tlbStore
+	}
+	if t == nil {
+		return nil
+	}
+	vpn := a / PageSize
+	e := &t[vpn%TLBSize]
+	if e.Tag != vpn+1 || (a+size-1)/PageSize != vpn {
+		return nil
+	}
+	return unsafe.Add(e.Host, a%PageSize)
+}
+
 // NewSystemEngine makes an engine whose CPUs run behind a SoftMMU (their
-// own, set with CPU.SetMMU). Tier 2 and the debugger are not used in
-// system mode yet: TODO(#19).
+// own, set with CPU.SetMMU), with tier 2 on unless GEMU_JIT says off. The
+// debugger is not used in system mode yet: TODO(#19).
 func NewSystemEngine(t Target) *Engine {
-	return &Engine{target: t, cache: newBlockCache(), sys: true}
+	e := &Engine{target: t, cache: newBlockCache(), sys: true}
+	m, ok := JITModeFromEnv()
+	switch {
+	case !ok:
+		m = JITOn
+	case m == JITLockstep:
+		m = JITForce // lockstep's shadow memory is the user-mode reservation's
+	}
+	if m != JITOff {
+		e.SetJIT(m)
+	}
+	return e
 }
 
 // System reports whether e is a system-mode engine.

@@ -164,6 +164,7 @@ func systemMain(arch string, args []string) int {
 		return fail(err)
 	}
 	s.cfg.Logf = func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }
+	defer startProfile()()
 	restore, err := s.openSerial()
 	if err != nil {
 		return fail(err)

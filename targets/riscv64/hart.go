@@ -130,6 +130,7 @@ func NewHart(e *translate.Engine, cfg HartConfig) *Hart {
 	h.CPU.Env = h
 	h.CPU.SetMMU(h)
 	h.mmu.init(h)
+	h.Code.harts = append(h.Code.harts, h)
 	h.Reset(0)
 	return h
 }
@@ -354,8 +355,9 @@ const wfiPoll = 20 * time.Millisecond
 // CodePages marks the RAM pages that hold translated code, so stores and
 // device writes there drop the translations (translate.Engine.InvalidatePhys).
 type CodePages struct {
-	base uint64
-	bits []atomic.Uint32
+	base  uint64
+	bits  []atomic.Uint32
+	harts []*Hart // whose soft TLBs must lose store entries of new code pages
 }
 
 // NewCodePages covers size bytes of RAM at base.
@@ -363,9 +365,16 @@ func NewCodePages(base, size uint64) *CodePages {
 	return &CodePages{base: base, bits: make([]atomic.Uint32, (size/translate.PageSize+31)/32)}
 }
 
-func (p *CodePages) mark(pa uint64) {
+// mark records that pa's page holds code; it reports whether that is new.
+func (p *CodePages) mark(pa uint64) bool {
 	n := (pa - p.base) / translate.PageSize
-	p.bits[n/32].Or(1 << (n % 32))
+	bit := uint32(1) << (n % 32)
+	return p.bits[n/32].Or(bit)&bit == 0
+}
+
+func (p *CodePages) has(pa uint64) bool {
+	n := (pa - p.base) / translate.PageSize
+	return p.bits[n/32].Load()&(1<<(n%32)) != 0
 }
 
 // Written reports whether pa's page held code and forgets it.

@@ -40,8 +40,10 @@ type tlbEntry struct {
 }
 
 type mmuState struct {
-	tlb       [3][tlbSize]tlbEntry // by translate.AccessKind
-	dataCtx   uint8                // the context data accesses are translated in
+	tlb       [3][tlbSize]tlbEntry // by translate.AccessKind; loads and stores of device pages
+	sets      map[uint8]*tlbSet    // the CPU's soft TLBs of each data context
+	cur       *tlbSet
+	dataCtx   uint8 // the context data accesses are translated in
 	fetchCtx  uint8
 	scratch   [16]byte // device-register values and page-crossing accesses
 	ramHost   unsafe.Pointer
@@ -50,7 +52,11 @@ type mmuState struct {
 	pagingOff [3]bool // by access kind: addresses are physical
 }
 
+// tlbSet is the CPU's soft TLBs (translate.TLB) of one data context.
+type tlbSet struct{ load, store translate.TLB }
+
 func (m *mmuState) init(h *Hart) {
+	m.sets = map[uint8]*tlbSet{}
 	m.ramBase, m.ramSize = h.RAMBase, uint64(len(h.RAM))
 	if len(h.RAM) > 0 {
 		m.ramHost = unsafe.Pointer(&h.RAM[0])
@@ -78,10 +84,54 @@ func (h *Hart) updateContext() {
 	if m.pagingOff[translate.AccessFetch] {
 		m.fetchCtx |= 1 << 4
 	}
+	s := m.sets[m.dataCtx]
+	if s == nil {
+		s = &tlbSet{}
+		m.sets[m.dataCtx] = s
+	}
+	m.cur = s
+	h.CPU.SetTLB(&s.load, &s.store)
 }
 
 // flushTLB forgets every translation (satp writes, SFENCE.VMA).
-func (h *Hart) flushTLB() { h.mmu.tlb = [3][tlbSize]tlbEntry{} }
+func (h *Hart) flushTLB() {
+	h.mmu.tlb = [3][tlbSize]tlbEntry{}
+	for _, s := range h.mmu.sets {
+		*s = tlbSet{}
+	}
+}
+
+// fill puts a RAM page in the CPU's soft TLB of the current context; a
+// page holding code is never there for stores, so that every store to it
+// drops the translations (Access).
+func (h *Hart) fill(va uint64, kind translate.AccessKind, host unsafe.Pointer, pa uint64) {
+	t := &h.mmu.cur.load
+	if kind == translate.AccessStore {
+		if h.Code.has(pa) {
+			return
+		}
+		t = &h.mmu.cur.store
+	}
+	vpn := va / translate.PageSize
+	e := &t[vpn%translate.TLBSize]
+	*e = translate.TLBEntry{Tag: vpn + 1, Host: unsafe.Add(host, -int(va%translate.PageSize))}
+	if kind == translate.AccessStore && h.Code.has(pa) {
+		e.Tag = 0 // marked as code meanwhile (CodePages.mark)
+	}
+}
+
+// dropStores removes the store entries of the RAM page at host from every
+// context's soft TLB: the page now holds code. Called from the goroutine
+// that marked it, possibly another hart's.
+func (h *Hart) dropStores(host unsafe.Pointer) {
+	for _, s := range h.mmu.sets {
+		for i := range s.store {
+			if s.store[i].Host == host {
+				s.store[i].Tag = 0
+			}
+		}
+	}
+}
 
 // ram is the host address of physical RAM at pa, nil outside RAM.
 func (m *mmuState) ram(pa uint64) unsafe.Pointer {
@@ -213,6 +263,7 @@ func (h *Hart) Access(c *translate.CPU, op *translate.Op, va, size uint64) unsaf
 	if kind == translate.AccessStore && h.Code.Written(pa) {
 		c.Engine().InvalidatePhys(pa)
 	}
+	h.fill(va, kind, host, pa)
 	return host
 }
 
@@ -283,7 +334,12 @@ func (h *Hart) Fetch(c *translate.CPU, va uint64) (unsafe.Pointer, uint64, bool)
 	if exc != translate.ExcNone || host == nil {
 		return nil, 0, false
 	}
-	h.Code.mark(pa)
+	if h.Code.mark(pa) {
+		page := unsafe.Add(host, -int(va%translate.PageSize))
+		for _, o := range h.Code.harts {
+			o.dropStores(page)
+		}
+	}
 	tag := pa&^(translate.PageSize-1) | uint64(h.priv)
 	if h.mstatus&msFS == 0 {
 		tag |= tagFPOff
