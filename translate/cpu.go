@@ -67,8 +67,11 @@ type CPU struct {
 	// mode's, whose accesses go through mmu (softmmu.go).
 	slow bool
 	mmu  SoftMMU
-	// The soft TLBs of system mode's current context (softmmu.go).
+	// The soft TLBs of system mode's current context (softmmu.go), and
+	// the jump-cache slots filled since the context last changed.
 	tlbLoad, tlbStore *TLB
+	jcDirty           []uint16
+	jcFull            bool
 
 	engine    *Engine
 	block     *Block // block being executed (for helper PCs and fault reports)

@@ -287,19 +287,32 @@ func (e *Engine) loop(c *CPU) ExitKind {
 			}
 			b = nb
 		case nextIndirect:
-			var ok bool
-			b, ok = e.find(c, c.PC)
-			if ok && c.chain {
-				c.jumpCache[(c.PC>>1)&(jumpCacheSize-1)] = b
-				if e.jit != JITOff && e.chains(c) && !e.sys {
-					e.wantsNative(b)
-					c.jitIndirectFill(c.PC, b)
-				}
-			}
+			b = e.indirect(c)
 		case nextRefetch:
 			b, _ = e.find(c, c.PC)
 		}
 	}
+}
+
+// indirect finds the block an indirect jump goes to and remembers it in
+// the CPU's jump caches. In system mode the interpreter's jump cache is
+// looked at first: it holds only blocks of the current context (the MMU
+// flushes it when the context changes).
+func (e *Engine) indirect(c *CPU) *Block {
+	slot := &c.jumpCache[(c.PC>>1)&(jumpCacheSize-1)]
+	b, ok := *slot, true
+	if !e.sys || b == nil || b.PC != c.PC || !b.valid.Load() || !c.chain {
+		b, ok = e.find(c, c.PC)
+		if ok && c.chain {
+			*slot = b
+			c.noteJC(c.PC)
+		}
+	}
+	if ok && c.chain && e.jit != JITOff && e.chains(c) {
+		e.wantsNative(b)
+		c.jitIndirectFill(c.PC, b)
+	}
+	return b
 }
 
 // runBlock runs b from its start, compiled or in the interpreter (both,
@@ -320,12 +333,13 @@ func (e *Engine) runBlock(c *CPU, b *Block) int {
 // other threads.
 func (e *Engine) entry(c *CPU) *Block {
 	slot := &c.jumpCache[(c.PC>>1)&(jumpCacheSize-1)]
-	if b := *slot; b != nil && b.PC == c.PC && b.valid.Load() && c.chain && !e.sys {
+	if b := *slot; b != nil && b.PC == c.PC && b.valid.Load() && c.chain {
 		return b
 	}
 	b, ok := e.find(c, c.PC)
 	if ok && c.chain {
 		*slot = b
+		c.noteJC(c.PC)
 	}
 	return b
 }

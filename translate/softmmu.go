@@ -122,9 +122,39 @@ func accessOf(op *Op) AccessKind {
 	return AccessLoad
 }
 
-// FlushJumpCache forgets the CPU's indirect-jump targets; system mode
-// calls it whenever the translation context changes (mode, satp).
-func (c *CPU) FlushJumpCache() { c.jumpCache = [jumpCacheSize]*Block{} }
+// FlushJumpCache forgets the CPU's indirect-jump targets (the
+// interpreter's and compiled code's); system mode calls it whenever the
+// translation context changes (mode, satp, mstatus, SFENCE.VMA).
+func (c *CPU) FlushJumpCache() {
+	if c.jcFull {
+		c.jumpCache = [jumpCacheSize]*Block{}
+		c.jit.jcReady = false
+	} else {
+		for _, i := range c.jcDirty {
+			c.jumpCache[i] = nil
+			if c.jit.jcReady {
+				c.jit.jc[i] = jitJCEntry{entry: jitState.miss}
+			}
+		}
+	}
+	c.jcDirty, c.jcFull = c.jcDirty[:0], false
+}
+
+// maxJCDirty is how many filled jump-cache slots a flush clears one by
+// one; past it the whole caches are cleared.
+const maxJCDirty = 256
+
+// noteJC records a filled jump-cache slot for FlushJumpCache (system mode).
+func (c *CPU) noteJC(pc uint64) {
+	if c.mmu == nil || c.jcFull {
+		return
+	}
+	if len(c.jcDirty) == maxJCDirty {
+		c.jcFull = true
+		return
+	}
+	c.jcDirty = append(c.jcDirty, uint16((pc>>1)&(jumpCacheSize-1)))
+}
 
 // findSys is find in system mode: the cached block for pc stands only
 // when it was built in the context pc translates to now.

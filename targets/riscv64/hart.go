@@ -117,6 +117,7 @@ type Hart struct {
 	lines                                                  atomic.Uint64
 	stimerCancel                                           func()
 	wake                                                   chan struct{}
+	wfiSpins                                               int // WFIs in a row that returned at once
 	mmu                                                    mmuState
 }
 
@@ -248,6 +249,7 @@ func (h *Hart) trap(cause, tval, pc uint64) {
 	deleg := h.medeleg
 	if intr {
 		deleg = h.mideleg
+		h.wfiSpins = 0
 	}
 	if h.priv <= PrivS && deleg&(1<<code) != 0 {
 		h.scause, h.sepc, h.stval = cause, pc, tval
@@ -338,6 +340,17 @@ func exceptionCause(x translate.ExitInfo) (cause, tval uint64) {
 // pending and enabled in mie (whatever the global enables), or when the
 // machine asks.
 func (h *Hart) waitForInterrupt(stop func() bool) {
+	if h.pending()&h.mie != 0 {
+		// WFI returns at once, and the guest may loop on it with an
+		// interrupt it does not take (OpenSBI's parked harts with MSIP
+		// pending): after a while such a loop sleeps between rounds so
+		// it does not take a host core from the harts that work.
+		if h.wfiSpins++; h.wfiSpins > wfiSpinLimit {
+			time.Sleep(wfiSpinSleep)
+		}
+		return
+	}
+	h.wfiSpins = 0
 	for h.pending()&h.mie == 0 && !stop() {
 		t := time.NewTimer(wfiPoll)
 		select {
@@ -351,6 +364,13 @@ func (h *Hart) waitForInterrupt(stop func() bool) {
 // wfiPoll bounds a WFI's sleep: the machine's stop requests and Sstc's
 // comparison are rechecked at least this often.
 const wfiPoll = 20 * time.Millisecond
+
+// A WFI loop that never sleeps and takes no interrupt sleeps wfiSpinSleep
+// per round after wfiSpinLimit rounds.
+const (
+	wfiSpinLimit = 64
+	wfiSpinSleep = 50 * time.Microsecond
+)
 
 // CodePages marks the RAM pages that hold translated code, so stores and
 // device writes there drop the translations (translate.Engine.InvalidatePhys).
@@ -369,7 +389,8 @@ func NewCodePages(base, size uint64) *CodePages {
 func (p *CodePages) mark(pa uint64) bool {
 	n := (pa - p.base) / translate.PageSize
 	bit := uint32(1) << (n % 32)
-	return p.bits[n/32].Or(bit)&bit == 0
+	w := &p.bits[n/32]
+	return w.Load()&bit == 0 && w.Or(bit)&bit == 0
 }
 
 func (p *CodePages) has(pa uint64) bool {

@@ -41,7 +41,7 @@ type tlbEntry struct {
 
 type mmuState struct {
 	tlb       [3][tlbSize]tlbEntry // by translate.AccessKind; loads and stores of device pages
-	sets      map[uint8]*tlbSet    // the CPU's soft TLBs of each data context
+	sets      [32]*tlbSet          // the CPU's soft TLBs of each data context (dataCtx)
 	cur       *tlbSet
 	dataCtx   uint8 // the context data accesses are translated in
 	fetchCtx  uint8
@@ -56,7 +56,6 @@ type mmuState struct {
 type tlbSet struct{ load, store translate.TLB }
 
 func (m *mmuState) init(h *Hart) {
-	m.sets = map[uint8]*tlbSet{}
 	m.ramBase, m.ramSize = h.RAMBase, uint64(len(h.RAM))
 	if len(h.RAM) > 0 {
 		m.ramHost = unsafe.Pointer(&h.RAM[0])
@@ -97,7 +96,9 @@ func (h *Hart) updateContext() {
 func (h *Hart) flushTLB() {
 	h.mmu.tlb = [3][tlbSize]tlbEntry{}
 	for _, s := range h.mmu.sets {
-		*s = tlbSet{}
+		if s != nil {
+			*s = tlbSet{}
+		}
 	}
 }
 
@@ -125,6 +126,9 @@ func (h *Hart) fill(va uint64, kind translate.AccessKind, host unsafe.Pointer, p
 // that marked it, possibly another hart's.
 func (h *Hart) dropStores(host unsafe.Pointer) {
 	for _, s := range h.mmu.sets {
+		if s == nil {
+			continue
+		}
 		for i := range s.store {
 			if s.store[i].Host == host {
 				s.store[i].Tag = 0
