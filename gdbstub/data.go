@@ -84,27 +84,27 @@ func (s *Stub) memory(pkt string) string {
 	}
 	// WriteForce ignores the guest's write protection (GDB writes to
 	// code) and drops the translations of what it changes.
-	if s.engine.Mem().WriteForce(addr, data) != nil {
+	if s.engine.DebugWrite(s.memCPU(), addr, data) != nil {
 		return errFault
 	}
 	return "OK"
 }
 
 // readMem reads up to n bytes at addr, stopping at the first page that is
-// not readable (GDB accepts a short read).
+// not readable (GDB accepts a short read). In system mode addresses are
+// virtual, as the register thread's hart translates them.
 func (s *Stub) readMem(addr, n uint64) []byte {
-	mem := s.engine.Mem()
-	var out []byte
-	for n > 0 {
-		chunk := min(n, translate.PageSize-addr%translate.PageSize)
-		b, err := mem.Slice(addr, chunk, translate.ProtRead)
-		if err != nil {
-			break
-		}
-		out = append(out, b...)
-		addr, n = addr+chunk, n-chunk
+	return s.engine.DebugRead(s.memCPU(), addr, n)
+}
+
+// memCPU is the CPU whose view of memory m, M and X packets use.
+func (s *Stub) memCPU() *translate.CPU {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if th := s.regThread(); th != nil {
+		return th.cpu
 	}
-	return out
+	return nil
 }
 
 // breakpoint handles Z and z: TYPE,ADDR,KIND. Types 0 and 1 are software

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/gemu-project/gemu/debugapi"
 	"github.com/gemu-project/gemu/system/dev"
 	"github.com/gemu-project/gemu/system/fdt"
 	"github.com/gemu-project/gemu/targets"
@@ -33,6 +34,9 @@ type Config struct {
 	DTB     string // a device tree blob to use instead of the generated one
 
 	NoReboot bool // a guest reset ends the machine (-no-reboot)
+	// Debugger, when set, is attached before the first instruction and
+	// holds the harts until GDB resumes them (-s, -gdb: qemu's -S too).
+	Debugger debugapi.Stub
 
 	Serial   io.Writer // the console UART's output (nil: discarded)
 	SerialIn io.Reader // its input (nil: none)
@@ -199,6 +203,15 @@ func (m *Machine) Run() (int, error) {
 	if m.cfg.SerialIn != nil {
 		go m.pumpInput(m.cfg.SerialIn)
 	}
+	if m.cfg.Debugger != nil {
+		m.cfg.Debugger.Attach(m)
+		defer func() {
+			m.mu.Lock()
+			code := m.exitCode
+			m.mu.Unlock()
+			m.cfg.Debugger.Exited(debugapi.Exit{Code: code})
+		}()
+	}
 	for {
 		m.runHarts()
 		m.mu.Lock()
@@ -243,10 +256,26 @@ func (m *Machine) runHart(i int, h *riscv64.Hart) {
 		m.ctl.mu.Unlock()
 	}()
 	stop := func() bool { return m.stopping.Load() || m.pausing() }
+	th := m.debugThread(i)
 	for !m.stopping.Load() {
 		m.park()
+		if th != nil {
+			th.Enter() // signals mean nothing to a hart
+		}
 		k := m.engine.Run(h.CPU)
+		if th != nil {
+			th.Leave()
+		}
+		if k == translate.ExitDebug {
+			if th != nil {
+				th.Trap()
+			}
+			continue
+		}
 		h.HandleExit(k, stop)
+	}
+	if th != nil {
+		th.Exited()
 	}
 }
 

@@ -2,6 +2,8 @@ package tests
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -168,4 +170,72 @@ func TestSystemBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSystemGDB: gdb-multiarch attaches to the machine before its first
+// instruction (-gdb), stops at a breakpoint at the kernel's entry with
+// OpenSBI's hand-over registers (a0 = hart 0, a1 = the device tree),
+// disassembles and steps there, and detaches; the boot then completes.
+func TestSystemGDB(t *testing.T) {
+	dir := systemImage(t)
+	gdb, err := exec.LookPath("gdb-multiarch")
+	if err != nil {
+		t.Fatal("gdb-multiarch not on PATH (make deps installs it)")
+	}
+	port := freeTCPPort(t)
+	ctx, cancel := context.WithTimeout(context.Background(), systemBootTimeout)
+	defer cancel()
+	args := append(systemArgs(dir, ""), "-gdb", fmt.Sprintf("tcp:127.0.0.1:%d", port))
+	cmd := exec.CommandContext(ctx, gemuBin(t), args...)
+	cmd.Env = baseEnv(t.TempDir())
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var g []byte
+	for i := 0; i < 50; i++ { // the listener comes up at once; gdb may race it
+		g, err = exec.CommandContext(ctx, gdb, "-nx", "-batch", "-ex", "set architecture riscv:rv64",
+			"-ex", fmt.Sprintf("target remote 127.0.0.1:%d", port),
+			"-ex", "info registers pc", "-ex", "break *0x80200000", "-ex", "continue",
+			"-ex", "info registers pc a0 a1", "-ex", "x/1i $pc", "-ex", "stepi",
+			"-ex", "info registers pc", "-ex", "delete", "-ex", "detach").CombinedOutput()
+		if !strings.Contains(string(g), "Connection refused") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("gemu: %v", err)
+	}
+	gout := string(g)
+	for _, want := range []string{
+		"pc             0x80000000", // OpenSBI's first instruction
+		"Breakpoint 1, 0x0000000080200000",
+		"a0             0x0",
+		"a1             0x82200000", // where fw_jump puts the device tree
+		"=> 0x80200000:",
+		"pc             0x80200002", // li s4,-13 is a compressed instruction
+	} {
+		if !strings.Contains(gout, want) {
+			t.Errorf("gdb output lacks %q", want)
+		}
+	}
+	if !strings.Contains(out.String(), bootMarker) {
+		t.Errorf("the boot did not complete after gdb detached")
+	}
+	if t.Failed() {
+		t.Logf("gdb:\n%s\nconsole tail:\n%s", gout, tail(out.String()))
+	}
+}
+
+// freeTCPPort returns a port nothing listens on now.
+func freeTCPPort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
 }

@@ -151,7 +151,11 @@ func (e *Engine) setBreakpoint(pc uint64, on bool) {
 	d.breaks.Store(&m)
 	d.mu.Unlock()
 	// Blocks running through pc must be split there (or may merge again).
-	e.cache.invalidate(pc, pc+1)
+	if e.sys {
+		e.FlushAll() // system-mode blocks are indexed by physical page
+	} else {
+		e.cache.invalidate(pc, pc+1)
+	}
 }
 
 // breakpoints is the breakpoint set for the Builder, nil when none.
@@ -170,7 +174,7 @@ func (e *Engine) breakpoints() map[uint64]bool {
 // must be mapped (its current bytes are the baseline of value checks).
 func (e *Engine) InsertWatchpoint(addr, n uint64, kind WatchKind) error {
 	d := e.dbg.Load()
-	if d == nil || n == 0 || kind == 0 {
+	if d == nil || n == 0 || kind == 0 || e.sys { // TODO(#19): watchpoints in system mode
 		return ErrInvalid
 	}
 	w := &watchpoint{addr: addr, n: n, kind: kind, old: make([]byte, n)}
@@ -262,7 +266,7 @@ func (e *Engine) debugLoop(c *CPU, d *debugState) ExitKind {
 		first = false
 		var b *Block
 		if (cd.step || len(*d.watches.Load()) > 0) && !cd.ignore {
-			b = d.stepBlock(e, c.PC)
+			b = d.stepBlock(e, c, c.PC)
 		} else {
 			b, _ = e.find(c, c.PC)
 		}
@@ -342,7 +346,10 @@ func (d *debugState) rebase(mem *AddressSpace, w *watchpoint) {
 }
 
 // stepBlock returns the one-instruction, probed block at pc.
-func (d *debugState) stepBlock(e *Engine, pc uint64) *Block {
+func (d *debugState) stepBlock(e *Engine, c *CPU, pc uint64) *Block {
+	if e.sys {
+		return e.sysStepBlock(c, pc)
+	}
 	if b := d.steps.get(pc); b != nil {
 		return b
 	}

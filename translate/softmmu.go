@@ -165,12 +165,81 @@ func (e *Engine) findSys(c *CPU, pc uint64) (*Block, bool) {
 	}
 	bld := e.newBuilder(pc)
 	bld.cpu, bld.tag = c, tag
-	bld.single = e.SingleStep
+	bld.single, bld.breaks = e.SingleStep, e.breakpoints()
 	b, cacheable := e.build(bld)
 	if !ok || !cacheable {
 		return b, false
 	}
 	return e.cache.replace(b), true
+}
+
+// sysStepBlock is the debugger's one-instruction block at pc (not cached:
+// its context may change at every step).
+func (e *Engine) sysStepBlock(c *CPU, pc uint64) *Block {
+	_, tag, _ := c.mmu.Fetch(c, pc)
+	b, _ := e.build(&Builder{cpu: c, tag: tag, start: pc, pc: pc, single: true})
+	return b
+}
+
+// DebugHost is what a SoftMMU offers a debugger: the host address of
+// virtual address va as c would translate it, without access checks and
+// without side effects (no A/D updates, no TLB fills); ok is false when
+// va is not mapped to RAM.
+type DebugHost interface {
+	DebugHost(c *CPU, va uint64) (host unsafe.Pointer, pa uint64, ok bool)
+}
+
+// DebugRead reads guest memory at virtual address addr for a debugger,
+// as c sees it in system mode (c is unused in user mode). It stops at
+// the first page that cannot be read and returns the bytes read.
+func (e *Engine) DebugRead(c *CPU, addr uint64, n uint64) []byte {
+	var out []byte
+	for n > 0 {
+		chunk := min(n, PageSize-addr%PageSize)
+		var b []byte
+		if e.sys {
+			d, ok := c.mmu.(DebugHost)
+			if !ok {
+				break
+			}
+			host, _, ok := d.DebugHost(c, addr)
+			if !ok {
+				break
+			}
+			b = unsafe.Slice((*byte)(host), chunk)
+		} else {
+			var err error
+			if b, err = e.mem.Slice(addr, chunk, ProtRead); err != nil {
+				break
+			}
+		}
+		out = append(out, b...)
+		addr, n = addr+chunk, n-chunk
+	}
+	return out
+}
+
+// DebugWrite writes guest memory for a debugger, ignoring write
+// protection, and drops the translations of what it changes.
+func (e *Engine) DebugWrite(c *CPU, addr uint64, data []byte) error {
+	if !e.sys {
+		return e.mem.WriteForce(addr, data)
+	}
+	d, ok := c.mmu.(DebugHost)
+	if !ok {
+		return ErrFault
+	}
+	for len(data) > 0 {
+		chunk := min(uint64(len(data)), PageSize-addr%PageSize)
+		host, pa, ok := d.DebugHost(c, addr)
+		if !ok {
+			return ErrFault
+		}
+		copy(unsafe.Slice((*byte)(host), chunk), data[:chunk])
+		e.InvalidatePhys(pa)
+		addr, data = addr+chunk, data[chunk:]
+	}
+	return nil
 }
 
 // sysFetch is Builder.Fetch in system mode.

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/gemu-project/gemu/gdbstub"
 	"github.com/gemu-project/gemu/system"
 )
 
@@ -37,6 +38,7 @@ type systemOption struct {
 type systemSetup struct {
 	cfg    system.Config
 	serial string // -serial's chardev spec; "" is stdio
+	gdb    string // -gdb's listener spec
 	name   string // the program name for messages
 }
 
@@ -60,6 +62,12 @@ var systemOptions = map[string]systemOption{
 		}
 		return nil
 	}},
+	"s": {false, func(s *systemSetup, v string) error { s.gdb = "tcp::1234"; return nil }},
+	"gdb": {true, func(s *systemSetup, v string) error {
+		s.gdb = v
+		return nil
+	}},
+	"S":         {false, func(s *systemSetup, v string) error { return nil }}, // always so with a debugger
 	"no-reboot": {false, func(s *systemSetup, v string) error { s.cfg.NoReboot = true; return nil }},
 }
 
@@ -165,6 +173,13 @@ func systemMain(arch string, args []string) int {
 	}
 	s.cfg.Logf = func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }
 	defer startProfile()()
+	if s.gdb != "" {
+		ln, err := listenGDB(s.gdb)
+		if err != nil {
+			return fail(err)
+		}
+		s.cfg.Debugger = gdbstub.New(ln, nil)
+	}
 	restore, err := s.openSerial()
 	if err != nil {
 		return fail(err)

@@ -365,4 +365,46 @@ func (h *Hart) FetchFault(c *translate.CPU, op *translate.Op, va uint64) transla
 	return k
 }
 
-var _ translate.SoftMMU = (*Hart)(nil)
+// DebugHost implements translate.DebugHost: va translated as the hart's
+// instruction fetches would be, for a debugger (no permission checks, no
+// A/D updates).
+func (h *Hart) DebugHost(c *translate.CPU, va uint64) (unsafe.Pointer, uint64, bool) {
+	pa, ok := va, true
+	if !h.mmu.pagingOff[translate.AccessFetch] {
+		pa, ok = h.peekWalk(va)
+	}
+	host := h.mmu.ram(pa)
+	return host, pa, ok && host != nil
+}
+
+// peekWalk is the page walk without checks or side effects.
+func (h *Hart) peekWalk(va uint64) (uint64, bool) {
+	levels := 3
+	if h.satp>>60 == satpSv48 {
+		levels = 4
+	}
+	table := (h.satp & (1<<44 - 1)) << 12
+	for i := levels - 1; i >= 0; i-- {
+		shift := 12 + 9*uint(i)
+		p := h.mmu.ram(table + (va>>shift&511)*8)
+		if p == nil {
+			return 0, false
+		}
+		pte := atomic.LoadUint64((*uint64)(p))
+		if pte&pteV == 0 {
+			return 0, false
+		}
+		ppn := pte >> 10 & (1<<44 - 1)
+		if pte&(pteR|pteX) != 0 {
+			mask := uint64(1)<<shift - 1
+			return ppn<<12&^mask | va&mask, true
+		}
+		table = ppn << 12
+	}
+	return 0, false
+}
+
+var (
+	_ translate.SoftMMU   = (*Hart)(nil)
+	_ translate.DebugHost = (*Hart)(nil)
+)
