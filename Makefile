@@ -193,6 +193,7 @@ sandbox-test: build
 bench: build
 	@tests/deps.sh qemu-user-static debootstrap
 	@$(MAKE) --no-print-directory $(call bench_bins,x86_64) $(call bench_bins,$(BENCH_ARCH))
+	@GEMU_SYSTEM_VMLINUX=0 $(MAKE) --no-print-directory system-image
 	BENCH_ARCH=$(BENCH_ARCH) BENCH_REPS=$(BENCH_REPS) GEMU=$(GEMU) bench/run.sh
 
 # The differential ISA testers at full size (make test runs a small sample):

@@ -33,12 +33,16 @@
 # source in it, with gemu's binfmt_misc entry and then with
 # qemu-$BENCH_ARCH-static's (qemu-user-static), each registered only for
 # its run. Native is not measured ("-").
+#
+# boot is full-system mode (bench/boot.sh): the riscv64 virt image of make
+# system-image booted by gemu system riscv64 and qemu-system-riscv64, with
+# the times to OpenSBI's banner, the kernel's first line, /init and exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 arch=${BENCH_ARCH:-riscv64}
 reps=${BENCH_REPS:-5}
-workloads=${BENCH_WORKLOADS:-intmark fpmark gosha gosha-asm pipeio tcprr hello forkexec spawn sigrt configure second-stage build-hello}
+workloads=${BENCH_WORKLOADS:-intmark fpmark gosha gosha-asm pipeio tcprr hello forkexec spawn sigrt configure second-stage build-hello boot}
 gemu=${GEMU:-bin/gemu}
 qemu=${QEMU:-qemu-$arch}
 read -r -a extra <<<"${BENCH_ARGS:-}"
@@ -132,6 +136,10 @@ printf "$fmt" ---------- --------- --------- --------- ---------------- --------
 # Busybox builds per guest architecture (Debian's names).
 declare -A debarch=([aarch64]=arm64)
 for w in $workloads; do
+	if [[ $w == boot ]]; then
+		bench/boot.sh "$gemu" qemu-system-riscv64 "$reps"
+		continue
+	fi
 	if [[ $w == second-stage || $w == build-hello ]]; then
 		sandbox_row "$w"
 		continue
