@@ -17,6 +17,7 @@ import (
 	"github.com/gemu-project/gemu/debugapi"
 	"github.com/gemu-project/gemu/system/dev"
 	"github.com/gemu-project/gemu/system/fdt"
+	"github.com/gemu-project/gemu/system/virtio"
 	"github.com/gemu-project/gemu/targets"
 	"github.com/gemu-project/gemu/targets/riscv64"
 	"github.com/gemu-project/gemu/translate"
@@ -37,6 +38,9 @@ type Config struct {
 	// Debugger, when set, is attached before the first instruction and
 	// holds the harts until GDB resumes them (-s, -gdb: qemu's -S too).
 	Debugger debugapi.Stub
+
+	// Devices are the virtio devices, in command-line order.
+	Devices []Device
 
 	Serial   io.Writer // the console UART's output (nil: discarded)
 	SerialIn io.Reader // its input (nil: none)
@@ -62,6 +66,7 @@ type Machine struct {
 	plic   *dev.PLIC
 	clint  *dev.CLINT
 	code   *riscv64.CodePages
+	virtio []*virtio.MMIO
 
 	stopping atomic.Bool
 	ctl      control
@@ -118,6 +123,9 @@ func (m *Machine) build() error {
 	m.engine = translate.NewSystemEngine(arch)
 	m.code = riscv64.NewCodePages(ramBase, m.cfg.MemSize)
 	m.devices()
+	if err := m.addVirtio(); err != nil {
+		return err
+	}
 	// The harts first: the CLINT raises MTIP of every hart as it starts.
 	for i := 0; i < m.cfg.SMP; i++ {
 		m.harts = append(m.harts, riscv64.NewHart(m.engine, riscv64.HartConfig{
@@ -156,10 +164,6 @@ func (m *Machine) devices() {
 	add(fdt.VirtUART0, m.uart)
 	add(fdt.VirtTest, dev.NewSiFiveTest(m.finish))
 	add(fdt.VirtRTC, dev.NewGoldfishRTC(time.Now, m.plic.IRQ(fdt.RTCIRQ)))
-	for i := 0; i < fdt.VirtioCount; i++ {
-		r := fdt.VirtioRegion(i)
-		m.bus.AddDevice(r.Base, r.Size, emptyVirtio{}, fmt.Sprintf("virtio-mmio.%d", i))
-	}
 }
 
 // hartLines delivers device interrupt lines to harts (dev.HartIRQ).
@@ -304,6 +308,10 @@ func (m *Machine) Close() {
 	if m.uart != nil {
 		m.uart.Close()
 	}
+	for _, v := range m.virtio {
+		v.Close()
+	}
+	m.virtio = nil
 	if m.ram != nil {
 		unix.Munmap(m.ram)
 		m.ram = nil

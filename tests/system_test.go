@@ -137,6 +137,22 @@ func TestSystemSMP(t *testing.T) {
 	wantBoot(t, runSystem(t, systemArgs(dir, "smp", "-smp", "2")), "CPUS: 2")
 }
 
+// TestSystemDisk: the guest reads the first line of a virtio-blk disk
+// (given with -drive if=virtio, and with -drive if=none plus -device),
+// beside a virtio-rng device.
+func TestSystemDisk(t *testing.T) {
+	dir := systemImage(t)
+	disk := filepath.Join(dir, "disk.img")
+	for name, flags := range map[string][]string{
+		"if=virtio": {"-drive", "file=" + disk + ",format=raw,if=virtio,readonly=on", "-device", "virtio-rng-device"},
+		"-device":   {"-device", "virtio-rng-device", "-drive", "file=" + disk + ",if=none,id=d0,readonly=on", "-device", "virtio-blk-device,drive=d0"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			wantBoot(t, runSystem(t, systemArgs(dir, "blk", flags...)), "DISK: gemu-disk-marker")
+		})
+	}
+}
+
 // TestSystemBadInput: one clear line and status 1 for each mistake.
 func TestSystemBadInput(t *testing.T) {
 	dir := systemImage(t)
@@ -157,6 +173,11 @@ func TestSystemBadInput(t *testing.T) {
 		{"unknown option", []string{"-frobnicate"}, "unsupported option"},
 		{"missing value", []string{"-kernel"}, "requires an argument"},
 		{"bad serial", []string{"-serial", "parallel:/dev/lp0"}, "-serial"},
+		{"unknown device", []string{"-device", "virtio-gpu-pci"}, "unsupported device"},
+		{"disk format", []string{"-drive", "file=" + garbage + ",format=qcow2,if=virtio"}, "raw only"},
+		{"missing disk", []string{"-drive", "file=/nonexistent/disk.img,if=virtio"}, "no such file"},
+		{"dangling drive", []string{"-device", "virtio-blk-device,drive=d9"}, "no -drive"},
+		{"netdev backend", []string{"-netdev", "user,id=n0"}, "not supported"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

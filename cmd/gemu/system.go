@@ -11,6 +11,7 @@ import (
 
 	"github.com/gemu-project/gemu/gdbstub"
 	"github.com/gemu-project/gemu/system"
+	"github.com/gemu-project/gemu/system/virtio"
 )
 
 // Full-system mode's command line: `gemu-system-riscv64 OPTIONS` or
@@ -39,6 +40,9 @@ type systemSetup struct {
 	cfg    system.Config
 	serial string // -serial's chardev spec; "" is stdio
 	gdb    string // -gdb's listener spec
+	// -drive if=none and -netdev backends waiting for their -device.
+	drives  map[string]*virtio.Block
+	netdevs map[string]virtio.FrameIO
 	name   string // the program name for messages
 }
 
@@ -122,7 +126,7 @@ func setSMP(s *systemSetup, v string) error {
 
 // parseSystemArgs reads qemu-system options.
 func parseSystemArgs(name string, args []string) (*systemSetup, error) {
-	s := &systemSetup{name: name}
+	s := &systemSetup{name: name, drives: map[string]*virtio.Block{}, netdevs: map[string]virtio.FrameIO{}}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if !strings.HasPrefix(a, "-") || a == "-" {
