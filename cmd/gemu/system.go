@@ -43,7 +43,7 @@ type systemSetup struct {
 	// -drive if=none and -netdev backends waiting for their -device.
 	drives  map[string]*virtio.Block
 	netdevs map[string]virtio.FrameIO
-	name   string // the program name for messages
+	name    string // the program name for messages
 }
 
 var systemOptions = map[string]systemOption{
