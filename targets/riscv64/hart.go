@@ -201,7 +201,9 @@ func (h *Hart) sstcOn() bool { return h.Sstc && h.menvcfg&(1<<63) != 0 }
 // interruptPriority is the order of §3.1.9: MEI, MSI, MTI, SEI, SSI, STI.
 var interruptPriority = [...]uint{IntMEI, IntMSI, IntMTI, IntSEI, IntSSI, IntSTI}
 
-// nextInterrupt is the interrupt the hart takes now, if any (§3.1.9).
+// nextInterrupt is the interrupt the hart takes now, if any (§3.1.9):
+// "Interrupts to M-mode take priority over any interrupts to lower
+// privilege modes", then the order of interruptPriority within a mode.
 func (h *Hart) nextInterrupt() (uint, bool) {
 	p := h.pending() & h.mie
 	if p == 0 {
@@ -209,19 +211,23 @@ func (h *Hart) nextInterrupt() (uint, bool) {
 	}
 	mOn := h.priv < PrivM || h.mstatus&msMIE != 0
 	sOn := h.priv < PrivS || (h.priv == PrivS && h.mstatus&msSIE != 0)
-	for _, i := range interruptPriority {
-		if p&(1<<i) == 0 {
-			continue
-		}
-		if h.mideleg&(1<<i) == 0 {
-			if mOn {
-				return i, true
-			}
-		} else if sOn && h.priv <= PrivS {
-			return i, true
-		}
+	if m := p &^ h.mideleg; mOn && m != 0 {
+		return firstInterrupt(m), true
+	}
+	if s := p & h.mideleg; sOn && s != 0 {
+		return firstInterrupt(s), true
 	}
 	return 0, false
+}
+
+// firstInterrupt is the highest-priority interrupt in the non-empty set p.
+func firstInterrupt(p uint64) uint {
+	for _, i := range interruptPriority {
+		if p&(1<<i) != 0 {
+			return i
+		}
+	}
+	return 0
 }
 
 // TakeInterrupt enters the trap handler of a deliverable interrupt and

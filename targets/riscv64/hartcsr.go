@@ -222,8 +222,12 @@ func (h *Hart) readFPCSR(n uint32) (uint64, bool) {
 	return csrRead(h.CPU, n), true
 }
 
+// stimecmpAllowed: below M, stimecmp needs menvcfg.STCE and
+// mcounteren.TM (Sstc v1.0: "When the TM bit in the mcounteren register is
+// clear, attempts to access the stimecmp register while executing in
+// S-mode will cause an illegal instruction exception").
 func (h *Hart) stimecmpAllowed() bool {
-	return h.Sstc && (h.priv == PrivM || h.menvcfg&menvcfgSTCE != 0)
+	return h.Sstc && (h.priv == PrivM || h.menvcfg&menvcfgSTCE != 0 && h.mcounteren&2 != 0)
 }
 
 // writeCSR stores v (WARL fields legalised); false is an illegal write.
@@ -353,7 +357,7 @@ func (h *Hart) setSatp(v uint64) bool {
 	if mode != satpBare && mode != satpSv39 && !(mode == satpSv48 && h.SvMode >= satpSv48) {
 		return true
 	}
-	h.satp = v & (0xf<<60 | 0xffff<<44 | 1<<44 - 1)
+	h.satp = v & (0xf<<60 | 0xffff<<44 | (1<<44 - 1))
 	if mode == satpBare {
 		h.satp = 0
 	}
