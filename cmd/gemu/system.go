@@ -157,8 +157,23 @@ func parseSystemArgs(name string, args []string) (*systemSetup, error) {
 }
 
 func printSystemHelp(name string) {
-	fmt.Printf("usage: %s [-M virt] [-m SIZE] [-smp N] [-bios FILE|none] [-kernel FILE] [-initrd FILE]\n"+
-		"       [-append CMDLINE] [-dtb FILE] [-nographic] [-serial stdio|null]\n", name)
+	fmt.Printf(`usage: %s [options] (qemu-system-riscv64's option syntax)
+  -M virt            the machine (QEMU 7.2's riscv64 virt)
+  -m SIZE            RAM (MiB, or with K/M/G)      -smp N      harts (1-8)
+  -bios FILE|none    firmware: OpenSBI fw_jump/fw_dynamic, ELF or binary
+  -kernel FILE       ELF vmlinux or RISC-V Image   -initrd FILE    -append CMDLINE
+  -dtb FILE          device tree instead of the generated one
+  -nographic         the console (and monitor, C-a c) on stdio
+  -serial DEV        stdio, null, none, tcp:[HOST]:PORT[,server=on][,wait=off], unix:PATH, file:PATH, chardev:ID, mon:stdio
+  -chardev BACKEND,id=ID[,...]   socket (host=,port=,path=,fd=N,server=on|off,wait=on|off), stdio, null, file, pipe
+  -add-fd fd=N,set=S  descriptor sets (/dev/fdset/S)
+  -monitor DEV       the human monitor        -qmp DEV     QMP     -mon chardev=ID[,mode=control]
+  -drive file=F[,format=raw],if=virtio|none[,id=ID][,readonly=on]
+  -device virtio-blk-device,drive=ID | virtio-rng-device | virtio-net-device,netdev=ID[,mac=M]
+  -netdev socket,id=ID,listen=[HOST]:PORT|connect=HOST:PORT
+  -s, -gdb DEV       wait for GDB (tcp::1234 for -s) before the first instruction
+  -no-reboot         a guest reset ends gemu
+`, name)
 }
 
 // systemMain runs a machine and returns gemu's exit status.
@@ -184,36 +199,26 @@ func systemMain(arch string, args []string) int {
 		}
 		s.cfg.Debugger = gdbstub.New(ln, nil)
 	}
-	restore, err := s.openSerial()
+	con, err := s.openConsoles()
 	if err != nil {
 		return fail(err)
 	}
-	defer restore()
+	defer con.close()
 	m, err := system.New(s.cfg)
 	if err != nil {
 		return fail(err)
 	}
 	defer m.Close()
+	if err := con.startMonitors(m); err != nil {
+		return fail(err)
+	}
 	code, err := m.Run()
+	con.finished()
 	if err != nil {
-		restore()
+		con.close()
 		return fail(err)
 	}
 	return code
-}
-
-// openSerial connects the console UART: stdio (raw when a terminal) or
-// nothing.
-func (s *systemSetup) openSerial() (restore func(), err error) {
-	switch s.serial {
-	case "", "stdio", "mon:stdio":
-		s.cfg.Serial = os.Stdout
-		s.cfg.SerialIn = os.Stdin
-		return rawTerminal(int(os.Stdin.Fd())), nil
-	case "null", "none":
-		return func() {}, nil
-	}
-	return nil, fmt.Errorf("-serial %s: unsupported (stdio, null)", s.serial)
 }
 
 // rawTerminal puts a terminal in raw mode, as qemu does for a stdio

@@ -27,13 +27,13 @@ func (h *Hart) Dump() string {
 		row(r.name, r.v)
 	}
 	for i := 0; i < 32; i++ {
-		fmt.Fprintf(&b, " x%-2d/%-4s %016x", i, xNames[i], c.R[i])
+		fmt.Fprintf(&b, " %-8s %016x", fmt.Sprintf("x%d/%s", i, xNames[i]), c.R[i])
 		if i%4 == 3 {
 			b.WriteString("\n")
 		}
 	}
 	for i := 0; i < 32; i++ {
-		fmt.Fprintf(&b, " f%-2d/%-4s %016x", i, fNames[i], c.R[RegF0+i])
+		fmt.Fprintf(&b, " %-8s %016x", fmt.Sprintf("f%d/%s", i, fNames[i]), c.R[RegF0+i])
 		if i%4 == 3 {
 			b.WriteString("\n")
 		}
