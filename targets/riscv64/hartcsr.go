@@ -77,11 +77,12 @@ func sysCSRHelper(c *translate.CPU, op *translate.Op) translate.ExitKind {
 		if op.Size == 1 {
 			v = uint64(op.B)
 		}
+		base := h.rmwBase(n, old)
 		switch op.Aux {
 		case csrRS:
-			v |= old
+			v |= base
 		case csrRC:
-			v = old &^ v
+			v = base &^ v
 		}
 		if !h.writeCSR(n, v) {
 			return c.Raise(op, translate.ExcIllegal, 0)
@@ -89,6 +90,21 @@ func sysCSRHelper(c *translate.CPU, op *translate.Op) translate.ExitKind {
 	}
 	c.R[op.Dst] = old
 	return translate.ExitNone
+}
+
+// rmwBase is the value a CSRRS or CSRRC modifies: for mip and sip the
+// software SEIP bit, not its OR with the PLIC's line that reads return
+// (Volume II §3.1.9: "Only the software-writable SEIP bit participates in
+// the read-modify-write sequence of a CSRRS or CSRRC instruction"). With
+// the OR, OpenSBI's csrs mip, SSIP latched a pending external interrupt
+// into a software SEIP no claim could clear: an endless interrupt storm
+// that starved the timer (RCU stalls under -smp 2).
+func (h *Hart) rmwBase(n uint32, old uint64) uint64 {
+	if n == csrMip || n == csrSip {
+		const seip = 1 << IntSEI
+		return old&^seip | h.mip&seip
+	}
+	return old
 }
 
 // lowerSysCSR: the helper, then (for a write of anything but the FP CSRs)
