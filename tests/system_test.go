@@ -2,6 +2,7 @@ package tests
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"net"
 	"os"
@@ -25,7 +26,7 @@ const bootMarker = "GEMU-BOOT-OK"
 func systemImage(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(repoRoot, "tests", "build", "system")
-	for _, f := range []string{"fw_jump.elf", "fw_jump.bin", "Image", "initrd.cpio.gz", "disk.img"} {
+	for _, f := range []string{"fw_jump.elf", "fw_jump.bin", "fw_dynamic.elf", "Image", "initrd.cpio.gz", "disk.img"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Fatalf("system boot image incomplete: %v (run `make system-image`)", err)
 		}
@@ -43,6 +44,43 @@ func systemArgs(dir, tests string, extra ...string) []string {
 		"-bios", filepath.Join(dir, "fw_jump.elf"), "-kernel", filepath.Join(dir, "Image"),
 		"-initrd", filepath.Join(dir, "initrd.cpio.gz"), "-append", cmdline}
 	return append(args, extra...)
+}
+
+// imageELF writes a 64-bit RISC-V ELF executable holding the raw kernel
+// Image as one PT_LOAD segment at physical and virtual 0x80200000
+// (ELF-64 Object File Format: a 64-byte header, 56-byte program headers).
+func imageELF(t *testing.T, image string) string {
+	t.Helper()
+	img, err := os.ReadFile(image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const base, off = 0x80200000, 0x1000
+	h := make([]byte, off)
+	copy(h, "\x7fELF\x02\x01\x01")
+	le := binary.LittleEndian
+	le.PutUint16(h[16:], 2)   // ET_EXEC
+	le.PutUint16(h[18:], 243) // EM_RISCV
+	le.PutUint32(h[20:], 1)
+	le.PutUint64(h[24:], base) // e_entry
+	le.PutUint64(h[32:], 64)   // e_phoff
+	le.PutUint16(h[52:], 64)   // e_ehsize
+	le.PutUint16(h[54:], 56)   // e_phentsize
+	le.PutUint16(h[56:], 1)    // e_phnum
+	ph := h[64:]
+	le.PutUint32(ph[0:], 1) // PT_LOAD
+	le.PutUint32(ph[4:], 7) // RWX
+	le.PutUint64(ph[8:], off)
+	le.PutUint64(ph[16:], base)
+	le.PutUint64(ph[24:], base)
+	le.PutUint64(ph[32:], uint64(len(img)))
+	le.PutUint64(ph[40:], uint64(len(img)))
+	le.PutUint64(ph[48:], 0x1000)
+	p := filepath.Join(t.TempDir(), "kernel.elf")
+	if err := os.WriteFile(p, append(h, img...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // setFlag replaces the value of flag in args.
@@ -113,6 +151,17 @@ func TestSystemBoot(t *testing.T) {
 				t.Errorf("console lacks %q", want)
 			}
 		}
+	})
+	// qemu-system's default kind of firmware: the next stage's address
+	// comes from the fw_dynamic information in the mask ROM.
+	t.Run("fw_dynamic", func(t *testing.T) {
+		wantBoot(t, runSystem(t, setFlag(systemArgs(dir, ""), "-bios", filepath.Join(dir, "fw_dynamic.elf"))))
+	})
+	// An ELF kernel: the Image wrapped in one PT_LOAD at 0x80200000 (the
+	// package's vmlinux is a 1 GB download, make system-image's
+	// GEMU_SYSTEM_VMLINUX=1).
+	t.Run("ELF kernel", func(t *testing.T) {
+		wantBoot(t, runSystem(t, setFlag(systemArgs(dir, ""), "-kernel", imageELF(t, filepath.Join(dir, "Image")))))
 	})
 	t.Run("multi-call name", func(t *testing.T) {
 		link := filepath.Join(t.TempDir(), "gemu-system-riscv64")

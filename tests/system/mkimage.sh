@@ -2,6 +2,7 @@
 # tests/system/mkimage.sh OUTDIR: the boot-test image for gemu-system-riscv64
 # -M virt, from Debian packages only. Writes into OUTDIR:
 #   fw_jump.elf fw_jump.bin  bookworm opensbi (/usr/lib/riscv64-linux-gnu/opensbi/generic/)
+#   fw_dynamic.elf           the same package's fw_dynamic (qemu-system's default firmware kind)
 #   Image                    trixie linux-image-6.12.*-riscv64 /boot/vmlinux-*: despite the
 #                            name an uncompressed Image (RISC-V header with an EFI stub, "MZ")
 #   vmlinux System.map       the ELF, from linux-image-*-riscv64-dbg (/usr/lib/debug/boot/),
@@ -30,7 +31,7 @@ mkdir -p "$1"
 out=$(cd "$1" && pwd)
 want_vmlinux=${GEMU_SYSTEM_VMLINUX:-1}
 
-outputs=(fw_jump.elf fw_jump.bin Image config initrd.cpio.gz disk.img)
+outputs=(fw_jump.elf fw_jump.bin fw_dynamic.elf Image config initrd.cpio.gz disk.img)
 [[ $want_vmlinux == 0 ]] || outputs+=(vmlinux System.map)
 stamp=$(cat "$here/mkimage.sh" "$here/init.sh" <(echo "$want_vmlinux") | sha256sum | cut -c1-64)
 uptodate() {
@@ -126,7 +127,8 @@ fetch() {
 sbi_deb=$(fetch opensbi/bookworm)
 dpkg-deb -x "$sbi_deb" "$tmp/sbi"
 cp "$tmp/sbi/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump."{elf,bin} "$tmp/"
-mv "$tmp/fw_jump.elf" "$tmp/fw_jump.bin" "$out/"
+cp "$tmp/sbi/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.elf" "$tmp/"
+mv "$tmp/fw_jump.elf" "$tmp/fw_jump.bin" "$tmp/fw_dynamic.elf" "$out/"
 
 # --- kernel: Image, config, modules ---
 k_deb=$(fetch "$kpkg:riscv64")
