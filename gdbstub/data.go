@@ -84,7 +84,7 @@ func (s *Stub) memory(pkt string) string {
 	}
 	// WriteForce ignores the guest's write protection (GDB writes to
 	// code) and drops the translations of what it changes.
-	if s.engine.DebugWrite(s.memCPU(), addr, data) != nil {
+	if s.engine.DebugWrite(s.memCPU(), addr, data, s.phys.Load()) != nil {
 		return errFault
 	}
 	return "OK"
@@ -94,7 +94,16 @@ func (s *Stub) memory(pkt string) string {
 // not readable (GDB accepts a short read). In system mode addresses are
 // virtual, as the register thread's hart translates them.
 func (s *Stub) readMem(addr, n uint64) []byte {
-	return s.engine.DebugRead(s.memCPU(), addr, n)
+	return s.engine.DebugRead(s.memCPU(), addr, n, s.phys.Load())
+}
+
+// setPhysMode is Qqemu.PhyMemMode:0 or 1 (system mode only).
+func (s *Stub) setPhysMode(v string) string {
+	if (v != "0" && v != "1") || !s.engine.System() {
+		return errMalformed
+	}
+	s.phys.Store(v == "1")
+	return "OK"
 }
 
 // memCPU is the CPU whose view of memory m, M and X packets use.

@@ -19,6 +19,11 @@ func (s *Stub) query(pkt string) string {
 	switch name {
 	case "qSupported":
 		return supported
+	case "qqemu.PhyMemMode":
+		if s.phys.Load() {
+			return "1"
+		}
+		return "0"
 	case "qAttached":
 		// "1": GDB detaches rather than kills when it quits, as with
 		// qemu-user.

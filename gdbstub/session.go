@@ -136,6 +136,9 @@ func (s *Stub) answer(pkt string) (reply string, noAck bool) {
 		if pkt == "QStartNoAckMode" {
 			return "OK", true
 		}
+		if v, ok := strings.CutPrefix(pkt, "Qqemu.PhyMemMode:"); ok {
+			return s.setPhysMode(v), false
+		}
 	}
 	return "", false
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gemu-project/gemu/debugapi"
 	"github.com/gemu-project/gemu/translate"
@@ -37,6 +38,10 @@ type Stub struct {
 	proc   debugapi.Target
 	engine *translate.Engine
 	desc   *archDesc
+
+	// phys: memory packets use physical addresses (QEMU's
+	// "maintenance packet Qqemu.PhyMemMode:1"; system mode only).
+	phys atomic.Bool
 
 	mu       sync.Mutex
 	cond     *sync.Cond

@@ -252,13 +252,10 @@ func (m *Machine) userDTB(cfg fdt.VirtConfig) ([]byte, error) {
 // loadROM fills the mask ROM with OpenSBI's fw_dynamic information: the
 // next stage's address and mode (S), for fw_dynamic firmware.
 func (m *Machine) loadROM() {
-	r := fdt.VirtMemMap[fdt.VirtMROM]
-	rom := make([]byte, r.Size)
 	next := m.Boot.KernelEntry
 	for i, v := range []uint64{fwDynMagic, fwDynVersion, next, riscv64.PrivS, 0, ^uint64(0)} {
-		binary.LittleEndian.PutUint64(rom[fwDynOffset+8*i:], v)
+		binary.LittleEndian.PutUint64(m.rom[fwDynOffset+8*i:], v)
 	}
-	m.bus.AddDevice(r.Base, r.Size, romDevice(rom), r.Name)
 }
 
 // romDevice is read-only memory on the bus.

@@ -52,7 +52,7 @@ const (
 	DefaultMemSize = 128 << 20
 	maxMemSize     = 16 << 30
 	// ISA is what the harts implement, as the device tree names it.
-	ISA = "rv64imafdc_zicsr_zifencei_zba_zbb_zbs_sstc"
+	ISA = "rv64imafdc_zicsr_zifencei_zba_zbb_zbc_zbs_sstc"
 )
 
 // Machine is one running virt machine.
@@ -67,6 +67,7 @@ type Machine struct {
 	clint  *dev.CLINT
 	code   *riscv64.CodePages
 	virtio []*virtio.MMIO
+	rom    romDevice // the mask ROM (boot.go)
 
 	stopping atomic.Bool
 	ctl      control
@@ -161,6 +162,12 @@ func (m *Machine) devices() {
 		r := fdt.VirtMemMap[d]
 		m.bus.AddDevice(r.Base, r.Size, x, r.Name)
 	}
+	// PCIe configuration space with no device behind it: reads are all
+	// ones (PCI Express Base 4.0 §7.2.2.2). The generated tree has no
+	// PCIe node; QEMU's own (-dtb) has, and Linux probes it.
+	add(fdt.VirtPCIeECAM, noPCIDevices{})
+	m.rom = make(romDevice, fdt.VirtMemMap[fdt.VirtMROM].Size)
+	add(fdt.VirtMROM, m.rom)
 	add(fdt.VirtUART0, m.uart)
 	add(fdt.VirtTest, dev.NewSiFiveTest(m.finish))
 	add(fdt.VirtRTC, dev.NewGoldfishRTC(time.Now, m.plic.IRQ(fdt.RTCIRQ)))
@@ -335,3 +342,10 @@ func (emptyVirtio) Read(off uint64, size int) uint64 {
 }
 
 func (emptyVirtio) Write(off uint64, size int, v uint64) {}
+
+// noPCIDevices is an ECAM window where every function is absent.
+type noPCIDevices struct{}
+
+func (noPCIDevices) Read(off uint64, size int) uint64 { return 1<<(8*size) - 1 }
+
+func (noPCIDevices) Write(off uint64, size int, v uint64) {}

@@ -261,3 +261,29 @@ func TestSystemHMP(t *testing.T) {
 		t.Errorf("exit status %d after quit, want 0", cmd.ProcessState.ExitCode())
 	}
 }
+
+// TestSystemVirtconsole: a virtio console (-device virtconsole) on a TCP
+// chardev: the guest writes a line to /dev/hvc0 and reads one back.
+func TestSystemVirtconsole(t *testing.T) {
+	dir := systemImage(t)
+	port := freeTCPPort(t)
+	ctx, cancel := context.WithTimeout(context.Background(), systemBootTimeout)
+	defer cancel()
+	args := append(systemArgs(dir, "hvc"),
+		"-chardev", fmt.Sprintf("socket,id=vc,host=127.0.0.1,port=%d,server=on,wait=off", port),
+		"-device", "virtio-serial-device", "-device", "virtconsole,chardev=vc")
+	cmd, out := startSystem(t, ctx, args)
+	c := dialRetry(t, fmt.Sprintf("127.0.0.1:%d", port))
+	defer c.Close()
+	rd := bufio.NewReader(c)
+	c.SetReadDeadline(time.Now().Add(systemBootTimeout))
+	line, err := rd.ReadString('\n')
+	if err != nil || strings.TrimSpace(line) != "GEMU-HVC-OK" {
+		t.Fatalf("hvc0: read %q, %v", line, err)
+	}
+	fmt.Fprintf(c, "hello-from-host\n")
+	waitExit(t, cmd, out)
+	if !strings.Contains(out.String(), "HVC-IN: hello-from-host") {
+		t.Errorf("the guest did not read the host's line:\n%s", tail(out.String()))
+	}
+}

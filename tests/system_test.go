@@ -163,6 +163,17 @@ func TestSystemBoot(t *testing.T) {
 	t.Run("ELF kernel", func(t *testing.T) {
 		wantBoot(t, runSystem(t, setFlag(systemArgs(dir, ""), "-kernel", imageELF(t, filepath.Join(dir, "Image")))))
 	})
+	// QEMU's own device tree (-dtb): it also describes PCIe (an empty
+	// configuration space here), flash and fw-cfg, and an ISA with zbc.
+	t.Run("qemu's dtb", func(t *testing.T) {
+		dtb := filepath.Join(t.TempDir(), "virt.dtb")
+		q, err := exec.Command("qemu-system-riscv64", "-M", "virt,dumpdtb="+dtb, "-m", "256M",
+			"-nographic", "-bios", "none").CombinedOutput()
+		if err != nil {
+			t.Fatalf("qemu-system-riscv64 dumpdtb (make deps installs qemu-system-misc): %v\n%s", err, q)
+		}
+		wantBoot(t, runSystem(t, append(systemArgs(dir, ""), "-dtb", dtb)))
+	})
 	t.Run("multi-call name", func(t *testing.T) {
 		link := filepath.Join(t.TempDir(), "gemu-system-riscv64")
 		if err := os.Symlink(gemuBin(t), link); err != nil {
@@ -205,6 +216,12 @@ func TestSystemDisk(t *testing.T) {
 // TestSystemBadInput: one clear line and status 1 for each mistake.
 func TestSystemBadInput(t *testing.T) {
 	dir := systemImage(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	busy := ln.Addr().String()
 	garbage := filepath.Join(t.TempDir(), "garbage")
 	os.WriteFile(garbage, []byte("\x7fELF not really an ELF file"), 0o644)
 	cases := []struct {
@@ -223,6 +240,8 @@ func TestSystemBadInput(t *testing.T) {
 		{"missing value", []string{"-kernel"}, "requires an argument"},
 		{"bad serial", []string{"-serial", "parallel:/dev/lp0"}, "-serial"},
 		{"unknown device", []string{"-device", "virtio-gpu-pci"}, "unsupported device"},
+		{"port in use", []string{"-serial", "tcp:" + busy + ",server=on,wait=off"}, "in use"},
+		{"bad chardev", []string{"-chardev", "socket,id=x,port=abc"}, "invalid port"},
 		{"disk format", []string{"-drive", "file=" + garbage + ",format=qcow2,if=virtio"}, "raw only"},
 		{"missing disk", []string{"-drive", "file=/nonexistent/disk.img,if=virtio"}, "no such file"},
 		{"dangling drive", []string{"-device", "virtio-blk-device,drive=d9"}, "no -drive"},
@@ -245,7 +264,8 @@ func TestSystemBadInput(t *testing.T) {
 // TestSystemGDB: gdb-multiarch attaches to the machine before its first
 // instruction (-gdb), stops at a breakpoint at the kernel's entry with
 // OpenSBI's hand-over registers (a0 = hart 0, a1 = the device tree),
-// disassembles and steps there, and detaches; the boot then completes.
+// disassembles and steps there, reads physical memory in QEMU's
+// PhyMemMode, and detaches; the boot then completes.
 func TestSystemGDB(t *testing.T) {
 	dir := systemImage(t)
 	gdb, err := exec.LookPath("gdb-multiarch")
@@ -269,7 +289,10 @@ func TestSystemGDB(t *testing.T) {
 			"-ex", fmt.Sprintf("target remote 127.0.0.1:%d", port),
 			"-ex", "info registers pc", "-ex", "break *0x80200000", "-ex", "continue",
 			"-ex", "info registers pc a0 a1", "-ex", "x/1i $pc", "-ex", "stepi",
-			"-ex", "info registers pc", "-ex", "delete", "-ex", "detach").CombinedOutput()
+			"-ex", "info registers pc",
+			"-ex", "maintenance packet Qqemu.PhyMemMode:1", "-ex", "maintenance packet qqemu.PhyMemMode",
+			"-ex", "x/1xw 0x82200000", "-ex", "maintenance packet Qqemu.PhyMemMode:0",
+			"-ex", "delete", "-ex", "detach").CombinedOutput()
 		if !strings.Contains(string(g), "Connection refused") {
 			break
 		}
@@ -286,6 +309,8 @@ func TestSystemGDB(t *testing.T) {
 		"a1             0x82200000", // where fw_jump puts the device tree
 		"=> 0x80200000:",
 		"pc             0x80200002", // li s4,-13 is a compressed instruction
+		`received: "1"`,             // QEMU's physical-memory mode is on
+		"0x82200000:\t0xedfe0dd0",   // the device tree's magic, big-endian 0xd00dfeed
 	} {
 		if !strings.Contains(gout, want) {
 			t.Errorf("gdb output lacks %q", want)

@@ -187,22 +187,35 @@ func (e *Engine) sysStepBlock(c *CPU, pc uint64) *Block {
 // va is not mapped to RAM.
 type DebugHost interface {
 	DebugHost(c *CPU, va uint64) (host unsafe.Pointer, pa uint64, ok bool)
+	// DebugPhys is the host address of physical RAM at pa.
+	DebugPhys(pa uint64) (host unsafe.Pointer, ok bool)
+}
+
+// debugHost translates addr for a debugger: as c would, or as a
+// physical address.
+func debugHost(c *CPU, addr uint64, phys bool) (unsafe.Pointer, uint64, bool) {
+	d, ok := c.mmu.(DebugHost)
+	if !ok {
+		return nil, 0, false
+	}
+	if phys {
+		host, ok := d.DebugPhys(addr)
+		return host, addr, ok
+	}
+	return d.DebugHost(c, addr)
 }
 
 // DebugRead reads guest memory at virtual address addr for a debugger,
-// as c sees it in system mode (c is unused in user mode). It stops at
+// as c sees it in system mode, or at physical address addr when phys is
+// set (c and phys are unused in user mode). It stops at
 // the first page that cannot be read and returns the bytes read.
-func (e *Engine) DebugRead(c *CPU, addr uint64, n uint64) []byte {
+func (e *Engine) DebugRead(c *CPU, addr uint64, n uint64, phys bool) []byte {
 	var out []byte
 	for n > 0 {
 		chunk := min(n, PageSize-addr%PageSize)
 		var b []byte
 		if e.sys {
-			d, ok := c.mmu.(DebugHost)
-			if !ok {
-				break
-			}
-			host, _, ok := d.DebugHost(c, addr)
+			host, _, ok := debugHost(c, addr, phys)
 			if !ok {
 				break
 			}
@@ -221,17 +234,13 @@ func (e *Engine) DebugRead(c *CPU, addr uint64, n uint64) []byte {
 
 // DebugWrite writes guest memory for a debugger, ignoring write
 // protection, and drops the translations of what it changes.
-func (e *Engine) DebugWrite(c *CPU, addr uint64, data []byte) error {
+func (e *Engine) DebugWrite(c *CPU, addr uint64, data []byte, phys bool) error {
 	if !e.sys {
 		return e.mem.WriteForce(addr, data)
 	}
-	d, ok := c.mmu.(DebugHost)
-	if !ok {
-		return ErrFault
-	}
 	for len(data) > 0 {
 		chunk := min(uint64(len(data)), PageSize-addr%PageSize)
-		host, pa, ok := d.DebugHost(c, addr)
+		host, pa, ok := debugHost(c, addr, phys)
 		if !ok {
 			return ErrFault
 		}

@@ -43,7 +43,9 @@ type systemSetup struct {
 	// -drive if=none and -netdev backends waiting for their -device.
 	drives  map[string]*virtio.Block
 	netdevs map[string]virtio.FrameIO
-	name    string // the program name for messages
+	// -device virtconsole entries, given their chardev once it is open.
+	virtconsoles []pendingConsole
+	name         string // the program name for messages
 }
 
 var systemOptions = map[string]systemOption{
@@ -204,6 +206,9 @@ func systemMain(arch string, args []string) int {
 		return fail(err)
 	}
 	defer con.close()
+	if err := s.openVirtconsoles(con); err != nil {
+		return fail(err)
+	}
 	m, err := system.New(s.cfg)
 	if err != nil {
 		return fail(err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gemu-project/gemu/hostsock"
 	"github.com/gemu-project/gemu/system"
+	"github.com/gemu-project/gemu/system/chardev"
 	"github.com/gemu-project/gemu/system/virtio"
 )
 
@@ -155,7 +156,7 @@ func (s *systemSetup) addDevice(spec string) error {
 	d := system.Device{Name: o["driver"]}
 	switch o["driver"] {
 	case "help":
-		fmt.Println("virtio-blk-device, virtio-net-device, virtio-rng-device")
+		fmt.Println("virtio-blk-device, virtio-net-device, virtio-rng-device, virtio-serial-device, virtconsole")
 		os.Exit(0)
 	case "virtio-blk-device":
 		blk, ok := s.drives[o["drive"]]
@@ -166,6 +167,14 @@ func (s *systemSetup) addDevice(spec string) error {
 		d.Backend = blk
 	case "virtio-rng-device":
 		d.Backend = virtio.NewRNG()
+	case "virtio-serial-device":
+		return nil // virtconsole's bus: one console port is all there is
+	case "virtconsole":
+		if o["chardev"] == "" {
+			return fmt.Errorf("-device %s: give chardev=", spec)
+		}
+		// The chardev is opened after the options are read.
+		s.virtconsoles = append(s.virtconsoles, pendingConsole{len(s.cfg.Devices), o["chardev"]})
 	case "virtio-net-device":
 		fio, ok := s.netdevs[o["netdev"]]
 		if !ok {
@@ -178,9 +187,32 @@ func (s *systemSetup) addDevice(spec string) error {
 		}
 		d.Backend = virtio.NewNet(mac, fio)
 	default:
-		return fmt.Errorf("-device %s: unsupported device (virtio-blk-device, virtio-net-device, virtio-rng-device)", spec)
+		return fmt.Errorf("-device %s: unsupported device (virtio-blk-device, virtio-net-device, virtio-rng-device, virtconsole)", spec)
 	}
 	s.cfg.Devices = append(s.cfg.Devices, d)
+	return nil
+}
+
+// pendingConsole is a -device virtconsole waiting for its chardev.
+type pendingConsole struct {
+	index   int // in cfg.Devices
+	chardev string
+}
+
+// openVirtconsoles gives each virtconsole its chardev (virtio-console,
+// one port: VIRTIO 1.2 §5.3).
+func (s *systemSetup) openVirtconsoles(con *consoles) error {
+	for _, p := range s.virtconsoles {
+		c := con.devs.Get(p.chardev)
+		if c == nil {
+			return fmt.Errorf("-device virtconsole,chardev=%s: no -chardev with id=%s", p.chardev, p.chardev)
+		}
+		st, err := chardev.NewStream(c.Port())
+		if err != nil {
+			return fmt.Errorf("-device virtconsole,chardev=%s: %v", p.chardev, err)
+		}
+		s.cfg.Devices[p.index].Backend = virtio.NewConsole(st, st)
+	}
 	return nil
 }
 

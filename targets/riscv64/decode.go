@@ -145,7 +145,7 @@ var buildIndex = sync.OnceFunc(func() {
 
 func allRows() []*row {
 	var out []*row
-	for _, t := range [][]row{intRows, extRows, amoRows, sysRows, fpRows} {
+	for _, t := range [][]row{intRows, extRows, zbcRows, amoRows, sysRows, fpRows} {
 		for i := range t {
 			out = append(out, &t[i])
 		}

@@ -377,6 +377,12 @@ func (h *Hart) DebugHost(c *translate.CPU, va uint64) (unsafe.Pointer, uint64, b
 	return host, pa, ok && host != nil
 }
 
+// DebugPhys implements translate.DebugHost: physical RAM only.
+func (h *Hart) DebugPhys(pa uint64) (unsafe.Pointer, bool) {
+	p := h.mmu.ram(pa)
+	return p, p != nil
+}
+
 // peekWalk is the page walk without checks or side effects.
 func (h *Hart) peekWalk(va uint64) (uint64, bool) {
 	levels := 3

@@ -4,6 +4,8 @@
 # command line, then powers off:
 #   blk      insmod /modules/*.ko (in /modules/list order), print "DISK: " and
 #            the first line of /dev/vda
+#   hvc      insmod the modules, write "GEMU-HVC-OK" on the virtio console
+#            /dev/hvc0, read a line from it and print it as "HVC-IN: " and the line
 #   smp      print "CPUS: " and the number of online CPUs
 #   cpuinfo  print /proc/cpuinfo
 #   shell    run an interactive shell first (poweroff when it exits)
@@ -18,10 +20,29 @@ read -r cmdline </proc/cmdline
 for arg in $cmdline; do
 	case $arg in gemutest=*) tests=${arg#gemutest=} ;; esac
 done
+loaded=
+modules() {
+	[ -n "$loaded" ] && return
+	while read -r m; do insmod "/modules/$m.ko"; done </modules/list
+	loaded=1
+}
 for t in $(echo "$tests" | tr , ' '); do
 	case $t in
+	hvc)
+		modules
+		i=0
+		while [ ! -c /dev/hvc0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+		# One open for both directions: input that arrives while no
+		# process has the tty open is dropped (drivers/tty/hvc).
+		exec 3<>/dev/hvc0
+		echo GEMU-HVC-OK >&3
+		line=
+		read -r -t 30 line <&3
+		exec 3>&-
+		echo "HVC-IN: $line"
+		;;
 	blk)
-		while read -r m; do insmod "/modules/$m.ko"; done </modules/list
+		modules
 		i=0
 		while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 		if [ -b /dev/vda ]; then
