@@ -160,6 +160,11 @@ func (c *CPU) noteJC(pc uint64) {
 // when it was built in the context pc translates to now.
 func (e *Engine) findSys(c *CPU, pc uint64) (*Block, bool) {
 	_, tag, ok := c.mmu.Fetch(c, pc)
+	// The CPU's jump cache first: it takes no lock that other harts
+	// contend on.
+	if b := c.jumpCache[(pc>>1)&(jumpCacheSize-1)]; ok && b != nil && b.PC == pc && b.tag == tag && b.valid.Load() {
+		return b, true
+	}
 	if b := e.cache.get(pc); ok && b != nil && b.tag == tag {
 		return b, true
 	}
