@@ -198,8 +198,8 @@ func TestSystemSMP(t *testing.T) {
 }
 
 // TestSystemDisk: the guest reads the first line of a virtio-blk disk
-// (given with -drive if=virtio, and with -drive if=none plus -device),
-// beside a virtio-rng device.
+// (given with -drive if=virtio, and with -drive if=none plus -device) and
+// 32 bytes from a virtio-rng device.
 func TestSystemDisk(t *testing.T) {
 	dir := systemImage(t)
 	disk := filepath.Join(dir, "disk.img")
@@ -208,7 +208,7 @@ func TestSystemDisk(t *testing.T) {
 		"-device":   {"-device", "virtio-rng-device", "-drive", "file=" + disk + ",if=none,id=d0,readonly=on", "-device", "virtio-blk-device,drive=d0"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			wantBoot(t, runSystem(t, systemArgs(dir, "blk", flags...)), "DISK: gemu-disk-marker")
+			wantBoot(t, runSystem(t, systemArgs(dir, "blk,rng", flags...)), "DISK: gemu-disk-marker", "RNG: 32")
 		})
 	}
 }

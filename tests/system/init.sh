@@ -6,6 +6,10 @@
 #            the first line of /dev/vda
 #   hvc      insmod the modules, write "GEMU-HVC-OK" on the virtio console
 #            /dev/hvc0, read a line from it and print it as "HVC-IN: " and the line
+#   net      insmod the modules, give eth0 10.0.2.15/24, ping 10.0.2.2 three
+#            times and print "NET: " and ping's count of replies received
+#   rng      insmod the modules, print "RNG: " and how many bytes of 32 asked
+#            /dev/hwrng gave
 #   smp      print "CPUS: " and the number of online CPUs
 #   cpuinfo  print /proc/cpuinfo
 #   shell    run an interactive shell first (poweroff when it exits)
@@ -50,6 +54,20 @@ for t in $(echo "$tests" | tr , ' '); do
 		else
 			echo "DISK-ERROR: no /dev/vda"
 		fi
+		;;
+	net)
+		modules
+		i=0
+		while ! ip link show eth0 >/dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+		ip addr add 10.0.2.15/24 dev eth0
+		ip link set eth0 up
+		echo "NET: $(ping -c 3 -W 5 10.0.2.2 | grep -o '[0-9]* packets received')"
+		;;
+	rng)
+		modules
+		i=0
+		while [ ! -c /dev/hwrng ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+		echo "RNG: $(head -c 32 /dev/hwrng | wc -c)"
 		;;
 	smp) echo "CPUS: $(nproc)" ;;
 	cpuinfo) cat /proc/cpuinfo ;;

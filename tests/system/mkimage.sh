@@ -196,7 +196,7 @@ addmod() {
 	for dep in $(tr '\0' '\n' <"$tmp/$name.ko" | sed -n 's/^depends=//p' | tr , ' '); do addmod "$dep"; done
 	mods+=("$name")
 }
-for m in virtio_mmio virtio_blk; do addmod "$m"; done
+for m in virtio_mmio virtio_blk virtio_net virtio-rng; do addmod "$m"; done
 
 # A newc cpio written here (no cpio(1), no root for /dev/console): uid/gid
 # 0, mtime 0, inode numbers in order.
