@@ -106,4 +106,3 @@ func checksum(b []byte) uint16 {
 	}
 	return ^uint16(s)
 }
-
