@@ -174,7 +174,9 @@ func (e *Engine) breakpoints() map[uint64]bool {
 // must be mapped (its current bytes are the baseline of value checks).
 func (e *Engine) InsertWatchpoint(addr, n uint64, kind WatchKind) error {
 	d := e.dbg.Load()
-	if d == nil || n == 0 || kind == 0 || e.sys { // TODO(#19): watchpoints in system mode
+	// System mode has no watchpoints: GDB then single-steps and compares
+	// (software watchpoints), which works through the debugger's reads.
+	if d == nil || n == 0 || kind == 0 || e.sys {
 		return ErrInvalid
 	}
 	w := &watchpoint{addr: addr, n: n, kind: kind, old: make([]byte, n)}

@@ -76,8 +76,8 @@ func (c *CPU) tlbHit(op *Op, a, size uint64) unsafe.Pointer {
 }
 
 // NewSystemEngine makes an engine whose CPUs run behind a SoftMMU (their
-// own, set with CPU.SetMMU), with tier 2 on unless GEMU_JIT says off. The
-// debugger is not used in system mode yet: TODO(#19).
+// own, set with CPU.SetMMU), with tier 2 on unless GEMU_JIT says off
+// (lockstep, whose shadow memory is user mode's, counts as force).
 func NewSystemEngine(t Target) *Engine {
 	e := &Engine{target: t, cache: newBlockCache(), sys: true}
 	m, ok := JITModeFromEnv()
