@@ -160,6 +160,9 @@ func (s *Stub) setBreakpoint(addr uint64, hw, insert bool) {
 }
 
 func (s *Stub) setWatchpoint(addr, n uint64, kind translate.WatchKind, insert bool) string {
+	if s.engine.System() {
+		return "" // unsupported: GDB falls back to software watchpoints
+	}
 	if !insert {
 		s.engine.RemoveWatchpoint(addr, n, kind)
 		return "OK"

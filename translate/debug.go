@@ -174,8 +174,8 @@ func (e *Engine) breakpoints() map[uint64]bool {
 // must be mapped (its current bytes are the baseline of value checks).
 func (e *Engine) InsertWatchpoint(addr, n uint64, kind WatchKind) error {
 	d := e.dbg.Load()
-	// System mode has no watchpoints: GDB then single-steps and compares
-	// (software watchpoints), which works through the debugger's reads.
+	// System mode has no watchpoints (the gdbstub says Z2-Z4 are
+	// unsupported, and GDB single-steps and compares instead).
 	if d == nil || n == 0 || kind == 0 || e.sys {
 		return ErrInvalid
 	}
