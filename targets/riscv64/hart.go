@@ -349,10 +349,17 @@ func (h *Hart) waitForInterrupt(stop func() bool) {
 	if h.pending()&h.mie != 0 {
 		// WFI returns at once, and the guest may loop on it with an
 		// interrupt it does not take (OpenSBI's parked harts with MSIP
-		// pending): after a while such a loop sleeps between rounds so
-		// it does not take a host core from the harts that work.
-		if h.wfiSpins++; h.wfiSpins > wfiSpinLimit {
-			time.Sleep(wfiSpinSleep)
+		// pending): after a while such a loop waits between rounds, for
+		// a kick (a new interrupt, as the IPI that comes with what it
+		// waits for) or wfiSpinWait, so it does not take a host core
+		// and the Go scheduler's time from the harts that work.
+		if h.wfiSpins++; h.wfiSpins > wfiSpinLimit && !stop() {
+			t := time.NewTimer(wfiSpinWait)
+			select {
+			case <-h.wake:
+			case <-t.C:
+			}
+			t.Stop()
 		}
 		return
 	}
@@ -371,11 +378,11 @@ func (h *Hart) waitForInterrupt(stop func() bool) {
 // comparison are rechecked at least this often.
 const wfiPoll = 20 * time.Millisecond
 
-// A WFI loop that never sleeps and takes no interrupt sleeps wfiSpinSleep
-// per round after wfiSpinLimit rounds.
+// A WFI loop that never sleeps and takes no interrupt waits up to
+// wfiSpinWait per round after wfiSpinLimit rounds.
 const (
 	wfiSpinLimit = 64
-	wfiSpinSleep = 50 * time.Microsecond
+	wfiSpinWait  = time.Millisecond
 )
 
 // CodePages marks the RAM pages that hold translated code, so stores and
