@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/gemu-project/gemu/system"
 	"github.com/gemu-project/gemu/system/chardev"
 	"github.com/gemu-project/gemu/system/monitor"
+	"github.com/gemu-project/gemu/system/qemuopts"
 )
 
 // Character devices and monitors (qemu-options.hx: -chardev, -add-fd,
@@ -97,18 +97,19 @@ func monitorOption(opt string, control bool) func(*systemSetup, string) error {
 // setMon reads -mon [chardev=]ID[,mode=readline|control][,pretty=off].
 func setMon(s *systemSetup, v string) error {
 	ma := monitorArg{dev: &chardev.Spec{Text: v, Option: "-mon"}}
-	for i, f := range strings.Split(v, ",") {
-		k, val, has := strings.Cut(f, "=")
+	o, err := qemuopts.Parse(v, "chardev")
+	if err != nil {
+		return fmt.Errorf("-mon %s: %v", v, err)
+	}
+	for k, val := range o {
 		switch {
-		case i == 0 && !has:
-			ma.dev.Ref = k
 		case k == "chardev":
 			ma.dev.Ref = val
 		case k == "mode" && (val == "readline" || val == "control"):
 			ma.control = val == "control"
 		case k == "pretty" && val == "off":
 		default:
-			return fmt.Errorf("-mon %s: invalid parameter '%s' (chardev=ID, mode=readline|control)", v, f)
+			return fmt.Errorf("-mon %s: invalid parameter '%s=%s' (chardev=ID, mode=readline|control)", v, k, val)
 		}
 	}
 	if ma.dev.Ref == "" {

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"strings"
 	"sync"
 
 	"github.com/gemu-project/gemu/hostsock"
 	"github.com/gemu-project/gemu/system"
 	"github.com/gemu-project/gemu/system/chardev"
+	"github.com/gemu-project/gemu/system/qemuopts"
 	"github.com/gemu-project/gemu/system/virtio"
 )
 
@@ -23,57 +23,16 @@ func init() {
 	systemOptions["device"] = systemOption{true, (*systemSetup).addDevice}
 }
 
-// qemuOpts splits "a=1,b=2" (",," is a literal comma); a first item
-// without "=" is the value of implied.
-func qemuOpts(spec, implied string) (map[string]string, error) {
-	out := map[string]string{}
-	var items []string
-	cur := ""
-	for i := 0; i < len(spec); i++ {
-		switch {
-		case spec[i] == ',' && i+1 < len(spec) && spec[i+1] == ',':
-			cur += ","
-			i++
-		case spec[i] == ',':
-			items, cur = append(items, cur), ""
-		default:
-			cur += spec[i : i+1]
-		}
-	}
-	items = append(items, cur)
-	for n, it := range items {
-		k, v, ok := strings.Cut(it, "=")
-		if !ok {
-			if n != 0 || implied == "" {
-				return nil, fmt.Errorf("%q: expected key=value", it)
-			}
-			k, v = implied, it
-		}
-		out[k] = v
-	}
-	return out, nil
-}
-
-func onOff(v string) (bool, error) {
-	switch v {
-	case "on", "yes", "true":
-		return true, nil
-	case "", "off", "no", "false":
-		return false, nil
-	}
-	return false, fmt.Errorf("%q is not on or off", v)
-}
-
 // addDrive: -drive file=F[,format=raw][,if=virtio|none][,readonly=on][,id=ID].
 func (s *systemSetup) addDrive(spec string) error {
-	o, err := qemuOpts(spec, "")
+	o, err := qemuopts.Parse(spec, "")
 	if err != nil {
 		return fmt.Errorf("-drive %s: %v", spec, err)
 	}
 	if f := o["format"]; f != "" && f != "raw" {
 		return fmt.Errorf("-drive %s: format %s is not supported (raw only)", spec, f)
 	}
-	ro, err := onOff(o["readonly"])
+	ro, err := qemuopts.OnOff(o["readonly"])
 	if err != nil {
 		return fmt.Errorf("-drive %s: readonly: %v", spec, err)
 	}
@@ -115,7 +74,7 @@ func (s *systemSetup) addDrive(spec string) error {
 // addNetdev: -netdev socket,id=ID,listen=[HOST]:PORT|connect=HOST:PORT,
 // QEMU's socket backend (frames with a 4-byte big-endian length).
 func (s *systemSetup) addNetdev(spec string) error {
-	o, err := qemuOpts(spec, "type")
+	o, err := qemuopts.Parse(spec, "type")
 	if err != nil {
 		return fmt.Errorf("-netdev %s: %v", spec, err)
 	}
@@ -149,7 +108,7 @@ func (s *systemSetup) addNetdev(spec string) error {
 // addDevice: -device virtio-blk-device,drive=ID | virtio-rng-device |
 // virtio-net-device,netdev=ID[,mac=MAC].
 func (s *systemSetup) addDevice(spec string) error {
-	o, err := qemuOpts(spec, "driver")
+	o, err := qemuopts.Parse(spec, "driver")
 	if err != nil {
 		return fmt.Errorf("-device %s: %v", spec, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gemu-project/gemu/system/qemuopts"
 	"golang.org/x/sys/unix"
 )
 
@@ -24,7 +25,7 @@ type AddFD struct {
 func ParseAddFD(text string) (AddFD, error) {
 	sp := &Spec{Text: text, Option: "-add-fd"}
 	var o opts
-	if err := o.read(sp, splitOpts(text)); err != nil {
+	if err := o.read(sp, qemuopts.Split(text)); err != nil {
 		return AddFD{}, err
 	}
 	for _, k := range o.keys {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gemu-project/gemu/hostsock"
+	"github.com/gemu-project/gemu/system/qemuopts"
 )
 
 // Backend names (qemu-options.hx, -chardev).
@@ -72,25 +73,6 @@ type opts struct {
 	keys []string
 	vals map[string]string
 	bare map[string]bool // given without "=": means on (QemuOpts boolean shorthand)
-}
-
-// splitOpts splits at single commas; ",," is a literal comma (QemuOpts).
-func splitOpts(s string) []string {
-	var out []string
-	var cur []byte
-	for i := 0; i < len(s); i++ {
-		switch {
-		case s[i] == ',' && i+1 < len(s) && s[i+1] == ',':
-			cur = append(cur, ',')
-			i++
-		case s[i] == ',':
-			out = append(out, string(cur))
-			cur = cur[:0]
-		default:
-			cur = append(cur, s[i])
-		}
-	}
-	return append(out, string(cur))
 }
 
 func (o *opts) read(sp *Spec, fields []string) error {
@@ -166,7 +148,7 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 // as qemu-options.hx documents them.
 func ParseChardev(text string) (*Spec, error) {
 	sp := &Spec{Text: text, Option: "-chardev", FDSet: -1}
-	fields := splitOpts(text)
+	fields := qemuopts.Split(text)
 	sp.Backend = fields[0]
 	var o opts
 	if err := o.read(sp, fields[1:]); err != nil {
@@ -437,7 +419,7 @@ func ParseShorthand(option, text string) (*Spec, error) {
 // parseSocketShorthand splits tcp:/unix: into hostsock's address syntax
 // and the chardev's own server=, wait= and reconnect= options.
 func (sp *Spec) parseSocketShorthand(dev string) error {
-	fields := splitOpts(dev)
+	fields := qemuopts.Split(dev)
 	addr := []string{strings.ReplaceAll(fields[0], ",", ",,")}
 	var mode []string
 	for _, f := range fields[1:] {

@@ -179,6 +179,12 @@ func (h *Hart) walk(va uint64, kind translate.AccessKind) (uint64, translate.Exc
 	if h.mmu.pagingOff[kind] {
 		return va, translate.ExcNone
 	}
+	return h.pageWalk(va, kind, true)
+}
+
+// pageWalk walks satp's tables for va. With checks off (the debugger's
+// view) it skips the leaf's permission checks and the A/D updates.
+func (h *Hart) pageWalk(va uint64, kind translate.AccessKind, checks bool) (uint64, translate.Exception) {
 	levels := 3
 	if h.satp>>60 == satpSv48 {
 		levels = 4
@@ -207,6 +213,10 @@ func (h *Hart) walk(va uint64, kind translate.AccessKind) (uint64, translate.Exc
 			table = ppn << 12
 			continue
 		}
+		mask := uint64(1)<<shift - 1
+		if !checks {
+			return ppn<<12&^mask | va&mask, translate.ExcNone
+		}
 		if !leafAllows(pte, kind, priv, sum, mxr) || ppn&(1<<(9*uint(i))-1) != 0 {
 			return 0, translate.ExcPageFault
 		}
@@ -215,9 +225,8 @@ func (h *Hart) walk(va uint64, kind translate.AccessKind) (uint64, translate.Exc
 			want |= pteD
 		}
 		if pte&want != want && !atomic.CompareAndSwapUint64((*uint64)(p), pte, pte|want) {
-			return h.walk(va, kind) // the PTE changed under us: walk again
+			return h.pageWalk(va, kind, checks) // the PTE changed under us: walk again
 		}
-		mask := uint64(1)<<shift - 1
 		return ppn<<12&^mask | va&mask, translate.ExcNone
 	}
 	return 0, translate.ExcPageFault
@@ -264,11 +273,18 @@ func (h *Hart) Access(c *translate.CPU, op *translate.Op, va, size uint64) unsaf
 	if host == nil {
 		return h.device(c, op, va, pa, size, kind)
 	}
-	if kind == translate.AccessStore && h.Code.Written(pa) {
-		c.Engine().InvalidatePhys(pa)
+	if kind == translate.AccessStore {
+		h.stored(pa)
 	}
 	h.fill(va, kind, host, pa)
 	return host
+}
+
+// stored drops the translations of code in pa's page, if it held any.
+func (h *Hart) stored(pa uint64) {
+	if h.Code.Written(pa) {
+		h.CPU.Engine().InvalidatePhys(pa)
+	}
 }
 
 // device performs a load or store to a device register; atomics there
@@ -306,8 +322,8 @@ func (h *Hart) crossing(c *translate.CPU, op *translate.Op, va, size uint64, kin
 		if exc != translate.ExcNone {
 			c.MemFault(exc, a, kind)
 		}
-		if kind == translate.AccessStore && h.Code.Written(pa) {
-			c.Engine().InvalidatePhys(pa)
+		if kind == translate.AccessStore {
+			h.stored(pa)
 		}
 		parts[i] = host
 	}
@@ -369,45 +385,18 @@ func (h *Hart) FetchFault(c *translate.CPU, op *translate.Op, va uint64) transla
 // instruction fetches would be, for a debugger (no permission checks, no
 // A/D updates).
 func (h *Hart) DebugHost(c *translate.CPU, va uint64) (unsafe.Pointer, uint64, bool) {
-	pa, ok := va, true
+	pa, exc := va, translate.ExcNone
 	if !h.mmu.pagingOff[translate.AccessFetch] {
-		pa, ok = h.peekWalk(va)
+		pa, exc = h.pageWalk(va, translate.AccessFetch, false)
 	}
 	host := h.mmu.ram(pa)
-	return host, pa, ok && host != nil
+	return host, pa, exc == translate.ExcNone && host != nil
 }
 
 // DebugPhys implements translate.DebugHost: physical RAM only.
 func (h *Hart) DebugPhys(pa uint64) (unsafe.Pointer, bool) {
 	p := h.mmu.ram(pa)
 	return p, p != nil
-}
-
-// peekWalk is the page walk without checks or side effects.
-func (h *Hart) peekWalk(va uint64) (uint64, bool) {
-	levels := 3
-	if h.satp>>60 == satpSv48 {
-		levels = 4
-	}
-	table := (h.satp & (1<<44 - 1)) << 12
-	for i := levels - 1; i >= 0; i-- {
-		shift := 12 + 9*uint(i)
-		p := h.mmu.ram(table + (va>>shift&511)*8)
-		if p == nil {
-			return 0, false
-		}
-		pte := atomic.LoadUint64((*uint64)(p))
-		if pte&pteV == 0 {
-			return 0, false
-		}
-		ppn := pte >> 10 & (1<<44 - 1)
-		if pte&(pteR|pteX) != 0 {
-			mask := uint64(1)<<shift - 1
-			return ppn<<12&^mask | va&mask, true
-		}
-		table = ppn << 12
-	}
-	return 0, false
 }
 
 var (
