@@ -235,13 +235,40 @@ func statusText(p *Process, name string) []byte {
 		return nil
 	}
 	kb := fmt.Sprintf("%8d kB", guestVMSize(p)/1024)
+	mode, filters := statusSeccomp(p, name)
 	lines := strings.Split(string(host), "\n")
 	for i, l := range lines {
-		if strings.HasPrefix(l, "VmPeak:") || strings.HasPrefix(l, "VmSize:") {
+		switch {
+		case strings.HasPrefix(l, "VmPeak:") || strings.HasPrefix(l, "VmSize:"):
 			lines[i] = l[:7] + "\t" + kb
+		case strings.HasPrefix(l, "Seccomp:"):
+			lines[i] = fmt.Sprintf("Seccomp:\t%d", mode)
+		case strings.HasPrefix(l, "Seccomp_filters:"):
+			lines[i] = fmt.Sprintf("Seccomp_filters:\t%d", filters)
 		}
 	}
 	return []byte(strings.Join(lines, "\n"))
+}
+
+// statusSeccomp is the seccomp mode and filter count status shows: of
+// the thread a /proc/<tid>/ name gives, else of the main thread (the
+// kernel's /proc/<pid>/status is the leader's; thread-self is shown as
+// the leader too).
+func statusSeccomp(p *Process, name string) (mode, filters int) {
+	t := p.Thread(p.PID)
+	if rest, ok := strings.CutPrefix(name, "/proc/"); ok {
+		who, _, _ := strings.Cut(rest, "/")
+		if th, ok := threadByName(p, who); ok {
+			t = th
+		}
+	}
+	if t == nil {
+		return 0, 0
+	}
+	if s := t.Seccomp(); s != nil {
+		return s.Mode, s.Filter.Count()
+	}
+	return 0, 0
 }
 
 // guestVMSize is the total size of the guest's mappings.

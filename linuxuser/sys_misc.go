@@ -299,6 +299,10 @@ func sysPrctl(t *Thread, a *Args) uint64 {
 		return usermode.Ret(unix.PrctlRetInt(int(int32(a[0])), uintptr(a[1]), uintptr(a[2]), uintptr(a[3]), uintptr(a[4])))
 	case prSetPdeathsig:
 		return usermode.OK(unix.Prctl(prSetPdeathsig, uintptr(a[1]), 0, 0, 0))
+	case unix.PR_GET_SECCOMP:
+		return prctlGetSeccomp(t)
+	case unix.PR_SET_SECCOMP:
+		return prctlSetSeccomp(t, a[1], a[2])
 	case unix.PR_GET_TID_ADDRESS: // the clear_child_tid pointer (kernel/sys.c)
 		return usermode.OK(t.P.AS.Store64(a[1], t.ClearTID))
 	case unix.PR_GET_CHILD_SUBREAPER:

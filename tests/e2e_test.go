@@ -178,6 +178,12 @@ var e2eCases = []e2eCase{
 	// #20: native AIO: io_setup, io_submit of reads, writes, vectors and
 	// syncs, io_getevents with timeouts, IOCB_FLAG_RESFD, errors.
 	{name: "aio", prog: "aio", qemuDiff: "qemu-user 7.2 has no native AIO calls (ENOSYS)"},
+	// #20: seccomp strict mode and filters: the checker's refusals and
+	// the calls' error order, every action (ERRNO, TRAP's siginfo,
+	// KILL_THREAD/PROCESS, TRACE, USER_NOTIF, LOG, unknown), precedence
+	// across filters, arguments and the arch word, the path limit, TSYNC,
+	// threads, fork and execve; needs root (capset).
+	{name: "seccomp", prog: "seccomp", qemuDiff: "qemu-user 7.2 has no seccomp (ENOSYS)"},
 	{name: "sysvipc", prog: "sysvipc",
 		qemuDiff: "qemu-user 7.2 attaches shmat(NULL, SHM_REMAP) instead of EINVAL, so the segment outlives IPC_RMID"},
 	// #5: epoll with the guests' 16-byte epoll_event, epoll_pwait2.

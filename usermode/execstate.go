@@ -9,9 +9,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// execState is the signal state execve keeps (signal(7), execve(2)):
-// the mask, pending signals, and which signals are ignored.
-type execState struct{ Mask, Ignored, pending uint64 }
+// execState is the state execve keeps (signal(7), execve(2)): the
+// mask, pending signals, which signals are ignored, and the thread's
+// seccomp mode and filters (marshalSeccomp).
+type execState struct {
+	Mask, Ignored, pending uint64
+	seccomp                string
+}
 
 const execStateVar = "GEMU_EXEC_SIGSTATE"
 
@@ -19,9 +23,15 @@ func (s execState) String() string {
 	return fmt.Sprintf("%s=%x,%x,%x", execStateVar, s.Mask, s.Ignored, s.pending)
 }
 
+// Env is the state as environment variables for an exec'd gemu.
+func (s execState) Env() []string {
+	return append([]string{s.String()}, seccompEnv(s.seccomp)...)
+}
+
 // ExecStateFor is t's state to pass on. Call with p.mu held.
 func (p *Process) ExecStateFor(t *Thread) execState {
-	s := execState{Mask: t.Sigmask, pending: t.Pending.Mask | p.Shared.Mask}
+	s := execState{Mask: t.Sigmask, pending: t.Pending.Mask | p.Shared.Mask,
+		seccomp: marshalSeccomp(t.seccomp.Load())}
 	for sig := 1; sig <= linux.NSIG; sig++ {
 		if p.Sigacts[sig].Handler == linux.SigIgn {
 			s.Ignored |= SigBit(sig)
@@ -33,6 +43,7 @@ func (p *Process) ExecStateFor(t *Thread) execState {
 // takeExecState removes the state variable from the guest environment.
 func takeExecState(env []string) (execState, []string) {
 	var s execState
+	s.seccomp, env = takeSeccompEnv(env)
 	out := env[:0:0]
 	for _, kv := range env {
 		if v, ok := strings.CutPrefix(kv, execStateVar+"="); ok {
@@ -41,8 +52,10 @@ func takeExecState(env []string) (execState, []string) {
 		}
 		out = append(out, kv)
 	}
-	if s == (execState{}) {
+	if s.Mask == 0 && s.Ignored == 0 && s.pending == 0 {
+		sc := s.seccomp
 		s = hostExecState()
+		s.seccomp = sc
 	}
 	return s, out
 }
@@ -79,4 +92,6 @@ func (p *Process) applyExecState(t *Thread) {
 		}
 	}
 	t.Wake.Store(s.pending != 0)
+	sc, _ := unmarshalSeccomp(s.seccomp) // checked in NewProcess
+	t.seccomp.Store(sc)
 }

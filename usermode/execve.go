@@ -167,8 +167,9 @@ func (t *Thread) Exec(path, name string, argvAddr, envpAddr uint64, h ExecHooks)
 			return Errno(unix.ENOEXEC)
 		}
 		exe, args, env = p.Opts.Reexec(prog, progArgv, envp)
+		_, env = takeSeccompEnv(env) // the guest's own are not its filters
 		p.Mu.Lock()
-		env = append(env, p.ExecStateFor(t).String())
+		env = append(env, p.ExecStateFor(t).Env()...)
 		p.Mu.Unlock()
 	}
 	if len(args) == 0 {

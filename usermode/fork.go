@@ -80,6 +80,7 @@ type forkState struct {
 	Sigpending *unix.Rlimit
 	Stack      *unix.Rlimit // the guest's RLIMIT_STACK, kept likewise
 	Archive    int32        // the translation archive's descriptor, -1 without one (archive.go)
+	Seccomp    string       // the forking thread's seccomp state (seccomp.go marshalSeccomp)
 }
 
 // forkVMA is one guest mapping: private ones have their pages at Data
@@ -132,7 +133,8 @@ func (t *Thread) Fork(flags, newsp, ptid, tls, ctid uint64) uint64 {
 func (p *Process) forkCommand() (*forkJob, error) {
 	env := make([]string, 0, len(os.Environ())+1)
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, forkResumeVar+"=") && !strings.HasPrefix(kv, execStateVar+"=") {
+		if !strings.HasPrefix(kv, forkResumeVar+"=") && !strings.HasPrefix(kv, execStateVar+"=") &&
+			!strings.HasPrefix(kv, execSeccompVar) {
 			env = append(env, kv)
 		}
 	}
@@ -221,7 +223,8 @@ func (t *Thread) forkState(flags, newsp, tls, ctid uint64) forkState {
 	}
 	st := forkState{Arch: p.arch.Name(), Image: *p.img, R: c.R, PC: c.PC, Brk: p.Brk, Tramp: p.tramp,
 		Sigacts: p.Sigacts, Mask: t.Sigmask, Alt: t.Altstack, MmapBase: p.AS.MmapBase, MinAddr: p.AS.MinAddr,
-		Persona: p.Persona, Sigpending: p.Sigpending.Load(), Stack: p.StackLimit.Load()}
+		Persona: p.Persona, Sigpending: p.Sigpending.Load(), Stack: p.StackLimit.Load(),
+		Seccomp: marshalSeccomp(t.seccomp.Load())}
 	c.R = saved
 	if flags&CloneClearSighand != 0 {
 		clearHandlers(&st.Sigacts)

@@ -144,6 +144,7 @@ func encodeForkState(st *forkState) []byte {
 	w.rlimit(st.Sigpending)
 	w.rlimit(st.Stack)
 	w.i64(int64(st.Archive))
+	w.str(st.Seccomp)
 	return w.b
 }
 
@@ -177,6 +178,7 @@ func decodeForkState(b []byte) (*forkState, error) {
 	st.Persona = uint32(r.u64())
 	st.Sigpending, st.Stack = r.rlimit(), r.rlimit()
 	st.Archive = int32(r.i64())
+	st.Seccomp = r.str()
 	if r.err == nil && len(r.b) != 0 {
 		r.err = errors.New("fork state: trailing bytes")
 	}

@@ -57,6 +57,7 @@ type forkResume struct {
 	alt      linux.StackT
 	clearTID uint64
 	setTID   uint64
+	seccomp  *SeccompState
 }
 
 // resumeProcess rebuilds a forked guest from the state in memfd fd.
@@ -93,7 +94,12 @@ func resumeProcess(p *Process, fd int) error {
 	p.Persona = st.Persona
 	p.Sigpending.Store(st.Sigpending)
 	p.StackLimit.Store(st.Stack)
-	p.resume = &forkResume{r: st.R, pc: st.PC, mask: st.Mask, alt: st.Alt, clearTID: st.ClearTID, setTID: st.SetTID}
+	sc, err := unmarshalSeccomp(st.Seccomp)
+	if err != nil {
+		return err
+	}
+	p.resume = &forkResume{r: st.R, pc: st.PC, mask: st.Mask, alt: st.Alt, clearTID: st.ClearTID, setTID: st.SetTID,
+		seccomp: sc}
 	return nil
 }
 
@@ -178,6 +184,7 @@ func (p *Process) startResumed(cpu *translate.CPU) *Thread {
 	t := p.NewThread(cpu, unix.Gettid())
 	p.Mu.Lock()
 	t.Sigmask, t.Altstack, t.ClearTID = r.mask, r.alt, r.clearTID
+	t.seccomp.Store(r.seccomp)
 	p.Mu.Unlock()
 	if r.setTID != 0 {
 		p.AS.Store32(r.setTID, uint32(t.TID))

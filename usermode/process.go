@@ -170,7 +170,9 @@ func NewProcess(arch targets.Arch, path string, argv []string, opts Options) (*P
 		err = resumeProcess(p, resumeFD)
 	} else {
 		p.inherit = inherited
-		err = p.load(path, argv)
+		if _, err = unmarshalSeccomp(inherited.seccomp); err == nil {
+			err = p.load(path, argv)
+		}
 	}
 	if err != nil {
 		p.AS.Close()

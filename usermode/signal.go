@@ -504,18 +504,7 @@ func (t *Thread) syncSignal() {
 			return
 		}
 	}
-	p.Mu.Lock()
-	act := p.Sigacts[signo]
-	if act.Handler == linux.SigDfl || act.Handler == linux.SigIgn || t.Sigmask&SigBit(signo) != 0 {
-		p.Mu.Unlock()
-		t.traceSignal(&info) // the handled case is shown when it is taken
-		p.ExitSignal(t, info)
-		t.Exited = true
-		return
-	}
-	t.Pending.add(info)
-	t.Wake.Store(true)
-	p.Mu.Unlock()
+	t.forceSignal(info)
 }
 
 // SenderInfo is the siginfo of kill/tgkill from this process.

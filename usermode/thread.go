@@ -48,6 +48,8 @@ type Thread struct {
 	Connecting int // fd+1 of a connect a signal interrupted (linuxuser/sys_socket.go), else 0
 
 	dbg DebugThread // the debugger's handle (debug.go), nil when not debugged
+
+	seccomp atomic.Pointer[SeccompState] // nil without seccomp (seccomp.go)
 }
 
 func (p *Process) NewThread(cpu *translate.CPU, tid int) *Thread {
@@ -83,6 +85,7 @@ func (t *Thread) StartThread(cpu *translate.CPU, setup func(nt *Thread)) int {
 			setup(nt)
 		}
 		nt.Sigmask = t.Sigmask
+		nt.seccomp.Store(t.seccomp.Load()) // kernel/fork.c copy_seccomp
 		started <- nt.TID
 		nt.Loop()
 	}()
@@ -156,6 +159,9 @@ func (t *Thread) Syscall() {
 	a := &t.args
 	for i := range a {
 		a[i] = p.conv.SyscallArg(c, i)
+	}
+	if s := t.seccomp.Load(); s != nil && !t.seccompAllows(s, nr, a) {
+		return
 	}
 	rec := p.table.Lookup(nr)
 	if rec == nil || rec.Handler == nil {
