@@ -27,7 +27,7 @@ func init() {
 const cloneNewtime = 0x80
 
 // unshareFlags are what unshare(2) accepts.
-const unshareFlags = usermode.NsFlags | cloneNewtime | linux.CloneFiles | linux.CloneFS | linux.CloneSysvsem |
+const unshareFlags = usermode.NsFlags&^usermode.CloneNewtime | cloneNewtime | linux.CloneFiles | linux.CloneFS | linux.CloneSysvsem |
 	linux.CloneVM | linux.CloneSighand | linux.CloneThread
 
 func sysUnshare(t *Thread, a *Args) uint64 {

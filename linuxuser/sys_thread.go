@@ -21,11 +21,12 @@ func init() {
 		row{"clone", sysClone, kinds(syscalls.ArgCloneFlags, aPtr, aPtr, aPtr, aPtr), syscalls.RetInt, syscalls.Partial,
 			"threads, vfork/posix_spawn (CLONE_VM|CLONE_VFORK), fork (re-executes gemu in the child)"},
 		row{"clone3", sysClone3, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Partial,
-			"as clone; no CLONE_PIDFD, set_tid or CLONE_INTO_CGROUP"},
+			"as clone, with CLONE_NEWTIME; set_tid and CLONE_INTO_CGROUP are ENOSYS"},
 		row{"set_tid_address", sysSetTidAddress, kinds(aPtr), syscalls.RetInt, syscalls.Full, ""},
 		row{"set_robust_list", sysSetRobustList, kinds(aPtr, aLong), syscalls.RetInt, syscalls.Partial,
 			"recorded; not walked at thread death"},
-		row{"get_robust_list", sysGetRobustList, kinds(aInt, aPtr, aPtr), syscalls.RetInt, syscalls.Partial, "own thread only"},
+		row{"get_robust_list", sysGetRobustList, kinds(aInt, aPtr, aPtr), syscalls.RetInt, syscalls.Partial,
+			"this process's threads; another process's head is in its gemu (EPERM)"},
 		row{"futex", sysFutex, kinds(aPtr, syscalls.ArgFutexOp, aInt, aPtr, aPtr, aInt), syscalls.RetInt, syscalls.Full,
 			"host futex on the guest word"},
 		row{"gettid", sysGettid, kinds(), syscalls.RetInt, syscalls.Full, ""},
@@ -58,7 +59,7 @@ const threadFlags = linux.CloneVM | linux.CloneFS | linux.CloneFiles | linux.Clo
 // sysClone creates threads. Argument order is the generic one on riscv64
 // and aarch64: flags, newsp, parent_tid, tls, child_tid (Linux kernel/fork.c).
 func sysClone(t *Thread, a *Args) uint64 {
-	flags, ptid := a[0], a[2]
+	flags, ptid := a[0]&(1<<32-1), a[2] // kernel/fork.c clone: lower_32_bits
 	if flags&linux.ClonePidfd != 0 && flags&linux.CloneParentSettid != 0 {
 		return usermode.Errno(unix.EINVAL) // both would use parent_tid (kernel/fork.c)
 	}
@@ -190,7 +191,8 @@ func sysClone3(t *Thread, a *Args) uint64 {
 		return usermode.Errno(unix.EINVAL)
 	case flags&cloneIntoCgroup != 0 && (cgroup > 1<<31-1 || size < cloneArgsSize):
 		return usermode.Errno(unix.EINVAL)
-	case flags&^(1<<32-1|usermode.CloneClearSighand|cloneIntoCgroup) != 0 || flags&0xff != 0:
+	case flags&^(1<<32-1|usermode.CloneClearSighand|cloneIntoCgroup) != 0 ||
+		flags&(linux.CloneDetached|0xff&^cloneNewtime) != 0: // clone3_args_valid
 		return usermode.Errno(unix.EINVAL)
 	case flags&(linux.CloneThread|linux.CloneParent) != 0 && sig != 0:
 		return usermode.Errno(unix.EINVAL)
@@ -210,6 +212,9 @@ func sysClone3(t *Thread, a *Args) uint64 {
 	newsp := uint64(0)
 	if stack != 0 {
 		newsp = stack + stackSize
+	}
+	if flags&cloneNewtime != 0 {
+		flags = flags&^cloneNewtime | usermode.CloneNewtime
 	}
 	return cloneWith(t, flags|sig, newsp, ptid, tls, ctid, pidfd)
 }

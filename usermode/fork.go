@@ -392,6 +392,11 @@ func writeForkState(fd int, st *forkState) (int64, error) {
 // (include/uapi/linux/sched.h); CLONE_NEWTIME shares its bit with the
 // exit signal in clone, so only unshare and clone3 have it.
 const NsFlags = linux.CloneNewns | linux.CloneNewcgroup | linux.CloneNewuts | linux.CloneNewipc |
-	linux.CloneNewuser | linux.CloneNewpid | linux.CloneNewnet
+	linux.CloneNewuser | linux.CloneNewpid | linux.CloneNewnet | CloneNewtime
+
+// CloneNewtime stands for clone3's CLONE_NEWTIME (0x80) among clone's
+// flags, where 0x80 belongs to the exit signal; hostClone makes a host
+// clone3 of it.
+const CloneNewtime = 1 << 62
 
 const CloneClearSighand = 0x100000000

@@ -89,7 +89,7 @@ func spawnRaw(j *SpawnJob) (int, unix.Errno) {
 	all := ^uint64(0)
 	var old uint64
 	syscall.RawSyscall6(syscall.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
-	r, _, e := syscall.RawSyscall6(syscall.SYS_CLONE, uintptr(unix.SIGCHLD)|uintptr(j.CloneFlags), 0, 0, 0, 0, 0)
+	r, e := hostClone(uintptr(unix.SIGCHLD) | uintptr(j.CloneFlags))
 	if e == 0 && r == 0 {
 		spawnChild(j)
 	}

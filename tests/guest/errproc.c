@@ -291,6 +291,10 @@ static void clones(void)
 	cshow("clone3 CLONE_THREAD alone", syscall(SYS_clone3, &ca, sizeof(ca)));
 	ca.flags = 1ULL << 40;
 	cshow("clone3 unknown flag", syscall(SYS_clone3, &ca, sizeof(ca)));
+	ca.flags = CLONE_DETACHED;
+	cshow("clone3 CLONE_DETACHED", syscall(SYS_clone3, &ca, sizeof(ca)));
+	ca.flags = 0x11;
+	cshow("clone3 a CSIGNAL bit", syscall(SYS_clone3, &ca, sizeof(ca)));
 	ca.flags = 0;
 	ca.stack_size = 4096;
 	cshow("clone3 stack size without stack", syscall(SYS_clone3, &ca, sizeof(ca)));

@@ -137,6 +137,33 @@ static int setns_child(void)
 	return hostname_is(original) ? 0 : 72;
 }
 
+/* clone3(CLONE_NEWTIME): the child is in a time namespace of its own
+ * (clone's flags cannot say it: 0x80 is the exit signal's there). */
+static char parent_time[64];
+
+static int time_child(void)
+{
+	char buf[64] = {0};
+	if (readlink("/proc/self/ns/time", buf, sizeof buf - 1) < 0)
+		return 80;
+	return strcmp(buf, parent_time) != 0 ? 0 : 81;
+}
+
+static int in_clone3_child(int (*fn)(void), unsigned long long flags)
+{
+	struct {
+		unsigned long long flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	} ca = {.flags = flags, .exit_signal = SIGCHLD};
+	long pid = syscall(SYS_clone3, &ca, sizeof ca);
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(fn());
+	int st;
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -158,6 +185,9 @@ int main(void)
 	rmdir(dir);
 	printf("clone(CLONE_NEWUSER): uid 65534 until mapped: %d\n", in_child(user_child, CLONE_NEWUSER));
 	printf("setns back to the saved UTS namespace: %d\n", in_child(setns_child, 0));
+	readlink("/proc/self/ns/time", parent_time, sizeof parent_time - 1);
+	printf("clone3(CLONE_NEWTIME): a time namespace of its own: %d\n", in_clone3_child(time_child, 0x80));
+	printf("the parent's is unchanged: %d\n", in_child(time_child, 0) == 81);
 	printf("unshare of an unknown flag: %s\n",
 	       unshare(0x1) == -1 && errno == EINVAL ? "EINVAL" : "?");
 	return 0;
