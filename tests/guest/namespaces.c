@@ -20,10 +20,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* run fn in a child forked with clone(flags | SIGCHLD); its exit status */
-static int in_child(int (*fn)(void), unsigned long flags)
+/* run_in runs fn in the child a clone call returned pid to; the child's
+ * exit status (-errno when there is no child). */
+static int run_in(long pid, int (*fn)(void))
 {
-	long pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
@@ -31,6 +31,12 @@ static int in_child(int (*fn)(void), unsigned long flags)
 	int st;
 	waitpid(pid, &st, 0);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* run fn in a child forked with clone(flags | SIGCHLD); its exit status */
+static int in_child(int (*fn)(void), unsigned long flags)
+{
+	return run_in(syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0), fn);
 }
 
 static int hostname_is(const char *name)
@@ -154,14 +160,7 @@ static int in_clone3_child(int (*fn)(void), unsigned long long flags)
 	struct {
 		unsigned long long flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
 	} ca = {.flags = flags, .exit_signal = SIGCHLD};
-	long pid = syscall(SYS_clone3, &ca, sizeof ca);
-	if (pid < 0)
-		return -errno;
-	if (pid == 0)
-		_exit(fn());
-	int st;
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return run_in(syscall(SYS_clone3, &ca, sizeof ca), fn);
 }
 
 int main(void)
