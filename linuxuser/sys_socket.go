@@ -1,6 +1,8 @@
 package linuxuser
 
 import (
+	"encoding/binary"
+	"runtime"
 	"unsafe"
 
 	"github.com/gemu-project/gemu/usermode"
@@ -206,9 +208,39 @@ func sysRecvfrom(t *Thread, a *Args) uint64 {
 // descriptor checks and before or after the length's, as the option's
 // handler does (net/socket.c do_sock_setsockopt).
 func sysSetsockopt(t *Thread, a *Args) uint64 {
+	level, opt := int32(a[1]), int32(a[2])
 	p, _ := t.UserPtr(a[3], uint64(uint32(a[4])))
-	return usermode.Ret(usermode.Raw(unix.SYS_SETSOCKOPT, uintptr(fdArg(a[0])), uintptr(int32(a[1])), uintptr(int32(a[2])), p,
+	var fprog [2]uint64
+	if isFprogOption(level, opt) && int32(a[4]) == sockFprogSize {
+		if b, err := t.P.AS.Slice(a[3], sockFprogSize, translate.ProtRead); err == nil {
+			// struct sock_fprog: a u16 count, then the program's address.
+			n := uint64(binary.LittleEndian.Uint16(b))
+			fprog[0] = n
+			fprog[1] = uint64(t.UserRange(binary.LittleEndian.Uint64(b[8:]), n*8))
+			p = uintptr(unsafe.Pointer(&fprog))
+		}
+	}
+	r := usermode.Ret(usermode.Raw(unix.SYS_SETSOCKOPT, uintptr(fdArg(a[0])), uintptr(level), uintptr(opt), p,
 		uintptr(int32(a[4])), 0))
+	runtime.KeepAlive(&fprog)
+	return r
+}
+
+// sockFprogSize is sizeof(struct sock_fprog) (include/uapi/linux/filter.h).
+const sockFprogSize = 16
+
+// isFprogOption: the options whose value is a struct sock_fprog, which
+// points at the program (net/core/sock.c SO_ATTACH_FILTER and
+// SO_ATTACH_REUSEPORT_CBPF, net/packet/af_packet.c PACKET_FANOUT_DATA);
+// the host needs that pointer made a host one.
+func isFprogOption(level, opt int32) bool {
+	switch {
+	case level == unix.SOL_SOCKET:
+		return opt == unix.SO_ATTACH_FILTER || opt == unix.SO_ATTACH_REUSEPORT_CBPF
+	case level == unix.SOL_PACKET:
+		return opt == unix.PACKET_FANOUT_DATA
+	}
+	return false
 }
 
 // getsockopt: the kernel reads *optlen, writes at most that much of the

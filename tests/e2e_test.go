@@ -196,9 +196,10 @@ var e2eCases = []e2eCase{
 	{name: "sockets", prog: "sockets", args: []string{"20000"}, netns: true},
 	// #5: SO_REUSEPORT, timeouts, TCP/IP/IPv6 options and their errors,
 	// SCM_CREDENTIALS both ways, IP_PKTINFO/IP_TTL/SO_TIMESTAMP/IPV6_*
-	// control messages, MSG_CTRUNC, RTM_GETADDR and RTM_GETROUTE dumps.
+	// control messages, MSG_CTRUNC, RTM_GETADDR and RTM_GETROUTE dumps;
+	// #20: classic BPF socket filters and their errors.
 	{name: "sockopts", prog: "sockopts",
-		qemuDiff: "qemu-user 7.2 mistranslates struct ip_mreqn (ENODEV on riscv64, then EADDRNOTAVAIL)"},
+		qemuDiff: "qemu-user 7.2 mistranslates struct ip_mreqn (ENODEV on riscv64, then EADDRNOTAVAIL) and crashes on a bad SO_ATTACH_FILTER program pointer"},
 	// #5: Go's net stack: HTTP with 50 concurrent clients, UDP,
 	// net.Interfaces through NETLINK_ROUTE, re-listening.
 	{name: "gonet", prog: "gonet"},

@@ -3,12 +3,14 @@
  * ACCEPTCONN, TCP, IP and IPV6 options with their structs,
  * SCM_CREDENTIALS both ways, IP_PKTINFO/IP_TTL/SO_TIMESTAMP and
  * IPV6_PKTINFO control messages, NETLINK_ROUTE address and route dumps,
- * option errors. usage: sockopts. Output is the same on every
+ * option errors, classic BPF socket filters (SO_ATTACH_FILTER and
+ * SO_ATTACH_REUSEPORT_CBPF, whose struct sock_fprog points at the program). usage: sockopts. Output is the same on every
  * architecture and run. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
@@ -338,6 +340,57 @@ static void routes(void)
 	printf("RTM_GETROUTE: routes>0 %d, a local route %d\n", rts > 0, local_route);
 }
 
+/* filters: a UDP socket that drops datagrams shorter than 4 bytes. */
+static void filters(void)
+{
+	int rx = socket(AF_INET, SOCK_DGRAM, 0), tx = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t al = sizeof a;
+	bind(rx, (struct sockaddr *)&a, sizeof a);
+	getsockname(rx, (struct sockaddr *)&a, &al);
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 8 + 4, 1, 0), /* UDP header and 4 bytes */
+		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+	};
+	struct sock_fprog prog = {4, f};
+	show("SO_ATTACH_FILTER", setsockopt(rx, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog));
+	sendto(tx, "ab", 2, 0, (struct sockaddr *)&a, sizeof a);
+	sendto(tx, "abcdef", 6, 0, (struct sockaddr *)&a, sizeof a);
+	char buf[16];
+	struct pollfd pfd = {rx, POLLIN, 0};
+	poll(&pfd, 1, 1000);
+	show("first datagram through the filter", recv(rx, buf, sizeof buf, MSG_DONTWAIT));
+	show("no more", recv(rx, buf, sizeof buf, MSG_DONTWAIT));
+	struct sock_filter got[8];
+	socklen_t gl = 8;
+	show("SO_GET_FILTER length", getsockopt(rx, SOL_SOCKET, SO_GET_FILTER, got, &gl) < 0 ? -1 : (long)gl);
+	show("SO_LOCK_FILTER", seti(rx, SOL_SOCKET, SO_LOCK_FILTER, 1));
+	show("SO_ATTACH_FILTER when locked", setsockopt(rx, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog));
+	int other = socket(AF_INET, SOCK_DGRAM, 0);
+	prog.filter = (void *)8;
+	show("program bad pointer", setsockopt(other, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog));
+	prog.filter = NULL;
+	show("NULL program", setsockopt(other, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog));
+	prog.filter = f;
+	prog.len = 0;
+	show("empty program", setsockopt(other, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog));
+	prog.len = 2;
+	show("program without RET", setsockopt(other, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog));
+	prog.len = 4;
+	show("short optlen", setsockopt(other, SOL_SOCKET, SO_ATTACH_FILTER, &prog, 8));
+	show("fprog bad pointer", setsockopt(other, SOL_SOCKET, SO_ATTACH_FILTER, (void *)8, sizeof prog));
+	show("SO_DETACH_FILTER without one", seti(other, SOL_SOCKET, SO_DETACH_FILTER, 0));
+	seti(other, SOL_SOCKET, SO_REUSEPORT, 1);
+	struct sock_filter pick[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
+	struct sock_fprog rp = {1, pick};
+	show("SO_ATTACH_REUSEPORT_CBPF", setsockopt(other, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &rp, sizeof rp));
+	close(rx);
+	close(tx);
+	close(other);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -347,5 +400,6 @@ int main(void)
 	credentials();
 	udp_cmsgs();
 	routes();
+	filters();
 	return 0;
 }
