@@ -39,7 +39,6 @@ func init() {
 			"UNAME26 and the exec-layout flags also on the host; ADDR_LIMIT_*, READ_IMPLIES_EXEC, MMAP_PAGE_ZERO kept by gemu"},
 		row{"riscv_flush_icache", sysRiscvFlushIcache, kinds(aPtr, aPtr, aHex), syscalls.RetInt, syscalls.Full,
 			"drops every translation"},
-		row{"riscv_hwprobe", nil, nil, syscalls.RetInt, syscalls.Unimplemented, "ENOSYS: glibc falls back to AT_HWCAP"},
 	)
 }
 

@@ -287,13 +287,13 @@ func TestStraceDispatch(t *testing.T) {
 	}
 	call(linux.SysOpenat, atFdcwd, 0x100000, 0, 0)
 	call(linux.SysGetpid)
-	call(linux.SysRiscvHwprobe, 1, 2, 3, 4, 5, 6)
+	call(linux.SysIoUringSetup, 1, 2, 3, 4, 5, 6)
 	call(9999)
 	pid := p.PID
 	want := []string{
 		`openat(AT_FDCWD,"/nonexistent",O_RDONLY) = -1 errno=2 (No such file or directory)`,
 		"getpid() = " + strconv.Itoa(pid),
-		"riscv_hwprobe(1,2,3,4,5,6) = -1 errno=38 (Function not implemented)",
+		"io_uring_setup(1,2,3,4,5,6) = -1 errno=38 (Function not implemented)",
 		"Unknown syscall 9999",
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -305,7 +305,7 @@ func TestStraceDispatch(t *testing.T) {
 			t.Errorf("line %d: %q, want %q", i, lines[i], w)
 		}
 	}
-	if !strings.Contains(unimp.String(), "Unsupported syscall: 258 (riscv_hwprobe)") ||
+	if !strings.Contains(unimp.String(), "Unsupported syscall: 425 (io_uring_setup)") ||
 		!strings.Contains(unimp.String(), "Unsupported syscall: 9999 (unknown)") {
 		t.Errorf("unimp log %q", unimp.String())
 	}
