@@ -18,6 +18,7 @@ func vforkExec(t *Thread, exe string, args, env []string, mask, ignored uint64) 
 		CloneFlags: vs.NsFlags, Traceme: vs.Traceme}
 	// Descriptors: the thread's fd table, close-on-exec done by execve.
 	// The thread's own cwd (unshared CLONE_FS) is inherited as it is.
+	landlockVforkChild(t)
 	pid, err := usermode.Spawn(exe, args, env, j)
 	if err != nil {
 		return usermode.ErrRet(err)

@@ -191,11 +191,14 @@ const (
 	protGrowsup   = 0x02000000
 )
 
-// sysMprotect checks as mm/mprotect.c do_mprotect_pkey does: both grow
+func sysMprotect(t *Thread, a *Args) uint64 { return doMprotect(t, a, nil) }
+
+// doMprotect checks as mm/mprotect.c do_mprotect_pkey does: both grow
 // bits, the alignment, an empty range (0), a wrapping one (ENOMEM), the
-// protection bits, then the mappings; PROT_GROWSDOWN needs a MAP_GROWSDOWN
+// protection bits, the protection key (keyOK, pkey_mprotect's: false is
+// EINVAL), then the mappings; PROT_GROWSDOWN needs a MAP_GROWSDOWN
 // mapping and extends the change to its start.
-func sysMprotect(t *Thread, a *Args) uint64 {
+func doMprotect(t *Thread, a *Args, keyOK func() bool) uint64 {
 	start, grows := a[0], a[2]&(protGrowsdown|protGrowsup)
 	if grows == protGrowsdown|protGrowsup || start&usermode.PageMask != 0 {
 		return usermode.Errno(unix.EINVAL)
@@ -208,7 +211,7 @@ func sysMprotect(t *Thread, a *Args) uint64 {
 		return usermode.Errno(unix.ENOMEM)
 	}
 	prot, valid := guestProt(a[2] &^ (protGrowsdown | protGrowsup))
-	if !valid {
+	if !valid || (keyOK != nil && !keyOK()) {
 		return usermode.Errno(unix.EINVAL)
 	}
 	if grows == protGrowsdown {
@@ -262,8 +265,10 @@ var discardAdvice = map[int]bool{8: true, 4: true, 24: true, 9: true, 10: true, 
 // (the host's kernel knows which it has: it is asked with an empty range,
 // which it checks no further), the alignment, a length that rounds to 0
 // or wraps (EINVAL), an empty range (0); then the mappings (ENOMEM).
-func sysMadvise(t *Thread, a *Args) uint64 {
-	addr, length, advice := a[0], a[1], int(int32(a[2]))
+func sysMadvise(t *Thread, a *Args) uint64 { return madvise(t, a[0], a[1], int(int32(a[2]))) }
+
+// madvise is madvise(2) of [addr, addr+length) (process_madvise's too).
+func madvise(t *Thread, addr, length uint64, advice int) uint64 {
 	if advice >= 100 || !adviceKnown(advice) {
 		return usermode.Errno(unix.EINVAL)
 	}

@@ -98,6 +98,7 @@ func cloneWith(t *Thread, flags, newsp, ptid, tls, ctid, pidfdAt uint64) uint64 
 // cloneProcess creates a thread, a fork child or a vfork child.
 func cloneProcess(t *Thread, flags, newsp, ptid, tls, ctid uint64) uint64 {
 	if flags&linux.CloneVM != 0 && flags&linux.CloneVfork != 0 && flags&linux.CloneThread == 0 {
+		defer landlockVforking(t)()
 		return t.Vfork(flags, newsp, ptid, tls, ctid)
 	}
 	if flags&linux.CloneVM == 0 {
@@ -121,6 +122,7 @@ func cloneProcess(t *Thread, flags, newsp, ptid, tls, ctid uint64) uint64 {
 		p.Arch().SetTLS(child, tls)
 	}
 	return uint64(t.StartThread(child, func(nt *Thread) {
+		inheritLandlock(t, nt)
 		if flags&linux.CloneParentSettid != 0 {
 			p.AS.Store32(ptid, uint32(nt.TID))
 		}

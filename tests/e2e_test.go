@@ -178,6 +178,15 @@ var e2eCases = []e2eCase{
 	// #20: native AIO: io_setup, io_submit of reads, writes, vectors and
 	// syncs, io_getevents with timeouts, IOCB_FLAG_RESFD, errors.
 	{name: "aio", prog: "aio", qemuDiff: "qemu-user 7.2 has no native AIO calls (ENOSYS)"},
+	// #20: quotactl and quotactl_fd, fanotify events, Landlock (a child
+	// restricted, with a thread, a fork and a spawned program), the LSM
+	// calls, protection keys and map_shadow_stack (the native run stands
+	// for the guests' kernels without the hardware: x86_64's answers
+	// depend on its CPU), restart_syscall, nfsservctl, lookup_dcookie,
+	// remap_file_pages, process_madvise of itself and of a child, and the
+	// error paths of reboot, kexec and module loading; needs root.
+	{name: "rarecalls", prog: "rarecalls", dirArg: true,
+		qemuDiff: "qemu-user 7.2 lacks most of these (fanotify, landlock, lsm, pkeys, process_madvise: ENOSYS)"},
 	// #20: seccomp strict mode and filters: the checker's refusals and
 	// the calls' error order, every action (ERRNO, TRAP's siginfo,
 	// KILL_THREAD/PROCESS, TRACE, USER_NOTIF, LOG, unknown), precedence
