@@ -161,6 +161,11 @@ func (c *CPU) amo(op *Op, a, v uint64) uint64 {
 	if a%uint64(op.Size) != 0 {
 		c.misaligned(a)
 	}
+	if op.Size < 4 {
+		return c.narrowRMW(a, op.Size, func(old uint64) (uint64, bool) {
+			return amoNarrow(op.Aux, old, v, op.Size), true
+		})
+	}
 	if op.Size == 4 {
 		p := (*uint32)(c.ptr(a, 4))
 		for {
@@ -177,6 +182,69 @@ func (c *CPU) amo(op *Op, a, v uint64) uint64 {
 			return old
 		}
 	}
+}
+
+// amoNarrow is amoApply on 1- or 2-byte values: the signed kinds
+// compare them sign-extended.
+func amoNarrow(kind uint8, old, v uint64, size uint8) uint64 {
+	s := 64 - 8*uint(size)
+	so, sv := int64(old<<s)>>s, int64(v<<s)>>s
+	mask := uint64(1)<<(8*uint(size)) - 1
+	switch kind {
+	case AmoMin:
+		return uint64(min(so, sv))
+	case AmoMax:
+		return uint64(max(so, sv))
+	case AmoMinu:
+		return min(old, v&mask)
+	case AmoMaxu:
+		return max(old, v&mask)
+	}
+	return amoApply(kind, old, v, 8)
+}
+
+// narrowRMW runs f on the 1 or 2 aligned bytes at a, through a CAS on the
+// 4-byte word holding them (Go has no smaller atomics); f's second result
+// false leaves memory as it is. It returns the old value.
+func (c *CPU) narrowRMW(a uint64, size uint8, f func(old uint64) (uint64, bool)) uint64 {
+	p := (*uint32)(c.ptr(a&^3, 4))
+	sh, m := uint(a&3)*8, uint32(1)<<(8*uint(size))-1
+	for {
+		w := atomic.LoadUint32(p)
+		old := uint64(w >> sh & m)
+		nv, store := f(old)
+		if !store || atomic.CompareAndSwapUint32(p, w, w&^(m<<sh)|(uint32(nv)&m)<<sh) {
+			return old
+		}
+	}
+}
+
+// cas is OpCas: compare-and-swap of Size bytes at a (Arm's CAS).
+func (c *CPU) cas(op *Op, a, cmp, nv uint64) uint64 {
+	size := uint64(op.Size)
+	if a%size != 0 {
+		c.misaligned(a)
+	}
+	switch size {
+	case 8:
+		p := (*uint64)(c.ptr(a, 8))
+		for {
+			old := atomic.LoadUint64(p)
+			if old != cmp || atomic.CompareAndSwapUint64(p, old, nv) {
+				return old
+			}
+		}
+	case 4:
+		p := (*uint32)(c.ptr(a, 4))
+		for {
+			old := atomic.LoadUint32(p)
+			if old != uint32(cmp) || atomic.CompareAndSwapUint32(p, old, uint32(nv)) {
+				return uint64(old)
+			}
+		}
+	}
+	mask := uint64(1)<<(8*size) - 1
+	return c.narrowRMW(a, op.Size, func(old uint64) (uint64, bool) { return nv, old == cmp&mask })
 }
 
 // loadReserved and storeConditional emulate LR/SC with a value-compare CAS:

@@ -380,7 +380,7 @@ func (b *Builder) probeOp(op *Op) {
 		size = 8
 	case OpStore8, OpStore16, OpStore32, OpStore64:
 		size, kind = 1<<(op.Code-OpStore8), WatchWrite
-	case OpAmo:
+	case OpAmo, OpCas:
 		size, kind = op.Size, WatchAccess
 	case OpLR:
 		size = op.Size
@@ -390,7 +390,7 @@ func (b *Builder) probeOp(op *Op) {
 		return
 	}
 	imm := op.Imm
-	if op.Code == OpAmo || op.Code == OpLR || op.Code == OpSC {
+	if op.Code == OpAmo || op.Code == OpLR || op.Code == OpSC || op.Code == OpCas {
 		imm = 0 // atomics take R[A] without displacement
 	}
 	b.ops = append(b.ops, Op{Code: OpCall, Fn: watchProbe, A: op.A, Imm: imm, Size: size,

@@ -241,6 +241,9 @@ func exec(c *CPU, op *Op) int {
 		case OpSC:
 			c.curOp = op
 			r[op.Dst] = c.storeConditional(op, r[op.A], r[op.B])
+		case OpCas:
+			c.curOp = op
+			r[op.Dst] = c.cas(op, r[op.A], r[op.C], r[op.B])
 
 		case OpAddFlags:
 			if op.Size == 4 {

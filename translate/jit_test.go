@@ -125,7 +125,11 @@ func (g *opGen) op() Op {
 		if r.Intn(2) == 0 {
 			return Op{Code: OpCall, Fn: helperMix, Dst: g.dst(), A: g.reg(), B: g.reg()}
 		}
-		return Op{Code: OpAmo, Aux: uint8(r.Intn(9)), Size: size, Dst: g.dst(), A: regDataBase, B: g.reg()}
+		asize := uint8(1) << r.Intn(4)
+		if r.Intn(3) == 0 {
+			return Op{Code: OpCas, Size: asize, Dst: g.dst(), A: regDataBase, B: g.reg(), C: g.reg()}
+		}
+		return Op{Code: OpAmo, Aux: uint8(r.Intn(9)), Size: asize, Dst: g.dst(), A: regDataBase, B: g.reg()}
 	}
 	code := randomALU[r.Intn(len(randomALU))]
 	op := Op{Code: code, Dst: g.dst(), A: g.reg(), B: g.reg(), C: regFlagsT, Size: size, Imm: g.imm()}
@@ -506,4 +510,35 @@ func scriptEngine(t *testing.T, s script, codeLen uint64, mode JITMode) *Engine 
 		t.Skipf("no tier 2 here: %v", err)
 	}
 	return e
+}
+
+// TestJITAtomics runs every OpAmo kind and OpCas (failing and
+// succeeding) at every size and at aligned and misaligned offsets, with
+// and without a result, compiled and in the interpreter.
+func TestJITAtomics(t *testing.T) {
+	loads := map[uint8]Code{1: OpLoad8, 2: OpLoad16, 4: OpLoad32, 8: OpLoad64}
+	var cases [][]Op
+	for _, size := range []uint8{1, 2, 4, 8} {
+		for off := int64(0); off < 16; off += int64(max(size/2, 1)) {
+			at := Op{Code: OpAddI, Dst: 5, A: regDataBase, Imm: off}
+			for kind := uint8(0); kind < 9; kind++ {
+				cases = append(cases,
+					[]Op{at, {Code: OpAmo, Aux: kind, Size: size, Dst: 3, A: 5, B: 1}},
+					[]Op{at, {Code: OpAmo, Aux: kind, Size: size, Dst: RegSink, A: 5, B: 1}})
+			}
+			cases = append(cases,
+				[]Op{at, {Code: OpCas, Size: size, Dst: 3, A: 5, B: 1, C: 2}},
+				[]Op{at, {Code: loads[size], Dst: 2, A: 5}, {Code: OpCas, Size: size, Dst: 2, A: 5, B: 1, C: 2}})
+		}
+	}
+	for i, ops := range cases {
+		s := script{scriptCode: append(ops, Op{Code: OpSyscall, Imm: scriptCode + 4})}
+		for seed := int64(1); seed <= 4; seed++ {
+			want := runScript(t, s, JITOff, seed)
+			got := runScript(t, s, JITForce, seed)
+			if d := diffRuns(want, got); d != "" {
+				t.Fatalf("case %d seed %d: %s\n%s", i, seed, d, dumpScript(s))
+			}
+		}
+	}
 }

@@ -394,7 +394,7 @@ func (c *jitCompiler) op(i int, op *Op) int {
 			return next
 		}
 	}
-	if c.intOp(op) || c.flagOp(i, op) || c.memOp(i, op) {
+	if c.intOp(op) || c.flagOp(i, op) || c.memOp(i, op) || c.atomicOp(i, op) {
 		return i + 1
 	}
 	if done, ok := c.controlOp(i, op); ok {
@@ -422,7 +422,7 @@ func (c *jitCompiler) leaves(op *Op) bool {
 
 // inGo reports whether op runs in Go rather than compiled.
 func (c *jitCompiler) inGo(op *Op) bool {
-	if c.hostFloat(op) || c.hostVec(op) {
+	if c.hostFloat(op) || c.hostVec(op) || c.compiledAtomic(op) {
 		return false
 	}
 	return jitInGo(op)
@@ -431,7 +431,7 @@ func (c *jitCompiler) inGo(op *Op) bool {
 // jitInGo reports whether op is of a kind that runs in Go.
 func jitInGo(op *Op) bool {
 	switch op.Code {
-	case OpCall, OpAmo, OpLR, OpSC, OpOrcB, OpRbit:
+	case OpCall, OpAmo, OpLR, OpSC, OpCas, OpOrcB:
 		return true
 	}
 	return false
@@ -454,7 +454,7 @@ var pureIntOps = func() (m [numCodes]bool) {
 	for k := OpMovI; k <= OpZext32; k++ {
 		m[k] = true
 	}
-	for _, k := range []Code{OpSDivA64, OpUDivA64, OpExtr} {
+	for _, k := range []Code{OpSDivA64, OpUDivA64, OpExtr, OpRbit} {
 		m[k] = true
 	}
 	return
@@ -661,6 +661,9 @@ func (c *jitCompiler) unaryOp(op *Op) bool {
 	case OpRev8:
 		c.ld(x64.RAX, op.A)
 		a.Bswap(true, x64.RAX)
+	case OpRbit:
+		c.ld(x64.RAX, op.A)
+		c.rbit(op.Size != 4)
 	case OpExtr:
 		if op.A == op.B && op.A != RegZero && op.A != c.zero { // a rotate (ROR)
 			src := c.reg(op.A)
@@ -678,6 +681,30 @@ func (c *jitCompiler) unaryOp(op *Op) bool {
 	}
 	c.st(op.Dst, x64.RAX)
 	return true
+}
+
+// rbitSwaps are the rounds of a bit reverse after the byte swap: swap
+// nibbles, then bit pairs, then bits (Hacker's Delight 7-1).
+var rbitSwaps = [3]struct {
+	n    uint8
+	mask uint64
+}{{4, 0x0f0f0f0f0f0f0f0f}, {2, 0x3333333333333333}, {1, 0x5555555555555555}}
+
+// rbit reverses the bits of RAX, 32 (zero-extended) or 64 of them:
+// x86 has no such instruction, and a run through Go costs more than the
+// 22 instructions.
+func (c *jitCompiler) rbit(w bool) {
+	a := &c.a
+	a.Bswap(w, x64.RAX)
+	for _, r := range rbitSwaps {
+		a.MovImm(x64.RDX, r.mask)
+		a.MovRR(w, x64.RCX, x64.RAX)
+		a.ShiftI(w, x64.SHR, x64.RCX, r.n)
+		a.AluRR(w, x64.AND, x64.RCX, x64.RDX)
+		a.AluRR(w, x64.AND, x64.RAX, x64.RDX)
+		a.ShiftI(w, x64.SHL, x64.RAX, r.n)
+		a.AluRR(w, x64.OR, x64.RAX, x64.RCX)
+	}
 }
 
 // divOp lowers the divisions: the divisor's special cases (zero, and -1

@@ -163,7 +163,8 @@ func (c *jitCompiler) flagsDeadAhead() bool {
 
 // mayExit reports whether compiled code can be left at op.
 func (c *jitCompiler) mayExit(op *Op) bool {
-	return op.Code >= OpLoad8 && op.Code <= OpStore64 || op.Code >= OpJump || c.leaves(op) || c.hostFloat(op)
+	return op.Code >= OpLoad8 && op.Code <= OpStore64 || op.Code >= OpJump || c.leaves(op) || c.hostFloat(op) ||
+		c.compiledAtomic(op)
 }
 
 // provMaps reports whether Arm condition cc has a host condition for the

@@ -76,7 +76,7 @@ func (as *AddressSpace) readable(addr uint64) (ok bool) {
 // known and count as loads.
 func writes(op *Op) bool {
 	switch op.Code {
-	case OpStore8, OpStore16, OpStore32, OpStore64, OpAmo, OpSC:
+	case OpStore8, OpStore16, OpStore32, OpStore64, OpAmo, OpSC, OpCas:
 		return true
 	}
 	return false

@@ -111,10 +111,13 @@ const (
 	OpStore32
 	OpStore64
 
-	// Atomics at address R[A] (no displacement). Aux is the AmoKind, Size 4 or 8.
-	OpAmo // Dst = old; mem = f(old, R[B]); 32-bit results sign-extended
-	OpLR  // load-reserved
+	// Atomics at address R[A] (no displacement), which must be aligned to
+	// Size. OpAmo's Aux is the AmoKind; its Size is 4 or 8 (32-bit results
+	// sign-extended, as RISC-V's) or 1 or 2 (zero-extended, Arm's LSE B/H).
+	OpAmo // Dst = old; mem = f(old, R[B])
+	OpLR  // load-reserved, Size 4 or 8
 	OpSC  // store-conditional of R[B]; Dst = 0 on success, 1 on failure; Aux = SCAlignFirst or 0
+	OpCas // Dst = old (Size 1-8, zero-extended); mem = R[B] if old equals R[C]'s low Size bytes
 
 	// Arm-style condition flags. The flags live packed in register C as
 	// PSTATE.NZCV (N bit 31, Z 30, C 29, V 28); Size 4 or 8 selects the

@@ -4,8 +4,8 @@ import "github.com/gemu-project/gemu/translate"
 
 // Exclusives, load-acquire/store-release, and FEAT_LSE atomics (ARM ARM
 // C4.1.88 "Load/store exclusive", "Atomic memory operations", "Compare and
-// swap"). 4- and 8-byte exclusives and LSE operations use the core's
-// OpLR/OpSC/OpAmo; other sizes go through helpers in excl.go.
+// swap"). LSE operations and CAS are the core's OpAmo and OpCas; 4- and
+// 8-byte exclusives its OpLR/OpSC, other sizes and pairs helpers in excl.go.
 var atomicRows = []row{
 	{mask: 0x3f000000, match: 0x08000000, names: "STXR STLXR LDXR LDAXR STXRB STLXRB LDXRB LDAXRB STXRH STLXRH LDXRH LDAXRH " +
 		"STXP STLXP LDXP LDAXP STLR STLRB STLRH LDAR LDARB LDARH CAS CASP", lower: lowerExclusive},
@@ -48,7 +48,7 @@ func lowerExclusive(b *translate.Builder, d *inst) bool {
 		if !d.model().has(featLSE) || rt2 != 31 {
 			return false
 		}
-		call(b, casHelper, op{A: xsp(d.rn()), B: xr(d.rd()), Dst: uint8(rs), Size: uint8(1 << size)})
+		b.Emit(op{Code: translate.OpCas, A: xsp(d.rn()), B: xr(d.rd()), C: xr(rs), Dst: xw(rs), Size: uint8(1 << size)})
 		return true
 	}
 }
@@ -127,10 +127,6 @@ func lowerLSE(b *translate.Builder, d *inst) bool {
 	if o3 == 0 && opc == 1 { // LDCLR: AND with the complement
 		emit(b, translate.OpXorI, tmp0, rs, 0, -1)
 		rs = tmp0
-	}
-	if size < 4 {
-		call(b, amoSmallHelper, op{Dst: rt, A: rn, B: rs, Aux: kind, Size: size})
-		return true
 	}
 	b.Emit(op{Code: translate.OpAmo, Dst: rt, A: rn, B: rs, Aux: kind, Size: size})
 	if size == 4 {

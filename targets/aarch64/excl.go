@@ -142,45 +142,6 @@ func stxpHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	return translate.ExitNone
 }
 
-// casHelper is ARM ARM C6.2.49 CAS{A}{L}{B,H}: A = Rn, B = Rt (new value),
-// Dst = the Rs register number (compare value in, old value out), Size.
-func casHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
-	a, n := c.R[o.A], uint64(o.Size)
-	cmp, nv := c.R[xr(uint32(o.Dst))], c.R[o.B]
-	var old uint64
-	switch n {
-	case 8:
-		if k := misaligned(c, o, a, 8); k != translate.ExitNone {
-			return k
-		}
-		p, k := hostPtr(c, o, a, 8, true)
-		if k != translate.ExitNone {
-			return k
-		}
-		for {
-			old = atomic.LoadUint64((*uint64)(p))
-			if old != cmp || atomic.CompareAndSwapUint64((*uint64)(p), old, nv) {
-				break
-			}
-		}
-	default:
-		p, sh, m, k := word(c, o, a, n, true)
-		if k != translate.ExitNone {
-			return k
-		}
-		for {
-			w := atomic.LoadUint32(p)
-			old = uint64(w >> sh & m)
-			if old != cmp&uint64(m) ||
-				atomic.CompareAndSwapUint32(p, w, w&^(m<<sh)|(uint32(nv)&m)<<sh) {
-				break
-			}
-		}
-	}
-	c.R[xw(uint32(o.Dst))] = old
-	return translate.ExitNone
-}
-
 // caspHelper is ARM ARM C6.2.51 CASP: A = Rn, B = Rt number, Dst = Rs
 // number (both even), Size 4 or 8 per register.
 func caspHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
@@ -220,49 +181,6 @@ func caspHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	}
 	c.R[xw(rs)], c.R[xw(rs+1)] = o0, o1
 	return translate.ExitNone
-}
-
-// amoSmallHelper performs a 1- or 2-byte LSE operation (Aux = AmoKind).
-func amoSmallHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
-	a, n := c.R[o.A], uint64(o.Size)
-	p, sh, m, k := word(c, o, a, n, true)
-	if k != translate.ExitNone {
-		return k
-	}
-	v := uint32(c.R[o.B]) & m
-	for {
-		w := atomic.LoadUint32(p)
-		old := w >> sh & m
-		nv := amoNarrow(o.Aux, old, v, uint(n)*8) & m
-		if atomic.CompareAndSwapUint32(p, w, w&^(m<<sh)|nv<<sh) {
-			c.R[o.Dst] = uint64(old)
-			return translate.ExitNone
-		}
-	}
-}
-
-func amoNarrow(kind uint8, old, v uint32, bits uint) uint32 {
-	s := 32 - bits
-	so, sv := int32(old<<s)>>s, int32(v<<s)>>s
-	switch kind {
-	case translate.AmoSwap:
-		return v
-	case translate.AmoAdd:
-		return old + v
-	case translate.AmoAnd:
-		return old & v
-	case translate.AmoOr:
-		return old | v
-	case translate.AmoXor:
-		return old ^ v
-	case translate.AmoMin:
-		return uint32(min(so, sv))
-	case translate.AmoMax:
-		return uint32(max(so, sv))
-	case translate.AmoMinu:
-		return min(old, v)
-	}
-	return max(old, v) // AmoMaxu
 }
 
 // stlrHelper is ARM ARM C6.2.313 STLR: a store that is ordered after every

@@ -254,7 +254,7 @@ func leafAllows(pte uint64, kind translate.AccessKind, priv uint8, sum, mxr bool
 func opAccess(op *translate.Op) translate.AccessKind {
 	switch op.Code {
 	case translate.OpStore8, translate.OpStore16, translate.OpStore32, translate.OpStore64,
-		translate.OpAmo, translate.OpSC:
+		translate.OpAmo, translate.OpSC, translate.OpCas:
 		return translate.AccessStore
 	}
 	return translate.AccessLoad
@@ -292,7 +292,7 @@ func (h *Hart) stored(pa uint64) {
 func (h *Hart) device(c *translate.CPU, op *translate.Op, va, pa, size uint64, kind translate.AccessKind) unsafe.Pointer {
 	s := unsafe.Pointer(&h.mmu.scratch[0])
 	switch op.Code {
-	case translate.OpAmo, translate.OpLR, translate.OpSC:
+	case translate.OpAmo, translate.OpLR, translate.OpSC, translate.OpCas:
 		c.MemFault(translate.ExcUnmapped, va, kind)
 	}
 	if kind == translate.AccessLoad {

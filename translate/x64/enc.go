@@ -189,6 +189,42 @@ func (a *Asm) AluRM(w bool, op ALU, dst Reg, m Mem) {
 }
 
 // AluMR is [m] op= src.
+// Lock is the LOCK prefix of the next read-modify-write instruction.
+func (a *Asm) Lock() { a.b(0xf0) }
+
+// sized emits a memory-operand instruction of an access size (1, 2, 4 or
+// 8 bytes): op8 is the byte form's opcode, op the others'.
+func (a *Asm) sized(size int, op8, op []byte, r Reg, m Mem) {
+	switch size {
+	case 1:
+		a.opMem(false, op8, r, m, true)
+	case 2:
+		a.b(0x66)
+		a.opMem(false, op, r, m, false)
+	default:
+		a.opMem(size == 8, op, r, m, false)
+	}
+}
+
+// AluMRSized is AluMR of a size (LOCK-able: ADD, OR, AND, SUB, XOR).
+func (a *Asm) AluMRSized(size int, op ALU, m Mem, src Reg) {
+	a.sized(size, []byte{byte(op) << 3}, []byte{byte(op)<<3 | 1}, src, m)
+}
+
+// XchgMR swaps r with memory; with a memory operand it is always locked.
+func (a *Asm) XchgMR(size int, m Mem, r Reg) { a.sized(size, []byte{0x86}, []byte{0x87}, r, m) }
+
+// XaddMR adds r to memory and leaves the old value in r (with Lock).
+func (a *Asm) XaddMR(size int, m Mem, r Reg) {
+	a.sized(size, []byte{0x0f, 0xc0}, []byte{0x0f, 0xc1}, r, m)
+}
+
+// CmpxchgMR compares RAX (its low size bytes) with memory: equal, r is
+// stored and ZF set; else memory is loaded into RAX (with Lock).
+func (a *Asm) CmpxchgMR(size int, m Mem, r Reg) {
+	a.sized(size, []byte{0x0f, 0xb0}, []byte{0x0f, 0xb1}, r, m)
+}
+
 func (a *Asm) AluMR(w bool, op ALU, m Mem, src Reg) {
 	a.opMem(w, []byte{byte(op)<<3 | 1}, src, m, false)
 }
