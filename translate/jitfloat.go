@@ -13,7 +13,7 @@ import (
 
 // hostFeatures is what tier 2 asks of the host CPU (hostCPU).
 type hostFeatures struct {
-	bmi1, bmi2, popcnt, ssse3, sse41, fma, sha bool
+	bmi1, bmi2, popcnt, ssse3, sse41, fma, sha, aes bool
 }
 
 // slowPath is the out-of-line helper call of one host-form op.

@@ -20,7 +20,7 @@ func xgetbv0() uint32
 // hostCPU reads CPUID once, at tier 2's first use rather than at every
 // gemu start: each CPUID traps to the hypervisor in a VM. Bits from Intel
 // SDM Vol. 2A CPUID: leaf 1 ECX (SSSE3 9, FMA 12, SSE4.1 19, POPCNT 23,
-// OSXSAVE 27, AVX 28), leaf 7 subleaf 0 EBX (BMI1 3, BMI2 8, SHA 29); FMA
+// AES 25, OSXSAVE 27, AVX 28), leaf 7 subleaf 0 EBX (BMI1 3, BMI2 8, SHA 29); FMA
 // needs the OS to save YMM state (XCR0 bits 1 and 2).
 var hostCPU = sync.OnceValue(func() hostFeatures {
 	bit := func(r uint32, n uint) bool { return r>>n&1 != 0 }
@@ -32,7 +32,8 @@ var hostCPU = sync.OnceValue(func() hostFeatures {
 	}
 	avxOS := bit(ecx1, 27) && bit(ecx1, 28) && xgetbv0()&6 == 6
 	return hostFeatures{bmi1: bit(ebx7, 3), bmi2: bit(ebx7, 8), popcnt: bit(ecx1, 23),
-		ssse3: bit(ecx1, 9), sse41: bit(ecx1, 19), fma: bit(ecx1, 12) && avxOS, sha: bit(ebx7, 29)}
+		ssse3: bit(ecx1, 9), sse41: bit(ecx1, 19), fma: bit(ecx1, 12) && avxOS, sha: bit(ebx7, 29),
+		aes: bit(ecx1, 25)}
 })
 
 // Read by jitSigHandler.

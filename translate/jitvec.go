@@ -18,6 +18,10 @@ func (c *jitCompiler) hostVec(op *Op) bool {
 	switch {
 	case op.Code != OpCall || k == VecNone || k >= numVecKinds:
 		return false
+	case k >= VecAESE:
+		return hostCPU().aes
+	case k == VecCntB:
+		return hostCPU().ssse3
 	case k >= VecAdd:
 		return true // SSE2 (the adds and the selects)
 	case k >= VecSHA256H:
@@ -37,19 +41,27 @@ var (
 	laneSub = [4]x64.PI{x64.PSUBB, x64.PSUBW, x64.PSUBD, x64.PSUBQ}
 )
 
+// vecGroups are the kinds lowered apart from the widening ones, each
+// group from its first kind (vec.go's order), the last group first.
+var vecGroups = []struct {
+	from  VecKind
+	lower func(*jitCompiler, *Op)
+}{
+	{VecAESE, (*jitCompiler).aesOp},
+	{VecCntB, (*jitCompiler).byteCountOp},
+	{VecBitSel, (*jitCompiler).selectOp},
+	{VecAdd, (*jitCompiler).laneOp},
+	{VecSHA256H, (*jitCompiler).sha256Op},
+}
+
 // vecOp lowers a described vector helper call.
 func (c *jitCompiler) vecOp(op *Op) {
 	f := op.Vec
-	switch {
-	case f.Kind >= VecBitSel:
-		c.selectOp(op)
-		return
-	case f.Kind >= VecAdd:
-		c.laneOp(op)
-		return
-	case f.Kind >= VecSHA256H:
-		c.sha256Op(op)
-		return
+	for _, g := range vecGroups {
+		if f.Kind >= g.from {
+			g.lower(c, op)
+			return
+		}
 	}
 	a := &c.a
 	es, signed := f.Flags&VecESMask, 0
@@ -199,4 +211,74 @@ func (c *jitCompiler) selectOp(op *Op) {
 		res = x64.X1
 	}
 	c.vecResult(op, res, op.Vec.Flags&VecHalf != 0)
+}
+
+// Nibble masks and the ones in each nibble value, for CNT by PSHUFB.
+const (
+	nibbleMask     = 0x0f0f0f0f0f0f0f0f
+	nibbleOnesLow  = 0x0302020102010100 // nibbles 0-7
+	nibbleOnesHigh = 0x0403030203020201 // nibbles 8-15
+)
+
+// byteCountOp lowers VecCntB (each byte's low and high nibble looked up
+// in a 16-entry table by PSHUFB) and VecAddlvB (PSADBW against zero sums
+// each 8-byte half).
+func (c *jitCompiler) byteCountOp(op *Op) {
+	a := &c.a
+	c.storeVecSlots(op)
+	a.LoadDQU(x64.X0, regMem(op.A))
+	half := op.Vec.Flags&VecHalf != 0
+	if op.Vec.Kind == VecAddlvB {
+		if half {
+			a.MovqXX(x64.X0, x64.X0)
+		}
+		a.PackedRR(x64.PXOR, x64.X1, x64.X1)
+		a.PackedRR(x64.PSADBW, x64.X0, x64.X1)
+		a.Pshufd(x64.X1, x64.X0, 0x0e) // the upper half's sum
+		a.PackedRR(x64.PADDQ, x64.X0, x64.X1)
+		c.vecResult(op, x64.X0, true)
+		return
+	}
+	a.MovImm64(x64.RAX, nibbleMask)
+	a.MovXR(true, x64.X2, x64.RAX)
+	a.Pshufd(x64.X2, x64.X2, 0x44)
+	a.MovXX(x64.X1, x64.X0)
+	a.PsrlwI(x64.X1, 4)
+	a.PackedRR(x64.PAND, x64.X1, x64.X2)
+	a.PackedRR(x64.PAND, x64.X0, x64.X2)
+	a.MovImm64(x64.RAX, nibbleOnesLow)
+	a.MovXR(true, x64.X2, x64.RAX)
+	a.MovImm64(x64.RAX, nibbleOnesHigh)
+	a.MovXR(true, x64.X3, x64.RAX)
+	a.PackedRR(x64.PUNPCKLQDQ, x64.X2, x64.X3)
+	a.MovXX(x64.X3, x64.X2)
+	a.PackedRR(x64.PSHUFB, x64.X2, x64.X0)
+	a.PackedRR(x64.PSHUFB, x64.X3, x64.X1)
+	a.PackedRR(x64.PADDB, x64.X2, x64.X3)
+	c.vecResult(op, x64.X2, half)
+}
+
+// aesOp lowers the AES kinds with AES-NI and a zero round key: AESENCLAST
+// is ShiftRows and SubBytes (which commute), AESENC also MixColumns,
+// AESDECLAST and AESDEC their inverses; MixColumns alone is AESENC after
+// AESDECLAST, whose steps cancel the others'.
+func (c *jitCompiler) aesOp(op *Op) {
+	a := &c.a
+	c.storeVecSlots(op)
+	a.LoadDQU(x64.X0, regMem(op.A))
+	a.PackedRR(x64.PXOR, x64.X1, x64.X1)
+	switch k := op.Vec.Kind; k {
+	case VecAESMC:
+		a.PackedRR(x64.AESDECLAST, x64.X0, x64.X1)
+		a.PackedRR(x64.AESENC, x64.X0, x64.X1)
+	case VecAESIMC:
+		a.PackedRR(x64.AESIMC, x64.X0, x64.X0)
+	default:
+		a.LoadDQU(x64.X2, regMem(op.Dst))
+		a.PackedRR(x64.PXOR, x64.X0, x64.X2)
+		round := map[VecKind]x64.PI{VecAESE: x64.AESENCLAST, VecAESD: x64.AESDECLAST,
+			VecAESEMC: x64.AESENC, VecAESDIMC: x64.AESDEC}[k]
+		a.PackedRR(round, x64.X0, x64.X1)
+	}
+	c.vecResult(op, x64.X0, false)
 }

@@ -38,6 +38,17 @@ const (
 	VecBitSel  // Dst = A&Dst | B&^Dst
 	VecBitInsT // Dst = A&B | Dst&^B
 	VecBitInsF // Dst = Dst&B | A&^B
+	// Bytes of A (VecHalf: its low 8, Dst's upper half cleared).
+	VecCntB   // Dst = the number of ones in each byte of A (Arm CNT)
+	VecAddlvB // Dst = the sum of A's bytes, 16 bits, the rest of Dst cleared (Arm UADDLV)
+	// AES rounds as Arm's crypto extension does them (ARM ARM AESE, AESD,
+	// AESMC, AESIMC; state bytes in lane order, as x86's AES-NI has them).
+	VecAESE    // Dst = SubBytes(ShiftRows(Dst ^ A))
+	VecAESD    // Dst = InvSubBytes(InvShiftRows(Dst ^ A))
+	VecAESMC   // Dst = MixColumns(A)
+	VecAESIMC  // Dst = InvMixColumns(A)
+	VecAESEMC  // AESE then AESMC of Dst
+	VecAESDIMC // AESD then AESIMC of Dst
 	numVecKinds
 )
 

@@ -12,8 +12,8 @@ import "github.com/gemu-project/gemu/translate"
 var cryptoRows = []row{
 	{mask: 0xfffffc00, match: 0x4e284800, names: "AESE", lower: lowerAESE, feat: featAES},
 	{mask: 0xfffffc00, match: 0x4e285800, names: "AESD", lower: lowerAESD, feat: featAES},
-	{mask: 0xfffffc00, match: 0x4e286800, names: "AESMC", lower: cryptoCall(aesmcHelper), feat: featAES},
-	{mask: 0xfffffc00, match: 0x4e287800, names: "AESIMC", lower: cryptoCall(aesimcHelper), feat: featAES},
+	{mask: 0xfffffc00, match: 0x4e286800, names: "AESMC", lower: vecCryptoCall(aesmcHelper, translate.VecAESMC), feat: featAES},
+	{mask: 0xfffffc00, match: 0x4e287800, names: "AESIMC", lower: vecCryptoCall(aesimcHelper, translate.VecAESIMC), feat: featAES},
 
 	{mask: 0xffe0fc00, match: 0x5e000000, names: "SHA1C", lower: cryptoCall(sha1cHelper), feat: featSHA1},
 	{mask: 0xffe0fc00, match: 0x5e001000, names: "SHA1P", lower: cryptoCall(sha1pHelper), feat: featSHA1},
@@ -62,18 +62,26 @@ func vecCryptoCall(fn translate.HelperFn, k translate.VecKind) lowerFn {
 // AES code runs its rounds (ARM recommends the pairing, cores fuse it):
 // one helper for both.
 func lowerAESE(b *translate.Builder, d *inst) bool {
-	return lowerAESRound(b, d, aeseHelper, 0x4e286800, aesemcHelper)
+	return lowerAESRound(b, d, aesStep{aeseHelper, translate.VecAESE}, 0x4e286800,
+		aesStep{aesemcHelper, translate.VecAESEMC})
 }
 
 func lowerAESD(b *translate.Builder, d *inst) bool {
-	return lowerAESRound(b, d, aesdHelper, 0x4e287800, aesdimcHelper)
+	return lowerAESRound(b, d, aesStep{aesdHelper, translate.VecAESD}, 0x4e287800,
+		aesStep{aesdimcHelper, translate.VecAESDIMC})
 }
 
-func lowerAESRound(b *translate.Builder, d *inst, round translate.HelperFn, mix uint32, fused translate.HelperFn) bool {
+// aesStep is a round's helper and its description for tier 2.
+type aesStep struct {
+	fn   translate.HelperFn
+	kind translate.VecKind
+}
+
+func lowerAESRound(b *translate.Builder, d *inst, round aesStep, mix uint32, fused aesStep) bool {
 	if x, ok := nextToFuse(b, d); ok && x == mix|d.rd()<<5|d.rd() {
 		round, d.consumed = fused, 1
 	}
-	call(b, round, op{Dst: vlo(d.rd()), A: vlo(d.rn()), B: vlo(d.rm())})
+	call(b, round.fn, op{Dst: vlo(d.rd()), A: vlo(d.rn()), B: vlo(d.rm()), Vec: translate.VecForm{Kind: round.kind}})
 	return true
 }
 

@@ -97,3 +97,40 @@ func TestJITSHA256Agrees(t *testing.T) {
 		return code, randomVectors(r, false)
 	})
 }
+
+// TestJITByteAndAESAgree runs random sequences of the vector forms tier 2
+// computes with SSSE3 and AES-NI (CNT, UADDLV of bytes, AESE, AESD,
+// AESMC, AESIMC and the fused AESE+AESMC and AESD+AESIMC pairs) on V1-V6
+// from random values, in the interpreter (the helpers) and compiled.
+func TestJITByteAndAESAgree(t *testing.T) {
+	compareTiers(t, 400, func(r *rand.Rand) ([]uint32, func(*translate.CPU)) {
+		var code []uint32
+		reg := func() uint32 { return uint32(1 + r.Intn(6)) }
+		for n := 2 + r.Intn(10); n > 0; n-- {
+			d, n := reg(), reg()
+			q := uint32(r.Intn(2)) << 30
+			switch r.Intn(5) {
+			case 0:
+				code = append(code, 0x0e205800|q|n<<5|d) // CNT
+			case 1:
+				code = append(code, 0x2e303800|q|n<<5|d) // UADDLV
+			case 2:
+				aes := []uint32{0x4e284800, 0x4e285800, 0x4e286800, 0x4e287800}[r.Intn(4)] // AESE AESD AESMC AESIMC
+				code = append(code, aes|n<<5|d)
+			case 3: // AESE+AESMC on the same register: fused
+				code = append(code, 0x4e284800|n<<5|d, 0x4e286800|d<<5|d)
+			default: // AESD+AESIMC
+				code = append(code, 0x4e285800|n<<5|d, 0x4e287800|d<<5|d)
+			}
+		}
+		var init [14]uint64
+		for i := range init {
+			init[i] = r.Uint64()
+		}
+		return code, func(c *translate.CPU) {
+			for i, v := range init {
+				c.R[RegV0+2+i] = v
+			}
+		}
+	})
+}

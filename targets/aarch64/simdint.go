@@ -140,7 +140,8 @@ func lowerV2Misc(b *translate.Builder, d *inst, scalar bool) bool {
 	case opc >= 0x0c && opc != 0x12 && opc != 0x13 && opc != 0x14:
 		return lowerV2MiscFP(b, d, v, k)
 	case k == 0x05 && size == 0:
-		return vcall(b, unary(v, lCnt, false, 0))
+		call(b, unary(v, lCnt, false, 0), op{Dst: vlo(d.rd()), A: vlo(d.rn()), Vec: byteVec(translate.VecCntB, v)})
+		return true
 	case k == 0x25 && size == 0:
 		v.es = 64
 		return vcall(b, unary(v, lNot, false, 0))
@@ -326,6 +327,15 @@ func widen(v vinst, f laneFn, signed bool) translate.HelperFn {
 }
 
 // ARM ARM C4.1.91 "Advanced SIMD across lanes".
+// byteVec describes a byte-wise vector helper for tier 2 (translate/vec.go).
+func byteVec(k translate.VecKind, v vinst) translate.VecForm {
+	f := translate.VecForm{Kind: k}
+	if !v.q {
+		f.Flags = translate.VecHalf
+	}
+	return f
+}
+
 func lowerVAcross(b *translate.Builder, d *inst) bool {
 	v := vfields(d)
 	u, opc, size := d.x>>29&1, field(d.x, 12, 5), field(d.x, 22, 2)
@@ -341,7 +351,12 @@ func lowerVAcross(b *translate.Builder, d *inst) bool {
 	}
 	switch u<<5 | opc {
 	case 0x03, 0x23: // SADDLV, UADDLV
-		return vcall(b, reduce(v, lAdd, w, 2*v.es, false))
+		f := translate.VecForm{}
+		if u == 1 && v.es == 8 {
+			f = byteVec(translate.VecAddlvB, v)
+		}
+		call(b, reduce(v, lAdd, w, 2*v.es, false), op{Dst: vlo(d.rd()), A: vlo(d.rn()), Vec: f})
+		return true
 	case 0x0a:
 		return vcall(b, reduce(v, func(x *lctx, a, b uint64) uint64 { return uint64(max(int64(a), int64(b))) }, wsext, v.es, false))
 	case 0x2a:

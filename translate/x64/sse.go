@@ -109,28 +109,44 @@ type PI struct {
 }
 
 var (
-	PMOVSXBW = PI{true, 0x20}
-	PMOVSXWD = PI{true, 0x23}
-	PMOVSXDQ = PI{true, 0x25}
-	PMOVZXBW = PI{true, 0x30}
-	PMOVZXWD = PI{true, 0x33}
-	PMOVZXDQ = PI{true, 0x35}
-	PMULLW   = PI{false, 0xd5}
-	PMULLD   = PI{true, 0x40}
-	PMULDQ   = PI{true, 0x28}
-	PMULUDQ  = PI{false, 0xf4}
-	PAND     = PI{false, 0xdb}
-	PANDN    = PI{false, 0xdf} // dst = ^dst & src
-	PXOR     = PI{false, 0xef}
-	PADDB    = PI{false, 0xfc}
-	PSUBB    = PI{false, 0xf8}
-	PADDW    = PI{false, 0xfd}
-	PADDD    = PI{false, 0xfe}
-	PADDQ    = PI{false, 0xd4}
-	PSUBW    = PI{false, 0xf9}
-	PSUBD    = PI{false, 0xfa}
-	PSUBQ    = PI{false, 0xfb}
+	PMOVSXBW   = PI{true, 0x20}
+	PMOVSXWD   = PI{true, 0x23}
+	PMOVSXDQ   = PI{true, 0x25}
+	PMOVZXBW   = PI{true, 0x30}
+	PMOVZXWD   = PI{true, 0x33}
+	PMOVZXDQ   = PI{true, 0x35}
+	PMULLW     = PI{false, 0xd5}
+	PMULLD     = PI{true, 0x40}
+	PMULDQ     = PI{true, 0x28}
+	PMULUDQ    = PI{false, 0xf4}
+	PAND       = PI{false, 0xdb}
+	PANDN      = PI{false, 0xdf} // dst = ^dst & src
+	PXOR       = PI{false, 0xef}
+	PADDB      = PI{false, 0xfc}
+	PSUBB      = PI{false, 0xf8}
+	PADDW      = PI{false, 0xfd}
+	PADDD      = PI{false, 0xfe}
+	PADDQ      = PI{false, 0xd4}
+	PSUBW      = PI{false, 0xf9}
+	PSUBD      = PI{false, 0xfa}
+	PSUBQ      = PI{false, 0xfb}
+	PSHUFB     = PI{true, 0x00} // SSSE3: dst's bytes picked by src's indices
+	PSADBW     = PI{false, 0xf6}
+	PUNPCKLQDQ = PI{false, 0x6c}
+	// AES-NI: dst is the state, src the round key (AESIMC: dst = InvMixColumns(src)).
+	AESENC     = PI{true, 0xdc}
+	AESENCLAST = PI{true, 0xdd}
+	AESDEC     = PI{true, 0xde}
+	AESDECLAST = PI{true, 0xdf}
+	AESIMC     = PI{true, 0xdb}
 )
+
+// PsrlwI shifts each 16-bit lane of x right by n (66 0F 71 /2 ib).
+func (a *Asm) PsrlwI(x X, n uint8) {
+	a.b(0x66)
+	a.opRR(false, []byte{0x0f, 0x71}, 2, Reg(x), false)
+	a.b(n)
+}
 
 func (p PI) bytes() []byte {
 	if p.esc38 {
