@@ -42,7 +42,16 @@ type ExitInfo struct {
 	Access AccessKind
 }
 
-const jumpCacheSize = 4096
+// jumpCacheSize is the entries of each jump cache: 16384 keeps Go
+// programs' return addresses (gofmt: 1.0M misses of compiled code's cache
+// with 4096, 0.54M with 16384, 0.18 s of 2.1) at 384 KiB per thread.
+const jumpCacheSize = 16384
+
+// jumpSlot is a PC's slot in the jump caches (the CPU's and tier 2's,
+// the same size): PC bits from 1 up, with bits from 12 up folded in, so
+// that 4-byte-aligned code (Arm) uses the odd slots too and blocks 8 KiB
+// apart do not always collide. Compiled code computes it too (jitcontrol.go).
+func jumpSlot(pc uint64) uint64 { return (pc>>1 ^ pc>>12) & (jumpCacheSize - 1) }
 
 // CPU is one guest thread's architectural state plus the interpreter's
 // per-thread caches. Targets define what the register slots mean.

@@ -95,7 +95,7 @@ type jitJCEntry struct {
 	entry uintptr
 }
 
-const jitJCSize = 4096
+const jitJCSize = jumpCacheSize
 
 // Mode selects how tier 2 runs.
 type JITMode uint8
@@ -625,6 +625,6 @@ func (c *CPU) stepOp(op *Op) ExitKind {
 // jitIndirectFill records nb in the CPU's native jump cache.
 func (c *CPU) jitIndirectFill(pc uint64, nb *Block) {
 	if n := nb.native.Load(); n != nil && n.epoch == c.jit.jcEpoch {
-		c.jit.jc[(pc>>1)&(jitJCSize-1)] = jitJCEntry{pc: pc, entry: n.entry}
+		c.jit.jc[jumpSlot(pc)] = jitJCEntry{pc: pc, entry: n.entry}
 	}
 }

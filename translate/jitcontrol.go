@@ -195,8 +195,11 @@ func (c *jitCompiler) jumpReg(op *Op) {
 		c.exitNow(exitIndirect, 0)
 		return
 	}
-	a.MovRR(false, x64.RCX, x64.RAX)
+	a.MovRR(false, x64.RCX, x64.RAX) // jumpSlot(pc)
 	a.ShiftI(false, x64.SHR, x64.RCX, 1)
+	a.MovRR(false, x64.RDX, x64.RAX)
+	a.ShiftI(false, x64.SHR, x64.RDX, 12)
+	a.AluRR(false, x64.XOR, x64.RCX, x64.RDX)
 	a.AluRI(false, x64.AND, x64.RCX, jitJCSize-1)
 	a.ShiftI(false, x64.SHL, x64.RCX, 4)
 	a.AluRM(true, x64.CMP, x64.RAX, x64.MI(regsPtr, x64.RCX, 1, offJC))

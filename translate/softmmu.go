@@ -153,7 +153,7 @@ func (c *CPU) noteJC(pc uint64) {
 		c.jcFull = true
 		return
 	}
-	c.jcDirty = append(c.jcDirty, uint16((pc>>1)&(jumpCacheSize-1)))
+	c.jcDirty = append(c.jcDirty, uint16(jumpSlot(pc)))
 }
 
 // findSys is find in system mode: the cached block for pc stands only
@@ -162,7 +162,7 @@ func (e *Engine) findSys(c *CPU, pc uint64) (*Block, bool) {
 	_, tag, ok := c.mmu.Fetch(c, pc)
 	// The CPU's jump cache first: it takes no lock that other harts
 	// contend on.
-	if b := c.jumpCache[(pc>>1)&(jumpCacheSize-1)]; ok && b != nil && b.PC == pc && b.tag == tag && b.valid.Load() {
+	if b := c.jumpCache[jumpSlot(pc)]; ok && b != nil && b.PC == pc && b.tag == tag && b.valid.Load() {
 		return b, true
 	}
 	if b := e.cache.get(pc); ok && b != nil && b.tag == tag {
