@@ -382,6 +382,9 @@ func (b *Builder) probeOp(op *Op) {
 		size, kind = 1<<(op.Code-OpStore8), WatchWrite
 	case OpAmo, OpCas:
 		size, kind = op.Size, WatchAccess
+		if op.Code == OpAmo && op.Aux == AmoSwap && op.Dst == RegSink {
+			kind = WatchWrite // a store-release: nothing is read
+		}
 	case OpLR:
 		size = op.Size
 	case OpSC:

@@ -22,6 +22,11 @@ func (c *jitCompiler) hostVec(op *Op) bool {
 		return hostCPU().aes
 	case k == VecCntB:
 		return hostCPU().ssse3
+	case k == VecCmpEq:
+		return op.Vec.Flags&VecESMask != VecES64 || hostCPU().sse41
+	case k == VecAddP:
+		es := op.Vec.Flags & VecESMask
+		return es == VecES8 || es == VecES64 || hostCPU().ssse3
 	case k >= VecAdd:
 		return true // SSE2 (the adds and the selects)
 	case k >= VecSHA256H:
@@ -48,6 +53,7 @@ var vecGroups = []struct {
 	lower func(*jitCompiler, *Op)
 }{
 	{VecAESE, (*jitCompiler).aesOp},
+	{VecCmpEq, (*jitCompiler).compareOrPairOp},
 	{VecCntB, (*jitCompiler).byteCountOp},
 	{VecBitSel, (*jitCompiler).selectOp},
 	{VecAdd, (*jitCompiler).laneOp},
@@ -281,4 +287,53 @@ func (c *jitCompiler) aesOp(op *Op) {
 		a.PackedRR(round, x64.X0, x64.X1)
 	}
 	c.vecResult(op, x64.X0, false)
+}
+
+var (
+	laneCmpEq = [4]x64.PI{x64.PCMPEQB, x64.PCMPEQW, x64.PCMPEQD, x64.PCMPEQQ}
+	laneHAdd  = [4]x64.PI{2: x64.PHADDD, 1: x64.PHADDW}
+)
+
+// compareOrPairOp lowers VecCmpEq (PCMPEQ of the size) and VecAddP:
+// PHADDW/PHADDD, two unpacks and PADDQ for 64-bit lanes, and for bytes
+// each 16-bit lane's two bytes added into its low byte (PSRLW, PADDB,
+// masked) and packed (PACKUSWB). A 64-bit form pairs A's and B's low
+// halves in one register first.
+func (c *jitCompiler) compareOrPairOp(op *Op) {
+	a := &c.a
+	c.storeVecSlots(op)
+	es := op.Vec.Flags & VecESMask
+	half := op.Vec.Flags&VecHalf != 0
+	a.LoadDQU(x64.X0, regMem(op.A))
+	a.LoadDQU(x64.X1, regMem(op.B))
+	if op.Vec.Kind == VecCmpEq {
+		a.PackedRR(laneCmpEq[es], x64.X0, x64.X1)
+		c.vecResult(op, x64.X0, half)
+		return
+	}
+	if half {
+		a.PackedRR(x64.PUNPCKLQDQ, x64.X0, x64.X1)
+		a.MovXX(x64.X1, x64.X0)
+	}
+	switch es {
+	case VecES64:
+		a.MovXX(x64.X2, x64.X0)
+		a.PackedRR(x64.PUNPCKLQDQ, x64.X0, x64.X1)
+		a.PackedRR(x64.PUNPCKHQDQ, x64.X2, x64.X1)
+		a.PackedRR(x64.PADDQ, x64.X0, x64.X2)
+	case VecES8:
+		a.MovImm64(x64.RAX, 0x00ff00ff00ff00ff)
+		a.MovXR(true, x64.X2, x64.RAX)
+		a.Pshufd(x64.X2, x64.X2, 0x44)
+		for _, x := range []x64.X{x64.X0, x64.X1} {
+			a.MovXX(x64.X3, x)
+			a.PsrlwI(x64.X3, 8)
+			a.PackedRR(x64.PADDB, x, x64.X3)
+			a.PackedRR(x64.PAND, x, x64.X2)
+		}
+		a.PackedRR(x64.PACKUSWB, x64.X0, x64.X1)
+	default:
+		a.PackedRR(laneHAdd[es], x64.X0, x64.X1)
+	}
+	c.vecResult(op, x64.X0, half)
 }

@@ -41,6 +41,10 @@ const (
 	// Bytes of A (VecHalf: its low 8, Dst's upper half cleared).
 	VecCntB   // Dst = the number of ones in each byte of A (Arm CNT)
 	VecAddlvB // Dst = the sum of A's bytes, 16 bits, the rest of Dst cleared (Arm UADDLV)
+	// Lane-wise compare and pairwise add (element size in the flags,
+	// VecHalf as for VecAdd).
+	VecCmpEq // Dst = all ones in each lane where A's equals B's, else zero (Arm CMEQ)
+	VecAddP  // Dst = sums of adjacent lanes of A, then of B (Arm ADDP)
 	// AES rounds as Arm's crypto extension does them (ARM ARM AESE, AESD,
 	// AESMC, AESIMC; state bytes in lane order, as x86's AES-NI has them).
 	VecAESE    // Dst = SubBytes(ShiftRows(Dst ^ A))
@@ -57,7 +61,7 @@ const (
 	VecES8    uint8 = 0
 	VecES16   uint8 = 1
 	VecES32   uint8 = 2
-	VecES64   uint8 = 3 // VecAdd, VecSub only
+	VecES64   uint8 = 3 // VecAdd, VecSub, VecCmpEq, VecAddP only
 	VecESMask uint8 = 3
 	VecSigned uint8 = 1 << 2 // sign-extend the narrow elements
 	VecHigh   uint8 = 1 << 3 // the narrow operands are the sources' upper halves

@@ -42,7 +42,10 @@ func lowerExclusive(b *translate.Builder, d *inst) bool {
 			b.Emit(op{Code: intLoads[size], Dst: xw(d.rd()), A: xsp(d.rn())})
 			return true
 		}
-		call(b, stlrHelper, op{A: xsp(d.rn()), B: xr(d.rd()), Size: uint8(1 << size)})
+		// STLR: a sequentially consistent store (RCsc, ordered before a
+		// later LDAR) is an atomic exchange whose old value is dropped.
+		b.Emit(op{Code: translate.OpAmo, Aux: translate.AmoSwap, Dst: translate.RegSink, A: xsp(d.rn()), B: xr(d.rd()),
+			Size: uint8(1 << size)})
 		return true
 	default: // CAS
 		if !d.model().has(featLSE) || rt2 != 31 {

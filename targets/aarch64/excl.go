@@ -3,7 +3,6 @@ package aarch64
 import (
 	"sync"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/gemu-project/gemu/translate"
 )
@@ -180,33 +179,6 @@ func caspHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 		})
 	}
 	c.R[xw(rs)], c.R[xw(rs+1)] = o0, o1
-	return translate.ExitNone
-}
-
-// stlrHelper is ARM ARM C6.2.313 STLR: a store that is ordered after every
-// earlier access and before a later LDAR (RCsc), so it is a sequentially
-// consistent store on the host (an x86 plain store could pass a later load).
-func stlrHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
-	a, n, v := c.R[o.A], uint64(o.Size), c.R[o.B]
-	if k := misaligned(c, o, a, n); k != translate.ExitNone {
-		return k
-	}
-	p, k := hostPtr(c, o, a, n, true)
-	if k != translate.ExitNone {
-		return k
-	}
-	switch n {
-	case 8:
-		atomic.StoreUint64((*uint64)(p), v)
-		return translate.ExitNone
-	case 4:
-		atomic.StoreUint32((*uint32)(p), uint32(v))
-		return translate.ExitNone
-	}
-	for i := uint64(0); i < n; i++ {
-		*(*byte)(unsafe.Add(p, i)) = byte(v >> (8 * i))
-	}
-	hostFence(c)
 	return translate.ExitNone
 }
 

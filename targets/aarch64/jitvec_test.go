@@ -99,8 +99,9 @@ func TestJITSHA256Agrees(t *testing.T) {
 }
 
 // TestJITByteAndAESAgree runs random sequences of the vector forms tier 2
-// computes with SSSE3 and AES-NI (CNT, UADDLV of bytes, AESE, AESD,
-// AESMC, AESIMC and the fused AESE+AESMC and AESD+AESIMC pairs) on V1-V6
+// computes with SSE (CNT, UADDLV of bytes, CMEQ and ADDP of every
+// arrangement, AESE, AESD, AESMC, AESIMC and the fused AESE+AESMC and
+// AESD+AESIMC pairs) on V1-V6
 // from random values, in the interpreter (the helpers) and compiled.
 func TestJITByteAndAESAgree(t *testing.T) {
 	compareTiers(t, 400, func(r *rand.Rand) ([]uint32, func(*translate.CPU)) {
@@ -109,7 +110,15 @@ func TestJITByteAndAESAgree(t *testing.T) {
 		for n := 2 + r.Intn(10); n > 0; n-- {
 			d, n := reg(), reg()
 			q := uint32(r.Intn(2)) << 30
-			switch r.Intn(5) {
+			m, size := reg(), uint32(r.Intn(4))<<22
+			if size == 3<<22 {
+				q = 1 << 30 // .2D only
+			}
+			switch r.Intn(7) {
+			case 5:
+				code = append(code, 0x2e208c00|q|size|m<<16|n<<5|d) // CMEQ (register)
+			case 6:
+				code = append(code, 0x0e20bc00|q|size|m<<16|n<<5|d) // ADDP (vector)
 			case 0:
 				code = append(code, 0x0e205800|q|n<<5|d) // CNT
 			case 1:

@@ -51,6 +51,10 @@ var v3same = map[uint32]vop{
 }
 
 // ARM ARM C4.1.91 "Advanced SIMD (scalar) three same".
+// v3Described are the three-same ops tier 2 computes inline
+// (translate/vec.go), by U<<5 | opcode.
+var v3Described = map[uint32]translate.VecKind{0x31: translate.VecCmpEq, 0x17: translate.VecAddP}
+
 func lowerV3SameAny(b *translate.Builder, d *inst, scalar bool) bool {
 	v := vfields(d)
 	v.scalar = scalar
@@ -64,6 +68,22 @@ func lowerV3SameAny(b *translate.Builder, d *inst, scalar bool) bool {
 	o, ok := v3same[u<<5|opc]
 	if !ok || o.sizes>>size&1 == 0 || (size == 3 && !v.q && !scalar) {
 		return false
+	}
+	if k, ok := v3Described[u<<5|opc]; ok && !scalar { // CMEQ, ADDP: also described for tier 2
+		fn := byteFast3(v, u<<5|opc)
+		switch {
+		case fn != nil:
+		case o.pair:
+			fn = pairwise(v, o.f, false)
+		default:
+			fn = elementwise(v, o.f, o.acc, false, 0)
+		}
+		f := translate.VecForm{Kind: k, Flags: uint8(size)}
+		if !v.q {
+			f.Flags |= translate.VecHalf
+		}
+		call(b, fn, op{Dst: v.d, A: v.n, B: v.m, Vec: f})
+		return true
 	}
 	if f := byteFast3(v, u<<5|opc); f != nil {
 		return vcall(b, f)

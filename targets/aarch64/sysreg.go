@@ -169,8 +169,11 @@ func lowerMSR(b *translate.Builder, d *inst) bool {
 func lowerSYS(b *translate.Builder, d *inst) bool {
 	k := sysRegKey(d.x)
 	switch k {
-	case sysKey(1, 3, 7, 4, 1): // DC ZVA
-		call(b, dcZVAHelper, op{A: xr(d.rd())})
+	case sysKey(1, 3, 7, 4, 1): // DC ZVA: eight zero stores to the aligned block
+		emit(b, translate.OpAndI, tmp0, xr(d.rd()), 0, -zvaBlock)
+		for off := int64(0); off < zvaBlock; off += 8 {
+			b.Emit(op{Code: translate.OpStore64, A: tmp0, B: translate.RegZero, Imm: off})
+		}
 	case sysKey(1, 3, 7, 5, 1): // IC IVAU: drop translations of the line
 		call(b, icIVAUHelper, op{A: xr(d.rd())})
 	case sysKey(1, 3, 7, 10, 1), sysKey(1, 3, 7, 11, 1), sysKey(1, 3, 7, 12, 1),
@@ -188,18 +191,6 @@ func lowerSYS(b *translate.Builder, d *inst) bool {
 func icIVAUHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
 	a := c.R[o.A] &^ (zvaBlock - 1)
 	c.Engine().Invalidate(a, a+zvaBlock)
-	return translate.ExitNone
-}
-
-// dcZVAHelper zeroes the 64-byte block containing the address (ARM ARM
-// C5.3.13 DC ZVA).
-func dcZVAHelper(c *translate.CPU, o *translate.Op) translate.ExitKind {
-	a := c.R[o.A] &^ (zvaBlock - 1)
-	p, k := hostPtr(c, o, a, zvaBlock, true)
-	if k != translate.ExitNone {
-		return k
-	}
-	clear((*[zvaBlock]byte)(p)[:])
 	return translate.ExitNone
 }
 

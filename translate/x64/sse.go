@@ -133,6 +133,14 @@ var (
 	PSHUFB     = PI{true, 0x00} // SSSE3: dst's bytes picked by src's indices
 	PSADBW     = PI{false, 0xf6}
 	PUNPCKLQDQ = PI{false, 0x6c}
+	PUNPCKHQDQ = PI{false, 0x6d}
+	PACKUSWB   = PI{false, 0x67}
+	PCMPEQB    = PI{false, 0x74}
+	PCMPEQW    = PI{false, 0x75}
+	PCMPEQD    = PI{false, 0x76}
+	PCMPEQQ    = PI{true, 0x29} // SSE4.1
+	PHADDW     = PI{true, 0x01} // SSSE3
+	PHADDD     = PI{true, 0x02} // SSSE3
 	// AES-NI: dst is the state, src the round key (AESIMC: dst = InvMixColumns(src)).
 	AESENC     = PI{true, 0xdc}
 	AESENCLAST = PI{true, 0xdd}
