@@ -529,6 +529,23 @@ func TestJITAtomics(t *testing.T) {
 			cases = append(cases,
 				[]Op{at, {Code: OpCas, Size: size, Dst: 3, A: 5, B: 1, C: 2}},
 				[]Op{at, {Code: loads[size], Dst: 2, A: 5}, {Code: OpCas, Size: size, Dst: 2, A: 5, B: 1, C: 2}})
+			if size < 4 {
+				continue
+			}
+			lr := Op{Code: OpLR, Size: size, Dst: 2, A: 5}
+			sc := Op{Code: OpSC, Size: size, Dst: 3, A: 5, B: 1}
+			scArm := sc
+			scArm.Aux = SCAlignFirst
+			other := Op{Code: OpAddI, Dst: 6, A: regDataBase, Imm: 64}
+			cases = append(cases,
+				[]Op{at, lr, sc},     // succeeds
+				[]Op{at, lr, scArm},  // succeeds, alignment checked first
+				[]Op{at, sc},         // no reservation
+				[]Op{at, lr, sc, sc}, // the second has none left
+				[]Op{at, lr, {Code: map[uint8]Code{4: OpStore32, 8: OpStore64}[size], A: 5, B: 1}, sc}, // changed (a store): fails
+				[]Op{at, other, lr, {Code: OpSC, Size: size, Dst: 3, A: 6, B: 1}},                      // another address
+				[]Op{at, lr, {Code: OpSC, Size: 12 - size, Dst: 3, A: 5, B: 1}},                        // another size
+				[]Op{at, {Code: OpAddI, Dst: 7, A: 5, Imm: 1}, lr, {Code: OpSC, Size: size, Dst: 3, A: 7, B: 1, Aux: SCAlignFirst}})
 		}
 	}
 	for i, ops := range cases {

@@ -13,7 +13,11 @@ import "github.com/gemu-project/gemu/translate/x64"
 
 // compiledAtomic reports whether op is an atomic tier 2 compiles.
 func (c *jitCompiler) compiledAtomic(op *Op) bool {
-	return (op.Code == OpAmo || op.Code == OpCas) && !c.sys && op.A != RegZero && op.A != c.zero
+	switch op.Code {
+	case OpAmo, OpCas, OpLR, OpSC:
+		return !c.sys && op.A != RegZero && op.A != c.zero && (op.Size == 4 || op.Size == 8 || op.Code == OpAmo || op.Code == OpCas)
+	}
+	return false
 }
 
 // amoALU is the host instruction of the AmoKinds that have one with
@@ -28,6 +32,10 @@ func (c *jitCompiler) atomicOp(i int, op *Op) bool {
 	if !c.compiledAtomic(op) {
 		return false
 	}
+	if op.Code == OpSC {
+		c.storeConditional(i, op)
+		return true
+	}
 	a := &c.a
 	size := int(op.Size)
 	addr := c.reg(op.A)
@@ -36,6 +44,10 @@ func (c *jitCompiler) atomicOp(i int, op *Op) bool {
 	a.TestRI(true, addr, int32(size-1))
 	c.exitIf(x64.CondNE, exitInterp, i)
 	m := x64.MI(memBase, addr, 1, 0)
+	if op.Code == OpLR {
+		c.loadReserved(i, op, addr, m)
+		return true
+	}
 	if op.Code == OpCas {
 		c.ld(x64.RAX, op.C)
 		c.ld(x64.RDX, op.B)
@@ -139,4 +151,57 @@ func (c *jitCompiler) atomicResult(op *Op, size int, amo bool) {
 		a.Movzx8(x64.RAX, x64.RAX)
 	}
 	c.st(op.Dst, x64.RAX)
+}
+
+// reservationWord is CPU.ResValid and ResSize read as one 16-bit word.
+func reservationWord(size uint8) int32 { return 1 | int32(size)<<8 }
+
+// loadReserved is OpLR: the load (a 32-bit value sign-extended, as the
+// interpreter's), then the reservation of its address, value and size.
+func (c *jitCompiler) loadReserved(i int, op *Op, addr x64.Reg, m x64.Mem) {
+	a := &c.a
+	c.memSite(i, c.rc.dirtySet())
+	if op.Size == 4 {
+		a.LoadSX(4, x64.RAX, m)
+	} else {
+		a.Load(true, x64.RAX, m)
+	}
+	a.Store(8, x64.M(regsPtr, offResAddr), addr)
+	a.Store(8, x64.M(regsPtr, offResVal), x64.RAX)
+	a.MovImm(x64.RCX, uint64(reservationWord(op.Size)))
+	a.Store(2, x64.M(regsPtr, offResValid), x64.RCX)
+	c.st(op.Dst, x64.RAX)
+}
+
+// storeConditional is OpSC: 1 unless the reservation is of this address
+// and size, else a LOCK CMPXCHG of the reserved value (0 if it held); the
+// reservation is gone after it either way. Its address passed the limit
+// and alignment checks at the LR; with SCAlignFirst a misaligned one
+// leaves first for the interpreter's fault.
+func (c *jitCompiler) storeConditional(i int, op *Op) {
+	a := &c.a
+	size := int(op.Size)
+	addr := c.reg(op.A)
+	c.ld(x64.RCX, op.B)
+	if op.Aux == SCAlignFirst {
+		a.TestRI(true, addr, int32(size-1))
+		c.exitIf(x64.CondNE, exitInterp, i)
+	}
+	a.MovImm32(x64.RDX, 1)
+	a.LoadZX(2, x64.RAX, x64.M(regsPtr, offResValid))
+	a.AluRI(false, x64.CMP, x64.RAX, reservationWord(op.Size))
+	wrongSize := a.Jcc32(x64.CondNE)
+	a.AluRM(true, x64.CMP, addr, x64.M(regsPtr, offResAddr))
+	wrongAddr := a.Jcc32(x64.CondNE)
+	a.Load(true, x64.RAX, x64.M(regsPtr, offResVal))
+	c.memSite(i, c.rc.dirtySet())
+	a.Lock()
+	a.CmpxchgMR(size, x64.MI(memBase, addr, 1, 0), x64.RCX)
+	a.Setcc(x64.CondNE, x64.RDX)
+	done := a.Len()
+	a.Bind32(wrongSize, done)
+	a.Bind32(wrongAddr, done)
+	a.AluRR(false, x64.XOR, x64.RCX, x64.RCX)
+	a.Store(1, x64.M(regsPtr, offResValid), x64.RCX)
+	c.st(op.Dst, x64.RDX)
 }

@@ -79,6 +79,9 @@ type stub struct {
 // Offsets from R15 of the CPU fields compiled code touches.
 var (
 	offExitReq, offPC, offG, offJC int32
+	// The LR/SC reservation (jitatomic.go); ResValid and ResSize are
+	// adjacent bytes, read and written as one 16-bit word.
+	offResAddr, offResVal, offResValid int32
 )
 
 // (From the field offsets: a CPU value, jump cache included, is too big
@@ -91,6 +94,11 @@ func init() {
 	offPC = off(unsafe.Offsetof(c.PC))
 	offG = off(unsafe.Offsetof(c.jit) + unsafe.Offsetof(c.jit.g))
 	offJC = off(unsafe.Offsetof(c.jit) + unsafe.Offsetof(c.jit.jc))
+	offResAddr, offResVal = off(unsafe.Offsetof(c.ResAddr)), off(unsafe.Offsetof(c.ResVal))
+	offResValid = off(unsafe.Offsetof(c.ResValid))
+	if unsafe.Offsetof(c.ResSize) != unsafe.Offsetof(c.ResValid)+1 {
+		panic("tier 2: CPU.ResValid and ResSize are not adjacent")
+	}
 }
 
 func regMem(r uint8) x64.Mem { return x64.M(regsPtr, int32(r)*8-jitBias) }
