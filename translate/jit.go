@@ -68,6 +68,7 @@ type jitCPU struct {
 	faultPC   uintptr    // host PC of a faulting compiled access
 	faultAddr uintptr    // its si_addr
 	faultRegs [16]uint64 // the host registers there, in ucontext gregs order
+	urgPC     uintptr    // the compiled access a SIGURG last found the thread at (jitSigHandler)
 	scratch   [2]Op      // one op and an OpExit, for exitStep of plain ops
 	jc        [jitJCSize]jitJCEntry
 	jcReady   bool          // jc's empty slots point at the miss stub
@@ -439,6 +440,7 @@ func (e *Engine) compile(b *Block) *nativeBlock {
 		}
 	}
 	jitState.used = at + len(code)
+	jitMarkSites(n)
 	blocks := append(jitState.blocks, n)
 	jitState.blocks = blocks
 	jitState.view.Store(&blocks)

@@ -25,7 +25,7 @@ TEXT ·jitG(SB), NOSPLIT, $0-8
 	MOVQ AX, ret+0(FP)
 	RET
 
-// jitSigHandler is installed for SIGSEGV and SIGBUS (jitsig.go). Entered by
+// jitSigHandler is installed for SIGSEGV, SIGBUS and SIGURG (jithost_amd64.go). Entered by
 // the kernel with DI = signal, SI = *siginfo_t, DX = *ucontext_t. A fault
 // raised by the kernel (si_code > 0) at a PC inside the code arena is a
 // guest access that compiled code made: it records the PC and si_addr in
@@ -36,22 +36,31 @@ TEXT ·jitG(SB), NOSPLIT, $0-8
 // ucontext_t offsets: uc_mcontext.gregs at 40, REG_R15 = 7, REG_RIP = 16
 // (Linux arch/x86/include/uapi/asm/sigcontext.h, glibc sys/ucontext.h).
 TEXT ·jitSigHandler(SB), NOSPLIT|NOFRAME, $0
+	CMPL DI, $23            // SIGURG, from any sender (Go's is a tgkill)
+	JEQ  arena
 	MOVL 8(SI), AX          // si_code
 	CMPL AX, $0
 	JLE  chain
+arena:
 	MOVQ 168(DX), AX        // RIP
 	MOVQ ·jitArenaLo(SB), CX
 	CMPQ AX, CX
 	JB   chain
-	MOVQ ·jitArenaHi(SB), CX
-	CMPQ AX, CX
+	MOVQ ·jitArenaHi(SB), R9
+	CMPQ AX, R9
 	JAE  chain
+	CMPL DI, $23
+	JEQ  urg
+	MOVQ 16(SI), R10        // si_addr
+	XORL R11, R11           // then return to the fault stub
+// leave records the access at AX (RIP) with address R10 and makes the
+// signal return to the fault stub; R11 != 0 goes on to Go's SIGURG handler.
+leave:
 	MOVQ 96(DX), R8         // R15: the biased CPU registers
 	MOVQ ·jitFaultPCOff(SB), CX
 	MOVQ AX, (R8)(CX*1)
-	MOVQ 16(SI), AX         // si_addr
 	MOVQ ·jitFaultAddrOff(SB), CX
-	MOVQ AX, (R8)(CX*1)
+	MOVQ R10, (R8)(CX*1)
 	MOVQ ·jitFaultRegsOff(SB), CX
 	LEAQ (R8)(CX*1), R9
 	XORL CX, CX
@@ -63,14 +72,49 @@ copy:
 	JB   copy
 	MOVQ ·jitFaultStub(SB), AX
 	MOVQ AX, 168(DX)
+	TESTQ R11, R11
+	JNE  urgchain
 	RET
 chain:
 	CMPL DI, $7             // SIGBUS
 	JEQ  bus
+	CMPL DI, $23
+	JEQ  urgchain
 	MOVQ ·jitOldSegv(SB), AX
 	JMP  AX
 bus:
 	MOVQ ·jitOldBus(SB), AX
+	JMP  AX
+
+// SIGURG is Go's preemption request, which compiled code polls for. A
+// thread that a second SIGURG finds at the same compiled access (a
+// jitSites bit) makes no progress: the host holds it in that access's
+// page fault (a userfaultfd's, until another thread resolves it), and a
+// stop-the-world would wait for it for ever. It leaves compiled code as a
+// fault there does, and the interpreter retries the access, where Go can
+// preempt it. Go's handler runs after either way (it acknowledges the
+// request: runtime doSigPreempt). Here AX = RIP, CX = the arena's start.
+urg:
+	MOVQ AX, R9
+	SUBQ CX, R9             // arena offset
+	MOVQ R9, CX
+	SHRQ $3, CX
+	ADDQ ·jitSiteBits(SB), CX
+	MOVBLZX (CX), CX
+	ANDL $7, R9
+	BTL  R9, CX
+	JCC  urgchain           // not an access
+	MOVQ 96(DX), R8
+	MOVQ ·jitUrgPCOff(SB), CX
+	CMPQ AX, (R8)(CX*1)
+	MOVQ AX, (R8)(CX*1)
+	JNE  urgchain           // first seen here
+	MOVQ $0, (R8)(CX*1)
+	XORL R10, R10
+	MOVL $1, R11
+	JMP  leave
+urgchain:
+	MOVQ ·jitOldUrg(SB), AX
 	JMP  AX
 
 // func jitSigHandlerPC() uintptr

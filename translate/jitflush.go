@@ -90,6 +90,7 @@ func jitFlush() {
 	jitState.blocks = nil
 	empty := []*nativeBlock{}
 	jitState.view.Store(&empty)
+	jitClearSites(jitState.used)
 	jitState.used = jitArenaStart
 	jitState.flushes.Add(1)
 }

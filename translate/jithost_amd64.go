@@ -40,10 +40,30 @@ var hostCPU = sync.OnceValue(func() hostFeatures {
 var (
 	jitArenaLo, jitArenaHi         uintptr
 	jitFaultPCOff, jitFaultAddrOff uintptr
-	jitFaultRegsOff                uintptr
+	jitFaultRegsOff, jitUrgPCOff   uintptr
 	jitFaultStub                   uintptr
 	jitOldSegv, jitOldBus          uintptr
+	jitOldUrg                      uintptr
+	jitSiteBits                    uintptr // &jitSites[0]
 )
+
+// jitSites has a bit per arena byte, set where a compiled guest access
+// starts (memSite): jitSigHandler takes a thread out of compiled code only
+// there. Mapped with the arena, untouched pages cost nothing.
+var jitSites []byte
+
+// jitMarkSites sets the bits of n's accesses; n's code is in place and
+// not yet published. Caller holds jitState.mu.
+func jitMarkSites(n *nativeBlock) {
+	for _, m := range n.memOps {
+		off := n.off + int(m.off)
+		jitSites[off>>3] |= 1 << (off & 7)
+	}
+}
+
+// jitClearSites clears the bits of the first used arena bytes, when no
+// CPU runs that code any more (jitFlush).
+func jitClearSites(used int) { clear(jitSites[:(used+7)>>3]) }
 
 // jitHostOK reports whether this host can run tier-2 code: the flag
 // materialisation uses BMI2's PEXT, and bit counts use LZCNT/TZCNT/POPCNT.
@@ -71,6 +91,14 @@ func jitArena() ([]byte, error) {
 			arenaOnce.err = err
 			return
 		}
+		bits, err := unix.Mmap(-1, 0, jitArenaSize/8, unix.PROT_READ|unix.PROT_WRITE,
+			unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
+		if err != nil {
+			unix.Munmap(m)
+			arenaOnce.err = err
+			return
+		}
+		jitSites, jitSiteBits = bits, uintptr(unsafe.Pointer(&bits[0]))
 		arenaOnce.mem = m
 		jitArenaLo = uintptr(unsafe.Pointer(&m[0]))
 		jitArenaHi = jitArenaLo + uintptr(len(m))
@@ -78,19 +106,20 @@ func jitArena() ([]byte, error) {
 		jitFaultPCOff = unsafe.Offsetof(c.jit) + unsafe.Offsetof(c.jit.faultPC) - jitBias
 		jitFaultAddrOff = unsafe.Offsetof(c.jit) + unsafe.Offsetof(c.jit.faultAddr) - jitBias
 		jitFaultRegsOff = unsafe.Offsetof(c.jit) + unsafe.Offsetof(c.jit.faultRegs) - jitBias
+		jitUrgPCOff = unsafe.Offsetof(c.jit) + unsafe.Offsetof(c.jit.urgPC) - jitBias
 		arenaOnce.err = installFaultHandler()
 	})
 	return arenaOnce.mem, arenaOnce.err
 }
 
-// installFaultHandler puts jitSigHandler in front of Go's SIGSEGV and
-// SIGBUS handlers, keeping their flags, mask and restorer (x86_64 struct
-// kernel_sigaction: handler, flags, restorer, mask).
+// installFaultHandler puts jitSigHandler in front of Go's SIGSEGV,
+// SIGBUS and SIGURG handlers, keeping their flags, mask and restorer
+// (x86_64 struct kernel_sigaction: handler, flags, restorer, mask).
 func installFaultHandler() error {
 	for _, s := range []struct {
 		sig int
 		old *uintptr
-	}{{int(unix.SIGSEGV), &jitOldSegv}, {int(unix.SIGBUS), &jitOldBus}} {
+	}{{int(unix.SIGSEGV), &jitOldSegv}, {int(unix.SIGBUS), &jitOldBus}, {int(unix.SIGURG), &jitOldUrg}} {
 		var old [4]uint64
 		if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(s.sig), 0, uintptr(unsafe.Pointer(&old)), 8, 0, 0); e != 0 {
 			return e

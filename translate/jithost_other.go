@@ -17,3 +17,7 @@ func jitG() uintptr { return 0 }
 func hostCPU() hostFeatures { return hostFeatures{} }
 
 var jitFaultStub uintptr
+
+func jitMarkSites(n *nativeBlock) {}
+
+func jitClearSites(used int) {}
