@@ -129,6 +129,9 @@ func sysIoctl(t *Thread, a *Args) uint64 {
 	if !fdUsable(fd) {
 		return usermode.Errno(unix.EBADF)
 	}
+	if r, ok := uffdIoctl(t, fd, req, arg); ok {
+		return r
+	}
 	switch req {
 	case tcgets:
 		tio, err := unix.IoctlGetTermios(fd, tcgets)

@@ -62,7 +62,7 @@ func sysRead(t *Thread, a *Args) uint64 {
 	}
 	// A socket with SO_RCVTIMEO fails with EINTR rather than restart
 	// (net/core/sock.c sock_intr_errno, for read as for recv).
-	return t.BufCall(unix.SYS_READ, fdArg(a[0]), b, unix.SO_RCVTIMEO)
+	return uffdRead(t, fdArg(a[0]), b, t.BufCall(unix.SYS_READ, fdArg(a[0]), b, unix.SO_RCVTIMEO))
 }
 
 func sysWrite(t *Thread, a *Args) uint64 {
@@ -126,7 +126,9 @@ func vecCall(t *Thread, nr uintptr, a *Args, opt int) uint64 {
 	return r
 }
 
-func sysReadv(t *Thread, a *Args) uint64   { return vecCall(t, unix.SYS_READV, a, unix.SO_RCVTIMEO) }
+func sysReadv(t *Thread, a *Args) uint64 {
+	return uffdReadv(t, fdArg(a[0]), a[1], a[2], vecCall(t, unix.SYS_READV, a, unix.SO_RCVTIMEO))
+}
 func sysWritev(t *Thread, a *Args) uint64  { return vecCall(t, unix.SYS_WRITEV, a, unix.SO_SNDTIMEO) }
 func sysPreadv(t *Thread, a *Args) uint64  { return vecCall(t, unix.SYS_PREADV, a, unix.SO_RCVTIMEO) }
 func sysPwritev(t *Thread, a *Args) uint64 { return vecCall(t, unix.SYS_PWRITEV, a, unix.SO_SNDTIMEO) }

@@ -178,6 +178,11 @@ var e2eCases = []e2eCase{
 	// #20: native AIO: io_setup, io_submit of reads, writes, vectors and
 	// syncs, io_getevents with timeouts, IOCB_FLAG_RESFD, errors.
 	{name: "aio", prog: "aio", qemuDiff: "qemu-user 7.2 has no native AIO calls (ENOSYS)"},
+	// #20: userfaultfd: MISSING, write-protect and MINOR faults resolved by
+	// a handler thread (COPY, ZEROPAGE, WAKE, WRITEPROTECT, CONTINUE),
+	// MOVE, POISON, the REMOVE/UNMAP/REMAP events, SIGBUS mode,
+	// /dev/userfaultfd, the ioctls' errors; addresses relative to the mapping.
+	{name: "uffd", prog: "uffd", qemuDiff: "qemu-user 7.2 has no userfaultfd (ENOSYS)"},
 	// #20: quotactl and quotactl_fd, fanotify events, Landlock (a child
 	// restricted, with a thread, a fork and a spawned program), the LSM
 	// calls, protection keys and map_shadow_stack (the native run stands
