@@ -22,18 +22,18 @@ import (
 // libaio always asks io_getevents instead of reading a ring. A request
 // runs when io_submit takes it (an allowed order: AIO completes at any
 // time), on the guest's descriptor, and its event waits in the context;
-// IOCB_FLAG_RESFD signals its eventfd. IOCB_CMD_POLL is not emulated
-// (EINVAL under -d unimp). Contexts belong to the memory, as the ring
-// does: a fork child has none, an execve drops them.
+// IOCB_FLAG_RESFD signals its eventfd. IOCB_CMD_POLL, which waits, goes to
+// the host's AIO (sys_aiopoll.go). Contexts belong to the memory, as the
+// ring does: a fork child has none, an execve drops them.
 
 func init() {
 	register(
 		row{"io_setup", sysIOSetup, kinds(aInt, aPtr), syscalls.RetInt, syscalls.Full, "emulated ring (sys_aio.go)"},
 		row{"io_destroy", sysIODestroy, kinds(aHex), syscalls.RetInt, syscalls.Full, ""},
 		row{"io_submit", sysIOSubmit, kinds(aHex, aLong, aPtr), syscalls.RetInt, syscalls.Partial,
-			"requests run at submission; IOCB_CMD_POLL unsupported"},
+			"reads, writes and syncs run at submission; IOCB_CMD_POLL waits in the host's AIO; IOCB_FLAG_IOPRIO is not checked or applied"},
 		row{"io_cancel", sysIOCancel, kinds(aHex, aPtr, aPtr), syscalls.RetInt, syscalls.Full,
-			"nothing is ever in flight: EINVAL"},
+			"a pending IOCB_CMD_POLL: EINPROGRESS and an event of res 0, as fs/aio.c; others have completed: EINVAL"},
 		row{"io_getevents", sysIOGetevents, kinds(aHex, aLong, aLong, aPtr, aPtr), syscalls.RetInt, syscalls.Full,
 			"interruptible"},
 		row{"io_pgetevents", sysIOPgetevents, kinds(aHex, aLong, aLong, aPtr, aPtr, aPtr), syscalls.RetInt,
@@ -70,15 +70,20 @@ const (
 
 // aioContext is one io_setup context.
 type aioContext struct {
-	max    int
-	events [][ioEventSize]byte // completed, not yet collected
-	wake   int                 // host eventfd, readable while events wait
+	max      int
+	events   [][ioEventSize]byte // completed, not yet collected
+	wake     int                 // host eventfd, readable while events wait
+	inflight int                 // slots taken by requests not yet completed
+	host     uint64              // its host AIO context for IOCB_CMD_POLL, 0 before the first
 }
 
-// aioTable is a process's contexts by id, under its own lock.
+// aioTable is a process's contexts by id and its IOCB_CMD_POLL requests
+// in the host's AIO by their host aio_data, under its own lock.
 type aioTable struct {
 	sync.Mutex
-	ctx map[uint64]*aioContext
+	ctx      map[uint64]*aioContext
+	polls    map[uint64]*aioPollReq
+	nextPoll uint64
 }
 
 func sysIOSetup(t *Thread, a *Args) uint64 {
@@ -127,6 +132,8 @@ func aioLookup(t *Thread, id uint64) *aioContext {
 	return tab.ctx[id]
 }
 
+// sysIODestroy: the kernel cancels the pending requests and waits for
+// them (fs/aio.c io_destroy); their events go with the context.
 func sysIODestroy(t *Thread, a *Args) uint64 {
 	tab := &lx(t.P).aio
 	tab.Lock()
@@ -136,18 +143,26 @@ func sysIODestroy(t *Thread, a *Args) uint64 {
 	if c == nil {
 		return usermode.Errno(unix.EINVAL)
 	}
-	usermode.UnparkFD(c.wake)
+	aioEnd(tab, c)
 	t.P.AS.Unmap(a[0], translate.PageSize)
 	return 0
 }
 
+// aioEnd frees what context c holds in the host.
+func aioEnd(tab *aioTable, c *aioContext) {
+	aioPollsEnd(tab, c)
+	usermode.UnparkFD(c.wake)
+}
+
 // dropAIO ends every context (execve: they belong to the old memory).
 func dropAIO(p *Process) {
-	lx(p).aio.Lock()
-	defer lx(p).aio.Unlock()
-	for id, c := range lx(p).aio.ctx {
-		usermode.UnparkFD(c.wake)
-		delete(lx(p).aio.ctx, id)
+	tab := &lx(p).aio
+	tab.Lock()
+	all := tab.ctx
+	tab.ctx = nil
+	tab.Unlock()
+	for _, c := range all {
+		aioEnd(tab, c)
 	}
 }
 
@@ -182,62 +197,111 @@ func aioPartial(t *Thread, done int64, e unix.Errno) uint64 {
 	return usermode.Errno(e)
 }
 
-// aioSubmitOne runs the iocb at addr and queues its event (io_submit_one).
+// aioSubmitOne runs the iocb at addr and queues its event, in
+// io_submit_one's order: the reserved field and the length, a free slot
+// (aio_get_req), the descriptor, the eventfd, the key, the request.
 func aioSubmitOne(t *Thread, c *aioContext, addr uint64) unix.Errno {
 	var cb [iocbSize]byte
 	if err := t.P.AS.Read(addr, cb[:]); err != nil {
 		return unix.EFAULT
 	}
 	le := binary.LittleEndian
-	if le.Uint64(cb[iocbReserved2:]) != 0 {
+	if le.Uint64(cb[iocbReserved2:]) != 0 || int64(le.Uint64(cb[iocbNbytes:])) < 0 {
 		return unix.EINVAL
 	}
-	flags, resfd := le.Uint32(cb[iocbFlags:]), int(le.Uint32(cb[iocbResFD:]))
-	if flags&iocbFlagResFD != 0 && !isEventfd(resfd) {
-		return unix.EINVAL
-	}
-	if err := t.P.AS.Write(addr+iocbKey, []byte{0, 0, 0, 0}); err != nil { // KIOCB_KEY
-		return unix.EFAULT
-	}
-	res, e := aioRun(t, cb[:])
-	if e != 0 {
-		return e
-	}
-	var ev [ioEventSize]byte
-	copy(ev[0:8], cb[0:8]) // aio_data
-	le.PutUint64(ev[8:], addr)
-	le.PutUint64(ev[16:], uint64(res))
-	lx(t.P).aio.Lock()
-	full := len(c.events) >= c.max
-	if !full {
-		c.events = append(c.events, ev)
-		unix.Write(c.wake, []byte{1, 0, 0, 0, 0, 0, 0, 0})
-	}
-	lx(t.P).aio.Unlock()
-	if full {
+	tab := &lx(t.P).aio
+	if !aioReserve(tab, c) {
 		return unix.EAGAIN
 	}
-	if flags&iocbFlagResFD != 0 {
-		unix.Write(resfd, []byte{1, 0, 0, 0, 0, 0, 0, 0})
+	e := aioStart(t, c, addr, cb[:])
+	if e != 0 {
+		tab.Lock()
+		c.inflight--
+		tab.Unlock()
 	}
-	return 0
+	return e
 }
 
-// isEventfd reports whether fd is an eventfd (eventfd_ctx_fdget).
-func isEventfd(fd int) bool {
-	link, err := usermode.FDLink(fd)
-	return err == nil && link == "anon_inode:[eventfd]"
+// aioReserve takes a slot of c for a request, false when every slot is
+// taken by waiting events or requests in flight.
+func aioReserve(tab *aioTable, c *aioContext) bool {
+	tab.Lock()
+	defer tab.Unlock()
+	if len(c.events)+c.inflight >= c.max {
+		return false
+	}
+	c.inflight++
+	return true
 }
 
-// aioRun does the request of iocb cb; e is an error io_submit returns,
-// res the event's result (a count or a negated errno).
-func aioRun(t *Thread, cb []byte) (res int64, e unix.Errno) {
+// aioStart checks the request in cb (at guest addr) and runs it, or
+// hands an IOCB_CMD_POLL to the host; its slot is taken.
+func aioStart(t *Thread, c *aioContext, addr uint64, cb []byte) unix.Errno {
 	le := binary.LittleEndian
 	fd := int(int32(le.Uint32(cb[iocbFD:])))
 	fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
 	if err != nil || fl&unix.O_PATH != 0 { // fget refuses O_PATH descriptors
-		return 0, unix.EBADF
+		return unix.EBADF
 	}
+	resfd := -1
+	if le.Uint32(cb[iocbFlags:])&iocbFlagResFD != 0 {
+		resfd = int(int32(le.Uint32(cb[iocbResFD:])))
+		if e := eventfdCheck(resfd); e != 0 {
+			return e
+		}
+	}
+	if err := t.P.AS.Write(addr+iocbKey, []byte{0, 0, 0, 0}); err != nil { // KIOCB_KEY
+		return unix.EFAULT
+	}
+	if le.Uint16(cb[iocbOpcode:]) == iocbCmdPoll {
+		return aioPoll(t, c, addr, cb, fd, resfd)
+	}
+	res, e := aioRun(t, cb, fd, fl)
+	if e != 0 {
+		return e
+	}
+	aioDone(&lx(t.P).aio, c, cb[0:8], addr, res, 0, resfd)
+	return 0
+}
+
+// aioDone queues the event of a completed request (aio_data, the iocb's
+// guest address, res and res2) in its slot and signals its eventfd.
+func aioDone(tab *aioTable, c *aioContext, data []byte, obj uint64, res, res2 int64, resfd int) {
+	var ev [ioEventSize]byte
+	le := binary.LittleEndian
+	copy(ev[0:8], data)
+	le.PutUint64(ev[8:], obj)
+	le.PutUint64(ev[16:], uint64(res))
+	le.PutUint64(ev[24:], uint64(res2))
+	one := []byte{1, 0, 0, 0, 0, 0, 0, 0}
+	tab.Lock()
+	defer tab.Unlock()
+	c.inflight--
+	c.events = append(c.events, ev)
+	// aio_complete signals the eventfd before it wakes io_getevents.
+	if resfd >= 0 {
+		unix.Write(resfd, one)
+	}
+	unix.Write(c.wake, one)
+}
+
+// eventfdCheck is eventfd_ctx_fdget: EBADF for a descriptor that is not
+// open, EINVAL for one that is not an eventfd.
+func eventfdCheck(fd int) unix.Errno {
+	if !fdUsable(fd) {
+		return unix.EBADF
+	}
+	if link, err := usermode.FDLink(fd); err != nil || link != "anon_inode:[eventfd]" {
+		return unix.EINVAL
+	}
+	return 0
+}
+
+// aioRun does the read, write or sync request of iocb cb on fd (open with
+// flags fl); e is an error io_submit returns, res the event's result (a
+// count or a negated errno).
+func aioRun(t *Thread, cb []byte, fd, fl int) (res int64, e unix.Errno) {
+	le := binary.LittleEndian
 	op, buf, n := le.Uint16(cb[iocbOpcode:]), le.Uint64(cb[iocbBuf:]), le.Uint64(cb[iocbNbytes:])
 	off, rw := int64(le.Uint64(cb[iocbOffset:])), uintptr(le.Uint32(cb[iocbRWFlags:]))
 	mode := fl & unix.O_ACCMODE
@@ -254,9 +318,6 @@ func aioRun(t *Thread, cb []byte) (res int64, e unix.Errno) {
 		return aioResult(unix.Fsync(fd)), 0
 	case iocbCmdFdsync:
 		return aioResult(unix.Fdatasync(fd)), 0
-	case iocbCmdPoll:
-		t.P.Unimp("gemu: io_submit: IOCB_CMD_POLL is not emulated")
-		return 0, unix.EINVAL
 	default:
 		return 0, unix.EINVAL
 	}
@@ -289,15 +350,19 @@ func aioResult(err error) int64 {
 	return 0
 }
 
+// sysIOCancel is fs/aio.c io_cancel: the iocb's key (EFAULT, EINVAL unless
+// KIOCB_KEY), the context, then the request among those in flight: only
+// a pending IOCB_CMD_POLL can be, the rest completed when submitted.
 func sysIOCancel(t *Thread, a *Args) uint64 {
-	if aioLookup(t, a[0]) == nil {
-		return usermode.Errno(unix.EINVAL)
-	}
-	var cb [iocbSize]byte
-	if err := t.P.AS.Read(a[1], cb[:]); err != nil {
+	key, err := t.P.AS.Load32(a[1] + iocbKey)
+	if err != nil {
 		return usermode.Errno(unix.EFAULT)
 	}
-	return usermode.Errno(unix.EINVAL) // every request has completed: none is in flight
+	c := aioLookup(t, a[0])
+	if key != 0 || c == nil {
+		return usermode.Errno(unix.EINVAL)
+	}
+	return aioPollCancel(&lx(t.P).aio, c, a[1])
 }
 
 // sysIOGetevents: a wait a signal interrupts is EINTR (fs/aio.c).
