@@ -38,6 +38,12 @@ func init() {
 			"interruptible"},
 		row{"io_pgetevents", sysIOPgetevents, kinds(aHex, aLong, aLong, aPtr, aPtr, aPtr), syscalls.RetInt,
 			syscalls.Full, "interruptible"},
+		// io_uring is not emulated: its rings are memory the guest maps at the
+		// kernel's offsets, full of guest pointers; liburing, libuv and
+		// Rust's runtimes fall back to threads or epoll on ENOSYS.
+		row{"io_uring_setup", nil, nil, syscalls.RetInt, syscalls.Unimplemented, "ENOSYS: users fall back (liburing, libuv)"},
+		row{"io_uring_enter", nil, nil, syscalls.RetInt, syscalls.Unimplemented, "ENOSYS"},
+		row{"io_uring_register", nil, nil, syscalls.RetInt, syscalls.Unimplemented, "ENOSYS"},
 	)
 }
 

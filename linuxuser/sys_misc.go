@@ -39,6 +39,11 @@ func init() {
 			"UNAME26 and the exec-layout flags also on the host; ADDR_LIMIT_*, READ_IMPLIES_EXEC, MMAP_PAGE_ZERO kept by gemu"},
 		row{"riscv_flush_icache", sysRiscvFlushIcache, kinds(aPtr, aPtr, aHex), syscalls.RetInt, syscalls.Full,
 			"drops every translation"},
+		// The emulated CPU has no performance counters (the host's would
+		// count gemu), and eBPF programs see the host kernel's structures
+		// with host addresses: both are refused as a kernel without them.
+		row{"perf_event_open", nil, nil, syscalls.RetInt, syscalls.Unimplemented, "ENOSYS: no PMU is emulated"},
+		row{"bpf", nil, nil, syscalls.RetInt, syscalls.Unimplemented, "ENOSYS: eBPF would see the host's kernel and addresses"},
 	)
 }
 
