@@ -35,6 +35,7 @@ type e2eCase struct {
 	netns    bool     // each run in a private network namespace (netns_test.go)
 	qemuDiff string   // why qemu-user's output is not compared (it is wrong there)
 	needs    string   // a host file the case needs: missing, it fails in CI and is skipped elsewhere
+	lockstep string   // why it runs with tier 2 forced where the suite asks for lockstep
 }
 
 var e2eCases = []e2eCase{
@@ -182,7 +183,8 @@ var e2eCases = []e2eCase{
 	// a handler thread (COPY, ZEROPAGE, WAKE, WRITEPROTECT, CONTINUE),
 	// MOVE, POISON, the REMOVE/UNMAP/REMAP events, SIGBUS mode,
 	// /dev/userfaultfd, the ioctls' errors; addresses relative to the mapping.
-	{name: "uffd", prog: "uffd", qemuDiff: "qemu-user 7.2 has no userfaultfd (ENOSYS)"},
+	{name: "uffd", prog: "uffd", qemuDiff: "qemu-user 7.2 has no userfaultfd (ENOSYS)",
+		lockstep: "lockstep runs one block at a time, and the thread held in a fault keeps the one that would resolve it from running"},
 	// #20: quotactl and quotactl_fd, fanotify events, Landlock (a child
 	// restricted, with a thread, a fork and a spawned program), the LSM
 	// calls, protection keys and map_shadow_stack (the native run stands
@@ -245,6 +247,10 @@ func runCase(t *testing.T, arch string, c e2eCase) {
 			}
 			t.Skipf("%s: %v", c.needs, err)
 		}
+	}
+	if c.lockstep != "" && os.Getenv("GEMU_JIT") == "lockstep" {
+		t.Logf("GEMU_JIT=force instead of lockstep: %s", c.lockstep)
+		c.env = append(c.env[:len(c.env):len(c.env)], "GEMU_JIT=force")
 	}
 	gemu := gemuBin(t)
 	native := fixture(t, "x86_64", c.prog)
