@@ -114,7 +114,8 @@ func isOpen(fd int) bool {
 // the descriptor open for its owner when it does.
 func TestFDChecks(t *testing.T) {
 	l := mustListen(t, "127.0.0.1:0")
-	go acceptEcho(l)
+	accepted := make(chan struct{}, 1)
+	go acceptEcho(notifying{l, accepted})
 	var pipe [2]int
 	if err := unix.Pipe2(pipe[:], unix.O_CLOEXEC); err != nil {
 		t.Fatal(err)
@@ -127,6 +128,12 @@ func TestFDChecks(t *testing.T) {
 	t.Cleanup(func() { unix.Close(listening) })
 	const closedNum = 99998 // far above anything open here
 	client := connectedRaw(t, l)
+	// The server's end is open before the descriptors are counted.
+	select {
+	case <-accepted:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the connection was not accepted")
+	}
 	adopted := false
 	t.Cleanup(func() {
 		if !adopted {
@@ -413,4 +420,21 @@ func TestAbstractUnixSocket(t *testing.T) {
 		t.Errorf("unix:@file made no file: %v", err)
 	}
 	l.Close()
+}
+
+// notifying is a listener that says on ch when it has accepted a connection.
+type notifying struct {
+	net.Listener
+	ch chan struct{}
+}
+
+func (n notifying) Accept() (net.Conn, error) {
+	c, err := n.Listener.Accept()
+	if err == nil {
+		select {
+		case n.ch <- struct{}{}:
+		default:
+		}
+	}
+	return c, err
 }
