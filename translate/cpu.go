@@ -42,16 +42,25 @@ type ExitInfo struct {
 	Access AccessKind
 }
 
-// jumpCacheSize is the entries of each jump cache: 16384 keeps Go
-// programs' return addresses (gofmt: 1.0M misses of compiled code's cache
-// with 4096, 0.54M with 16384, 0.18 s of 2.1) at 384 KiB per thread.
-const jumpCacheSize = 16384
+// jumpCacheSize is the entries of the interpreter's jump cache (of
+// *Block: the GC scans it, so it stays small), jitJCSize those of compiled
+// code's: 16384 keeps Go programs' return addresses (gofmt missed 1.0M
+// times with 4096, 0.54M with 16384, 0.18 s of 2.1) at 256 KiB per thread,
+// touched only where used.
+const (
+	jumpCacheSize = 4096
+	jitJCSize     = 16384
+)
 
-// jumpSlot is a PC's slot in the jump caches (the CPU's and tier 2's,
-// the same size): PC bits from 1 up, with bits from 12 up folded in, so
-// that 4-byte-aligned code (Arm) uses the odd slots too and blocks 8 KiB
-// apart do not always collide. Compiled code computes it too (jitcontrol.go).
-func jumpSlot(pc uint64) uint64 { return (pc>>1 ^ pc>>12) & (jumpCacheSize - 1) }
+// jumpSlot is a PC's slot in compiled code's jump cache: PC bits from 1
+// up, with bits from 12 up folded in, so that 4-byte-aligned code (Arm)
+// uses the odd slots too and blocks 8 KiB apart do not always collide.
+// Compiled code computes it too (jitcontrol.go); the interpreter's cache
+// takes its low bits (interpSlot).
+func jumpSlot(pc uint64) uint64 { return (pc>>1 ^ pc>>12) & (jitJCSize - 1) }
+
+// interpSlot is a PC's slot in the interpreter's jump cache.
+func interpSlot(pc uint64) uint64 { return jumpSlot(pc) & (jumpCacheSize - 1) }
 
 // CPU is one guest thread's architectural state plus the interpreter's
 // per-thread caches. Targets define what the register slots mean.

@@ -299,7 +299,7 @@ func (e *Engine) loop(c *CPU) ExitKind {
 // looked at first: it holds only blocks of the current context (the MMU
 // flushes it when the context changes).
 func (e *Engine) indirect(c *CPU) *Block {
-	slot := &c.jumpCache[jumpSlot(c.PC)]
+	slot := &c.jumpCache[interpSlot(c.PC)]
 	b, ok := *slot, true
 	if !e.sys || b == nil || b.PC != c.PC || !b.valid.Load() || !c.chain {
 		b, ok = e.find(c, c.PC)
@@ -332,7 +332,7 @@ func (e *Engine) runBlock(c *CPU, b *Block) int {
 // through the CPU's own jump cache first, which takes no lock shared with
 // other threads.
 func (e *Engine) entry(c *CPU) *Block {
-	slot := &c.jumpCache[jumpSlot(c.PC)]
+	slot := &c.jumpCache[interpSlot(c.PC)]
 	if b := *slot; b != nil && b.PC == c.PC && b.valid.Load() && c.chain {
 		return b
 	}

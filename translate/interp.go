@@ -326,7 +326,7 @@ func exec(c *CPU, op *Op) int {
 			}
 		case OpJumpReg:
 			pc := (r[op.A] + uint64(op.Imm)) &^ uint64(op.C)
-			nb := c.jumpCache[jumpSlot(pc)]
+			nb := c.jumpCache[interpSlot(pc)]
 			if nb == nil || nb.PC != pc || !nb.valid.Load() || c.exitReq.Load() != 0 || !c.chain ||
 				c.engine.jit != JITOff && c.engine.jitWanted(nb) {
 				c.PC = pc

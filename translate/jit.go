@@ -71,7 +71,8 @@ type jitCPU struct {
 	urgPC     uintptr    // the compiled access a SIGURG last found the thread at (jitSigHandler)
 	scratch   [2]Op      // one op and an OpExit, for exitStep of plain ops
 	jc        [jitJCSize]jitJCEntry
-	jcReady   bool          // jc's empty slots point at the miss stub
+	jcReady   bool          // jc holds nothing from another arena generation
+	jcFilled  bool          // a slot of jc was written since it was last cleared
 	jcEpoch   uint64        // the arena generation jc's entries are from
 	inside    atomic.Uint64 // 1 + the arena generation while in compiled code, else 0
 	listed    bool          // in jitState.cpus
@@ -88,15 +89,13 @@ type jitCPU struct {
 // fence on leaving cost helper-heavy code a tenth of its time.
 func (j *jitCPU) leave() { *(*uint64)(unsafe.Pointer(&j.inside)) = 0 }
 
-// jitJCEntry is one slot of the native jump cache: a guest PC and the
-// compiled entry for it. An empty slot holds the miss stub, so a "hit" on
-// its PC 0 leaves compiled code like a miss.
+// jitJCEntry is a slot of compiled code's jump cache: key is the
+// complement of the guest PC, so that an untouched (zero) slot matches no
+// PC and a new CPU's cache costs no page until it is used.
 type jitJCEntry struct {
-	pc    uint64
+	key   uint64
 	entry uintptr
 }
-
-const jitJCSize = jumpCacheSize
 
 // Mode selects how tier 2 runs.
 type JITMode uint8
@@ -178,7 +177,6 @@ var jitState struct {
 	blocks []*nativeBlock // guarded by mu for writes
 	view   atomic.Pointer[[]*nativeBlock]
 	stub   uintptr // shared fault stub
-	miss   uintptr // shared stub for empty jump-cache slots
 
 	compiled   atomic.Uint64
 	compileNs  atomic.Uint64
@@ -280,8 +278,6 @@ func jitInit() error {
 		stub := jitStubCode(exitFault)
 		copy(mem, stub)
 		jitState.stub = uintptr(unsafe.Pointer(&mem[0]))
-		copy(mem[32:], jitStubCode(exitIndirect))
-		jitState.miss = uintptr(unsafe.Pointer(&mem[32]))
 		jitState.used = jitArenaStart
 		jitState.limit = jitArenaLimit(len(mem))
 		jitFaultStub = jitState.stub
@@ -549,8 +545,9 @@ func (e *Engine) runNative(c *CPU, n *nativeBlock, entry uintptr) int {
 			return exec(c, &n.block.Ops[at])
 		}
 		if c.jit.jcEpoch != ep || !c.jit.jcReady {
-			for i := range c.jit.jc {
-				c.jit.jc[i] = jitJCEntry{entry: jitState.miss}
+			if c.jit.jcFilled {
+				clear(c.jit.jc[:])
+				c.jit.jcFilled = false
 			}
 			c.jit.jcReady, c.jit.jcEpoch = true, ep
 		}
@@ -627,6 +624,7 @@ func (c *CPU) stepOp(op *Op) ExitKind {
 // jitIndirectFill records nb in the CPU's native jump cache.
 func (c *CPU) jitIndirectFill(pc uint64, nb *Block) {
 	if n := nb.native.Load(); n != nil && n.epoch == c.jit.jcEpoch {
-		c.jit.jc[jumpSlot(pc)] = jitJCEntry{pc: pc, entry: n.entry}
+		c.jit.jc[jumpSlot(pc)] = jitJCEntry{key: ^pc, entry: n.entry}
+		c.jit.jcFilled = true
 	}
 }

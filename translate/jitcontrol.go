@@ -202,6 +202,7 @@ func (c *jitCompiler) jumpReg(op *Op) {
 	a.AluRR(false, x64.XOR, x64.RCX, x64.RDX)
 	a.AluRI(false, x64.AND, x64.RCX, jitJCSize-1)
 	a.ShiftI(false, x64.SHL, x64.RCX, 4)
+	a.Not(true, x64.RAX) // the slot's key
 	a.AluRM(true, x64.CMP, x64.RAX, x64.MI(regsPtr, x64.RCX, 1, offJC))
 	c.exitIf(x64.CondNE, exitIndirect, 0)
 	a.JmpM(x64.MI(regsPtr, x64.RCX, 1, offJC+8))

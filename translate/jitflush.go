@@ -25,7 +25,7 @@ import (
 // old generation. A CPU about to re-enter code (after a step in Go, or
 // with a block it looked up before the flush) sees the generation moved
 // and lets the interpreter take the op instead; its native jump cache is
-// refilled with the miss stub. Chaining and invalidation patch code only
+// cleared. Chaining and invalidation patch code only
 // from the current generation, under jitState.mu.
 
 // jitArenaStart is where code starts, after the shared stubs.

@@ -131,9 +131,9 @@ func (c *CPU) FlushJumpCache() {
 		c.jit.jcReady = false
 	} else {
 		for _, i := range c.jcDirty {
-			c.jumpCache[i] = nil
+			c.jumpCache[i&(jumpCacheSize-1)] = nil
 			if c.jit.jcReady {
-				c.jit.jc[i] = jitJCEntry{entry: jitState.miss}
+				c.jit.jc[i] = jitJCEntry{}
 			}
 		}
 	}
@@ -162,7 +162,7 @@ func (e *Engine) findSys(c *CPU, pc uint64) (*Block, bool) {
 	_, tag, ok := c.mmu.Fetch(c, pc)
 	// The CPU's jump cache first: it takes no lock that other harts
 	// contend on.
-	if b := c.jumpCache[jumpSlot(pc)]; ok && b != nil && b.PC == pc && b.tag == tag && b.valid.Load() {
+	if b := c.jumpCache[interpSlot(pc)]; ok && b != nil && b.PC == pc && b.tag == tag && b.valid.Load() {
 		return b, true
 	}
 	if b := e.cache.get(pc); ok && b != nil && b.tag == tag {
