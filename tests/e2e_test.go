@@ -47,6 +47,10 @@ var e2eCases = []e2eCase{
 	{name: "intops", prog: "intops"},
 	{name: "floatops", prog: "floatops"},
 	{name: "threads", prog: "threads"},
+	// Tier 2's atomics under contention: every size of add, CAS loops,
+	// an exchange spinlock, fetch-or/and/xor (LSE on aarch64, AMOs and
+	// LR/SC on riscv64), four threads.
+	{name: "atomics", prog: "atomics"},
 	// #4: robust futex lists walked at thread death.
 	{name: "robust", prog: "robust",
 		qemuDiff: "qemu-user 7.2 has no set_robust_list: the next locker hangs"},
