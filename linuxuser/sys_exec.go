@@ -20,7 +20,7 @@ func init() {
 		row{"execve", sysExecve, kinds(aStr, aPtr, aPtr), syscalls.RetInt, syscalls.Partial,
 			"foreign programs need Options.Reexec"},
 		row{"execveat", sysExecveat, kinds(aDirFD, aStr, aPtr, aPtr, aHex), syscalls.RetInt, syscalls.Partial,
-			"as execve of the file's /proc/self/fd name"},
+			"as execve through /proc/self/fd (scripts see /dev/fd/N as fs/exec.c names them); AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW; AT_EXECVE_CHECK is EINVAL"},
 		row{"wait4", sysWait4, kinds(aInt, aPtr, aInt, aPtr), syscalls.RetInt, syscalls.Full, "host children"},
 		row{"waitid", sysWaitid, kinds(aInt, aInt, aPtr, aHex, aPtr), syscalls.RetInt, syscalls.Full,
 			"host children; siginfo and rusage have the host layout"},

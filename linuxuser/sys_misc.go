@@ -34,7 +34,7 @@ func init() {
 		row{"getsid", sysGetsid, kinds(aInt), syscalls.RetInt, syscalls.Full, ""},
 		row{"setsid", sysSetsid, kinds(), syscalls.RetInt, syscalls.Full, ""},
 		row{"prctl", sysPrctl, kinds(aInt, aHex, aHex, aHex, aHex), syscalls.RetInt, syscalls.Partial,
-			"PR_SET_NAME/GET_NAME, dumpable, pdeathsig, no_new_privs, keepcaps, subreaper, securebits, capbset, …; others EINVAL"},
+			"PR_SET_NAME/GET_NAME, dumpable, pdeathsig, no_new_privs, seccomp, keepcaps, subreaper, securebits, capbset, …; others EINVAL"},
 		row{"personality", sysPersonality, kinds(aHex), syscalls.RetInt, syscalls.Full,
 			"UNAME26 and the exec-layout flags also on the host; ADDR_LIMIT_*, READ_IMPLIES_EXEC, MMAP_PAGE_ZERO kept by gemu"},
 		row{"riscv_flush_icache", sysRiscvFlushIcache, kinds(aPtr, aPtr, aHex), syscalls.RetInt, syscalls.Full,
