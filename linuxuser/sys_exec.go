@@ -20,7 +20,7 @@ func init() {
 		row{"execve", sysExecve, kinds(aStr, aPtr, aPtr), syscalls.RetInt, syscalls.Partial,
 			"foreign programs need Options.Reexec"},
 		row{"execveat", sysExecveat, kinds(aDirFD, aStr, aPtr, aPtr, aHex), syscalls.RetInt, syscalls.Partial,
-			"as execve through /proc/self/fd (scripts see /dev/fd/N as fs/exec.c names them); AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW; AT_EXECVE_CHECK is EINVAL"},
+			"as execve through /proc/self/fd (scripts see /dev/fd/N as fs/exec.c names them); AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, AT_EXECVE_CHECK (the host's checks)"},
 		row{"wait4", sysWait4, kinds(aInt, aPtr, aInt, aPtr), syscalls.RetInt, syscalls.Full, "host children"},
 		row{"waitid", sysWaitid, kinds(aInt, aInt, aPtr, aHex, aPtr), syscalls.RetInt, syscalls.Full,
 			"host children; siginfo and rusage have the host layout"},
@@ -47,8 +47,10 @@ func sysExecveat(t *Thread, a *Args) uint64 {
 		return e
 	}
 	switch {
-	case flags&^(unix.AT_EMPTY_PATH|unix.AT_SYMLINK_NOFOLLOW) != 0:
+	case flags&^(unix.AT_EMPTY_PATH|unix.AT_SYMLINK_NOFOLLOW|atExecveCheck) != 0:
 		return usermode.Errno(unix.EINVAL)
+	case flags&atExecveCheck != 0:
+		return execveCheck(t, dirfd, name, flags, a[2], a[3])
 	case name == "" && flags&unix.AT_EMPTY_PATH == 0:
 		return usermode.Errno(unix.ENOENT)
 	case name == "":
@@ -73,6 +75,38 @@ func sysExecveat(t *Thread, a *Args) uint64 {
 		return execveAs(t, fmt.Sprintf("/proc/self/fd/%d/%s", dirfd, name), fmt.Sprintf("/dev/fd/%d/%s", dirfd, name), a[2], a[3])
 	}
 	return execve(t, name, a[2], a[3])
+}
+
+// atExecveCheck is AT_EXECVE_CHECK (Linux 6.14, include/uapi/linux/fcntl.h).
+const atExecveCheck = 0x10000
+
+// execveCheck is execveat with AT_EXECVE_CHECK: fs/exec.c opens the file
+// and makes the exec's security checks, then copies argv and envp, and
+// returns before any binary format is looked at (bprm_execve), so the
+// host's answer for the file is the guest's; nothing is executed.
+func execveCheck(t *Thread, dirfd int, name string, flags int, argvAddr, envpAddr uint64) uint64 {
+	host := name
+	if name != "" && name[0] == '/' {
+		host = procPath(t.P, name)
+	}
+	path, err := unix.BytePtrFromString(host)
+	if err != nil {
+		return usermode.Errno(unix.ENOENT)
+	}
+	// An argv[0] of "", so the host does not log an empty argv.
+	nul := [1]byte{}
+	argv, envp := [2]uintptr{uintptr(unsafe.Pointer(&nul[0]))}, [1]uintptr{}
+	_, _, e := unix.Syscall6(unix.SYS_EXECVEAT, uintptr(dirfd), uintptr(unsafe.Pointer(path)),
+		uintptr(unsafe.Pointer(&argv)), uintptr(unsafe.Pointer(&envp)), uintptr(flags), 0)
+	if e != 0 {
+		return usermode.Errno(e)
+	}
+	for _, arr := range []uint64{argvAddr, envpAddr} {
+		if _, e := t.ReadStrings(arr); e != 0 {
+			return e
+		}
+	}
+	return 0
 }
 
 // execve runs the program at guest path with the guest's argv and envp

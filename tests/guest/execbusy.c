@@ -1,7 +1,8 @@
 /* execbusy: execve of a program open for writing fails with ETXTBSY (and
  * works once the writer is gone); dnotify (F_NOTIFY) raises SIGIO, or the
  * F_SETSIG signal with si_fd, when a directory changes; connect to a
- * listener in a loop, accepted by another thread, never stalls.
+ * listener in a loop, accepted by another thread, never stalls;
+ * execveat with AT_EXECVE_CHECK checks without executing.
  * usage: execbusy DIR (an empty directory) */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,6 +69,37 @@ static void exec_busy(void)
 	run("execve of a script open for writing", "./script");
 	close(sw);
 	run("execve of the script after close", "./script");
+}
+
+#ifndef AT_EXECVE_CHECK
+#define AT_EXECVE_CHECK 0x10000
+#endif
+
+static long check(int dirfd, const char *path, char **argv, int flags)
+{
+	char *env[] = {NULL};
+	return syscall(SYS_execveat, dirfd, path, argv, env, flags | AT_EXECVE_CHECK);
+}
+
+/* exec_check: AT_EXECVE_CHECK opens and checks the file (permissions,
+ * a writer), then argv, and executes nothing. */
+static void exec_check(void)
+{
+	char *argv[] = {"prog", NULL};
+	show("AT_EXECVE_CHECK of a program", check(AT_FDCWD, "./prog", argv, 0));
+	int w = open("prog", O_WRONLY);
+	show("AT_EXECVE_CHECK while open for writing", check(AT_FDCWD, "./prog", argv, 0));
+	close(w);
+	int d = open("data", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	close(d);
+	show("AT_EXECVE_CHECK of a file without x", check(AT_FDCWD, "./data", argv, 0));
+	show("AT_EXECVE_CHECK of no file", check(AT_FDCWD, "./none", argv, 0));
+	show("AT_EXECVE_CHECK with a bad argv", check(AT_FDCWD, "./prog", (char **)8, 0));
+	show("AT_EXECVE_CHECK of no file with a bad argv", check(AT_FDCWD, "./none", (char **)8, 0));
+	int fd = open("prog", O_RDONLY);
+	show("AT_EXECVE_CHECK of a descriptor", check(fd, "", argv, AT_EMPTY_PATH));
+	close(fd);
+	show("AT_EXECVE_CHECK with an unknown flag", check(AT_FDCWD, "./prog", argv, 0x40000));
 }
 
 static volatile sig_atomic_t got_sig, got_fd;
@@ -172,6 +205,7 @@ int main(int argc, char **argv)
 	if (argc < 2 || chdir(argv[1]) < 0)
 		return 2;
 	exec_busy();
+	exec_check();
 	notify(SIGIO);
 	notify(SIGRTMIN + 2);
 	connect_loop(argc > 2 ? atol(argv[2]) : 2000);
