@@ -3,6 +3,7 @@ package linuxuser
 import (
 	"encoding/binary"
 	"runtime"
+	"slices"
 
 	"golang.org/x/sys/unix"
 
@@ -146,38 +147,27 @@ func hwprobeWhich(t *Thread, pairs, count, setSize, cpus uint64, flags uint32) u
 }
 
 // hwprobeCPUs reads the guest's cpu set, cut to the kernel's mask size
-// and to the online CPUs.
+// (whole longs for the host's CPUs) and to the online CPUs.
 func hwprobeCPUs(t *Thread, setSize, cpus uint64) ([]byte, uint64) {
-	online := onlineCPUs(int(min(setSize, uint64(len(onlineCPUs(0))))))
-	b, err := t.ReadBytes(cpus, uint64(len(online)))
+	n := min(setSize, uint64((runtime.NumCPU()+63)/64*8))
+	b, err := t.ReadBytes(cpus, n)
 	if err != nil {
 		return nil, usermode.Errno(unix.EFAULT)
 	}
-	for i := range b {
-		b[i] &= online[i]
+	for i, m := range onlineCPUs(int(n)) {
+		b[i] &= m
 	}
 	return b, 0
 }
 
-// onlineCPUs is the mask of the host's CPUs in n bytes (n 0: the
-// kernel's cpumask size, whole longs).
+// onlineCPUs is the mask of the host's CPUs in n bytes.
 func onlineCPUs(n int) []byte {
-	ncpu := runtime.NumCPU()
-	if n == 0 {
-		n = (ncpu + 63) / 64 * 8
-	}
 	b := make([]byte, n)
-	for i := 0; i < ncpu && i/8 < n; i++ {
+	for i := 0; i < runtime.NumCPU() && i/8 < n; i++ {
 		b[i/8] |= 1 << (i % 8)
 	}
 	return b
 }
 
-func anyBit(b []byte) bool {
-	for _, x := range b {
-		if x != 0 {
-			return true
-		}
-	}
-	return false
-}
+// anyBit reports whether a cpu set names a CPU.
+func anyBit(b []byte) bool { return slices.ContainsFunc(b, func(x byte) bool { return x != 0 }) }

@@ -165,18 +165,14 @@ func remoteMapped(t *Thread, pid int, vec, vlen uint64) (uint64, uint64) {
 // cover [lo, hi) without a hole.
 func mapsCover(maps []byte, lo, hi uint64) bool {
 	at := lo
-	for _, line := range bytes.Split(maps, []byte("\n")) {
-		rng, _, _ := bytes.Cut(line, []byte(" "))
-		s, e, ok := bytes.Cut(rng, []byte("-"))
-		start, err1 := strconv.ParseUint(string(s), 16, 64)
-		end, err2 := strconv.ParseUint(string(e), 16, 64)
-		if !ok || err1 != nil || err2 != nil || end <= at {
+	for _, r := range usermode.MapsRanges(maps) {
+		if r[1] <= at {
 			continue
 		}
-		if start > at {
+		if r[0] > at {
 			return false
 		}
-		if at = end; at >= hi {
+		if at = r[1]; at >= hi {
 			return true
 		}
 	}

@@ -264,6 +264,10 @@ func (c *jitCompiler) byteCountOp(op *Op) {
 	c.vecResult(op, x64.X2, half)
 }
 
+// aesRounds are the AES-NI instruction of each AES round kind.
+var aesRounds = map[VecKind]x64.PI{VecAESE: x64.AESENCLAST, VecAESD: x64.AESDECLAST,
+	VecAESEMC: x64.AESENC, VecAESDIMC: x64.AESDEC}
+
 // aesOp lowers the AES kinds with AES-NI and a zero round key: AESENCLAST
 // is ShiftRows and SubBytes (which commute), AESENC also MixColumns,
 // AESDECLAST and AESDEC their inverses; MixColumns alone is AESENC after
@@ -282,9 +286,7 @@ func (c *jitCompiler) aesOp(op *Op) {
 	default:
 		a.LoadDQU(x64.X2, regMem(op.Dst))
 		a.PackedRR(x64.PXOR, x64.X0, x64.X2)
-		round := map[VecKind]x64.PI{VecAESE: x64.AESENCLAST, VecAESD: x64.AESDECLAST,
-			VecAESEMC: x64.AESENC, VecAESDIMC: x64.AESDEC}[k]
-		a.PackedRR(round, x64.X0, x64.X1)
+		a.PackedRR(aesRounds[k], x64.X0, x64.X1)
 	}
 	c.vecResult(op, x64.X0, false)
 }

@@ -53,9 +53,7 @@ func takeExecState(env []string) (execState, []string) {
 		out = append(out, kv)
 	}
 	if s.Mask == 0 && s.Ignored == 0 && s.pending == 0 {
-		sc := s.seccomp
-		s = hostExecState()
-		s.seccomp = sc
+		s.Ignored = hostExecState().Ignored
 	}
 	return s, out
 }
@@ -92,6 +90,5 @@ func (p *Process) applyExecState(t *Thread) {
 		}
 	}
 	t.Wake.Store(s.pending != 0)
-	sc, _ := unmarshalSeccomp(s.seccomp) // checked in NewProcess
-	t.seccomp.Store(sc)
+	t.seccomp.Store(p.inheritSeccomp)
 }

@@ -223,6 +223,17 @@ func hostFileMappings(lo, hi uintptr) ([]hostMapping, error) {
 	return out, sc.Err()
 }
 
+// MapsRanges are the address ranges of the lines of a /proc/<pid>/maps text.
+func MapsRanges(text []byte) [][2]uint64 {
+	var out [][2]uint64
+	for _, line := range strings.Split(string(text), "\n") {
+		if m, ok := parseMapsLine(line); ok {
+			out = append(out, [2]uint64{uint64(m.start), uint64(m.end)})
+		}
+	}
+	return out
+}
+
 func parseMapsLine(line string) (hostMapping, bool) {
 	var m hostMapping
 	f := strings.Fields(line)

@@ -116,13 +116,15 @@ type Process struct {
 	Threads map[int]*Thread
 	Brk     uint64 // current program break
 	Sigacts [linux.NSIG + 1]linux.Sigaction
-	Shared  sigQueue     // process-directed pending signals
-	tramp   uint64       // the sigreturn trampoline page, once mapped
-	inherit execState    // signal state from the execve that started us
-	Persona uint32       // personality(2) flags kept off the host (linuxuser/sys_misc.go)
-	Vfork   *vforkState  // set in a vfork child
-	Backing *sharedFiles // descriptors of shared mappings (hostfd.go)
-	resume  *forkResume  // a fork child's first thread, until Run starts it
+	Shared  sigQueue  // process-directed pending signals
+	tramp   uint64    // the sigreturn trampoline page, once mapped
+	inherit execState // signal state from the execve that started us
+	// inheritSeccomp is inherit's seccomp state, decoded (seccomp.go).
+	inheritSeccomp *SeccompState
+	Persona        uint32       // personality(2) flags kept off the host (linuxuser/sys_misc.go)
+	Vfork          *vforkState  // set in a vfork child
+	Backing        *sharedFiles // descriptors of shared mappings (hostfd.go)
+	resume         *forkResume  // a fork child's first thread, until Run starts it
 	// forkImage: private memory may be mapped from a fork's memory image
 	// (forkresume.go), so MADV_DONTNEED must not re-read it.
 	ForkImage  bool
@@ -170,7 +172,7 @@ func NewProcess(arch targets.Arch, path string, argv []string, opts Options) (*P
 		err = resumeProcess(p, resumeFD)
 	} else {
 		p.inherit = inherited
-		if _, err = unmarshalSeccomp(inherited.seccomp); err == nil {
+		if p.inheritSeccomp, err = unmarshalSeccomp(inherited.seccomp); err == nil {
 			err = p.load(path, argv)
 		}
 	}
